@@ -1,0 +1,57 @@
+# The two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_COUNTY ?= 360426
+DEMO_CHILDREN ?= 3000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install sysdeps test-sqlite test-postgres lint format serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+sysdeps:
+	bash scripts/sysdeps.sh $(SYSDEPS_MODE)
+
+demo: SYSDEPS_MODE = demo
+demo: sysdeps install
+	$(BIN)/guanai migrate --noinput -v0
+	$(BIN)/guanai demo --county-code $(DEMO_COUNTY) --children $(DEMO_CHILDREN)
+	$(BIN)/guanai runserver $(HOST):$(PORT)
+
+test: SYSDEPS_MODE = test
+test: sysdeps install
+	$(BIN)/ruff check guanai bench
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(MAKE) --no-print-directory test-sqlite
+	WITH_POSTGRES_OPTIONAL=1 bash scripts/with-postgres.sh $(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== tests on SQLite =="
+	GUANAI_VAR_DIR=$(CURDIR)/var/test DATABASE_URL=sqlite:///var/test/guanai.sqlite3 $(BIN)/pytest
+
+test-postgres:
+	@echo "== tests on PostgreSQL =="
+	GUANAI_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -m "not e2e"
+
+lint:
+	$(BIN)/ruff check guanai bench
+	$(BIN)/ruff format --check guanai bench
+
+format:
+	$(BIN)/ruff format guanai bench
+	$(BIN)/ruff check --fix guanai bench
+
+serve:
+	$(BIN)/guanai runserver $(HOST):$(PORT)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+from guanai.cli import main
+
+main()

@@ -1,0 +1,21 @@
+from django.urls import reverse
+
+from guanai.accounts import permissions
+from guanai.accounts.models import Role
+
+
+def navigation(request):
+    """The menu for the user's role. Pages decide access themselves; this only hides links."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("首页", reverse("core:home"), "home")]
+    if user.role != Role.CARER:
+        items.append(("儿童档案", reverse("registry:child_list"), "children"))
+    else:
+        items.append(("我的结对儿童", reverse("registry:child_list"), "children"))
+    if permissions.can_register_children(user):
+        items.append(("登记儿童", reverse("registry:child_create"), "register"))
+    if permissions.can_read_audit(user):
+        items.append(("审计日志", reverse("audit:event_list"), "audit"))
+    return {"nav_items": items}

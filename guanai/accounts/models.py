@@ -1,0 +1,90 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from guanai.geo.models import Level
+
+
+class Role(models.TextChoices):
+    CHILD_DIRECTOR = "child_director", "儿童主任"
+    CHILD_SUPERVISOR = "child_supervisor", "儿童督导员"
+    CIVIL_AFFAIRS = "civil_affairs", "民政局工作人员"
+    DEPARTMENT = "department", "部门工作人员"
+    CARER = "carer", "爱心妈妈/志愿者"
+    ADMIN = "admin", "系统管理员"
+
+
+class Department(models.TextChoices):
+    CIVIL_AFFAIRS = "civil_affairs", "民政"
+    EDUCATION = "education", "教育"
+    HEALTH = "health", "卫健"
+    PUBLIC_SECURITY = "public_security", "公安"
+    JUSTICE = "justice", "司法"
+    HUMAN_RESOURCES = "human_resources", "人社"
+    DISABLED_FEDERATION = "disabled_federation", "残联"
+    WOMENS_FEDERATION = "womens_federation", "妇联"
+    YOUTH_LEAGUE = "youth_league", "团委"
+
+
+# The level of node each role is attached to; a user without a matching node cannot log in.
+ROLE_LEVEL = {
+    Role.CHILD_DIRECTOR: Level.VILLAGE,
+    Role.CHILD_SUPERVISOR: Level.TOWNSHIP,
+    Role.CIVIL_AFFAIRS: Level.COUNTY,
+    Role.DEPARTMENT: Level.COUNTY,
+    Role.CARER: Level.VILLAGE,
+}
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    division = models.ForeignKey(
+        "geo.Division",
+        verbose_name="所属区划",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    department = models.CharField("部门", max_length=30, choices=Department.choices, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    failed_login_count = models.PositiveSmallIntegerField(default=0)
+    last_failed_login_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role_label(self) -> str:
+        label = Role(self.role).label if self.role else ""
+        if self.role == Role.DEPARTMENT and self.department:
+            return f"{Department(self.department).label}{label}"
+        return label
+
+
+class ApiToken(models.Model):
+    """A bearer token for another department's system; it acts as its user, with the same scope."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

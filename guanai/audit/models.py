@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    DEACTIVATE = "deactivate", "注销"
+    VIEW = "view", "查看"
+    REVEAL = "reveal", "显示敏感信息"
+    EXPORT = "export", "导出"
+    DOWNLOAD = "download", "下载"
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    API = "api", "接口调用"
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only audit log. Never updated or deleted (enforced in the DB too)."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=50, blank=True, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    object_label = models.CharField("对象", max_length=200, blank=True)
+    division_code = models.CharField("区划", max_length=12, blank=True, db_index=True)
+    changes = models.JSONField("变更字段", default=dict, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField("地址", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("审计日志只能追加,不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("审计日志只能追加,不能删除")

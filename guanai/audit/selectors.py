@@ -1,0 +1,50 @@
+import ipaddress
+
+from django.db.models import Q, QuerySet
+
+from guanai.accounts.permissions import can_read_audit
+from guanai.accounts.scoping import user_prefix
+from guanai.audit.models import AuditEvent
+from guanai.core.errors import AccessDenied
+
+
+def audit_event_list_for(
+    user,
+    *,
+    text: str = "",
+    action: str = "",
+    date_from=None,
+    date_to=None,
+) -> QuerySet[AuditEvent]:
+    """Audit rows about the user's jurisdiction (and logins of its users)."""
+    if not can_read_audit(user):
+        raise AccessDenied("只有县级民政部门可以查询审计日志")
+    prefix = user_prefix(user)
+    events = AuditEvent.objects.all()
+    if prefix:
+        events = events.filter(
+            Q(division_code__startswith=prefix) | Q(actor__division__code__startswith=prefix)
+        )
+    if text:
+        events = events.filter(
+            Q(actor_name__icontains=text)
+            | Q(object_label__icontains=text)
+            | Q(object_id=text)
+            | Q(ip_address=text if _looks_like_ip(text) else None)
+            | Q(detail__icontains=text)
+        )
+    if action:
+        events = events.filter(action=action)
+    if date_from:
+        events = events.filter(at__date__gte=date_from)
+    if date_to:
+        events = events.filter(at__date__lte=date_to)
+    return events.select_related("actor")
+
+
+def _looks_like_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,56 @@
+"""Writing the audit log. Every service that reads or writes a person's file calls `audit`."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model
+
+from guanai.audit.context import current_request
+from guanai.audit.models import Action, AuditEvent
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Model):
+        return str(value.pk)
+    return value
+
+
+def audit(
+    *,
+    actor,
+    action: Action,
+    target: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    label: str = "",
+    division_code: str = "",
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one audit row. `changes` maps field name to (old, new)."""
+    ctx = current_request.get()
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+        label = label or str(target)[:200]
+        division_code = division_code or getattr(target, "division_code", "") or ""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_name=(actor.get_username() if authenticated else str(actor or ""))[:150],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=label[:200],
+        division_code=division_code,
+        changes={k: [jsonable(old), jsonable(new)] for k, (old, new) in (changes or {}).items()},
+        detail=detail[:500],
+        ip_address=ctx.ip_address,
+        user_agent=ctx.user_agent,
+        path=ctx.path,
+    )

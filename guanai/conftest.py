@@ -1,0 +1,34 @@
+from datetime import date
+
+import pytest
+
+from guanai.testing.factories import Place, child_build, place_build, standard_users
+
+
+@pytest.fixture
+def place(db) -> Place:
+    return place_build()
+
+
+@pytest.fixture
+def users(place):
+    return standard_users(place)
+
+
+@pytest.fixture
+def children(place):
+    """One child in each village: a (A), b (B, sibling village), c (other township)."""
+    return {
+        "a": child_build(place.village_a, "张小明"),
+        "b": child_build(place.village_b, "李小红", sex="F", birth=date(2012, 7, 1)),
+        "c": child_build(place.village_c, "王小刚"),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,11 @@
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is shown to the user as it is (Chinese)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class AccessDenied(DomainError):
+    """The user may not see or change this object (views turn it into 404 or 403)."""

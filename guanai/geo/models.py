@@ -1,0 +1,68 @@
+from django.db import models
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县/区"
+    TOWNSHIP = "township", "乡镇/街道"
+    VILLAGE = "village", "村/居委会"
+
+
+# How many leading digits of a statistical division code identify a node at each level.
+# A child's 12-digit village code starts with the prefix of every node above it, which is
+# what jurisdiction scoping filters on.
+PREFIX_LENGTH = {
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+CODE_LENGTH = {
+    Level.PROVINCE: 6,
+    Level.CITY: 6,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+LEVEL_ORDER = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
+
+
+class Division(models.Model):
+    """A node of the administrative tree (GB/T 2260 county codes, statistical codes below)."""
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    is_urban = models.BooleanField("城镇", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: PREFIX_LENGTH[Level(self.level)]]
+
+    def contains(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+    def ancestors(self) -> list["Division"]:
+        """From the root down to the parent, using the code prefixes (one query)."""
+        level_index = LEVEL_ORDER.index(Level(self.level))
+        prefixes = [self.code[: PREFIX_LENGTH[lv]] for lv in LEVEL_ORDER[:level_index]]
+        candidates = Division.objects.filter(level__in=LEVEL_ORDER[:level_index])
+        by_level = {d.level: d for d in candidates if d.prefix in prefixes}
+        return [by_level[lv] for lv in LEVEL_ORDER[:level_index] if lv in by_level]
+
+    @property
+    def full_name(self) -> str:
+        return "".join(d.name for d in [*self.ancestors(), self][-3:])

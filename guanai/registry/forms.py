@@ -1,0 +1,141 @@
+"""The child-file form: one page for child, household, parents and guardian, laid out for phones."""
+
+from django import forms
+from django.utils import timezone
+
+from guanai.geo.models import Division
+from guanai.registry.choices import InactiveReason, ParentRole
+from guanai.registry.models import Child, Guardian, Household, Parent
+from guanai.registry.services import CHILD_FIELDS, GUARDIAN_FIELDS, HOUSEHOLD_FIELDS, PARENT_FIELDS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _formfield(model, name: str, *, label: str | None = None) -> forms.Field:
+    field = model._meta.get_field(name).formfield()
+    if isinstance(field, forms.DateField):
+        field.widget = DATE_WIDGET
+    if label:
+        field.label = label
+    field.required = False
+    return field
+
+
+class ChildFileForm(forms.Form):
+    required_css_class = "required"
+    error_css_class = "error"
+
+    SECTIONS = [
+        ("基本信息", ["village", "name", "id_number", "birth_date", "sex", "ethnicity", "phone"]),
+        ("家庭", [*HOUSEHOLD_FIELDS]),
+        *[(role.label, [f"{role.value}_{f}" for f in PARENT_FIELDS]) for role in ParentRole],
+        ("监护人", [f"guardian_{f}" for f in GUARDIAN_FIELDS]),
+        ("就学", ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"]),
+        (
+            "残疾与健康",
+            [
+                "disability_category",
+                "disability_grade",
+                "disability_cert_number",
+                "serious_illness",
+            ],
+        ),
+        ("其他", ["lives_with_parents", "hobbies", "notes"]),
+    ]
+
+    def __init__(self, *args, villages=None, schools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if villages is not None:
+            self.fields["village"] = forms.ModelChoiceField(
+                queryset=villages, label="所在村(居)", empty_label="请选择"
+            )
+        for name in CHILD_FIELDS:
+            self.fields[name] = _formfield(Child, name)
+        self.fields["id_number"] = forms.CharField(
+            label="身份证号",
+            max_length=20,
+            required=False,
+            help_text="填写后自动核对出生日期和性别;暂无可留空",
+            widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
+        )
+        self.fields["name"].required = True
+        if schools is not None:
+            self.fields["school"].queryset = schools
+        for key, field in HOUSEHOLD_FIELDS.items():
+            self.fields[key] = _formfield(Household, field)
+        for role in ParentRole:
+            for name in PARENT_FIELDS:
+                field = _formfield(
+                    Parent, name, label=f"{role.label}{Parent._meta.get_field(name).verbose_name}"
+                )
+                self.fields[f"{role.value}_{name}"] = field
+        for name in GUARDIAN_FIELDS:
+            self.fields[f"guardian_{name}"] = _formfield(Guardian, name)
+        self.fields["guardian_name"].label = "监护人姓名"
+        self.fields["guardian_phone"].label = "监护人电话"
+        self.fields["guardian_capacity"].label = "监护人监护能力"
+        self.fields["guardian_relation"].label = "监护人与儿童关系"
+        self.order_fields([name for _, names in self.SECTIONS for name in names])
+
+    def clean(self):
+        data = super().clean()
+        # Unticked checkboxes and empty selects come back as False/""; the model defaults decide.
+        for key in (
+            "hukou_type",
+            "economic_status",
+            "school_stage",
+            *(f"{r.value}_status" for r in ParentRole),
+            *(f"{r.value}_guardianship_capacity" for r in ParentRole),
+            "guardian_capacity",
+        ):
+            if key in data and not data[key]:
+                data.pop(key)
+        return data
+
+    def sections(self):
+        for title, names in self.SECTIONS:
+            yield title, [self[name] for name in names if name in self.fields]
+
+
+def initial_from_child(child: Child) -> dict:
+    initial = {name: getattr(child, name) for name in CHILD_FIELDS}
+    initial["id_number"] = child.id_number or ""
+    initial["school"] = child.school_id
+    for key, field in HOUSEHOLD_FIELDS.items():
+        initial[key] = getattr(child.household, field)
+    for role in ParentRole:
+        parent = getattr(child, role.value)
+        if parent is not None:
+            for name in PARENT_FIELDS:
+                initial[f"{role.value}_{name}"] = getattr(parent, name)
+    guardian = next(iter(child.guardians.all()), None)
+    if guardian is not None:
+        for name in GUARDIAN_FIELDS:
+            initial[f"guardian_{name}"] = getattr(guardian, name)
+    return initial
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.ChoiceField(label="注销原因", choices=InactiveReason.choices)
+    on = forms.DateField(label="注销日期", widget=DATE_WIDGET, initial=timezone.localdate)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="姓名/拼音/身份证号",
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": "张三 / zhangsan / zs / 身份证后四位", "type": "search"}
+        ),
+    )
+    division = forms.ModelChoiceField(
+        queryset=Division.objects.none(), label="村(居)", required=False, empty_label="全部"
+    )
+    include_inactive = forms.BooleanField(label="含已注销", required=False)
+    missing_id = forms.BooleanField(label="缺身份证号", required=False)
+
+    def __init__(self, *args, divisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if divisions is not None:
+            self.fields["division"].queryset = divisions

@@ -1,0 +1,99 @@
+"""Snapshots of a whole file and the differences between them (the file's full history)."""
+
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from guanai.registry.models import Child, Guardian, Household, Parent
+
+SECTION_LABELS = {
+    "child": "儿童",
+    "household": "家庭",
+    "father": "父亲",
+    "mother": "母亲",
+    "guardian": "监护人",
+}
+SKIP_FIELDS = {
+    "id",
+    "household",
+    "division",
+    "division_code",
+    "father",
+    "mother",
+    "child",
+    "version",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "name_pinyin",
+    "name_initials",
+    "id_number_tail",
+    "role",
+}
+
+
+def display_value(instance: models.Model, field: models.Field) -> Any:
+    value = getattr(instance, field.attname)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(getattr(instance, f"get_{field.name}_display")())
+    if isinstance(field, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(field, models.ForeignKey):
+        return str(getattr(instance, field.name))
+    if isinstance(field, models.DateField):
+        return value.isoformat()
+    return str(value)
+
+
+def _section(prefix: str, instance: models.Model | None, model: type[models.Model]) -> dict:
+    fields = [f for f in model._meta.concrete_fields if f.name not in SKIP_FIELDS]
+    if instance is None:
+        return {}
+    return {
+        f"{prefix}.{f.name}": display_value(instance, f)
+        for f in fields
+        if display_value(instance, f) != ""
+    }
+
+
+def file_snapshot(child: Child) -> dict[str, Any]:
+    """The whole file as flat, display-ready values: {"child.name": "张三", "father.status": ...}."""
+    snapshot = {"child.division": child.division.name}
+    snapshot |= _section("child", child, Child)
+    snapshot |= _section("household", child.household, Household)
+    snapshot |= _section("father", child.father, Parent)
+    snapshot |= _section("mother", child.mother, Parent)
+    for index, guardian in enumerate(child.guardians.order_by("-is_primary", "id")):
+        snapshot |= _section(f"guardian{index + 1}", guardian, Guardian)
+    return snapshot
+
+
+def snapshot_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        key: [old.get(key, ""), new.get(key, "")]
+        for key in sorted(set(old) | set(new))
+        if old.get(key, "") != new.get(key, "")
+    }
+
+
+_MODELS = {"child": Child, "household": Household, "father": Parent, "mother": Parent}
+
+
+def key_label(key: str) -> str:
+    """ "father.status" -> "父亲·状况"."""
+    section, _, field_name = key.partition(".")
+    base = section.rstrip("0123456789")
+    model = _MODELS.get(base, Guardian)
+    section_label = SECTION_LABELS.get(base, base)
+    if base == "guardian" and section != "guardian1":
+        section_label += section[len(base) :]
+    if field_name == "division":
+        return "所在村(居)"
+    try:
+        field_label = str(model._meta.get_field(field_name).verbose_name)
+    except FieldDoesNotExist:
+        field_label = field_name
+    return f"{section_label}·{field_label}"

@@ -1,0 +1,253 @@
+"""The child's file (一人一档): household, parents, guardians, school, disability, attachments.
+
+Every row that holds a person belongs to a village through `division_code` (12 digits), the
+field that jurisdiction scoping filters on. Changes are kept as revisions (full history).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from guanai.registry.choices import (
+    AttachmentKind,
+    DisabilityCategory,
+    DisabilityGrade,
+    EconomicStatus,
+    GuardianCapacity,
+    GuardianRelation,
+    HukouType,
+    InactiveReason,
+    ParentRole,
+    ParentStatus,
+    SchoolStage,
+    Sex,
+)
+
+
+class School(models.Model):
+    scope_division_field = "division_code"
+
+    name = models.CharField("学校", max_length=100)
+    division = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="schools")
+    division_code = models.CharField(max_length=12, db_index=True)
+    stage = models.CharField("学段", max_length=20, choices=SchoolStage.choices)
+
+    class Meta:
+        ordering = ["division_code", "name"]
+        verbose_name = "学校"
+        verbose_name_plural = "学校"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    scope_division_field = "division_code"
+    scope_pairing_path = "children__pairings"
+
+    division = models.ForeignKey(
+        "geo.Division", verbose_name="所在村(居)", on_delete=models.PROTECT, related_name="+"
+    )
+    division_code = models.CharField(max_length=12, db_index=True)
+    address = models.CharField("家庭住址", max_length=200, blank=True)
+    phone = models.CharField("家庭联系电话", max_length=20, blank=True)
+    hukou_type = models.CharField(
+        "户口性质", max_length=10, choices=HukouType.choices, default=HukouType.RURAL
+    )
+    hukou_region_code = models.CharField("户籍地区划代码", max_length=12, blank=True)
+    hukou_address = models.CharField("户籍地址", max_length=200, blank=True)
+    economic_status = models.CharField(
+        "家庭经济状况", max_length=12, choices=EconomicStatus.choices, default=EconomicStatus.NONE
+    )
+    poverty_registered = models.BooleanField("建档立卡户", default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "家庭"
+        verbose_name_plural = "家庭"
+
+    def __str__(self) -> str:
+        return self.address or f"家庭 {self.pk}"
+
+
+class Parent(models.Model):
+    scope_division_field = "household__division_code"
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="parents")
+    role = models.CharField("身份", max_length=10, choices=ParentRole.choices)
+    name = models.CharField("姓名", max_length=50, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    status = models.CharField(
+        "状况", max_length=20, choices=ParentStatus.choices, default=ParentStatus.AT_HOME
+    )
+    status_since = models.DateField("起始日期", null=True, blank=True)
+    status_until = models.DateField("截止日期(刑满等)", null=True, blank=True)
+    away_destination = models.CharField("务工地", max_length=100, blank=True)
+    disability_category = models.CharField(
+        "残疾类别", max_length=20, choices=DisabilityCategory.choices, blank=True
+    )
+    disability_grade = models.PositiveSmallIntegerField(
+        "残疾等级", choices=DisabilityGrade.choices, null=True, blank=True
+    )
+    has_aids = models.BooleanField("患艾滋病", default=False)
+    can_work = models.BooleanField("有劳动能力", default=True)
+    guardianship_capacity = models.CharField(
+        "监护能力", max_length=10, choices=GuardianCapacity.choices, default=GuardianCapacity.FULL
+    )
+
+    class Meta:
+        verbose_name = "父母"
+        verbose_name_plural = "父母"
+
+    def __str__(self) -> str:
+        return f"{ParentRole(self.role).label} {self.name}".strip()
+
+
+class Child(models.Model):
+    scope_division_field = "division_code"
+    scope_pairing_path = "pairings"
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="children", verbose_name="家庭"
+    )
+    division = models.ForeignKey(
+        "geo.Division", verbose_name="所在村(居)", on_delete=models.PROTECT, related_name="+"
+    )
+    division_code = models.CharField(max_length=12, db_index=True)
+    name = models.CharField("姓名", max_length=50)
+    name_pinyin = models.CharField(max_length=100, db_index=True, blank=True)
+    name_initials = models.CharField(max_length=20, db_index=True, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, null=True, blank=True, unique=True)
+    id_number_tail = models.CharField(max_length=6, blank=True, db_index=True)
+    birth_date = models.DateField("出生日期")
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")
+    father = models.ForeignKey(
+        Parent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mother = models.ForeignKey(
+        Parent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lives_with_parents = models.BooleanField("随父母流动居住", default=False)
+    school = models.ForeignKey(
+        School, verbose_name="学校", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    school_stage = models.CharField(
+        "就学情况", max_length=20, choices=SchoolStage.choices, default=SchoolStage.NOT_IN_SCHOOL
+    )
+    class_name = models.CharField("班级", max_length=30, blank=True)
+    class_teacher = models.CharField("班主任", max_length=30, blank=True)
+    class_teacher_phone = models.CharField("班主任电话", max_length=20, blank=True)
+    disability_category = models.CharField(
+        "残疾类别", max_length=20, choices=DisabilityCategory.choices, blank=True
+    )
+    disability_grade = models.PositiveSmallIntegerField(
+        "残疾等级", choices=DisabilityGrade.choices, null=True, blank=True
+    )
+    disability_cert_number = models.CharField("残疾证号", max_length=30, blank=True)
+    serious_illness = models.CharField("重大疾病", max_length=100, blank=True)
+    phone = models.CharField("本人电话", max_length=20, blank=True)
+    hobbies = models.CharField("兴趣爱好", max_length=200, blank=True)
+    notes = models.TextField("备注", blank=True)
+    is_active = models.BooleanField("在册", default=True, db_index=True)
+    inactive_reason = models.CharField(
+        "注销原因", max_length=20, choices=InactiveReason.choices, blank=True
+    )
+    inactive_on = models.DateField("注销日期", null=True, blank=True)
+    inactive_note = models.CharField("注销说明", max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "儿童"
+        verbose_name_plural = "儿童"
+        indexes = [
+            models.Index(fields=["division_code", "is_active"]),
+            models.Index(fields=["name"]),
+            models.Index(fields=["birth_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Guardian(models.Model):
+    scope_division_field = "child__division_code"
+    scope_pairing_path = "child__pairings"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField("监护人姓名", max_length=50)
+    relation = models.CharField("与儿童关系", max_length=30, choices=GuardianRelation.choices)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    capacity = models.CharField(
+        "监护能力", max_length=10, choices=GuardianCapacity.choices, default=GuardianCapacity.FULL
+    )
+    is_primary = models.BooleanField("主要监护人", default=True)
+    address = models.CharField("住址", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        verbose_name = "监护人"
+        verbose_name_plural = "监护人"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.child.division_code}/{instance.child_id}/{filename}"
+
+
+class Attachment(models.Model):
+    scope_division_field = "child__division_code"
+    scope_pairing_path = "child__pairings"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("类型", max_length=10, choices=AttachmentKind.choices)
+    file = models.FileField("文件", upload_to=attachment_path)
+    caption = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name
+
+
+class Revision(models.Model):
+    """One saved change to a child's file: who, when, which fields old -> new, and the whole file after."""
+
+    scope_division_field = "child__division_code"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict)
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} v{self.number}"

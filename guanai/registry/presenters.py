@@ -1,0 +1,133 @@
+"""The child's file arranged for display (page, PDF), with sensitive fields masked by role."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from guanai.accounts.models import User
+from guanai.registry.history import display_value
+from guanai.registry.masking import mask_id_number, mask_phone, mask_text
+from guanai.registry.models import Child, Guardian, Household, Parent
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    sensitive: bool = False
+
+
+def age_on(birth_date, on) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def _rows(instance, model, names, reveal: bool) -> list[tuple[str, str]]:
+    rows = []
+    for name in names:
+        f = model._meta.get_field(name)
+        value = display_value(instance, f)
+        if value == "" or value == "否" and name in ("has_aids", "poverty_registered"):
+            continue
+        if not reveal:
+            if name == "id_number":
+                value = mask_id_number(value)
+            elif name.endswith("phone"):
+                value = mask_phone(value)
+            elif name in MASKED_HEALTH:
+                value = mask_text(value)
+        rows.append((str(f.verbose_name), value))
+    return rows
+
+
+MASKED_HEALTH = {
+    "disability_category",
+    "disability_grade",
+    "disability_cert_number",
+    "serious_illness",
+    "has_aids",
+}
+PARENT_NAMES = [
+    "name",
+    "id_number",
+    "phone",
+    "status",
+    "status_since",
+    "status_until",
+    "away_destination",
+    "disability_category",
+    "disability_grade",
+    "has_aids",
+    "guardianship_capacity",
+]
+
+
+def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[Section]:
+    today = timezone.localdate()
+    basic = Section(
+        "基本信息",
+        [("所在村(居)", child.division.name), ("年龄", f"{age_on(child.birth_date, today)} 岁")],
+    )
+    basic.rows += _rows(
+        child, Child, ["name", "sex", "birth_date", "ethnicity", "id_number", "phone"], reveal
+    )
+    if not child.id_number:
+        basic.rows.append(("身份证号", "未登记(待补录)"))
+    if not child.is_active:
+        basic.rows += _rows(child, Child, ["inactive_reason", "inactive_on", "inactive_note"], True)
+    sections = [basic]
+    sections.append(
+        Section(
+            "家庭",
+            _rows(
+                child.household,
+                Household,
+                [
+                    "address",
+                    "phone",
+                    "hukou_type",
+                    "hukou_address",
+                    "economic_status",
+                    "poverty_registered",
+                ],
+                reveal,
+            ),
+        )
+    )
+    for role, parent in (("父亲", child.father), ("母亲", child.mother)):
+        rows = _rows(parent, Parent, PARENT_NAMES, reveal) if parent else [("情况", "未登记")]
+        sections.append(Section(role, rows))
+    guardians: list[Guardian] = list(child.guardians.all())
+    rows = []
+    for g in guardians:
+        rows += _rows(g, Guardian, ["name", "relation", "phone", "capacity", "address"], reveal)
+    sections.append(Section("监护人", rows or [("情况", "未登记")]))
+    sections.append(
+        Section(
+            "就学",
+            _rows(
+                child,
+                Child,
+                ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"],
+                reveal,
+            ),
+        )
+    )
+    sections.append(
+        Section(
+            "残疾与健康",
+            _rows(
+                child,
+                Child,
+                [
+                    "disability_category",
+                    "disability_grade",
+                    "disability_cert_number",
+                    "serious_illness",
+                ],
+                reveal,
+            ),
+            sensitive=True,
+        )
+    )
+    sections.append(Section("兴趣与备注", _rows(child, Child, ["hobbies", "notes"], True)))
+    return sections

@@ -1,0 +1,94 @@
+"""Reads of the child's file. Everything goes through jurisdiction scoping first."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from guanai.accounts.models import User
+from guanai.accounts.scoping import scope
+from guanai.core.errors import AccessDenied
+from guanai.registry.idnumber import normalize
+from guanai.registry.models import Child, Guardian, Household, Revision
+
+ID_CHARS = re.compile(r"^[0-9Xx]+$")
+LATIN = re.compile(r"^[A-Za-z ]+$")
+
+
+@dataclass(frozen=True)
+class ChildFilters:
+    text: str = ""
+    division_code: str = ""
+    school_id: int | None = None
+    include_inactive: bool = False
+    missing_id: bool = False
+
+
+def children_for(user: User) -> QuerySet[Child]:
+    return scope(user, Child.objects.all())
+
+
+def child_list_for(user: User, filters: ChildFilters | None = None) -> QuerySet[Child]:
+    filters = filters or ChildFilters()
+    children = children_for(user)
+    if not filters.include_inactive:
+        children = children.filter(is_active=True)
+    if filters.division_code:
+        children = children.filter(division_code__startswith=filters.division_code)
+    if filters.school_id:
+        children = children.filter(school_id=filters.school_id)
+    if filters.missing_id:
+        children = children.filter(id_number__isnull=True)
+    if filters.text:
+        children = children.filter(text_query(filters.text))
+    return children.select_related("division", "school").order_by("division_code", "name", "id")
+
+
+def text_query(text: str) -> Q:
+    """Name (characters, pinyin, initials) or identity number (whole or its last digits)."""
+    text = normalize(text) if ID_CHARS.match(text.strip()) else text.strip()
+    if ID_CHARS.match(text):
+        if len(text) == 18:
+            return Q(id_number=text.upper())
+        if len(text) <= 6:
+            return Q(id_number_tail__endswith=text.upper())
+        return Q(id_number__contains=text.upper())
+    if LATIN.match(text):
+        latin = text.replace(" ", "").lower()
+        return Q(name_pinyin__startswith=latin) | Q(name_initials__startswith=latin)
+    return Q(name__contains=text)
+
+
+def child_get_for(user: User, pk: int) -> Child:
+    """The child if the user's jurisdiction covers it; AccessDenied (shown as 404) otherwise."""
+    child = (
+        children_for(user)
+        .select_related("household", "division", "school", "father", "mother", "created_by")
+        .prefetch_related(
+            Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "id"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if child is None:
+        raise AccessDenied("没有找到该儿童档案,或不在您的管辖范围内")
+    return child
+
+
+def household_list_for(user: User) -> QuerySet[Household]:
+    return scope(user, Household.objects.all())
+
+
+def household_get_for(user: User, pk: int) -> Household:
+    household = household_list_for(user).filter(pk=pk).first()
+    if household is None:
+        raise AccessDenied("没有找到该家庭,或不在您的管辖范围内")
+    return household
+
+
+def revision_list_for(user: User, child: Child) -> QuerySet[Revision]:
+    return scope(user, Revision.objects.filter(child=child)).order_by("-number")
+
+
+def siblings_of(user: User, child: Child) -> QuerySet[Child]:
+    return children_for(user).filter(household_id=child.household_id).exclude(pk=child.pk)

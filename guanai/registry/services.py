@@ -1,0 +1,399 @@
+"""Writes to the child's file: register, update, deactivate. Atomic, validated, audited, versioned."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from guanai.accounts import permissions
+from guanai.accounts.models import User
+from guanai.accounts.scoping import division_visible
+from guanai.audit.models import Action
+from guanai.audit.services import audit
+from guanai.core.errors import AccessDenied, DomainError
+from guanai.geo.models import Division, Level
+from guanai.registry import idnumber
+from guanai.registry.choices import InactiveReason, ParentRole, ParentStatus
+from guanai.registry.history import file_snapshot, snapshot_diff
+from guanai.registry.models import Child, Guardian, Household, Parent, Revision
+from guanai.registry.names import name_initials, name_pinyin
+
+CHILD_FIELDS = [
+    "name",
+    "birth_date",
+    "sex",
+    "ethnicity",
+    "phone",
+    "lives_with_parents",
+    "school",
+    "school_stage",
+    "class_name",
+    "class_teacher",
+    "class_teacher_phone",
+    "disability_category",
+    "disability_grade",
+    "disability_cert_number",
+    "serious_illness",
+    "hobbies",
+    "notes",
+]
+# form key -> Household field
+HOUSEHOLD_FIELDS = {
+    "household_address": "address",
+    "household_phone": "phone",
+    "hukou_type": "hukou_type",
+    "hukou_region_code": "hukou_region_code",
+    "hukou_address": "hukou_address",
+    "economic_status": "economic_status",
+    "poverty_registered": "poverty_registered",
+}
+PARENT_FIELDS = [
+    "name",
+    "id_number",
+    "phone",
+    "status",
+    "status_since",
+    "status_until",
+    "away_destination",
+    "disability_category",
+    "disability_grade",
+    "has_aids",
+    "can_work",
+    "guardianship_capacity",
+]
+GUARDIAN_FIELDS = ["name", "relation", "phone", "capacity"]
+
+
+class DuplicateChild(DomainError):
+    def __init__(self, message: str, existing: Child):
+        super().__init__(message, field="id_number" if existing.id_number else "name")
+        self.existing = existing
+
+
+class StaleEdit(DomainError):
+    """Someone else saved the file after this form was opened (optimistic locking)."""
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    number: str | None
+    birth_date: date
+    sex: str
+    converted_from_legacy: bool = False
+
+
+def check_id_number(raw: str, *, birth_date: date | None, sex: str | None) -> IdCheck:
+    """Validate an entered number and fill or cross-check birth date and sex from it."""
+    if not raw or not raw.strip():
+        if birth_date is None:
+            raise DomainError("没有身份证号时必须填写出生日期", field="birth_date")
+        if not sex:
+            raise DomainError("没有身份证号时必须填写性别", field="sex")
+        return IdCheck(number=None, birth_date=birth_date, sex=sex)
+    try:
+        parsed = idnumber.parse(raw, today=timezone.localdate())
+    except idnumber.IdNumberError as exc:
+        raise DomainError(exc.message, field="id_number") from exc
+    problems = idnumber.cross_check(parsed, birth_date=birth_date, sex=sex)
+    if problems:
+        raise DomainError(";".join(problems), field="id_number")
+    return IdCheck(parsed.number, parsed.birth_date, parsed.sex, parsed.converted_from_legacy)
+
+
+def check_parent_dates(role_label: str, data: dict[str, Any]) -> None:
+    since, until = data.get("status_since"), data.get("status_until")
+    today = timezone.localdate()
+    if since and since > today:
+        raise DomainError(f"{role_label}状况的起始日期不能晚于今天", field="status_since")
+    if since and until and until < since:
+        raise DomainError(f"{role_label}的截止日期不能早于起始日期", field="status_until")
+    if data.get("status") == ParentStatus.IMPRISONED and not until:
+        raise DomainError(f"{role_label}服刑在押时请填写刑满日期", field="status_until")
+    if data.get("status") == ParentStatus.WORKING_AWAY and not data.get("away_destination"):
+        raise DomainError(f"{role_label}外出务工时请填写务工地", field="away_destination")
+
+
+def find_duplicate(
+    *,
+    id_number: str | None,
+    name: str,
+    birth_date: date,
+    division_code: str,
+    exclude_pk: int | None = None,
+) -> Child | None:
+    """Same number anywhere, or same name, birth date and village."""
+    candidates = Child.objects.exclude(pk=exclude_pk) if exclude_pk else Child.objects.all()
+    if id_number:
+        found = candidates.filter(id_number=id_number).first()
+        if found:
+            return found
+    return candidates.filter(name=name, birth_date=birth_date, division_code=division_code).first()
+
+
+def _duplicate_error(user: User, existing: Child, by_number: bool) -> DuplicateChild:
+    where = existing.division.name
+    if by_number:
+        message = f"身份证号已登记:{existing.name}({where})的档案使用了该号码"
+    else:
+        message = f"本村已有同名同出生日期的儿童:{existing.name}({existing.birth_date})"
+    if not division_visible(user, existing.division_code):
+        message += ",该档案不在您的管辖范围内,请联系上级督导员核实"
+    return DuplicateChild(message, existing)
+
+
+def _apply_child(child: Child, data: dict[str, Any], ids: IdCheck) -> None:
+    for field in CHILD_FIELDS:
+        if field in data:
+            setattr(child, field, data[field])
+    child.name = child.name.strip()
+    child.id_number = ids.number
+    child.id_number_tail = (ids.number or "")[-6:]
+    child.birth_date = ids.birth_date
+    child.sex = ids.sex
+    child.name_pinyin = name_pinyin(child.name)
+    child.name_initials = name_initials(child.name)
+    if child.disability_category and not child.disability_grade:
+        raise DomainError("填写残疾类别时请同时填写残疾等级", field="disability_grade")
+
+
+def _apply_parent(
+    parent: Parent | None, household: Household, role: ParentRole, data: dict[str, Any]
+) -> Parent | None:
+    prefix = f"{role.value}_"
+    values = {f: data[prefix + f] for f in PARENT_FIELDS if prefix + f in data}
+    described = any(v for f, v in values.items() if f not in ("can_work", "guardianship_capacity"))
+    if not values or (parent is None and not described):
+        return parent
+    check_parent_dates(role.label, values)
+    if values.get("id_number"):
+        try:
+            values["id_number"] = idnumber.parse(values["id_number"]).number
+        except idnumber.IdNumberError as exc:
+            raise DomainError(f"{role.label}{exc.message}", field=prefix + "id_number") from exc
+    parent = parent or Parent(household=household, role=role)
+    for field, value in values.items():
+        nullable = Parent._meta.get_field(field).null
+        setattr(parent, field, "" if value is None and not nullable else value)
+    parent.save()
+    return parent
+
+
+def _apply_guardian(child: Child, data: dict[str, Any]) -> None:
+    values = {f: data.get(f"guardian_{f}") for f in GUARDIAN_FIELDS}
+    if not values["name"]:
+        return
+    guardian = child.guardians.filter(is_primary=True).first() or Guardian(
+        child=child, is_primary=True
+    )
+    for field, value in values.items():
+        setattr(guardian, field, value or "")
+    guardian.save()
+
+
+def _apply_household(household: Household, data: dict[str, Any]) -> None:
+    for key, field in HOUSEHOLD_FIELDS.items():
+        if key in data:
+            setattr(household, field, data[key] if data[key] is not None else "")
+
+
+def _record_revision(
+    child: Child, actor: User, summary: str, before: dict[str, Any] | None
+) -> dict[str, list[Any]]:
+    """Store the file as it is now, with what changed since `before` (None for a new file).
+
+    A file that came in by import or seeding has no revision yet: its state before this first
+    edit is kept as revision 1, so that history starts from what was imported.
+    """
+    child.refresh_from_db()
+    previous = child.revisions.order_by("-number").first()
+    number = previous.number if previous else 0
+    if previous is None and before is not None:
+        number += 1
+        Revision.objects.create(
+            child=child,
+            number=number,
+            actor=None,
+            actor_name="系统",
+            summary="导入时的档案",
+            changes={},
+            snapshot=before,
+        )
+    after = file_snapshot(child)
+    changes = snapshot_diff(before or {}, after)
+    Revision.objects.create(
+        child=child,
+        number=number + 1,
+        actor=actor,
+        actor_name=actor.display_name,
+        summary=summary,
+        changes=changes,
+        snapshot=after,
+    )
+    return changes
+
+
+@transaction.atomic
+def child_register(
+    *, actor: User, village: Division, data: dict[str, Any], household: Household | None = None
+) -> Child:
+    """Register a child (with a new household, or into a sibling's household)."""
+    if not permissions.can_register_children(actor):
+        raise AccessDenied("您的角色不能登记儿童")
+    if village.level != Level.VILLAGE or not division_visible(actor, village.code):
+        raise DomainError("请选择您管辖范围内的村(居)", field="village")
+    if household is not None and household.division_code != village.code:
+        raise DomainError("兄弟姐妹的家庭不在所选村(居)", field="village")
+    ids = check_id_number(
+        data.get("id_number") or "", birth_date=data.get("birth_date"), sex=data.get("sex")
+    )
+    existing = find_duplicate(
+        id_number=ids.number,
+        name=data["name"].strip(),
+        birth_date=ids.birth_date,
+        division_code=village.code,
+    )
+    if existing:
+        raise _duplicate_error(
+            actor, existing, by_number=bool(ids.number) and existing.id_number == ids.number
+        )
+    if household is None:
+        household = Household(division=village, division_code=village.code)
+    _apply_household(household, data)
+    household.save()
+    child = Child(
+        household=household, division=village, division_code=village.code, created_by=actor
+    )
+    _apply_child(child, data, ids)
+    # A sibling's household already has the parents: the form's parent fields update them.
+    for role in ParentRole:
+        parent = _apply_parent(_existing_parent(household, role), household, role, data)
+        setattr(child, role.value, parent)
+    child.save()
+    _apply_guardian(child, data)
+    changes = _record_revision(child, actor, "建档", None)
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        target=child,
+        changes={k: ("", v[1]) for k, v in changes.items() if not k.endswith("id_number")},
+    )
+    return child
+
+
+def _existing_parent(household: Household, role: ParentRole) -> Parent | None:
+    return household.parents.filter(role=role).order_by("id").first()
+
+
+@transaction.atomic
+def child_update(
+    *, actor: User, child: Child, version: int, data: dict[str, Any]
+) -> dict[str, list[Any]]:
+    """Save an edit made on version `version`; refuses if someone saved in between."""
+    if not permissions.can_edit_children(actor):
+        raise AccessDenied("您的角色不能修改儿童档案")
+    if not division_visible(actor, child.division_code):
+        raise AccessDenied("该档案不在您的管辖范围内")
+    ids = check_id_number(
+        data.get("id_number") or "", birth_date=data.get("birth_date"), sex=data.get("sex")
+    )
+    existing = find_duplicate(
+        id_number=ids.number,
+        name=data.get("name", child.name).strip(),
+        birth_date=ids.birth_date,
+        division_code=child.division_code,
+        exclude_pk=child.pk,
+    )
+    if existing:
+        raise _duplicate_error(
+            actor, existing, by_number=bool(ids.number) and existing.id_number == ids.number
+        )
+    # Claim the version first: a concurrent save that got there before us makes this update 0 rows.
+    claimed = Child.objects.filter(pk=child.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        last = child.revisions.order_by("-number").first()
+        who = f"{last.actor_name} 于 {timezone.localtime(last.at):%m-%d %H:%M} " if last else ""
+        raise StaleEdit(f"此档案已被{who}修改,您的修改未保存。请重新打开档案,核对后再修改。")
+    child.refresh_from_db()
+    before = file_snapshot(child)
+    household = child.household
+    _apply_household(household, data)
+    household.save()
+    _apply_child(child, data, ids)
+    for role in ParentRole:
+        setattr(child, role.value, _apply_parent(getattr(child, role.value), household, role, data))
+    child.save()
+    _apply_guardian(child, data)
+    changes = _record_revision(child, actor, "修改档案", before)
+    if changes:
+        audit(
+            actor=actor,
+            action=Action.UPDATE,
+            target=child,
+            changes={k: tuple(v) for k, v in changes.items()},
+        )
+    return changes
+
+
+@transaction.atomic
+def child_deactivate(
+    *, actor: User, child: Child, reason: InactiveReason, on: date, note: str = ""
+) -> None:
+    """Moved away, turned 18, died: the file is closed with a reason, never deleted."""
+    if not permissions.can_edit_children(actor) or not division_visible(actor, child.division_code):
+        raise AccessDenied("您不能注销该档案")
+    if not child.is_active:
+        raise DomainError("该档案已注销")
+    if on > timezone.localdate():
+        raise DomainError("注销日期不能晚于今天", field="on")
+    if reason == InactiveReason.OTHER and not note.strip():
+        raise DomainError("原因为“其他”时请填写说明", field="note")
+    before = file_snapshot(child)
+    child.is_active = False
+    child.inactive_reason = reason
+    child.inactive_on = on
+    child.inactive_note = note.strip()
+    child.version += 1
+    child.save()
+    changes = _record_revision(child, actor, f"注销:{InactiveReason(reason).label}", before)
+    audit(
+        actor=actor,
+        action=Action.DEACTIVATE,
+        target=child,
+        changes={k: tuple(v) for k, v in changes.items()},
+        detail=InactiveReason(reason).label,
+    )
+
+
+@transaction.atomic
+def child_reactivate(*, actor: User, child: Child) -> None:
+    if not permissions.can_edit_children(actor) or not division_visible(actor, child.division_code):
+        raise AccessDenied("您不能恢复该档案")
+    before = file_snapshot(child)
+    child.is_active = True
+    child.inactive_reason = ""
+    child.inactive_on = None
+    child.inactive_note = ""
+    child.version += 1
+    child.save()
+    changes = _record_revision(child, actor, "恢复档案", before)
+    audit(
+        actor=actor,
+        action=Action.UPDATE,
+        target=child,
+        changes={k: tuple(v) for k, v in changes.items()},
+        detail="恢复档案",
+    )
+
+
+def child_file_opened(*, actor: User, child: Child, what: str = "查看档案") -> None:
+    """Record that someone read a child's file (page, PDF, past version)."""
+    audit(actor=actor, action=Action.VIEW, target=child, detail=what)
+
+
+def child_sensitive_revealed(*, actor: User, child: Child) -> None:
+    audit(
+        actor=actor, action=Action.REVEAL, target=child, detail="显示身份证号、电话、健康与残疾信息"
+    )

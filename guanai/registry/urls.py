@@ -1,0 +1,15 @@
+from django.urls import path
+
+from guanai.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.child_list, name="child_list"),
+    path("new/", views.child_create, name="child_create"),
+    path("<int:pk>/", views.child_detail, name="child_detail"),
+    path("<int:pk>/edit/", views.child_edit, name="child_edit"),
+    path("<int:pk>/reveal/", views.child_reveal, name="child_reveal"),
+    path("<int:pk>/deactivate/", views.child_deactivate, name="child_deactivate"),
+    path("<int:pk>/reactivate/", views.child_reactivate, name="child_reactivate"),
+    path("<int:pk>/history/<int:number>/", views.child_revision, name="child_revision"),
+]

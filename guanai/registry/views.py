@@ -1,0 +1,263 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guanai.accounts import permissions
+from guanai.accounts.models import Role
+from guanai.core.errors import AccessDenied, DomainError
+from guanai.geo.models import Level
+from guanai.geo.selectors import division_subtree
+from guanai.registry import selectors, services
+from guanai.registry.forms import ChildFileForm, DeactivateForm, SearchForm, initial_from_child
+from guanai.registry.history import key_label
+from guanai.registry.models import School
+from guanai.registry.presenters import child_file_view
+
+PAGE_SIZE = 30
+
+
+def _villages_for(user):
+    if user.division is None:
+        return None
+    return division_subtree(user.division).filter(level=Level.VILLAGE)
+
+
+def _schools_for(user):
+    county_prefix = user.division.code[:6] if user.division else ""
+    return School.objects.filter(division_code__startswith=county_prefix)
+
+
+def child_list(request):
+    divisions = _villages_for(request.user) if request.user.role != Role.CARER else None
+    form = SearchForm(request.GET or None, divisions=divisions)
+    filters = selectors.ChildFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ChildFilters(
+            text=data["q"],
+            division_code=data["division"].code if data["division"] else "",
+            include_inactive=data["include_inactive"],
+            missing_id=data["missing_id"],
+        )
+    children = selectors.child_list_for(request.user, filters)
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "nav_active": "children",
+        "can_register": permissions.can_register_children(request.user),
+        "can_export": permissions.can_export(request.user),
+        "query_string": request.GET.urlencode(),
+    }
+    template = (
+        "registry/_child_rows.html"
+        if request.headers.get("HX-Request")
+        else "registry/child_list.html"
+    )
+    return render(request, template, context)
+
+
+def child_detail(request, pk: int):
+    child = selectors.child_get_for(request.user, pk)
+    services.child_file_opened(actor=request.user, child=child)
+    return render(
+        request,
+        "registry/child_detail.html",
+        {
+            "file": child_file_view(request.user, child),
+            "child": child,
+            "revisions": selectors.revision_list_for(request.user, child)[:50],
+            "siblings": selectors.siblings_of(request.user, child),
+            "can_edit": permissions.can_edit_children(request.user),
+            "can_reveal": permissions.can_reveal_sensitive(request.user),
+            "nav_active": "children",
+        },
+    )
+
+
+@require_POST
+def child_reveal(request, pk: int):
+    """Show the unmasked sensitive fields of a file, on record."""
+    child = selectors.child_get_for(request.user, pk)
+    if not permissions.can_reveal_sensitive(request.user):
+        raise AccessDenied("您的角色不能查看完整的敏感信息")
+    services.child_sensitive_revealed(actor=request.user, child=child)
+    return render(
+        request,
+        "registry/_sensitive.html",
+        {
+            "file": child_file_view(request.user, child, reveal=True),
+        },
+    )
+
+
+def child_revision(request, pk: int, number: int):
+    child = selectors.child_get_for(request.user, pk)
+    revision = selectors.revision_list_for(request.user, child).filter(number=number).first()
+    if revision is None:
+        raise AccessDenied("没有这个历史版本")
+    services.child_file_opened(actor=request.user, child=child, what=f"查看历史版本 {number}")
+    rows = [
+        (key_label(k), v)
+        for k, v in revision.snapshot.items()
+        if permissions.can_reveal_sensitive(request.user) or not _sensitive_key(k)
+    ]
+    return render(
+        request,
+        "registry/child_revision.html",
+        {
+            "child": child,
+            "revision": revision,
+            "rows": rows,
+            "nav_active": "children",
+        },
+    )
+
+
+def _sensitive_key(key: str) -> bool:
+    return key.endswith(
+        ("id_number", "phone", "disability_cert_number", "serious_illness", "has_aids")
+    )
+
+
+def _form_errors_from(form, exc: DomainError):
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@require_http_methods(["GET", "POST"])
+def child_create(request):
+    if not permissions.can_register_children(request.user):
+        raise AccessDenied("您的角色不能登记儿童")
+    household = None
+    sibling_of = request.GET.get("sibling_of")
+    if sibling_of:
+        household = selectors.child_get_for(request.user, int(sibling_of)).household
+    villages = _villages_for(request.user) if request.user.role == Role.CHILD_SUPERVISOR else None
+    initial = {}
+    if household is not None:
+        sibling = selectors.child_get_for(request.user, int(sibling_of))
+        initial = {
+            k: v
+            for k, v in initial_from_child(sibling).items()
+            if not k.startswith(
+                (
+                    "name",
+                    "id_number",
+                    "birth_date",
+                    "sex",
+                    "class",
+                    "school",
+                    "disability",
+                    "serious",
+                    "hobbies",
+                    "notes",
+                    "phone",
+                )
+            )
+        }
+        initial["village"] = household.division_id
+    form = ChildFileForm(
+        request.POST or None, initial=initial, villages=villages, schools=_schools_for(request.user)
+    )
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        village = form.cleaned_data.get("village") or request.user.division
+        try:
+            child = services.child_register(
+                actor=request.user, village=village, data=form.cleaned_data, household=household
+            )
+        except services.DuplicateChild as exc:
+            duplicate = exc.existing
+            _form_errors_from(form, exc)
+        except DomainError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, f"已为 {child.name} 建档")
+            return redirect("registry:child_detail", pk=child.pk)
+    return render(
+        request,
+        "registry/child_form.html",
+        {
+            "form": form,
+            "title": "登记儿童",
+            "duplicate": duplicate,
+            "household": household,
+            "nav_active": "register",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_edit(request, pk: int):
+    child = selectors.child_get_for(request.user, pk)
+    if not permissions.can_edit_children(request.user):
+        raise AccessDenied("您的角色不能修改儿童档案")
+    form = ChildFileForm(
+        request.POST or None, initial=initial_from_child(child), schools=_schools_for(request.user)
+    )
+    version = (
+        int(request.POST.get("version", child.version))
+        if request.method == "POST"
+        else child.version
+    )
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.child_update(
+                actor=request.user, child=child, version=version, data=form.cleaned_data
+            )
+        except services.DuplicateChild as exc:
+            duplicate = exc.existing
+            _form_errors_from(form, exc)
+        except DomainError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, f"已保存,修改了 {len(changes)} 项" if changes else "没有修改")
+            return redirect("registry:child_detail", pk=child.pk)
+    return render(
+        request,
+        "registry/child_form.html",
+        {
+            "form": form,
+            "title": f"修改档案:{child.name}",
+            "child": child,
+            "version": version,
+            "duplicate": duplicate,
+            "nav_active": "children",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def child_deactivate(request, pk: int):
+    child = selectors.child_get_for(request.user, pk)
+    if not permissions.can_edit_children(request.user):
+        raise AccessDenied("您的角色不能注销儿童档案")
+    form = DeactivateForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_deactivate(actor=request.user, child=child, **form.cleaned_data)
+        except DomainError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, f"{child.name} 的档案已注销,档案保留可查")
+            return redirect("registry:child_detail", pk=child.pk)
+    return render(
+        request,
+        "registry/child_deactivate.html",
+        {"form": form, "child": child, "nav_active": "children"},
+    )
+
+
+@require_POST
+def child_reactivate(request, pk: int):
+    child = selectors.child_get_for(request.user, pk)
+    services.child_reactivate(actor=request.user, child=child)
+    messages.success(request, f"{child.name} 的档案已恢复")
+    return redirect(reverse("registry:child_detail", args=[child.pk]))
