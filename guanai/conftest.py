@@ -1,3 +1,10 @@
+"""Shared fixtures.
+
+No transactional (transaction=True / live_server) tests: the audit table is append-only in the
+database, so Django cannot flush it between such tests. Browser tests run a server process on a
+database of their own (guanai/e2e).
+"""
+
 from datetime import date
 
 import pytest

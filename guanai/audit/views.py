@@ -1,6 +1,7 @@
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from guanai.audit.models import Action
 from guanai.audit.selectors import audit_event_list_for
@@ -19,6 +20,7 @@ class AuditSearchForm(forms.Form):
     )
 
 
+@require_GET
 def event_list(request):
     form = AuditSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
