@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
@@ -9,13 +10,15 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [("首页", reverse("core:home"), "home")]
+    items = [(_("首页"), reverse("core:home"), "home")]
     if user.role != Role.CARER:
-        items.append(("儿童档案", reverse("registry:child_list"), "children"))
+        items.append((_("儿童档案"), reverse("registry:child_list"), "children"))
     else:
-        items.append(("我的结对儿童", reverse("registry:child_list"), "children"))
+        items.append((_("我的结对儿童"), reverse("registry:child_list"), "children"))
     if permissions.can_register_children(user):
-        items.append(("登记儿童", reverse("registry:child_create"), "register"))
+        items.append((_("登记儿童"), reverse("registry:child_create"), "register"))
+    if permissions.can_manage_users(user):
+        items.append((_("账户管理"), reverse("accounts:user_list"), "users"))
     if permissions.can_read_audit(user):
-        items.append(("审计日志", reverse("audit:event_list"), "audit"))
+        items.append((_("审计日志"), reverse("audit:event_list"), "audit"))
     return {"nav_items": items}

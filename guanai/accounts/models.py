@@ -1,28 +1,30 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.geo.models import Level
 
 
 class Role(models.TextChoices):
-    CHILD_DIRECTOR = "child_director", "儿童主任"
-    CHILD_SUPERVISOR = "child_supervisor", "儿童督导员"
-    CIVIL_AFFAIRS = "civil_affairs", "民政局工作人员"
-    DEPARTMENT = "department", "部门工作人员"
-    CARER = "carer", "爱心妈妈/志愿者"
-    ADMIN = "admin", "系统管理员"
+    CHILD_DIRECTOR = "child_director", _("儿童主任")
+    CHILD_SUPERVISOR = "child_supervisor", _("儿童督导员")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政局工作人员")
+    DEPARTMENT = "department", _("部门工作人员")
+    CARER = "carer", _("爱心妈妈/志愿者")
+    ADMIN = "admin", _("系统管理员")
 
 
 class Department(models.TextChoices):
-    CIVIL_AFFAIRS = "civil_affairs", "民政"
-    EDUCATION = "education", "教育"
-    HEALTH = "health", "卫健"
-    PUBLIC_SECURITY = "public_security", "公安"
-    JUSTICE = "justice", "司法"
-    HUMAN_RESOURCES = "human_resources", "人社"
-    DISABLED_FEDERATION = "disabled_federation", "残联"
-    WOMENS_FEDERATION = "womens_federation", "妇联"
-    YOUTH_LEAGUE = "youth_league", "团委"
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
+    EDUCATION = "education", _("教育")
+    HEALTH = "health", _("卫健")
+    PUBLIC_SECURITY = "public_security", _("公安")
+    JUSTICE = "justice", _("司法")
+    HUMAN_RESOURCES = "human_resources", _("人社")
+    DISABLED_FEDERATION = "disabled_federation", _("残联")
+    WOMENS_FEDERATION = "womens_federation", _("妇联")
+    YOUTH_LEAGUE = "youth_league", _("团委")
 
 
 # The level of node each role is attached to; a user without a matching node cannot log in.
@@ -64,8 +66,12 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+    @property
     def role_label(self) -> str:
-        label = Role(self.role).label if self.role else ""
+        label = str(Role(self.role).label) if self.role else ""
         if self.role == Role.DEPARTMENT and self.department:
             return f"{Department(self.department).label}{label}"
         return label

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from guanai.accounts.models import User
 from guanai.audit.models import AuditEvent
 from guanai.registry.forms import initial_from_child
 from guanai.registry.services import child_update
@@ -44,6 +45,7 @@ def outsider_args(name: str, children) -> dict[str, object]:
     child_b = children["b"]
     by_namespace = {
         "registry": {"pk": child_b.pk, "number": 1},
+        "accounts": {"pk": User.objects.get(username="director_b").pk},
     }
     namespace = name.split(":")[0]
     if namespace not in by_namespace:

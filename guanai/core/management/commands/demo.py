@@ -1,0 +1,34 @@
+import os
+import secrets
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from guanai.core.demo import demo_accounts_ensure
+from guanai.geo.models import Division, Level
+from guanai.registry.models import Child
+
+
+class Command(BaseCommand):
+    help = "准备演示县:没有数据时生成合成数据,并为每个角色创建演示账户"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--county-code", default="360426")
+        parser.add_argument("--children", type=int, default=3000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, county_code, children, seed, **options):
+        if not Child.objects.filter(division_code__startswith=county_code).exists():
+            self.stdout.write(f"生成演示县 {county_code}:{children} 名儿童 …")
+            call_command("seed", county_code=county_code, children=children, seed=seed)
+        county = Division.objects.filter(code=county_code, level=Level.COUNTY).first()
+        if county is None:
+            raise CommandError(f"未知的县级区划代码 {county_code}")
+        password = os.environ.get("GUANAI_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        accounts = demo_accounts_ensure(county, password)
+        self.stdout.write("")
+        self.stdout.write(f"演示账户(密码均为 {password}):")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<12} {account.role:<16} {account.node}")
+        self.stdout.write("")
+        self.stdout.write("打开 http://127.0.0.1:8000/ 登录。")
