@@ -12,6 +12,12 @@ import pytest
 from guanai.testing.factories import Place, child_build, place_build, standard_users
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that check hashing ask for it themselves."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def place(db) -> Place:
     return place_build()

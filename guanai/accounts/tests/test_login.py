@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from guanai.accounts.models import Role, User
 from guanai.audit.models import Action, AuditEvent
-from guanai.testing.factories import PASSWORD
+from guanai.testing.factories import PASSWORD, user_build
 
 
 def post_login(client, username, password):
@@ -94,8 +94,13 @@ def test_logout_is_audited(client, users):
 
 
 @pytest.mark.django_db
-def test_passwords_are_hashed_with_argon2(users):
-    assert users["director_a"].password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(place, settings):
+    from guanai import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = user_build("hashed", Role.CARER, place.village_a)
+    assert user.password.startswith("argon2")
+    assert user.check_password(PASSWORD)
 
 
 @pytest.mark.django_db
