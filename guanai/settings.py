@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "guanai.audit",
     "guanai.registry",
     "guanai.care",
+    "guanai.rules",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ from guanai.registry.choices import InactiveReason, ParentRole, ParentStatus
 from guanai.registry.history import file_snapshot, snapshot_diff
 from guanai.registry.models import Child, Guardian, Household, Parent, Revision
 from guanai.registry.names import name_initials, name_pinyin
+from guanai.rules.services import child_evaluate
 
 CHILD_FIELDS = [
     "name",
@@ -280,6 +281,7 @@ def child_register(
         target=child,
         changes={k: ("", v[1]) for k, v in changes.items() if not k.endswith("id_number")},
     )
+    child_evaluate(child)
     return child
 
 
@@ -334,6 +336,7 @@ def child_update(
             target=child,
             changes={k: tuple(v) for k, v in changes.items()},
         )
+    child_evaluate(child)
     return changes
 
 
@@ -365,6 +368,7 @@ def child_deactivate(
         changes={k: tuple(v) for k, v in changes.items()},
         detail=InactiveReason(reason).label,
     )
+    child_evaluate(child)
 
 
 @transaction.atomic
@@ -386,6 +390,7 @@ def child_reactivate(*, actor: User, child: Child) -> None:
         changes={k: tuple(v) for k, v in changes.items()},
         detail="恢复档案",
     )
+    child_evaluate(child)
 
 
 def child_file_opened(*, actor: User, child: Child, what: str = "查看档案") -> None:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RulesConfig(AppConfig):
+    name = "guanai.rules"
+    verbose_name = "类别与保障认定"

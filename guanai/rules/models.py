@@ -1,0 +1,200 @@
+"""What the rules found for each child, the parameters they used, and the facts only people can record.
+
+ChildFinding rows are written by the rules (services.py), never by hand: one row per period in
+which a child was in a category or eligible for a benefit. FindingChange rows are the starts and
+ends that a child director confirms. BenefitReceipt and HardshipEvent are recorded by people.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from guanai.rules.choices import Benefit, ChangeKind, FindingKind, HardshipKind, finding_label
+
+
+class RuleParameter(models.Model):
+    """One value of a rule parameter (an age, a duration, an amount) for an area and a period.
+
+    The value in force for a child on a day is the row of the most specific area (longest
+    division-code prefix of the child's village, '' = national) whose period covers the day,
+    and among those the latest `effective_from`. A county changes its amounts by adding rows.
+    """
+
+    name = models.CharField("参数", max_length=60)
+    area_code = models.CharField("适用区划代码前缀", max_length=12, blank=True)
+    effective_from = models.DateField("起始日期")
+    effective_to = models.DateField("截止日期", null=True, blank=True)
+    value = models.DecimalField("数值", max_digits=12, decimal_places=2)
+    note = models.CharField("依据", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "area_code", "effective_from"]
+        verbose_name = "规则参数"
+        verbose_name_plural = "规则参数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "area_code", "effective_from"], name="rule_parameter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.area_code or '全国'} {self.effective_from}: {self.value}"
+
+
+class HardshipEvent(models.Model):
+    """A recorded event: a sudden hardship (临时困境) or harm from absent or improper guardianship."""
+
+    scope_division_field = "division_code"
+    scope_pairing_path = "child__pairings"
+
+    child = models.ForeignKey(
+        "registry.Child", on_delete=models.CASCADE, related_name="hardship_events"
+    )
+    division_code = models.CharField(max_length=12, db_index=True)
+    kind = models.CharField("事件类型", max_length=20, choices=HardshipKind.choices)
+    occurred_on = models.DateField("发生日期")
+    ended_on = models.DateField("困难解除日期", null=True, blank=True)
+    description = models.CharField("情况说明", max_length=300)
+    other_assistance = models.BooleanField("已获得其他生活救助", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = "困境事件"
+        verbose_name_plural = "困境事件"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class BenefitReceipt(models.Model):
+    """A benefit the child actually receives (or received), as recorded by a worker."""
+
+    scope_division_field = "division_code"
+    scope_pairing_path = "child__pairings"
+
+    child = models.ForeignKey(
+        "registry.Child", on_delete=models.CASCADE, related_name="benefit_receipts"
+    )
+    division_code = models.CharField(max_length=12, db_index=True)
+    benefit = models.CharField("保障待遇", max_length=40, choices=Benefit.choices)
+    start_on = models.DateField("开始享受日期")
+    end_on = models.DateField("停止日期", null=True, blank=True)
+    monthly_amount = models.DecimalField(
+        "月发放金额(元)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_on", "-id"]
+        verbose_name = "享受待遇记录"
+        verbose_name_plural = "享受待遇记录"
+        indexes = [models.Index(fields=["child", "benefit"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_benefit_display()} {self.start_on}"
+
+
+class ChildFinding(models.Model):
+    """One period in which a child was in a category or eligible for a benefit, and why."""
+
+    scope_division_field = "division_code"
+    scope_pairing_path = "child__pairings"
+
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="findings")
+    division_code = models.CharField(max_length=12)
+    kind = models.CharField("类型", max_length=10, choices=FindingKind.choices)
+    code = models.CharField("类别/待遇", max_length=40)
+    reason = models.CharField("认定依据", max_length=500)
+    started_on = models.DateField("起始日期")
+    valid_until = models.DateField("按现有档案截止日期", null=True, blank=True)
+    until_reason = models.CharField("截止原因", max_length=100, blank=True)
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    end_reason = models.CharField("结束原因", max_length=300, blank=True)
+    is_current = models.BooleanField("当前有效", default=True)
+    as_of = models.DateField("认定日期")
+
+    class Meta:
+        ordering = ["kind", "code", "-started_on"]
+        verbose_name = "认定结果"
+        verbose_name_plural = "认定结果"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "kind", "code"],
+                condition=Q(is_current=True),
+                name="child_finding_one_current",
+            )
+        ]
+        indexes = [models.Index(fields=["division_code", "kind", "code", "is_current"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return finding_label(self.kind, self.code)
+
+
+class FindingChange(models.Model):
+    """A category or benefit that started or ended for a child, waiting for the director to confirm."""
+
+    scope_division_field = "division_code"
+
+    child = models.ForeignKey(
+        "registry.Child", on_delete=models.CASCADE, related_name="finding_changes"
+    )
+    division_code = models.CharField(max_length=12)
+    kind = models.CharField("类型", max_length=10, choices=FindingKind.choices)
+    code = models.CharField("类别/待遇", max_length=40)
+    change = models.CharField("变化", max_length=10, choices=ChangeKind.choices)
+    on = models.DateField("变化日期")
+    reason = models.CharField("原因", max_length=500)
+    detected_on = models.DateField("发现日期")
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["division_code", "child_id", "on", "id"]
+        verbose_name = "认定变化"
+        verbose_name_plural = "认定变化"
+        indexes = [models.Index(fields=["division_code", "confirmed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()}:{self.label}"
+
+    @property
+    def label(self) -> str:
+        return finding_label(self.kind, self.code)
+
+
+class ChildBaseline(models.Model):
+    """Marks that a child's file has been evaluated once.
+
+    What the first evaluation finds is the baseline, not a change: a county loaded from an old
+    roster would otherwise ask its directors to confirm every category of every child.
+    """
+
+    child = models.OneToOneField(
+        "registry.Child", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    evaluated_on = models.DateField()
+
+    class Meta:
+        verbose_name = "首次认定"
+        verbose_name_plural = "首次认定"
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.evaluated_on}"
