@@ -2,10 +2,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from guanai.api.api import api
+
 urlpatterns = [
     path("", include("guanai.core.urls")),
     path("accounts/", include("guanai.accounts.urls")),
     path("children/", include("guanai.registry.urls")),
     path("audit/", include("guanai.audit.urls")),
+    path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

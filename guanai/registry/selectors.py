@@ -9,7 +9,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.core.errors import AccessDenied
 from guanai.registry.idnumber import normalize
-from guanai.registry.models import Child, Guardian, Household, Revision
+from guanai.registry.models import Child, Guardian, Household, Revision, School
 
 ID_CHARS = re.compile(r"^[0-9Xx]+$")
 LATIN = re.compile(r"^[A-Za-z ]+$")
@@ -73,6 +73,12 @@ def child_get_for(user: User, pk: int) -> Child:
     if child is None:
         raise AccessDenied("没有找到该儿童档案,或不在您的管辖范围内")
     return child
+
+
+def school_list_for(user: User) -> QuerySet[School]:
+    """Schools that may be put on a file: those of the user's county (all for administrators)."""
+    county_prefix = user.division.code[:6] if user.division_id else ""
+    return School.objects.filter(division_code__startswith=county_prefix)
 
 
 def household_list_for(user: User) -> QuerySet[Household]:

@@ -1,21 +1,30 @@
 """Walk every URL pattern as users of sibling villages and townships: nothing may leak across.
 
-Each URL namespace must say here how to build an outsider's object for its URL arguments. A new
-URL that is not described makes this test fail, so nobody can add a view without probing it.
+Each URL namespace must say here how to build an outsider's object for its URL arguments, and
+each API operation how it is called (method and body). A new URL or API operation that is not
+described makes this test fail, so nobody can add a view or an endpoint without probing it.
 """
 
+import json
 import re
+from collections import defaultdict
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from guanai.accounts.models import User
+from guanai.accounts.tokens import token_create
 from guanai.audit.models import AuditEvent
 from guanai.registry.forms import initial_from_child
+from guanai.registry.models import Child
 from guanai.registry.services import child_update
 
 # URLs with no user data behind them.
 PUBLIC = {"accounts:login", "set_language", "accounts:logout"}
+OUTSIDERS = ["director_a", "supervisor_2", "carer_a"]  # sibling village, sibling township, carer
+API = "api/"
+METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def walk(resolver: URLResolver, namespace: str = "", prefix: str = ""):
@@ -46,8 +55,9 @@ def outsider_args(name: str, children) -> dict[str, object]:
     by_namespace = {
         "registry": {"pk": child_b.pk, "number": 1},
         "accounts": {"pk": User.objects.get(username="director_b").pk},
+        "api": {"child_id": child_b.pk, "household_id": child_b.household_id},
     }
-    namespace = name.split(":")[0]
+    namespace = name.split(":")[0].split("-")[0]  # every API version (api-v1, ...) as "api"
     if namespace not in by_namespace:
         raise AssertionError(
             f"URL {name} has arguments but the probe does not know them; add it here"
@@ -55,42 +65,131 @@ def outsider_args(name: str, children) -> dict[str, object]:
     return by_namespace[namespace]
 
 
+def api_calls(children) -> dict[str, tuple[str, dict | None]]:
+    """How each API operation (by URL name) is called on child B: method and a valid body.
+
+    The bodies pass the schema, so that the request reaches the jurisdiction check.
+    """
+    child_b = Child.objects.get(pk=children["b"].pk)
+    return {
+        "api-root": ("get", None),
+        "openapi-json": ("get", None),
+        "openapi-view": ("get", None),  # the docs page, where enabled (docs/decisions/0002-api.md)
+        "child_list": ("get", None),
+        "child_get": ("get", None),
+        "child_create": (
+            "post",
+            {
+                "village": child_b.division_code,
+                "name": "探针",
+                "birth_date": "2016-01-01",
+                "sex": "M",
+            },
+        ),
+        "child_update": ("patch", {"version": child_b.version, "notes": "探针"}),
+        "child_deactivate": ("post", {"reason": "moved_away", "on": str(timezone.localdate())}),
+        "household_list": ("get", None),
+        "household_get": ("get", None),
+    }
+
+
 def all_routes():
     return sorted(set(walk(get_resolver())))
 
 
+def api_requests(children) -> list[tuple[str, str, str, dict | None]]:
+    """(name, route, method, body) for every API route: its own call, then every other method."""
+    calls = api_calls(children)
+    described = defaultdict(set)
+    requests = []
+    for name, route in all_routes():
+        if not route.startswith(API):
+            continue
+        operation = name.split(":")[-1]
+        if operation not in calls:
+            raise AssertionError(
+                f"API route {name} is not described: add how it is called to api_calls()"
+            )
+        method, body = calls[operation]
+        described[route].add(method)
+        requests.append((name, route, method, body))
+    for name, route, _, _ in list(requests):
+        own = described.pop(route, METHODS)  # once per route, though several names share it
+        requests += [(name, route, method, None) for method in METHODS if method not in own]
+    return requests
+
+
+def last_audit_id() -> int:
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def findings(where: str, response, has_args: bool, since: int, foreign: Child) -> list[str]:
+    """What one outsider's request gave away about child B (status, body, audit log)."""
+    found = []
+    body = response.content.decode("utf-8", "replace")
+    if has_args and response.status_code not in (403, 404, 405):
+        found.append(f"{where} answered {response.status_code}")
+    escaped = json.dumps(foreign.name)[1:-1]  # as in a JSON body written with ensure_ascii
+    if any(text in body for text in (foreign.name, escaped, foreign.id_number)):
+        found.append(f"{where} showed {foreign.name}")
+    if AuditEvent.objects.filter(
+        id__gt=since, object_type="registry.child", object_id=str(foreign.pk)
+    ).exists():
+        found.append(f"{where} read or changed {foreign.name}")
+    return found
+
+
 def probe(client, users, children) -> tuple[int, list[str]]:
-    """Request every URL as each outsider, GET and POST; return (requests made, leaks found)."""
-    outsiders = [
-        "director_a",
-        "supervisor_2",
-        "carer_a",
-    ]  # sibling village, sibling township, carer
-    foreign = children["b"]
+    """Request every page URL as each outsider, GET and POST; return (requests made, leaks found).
+
+    The API is walked by `probe_api`, with tokens.
+    """
     leaks, checked = [], 0
     for name, route in all_routes():
-        if name in PUBLIC or route.startswith("api/"):
+        if name in PUBLIC or route.startswith(API):
             continue
         has_args = "<" in route
         url = fill(route, outsider_args(name, children)) if has_args else fill(route, {})
-        for username in outsiders:
+        for username in OUTSIDERS:
             client.force_login(users[username])
             for method in ("get", "post"):
-                last_id = (
-                    AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-                )
+                since = last_audit_id()
                 response = getattr(client, method)(url)
-                body = response.content.decode("utf-8", "replace")
                 where = f"{username} {method.upper()} {url} ({name})"
-                if has_args and response.status_code not in (403, 404, 405):
-                    leaks.append(f"{where} answered {response.status_code}")
-                if foreign.name in body or foreign.id_number in body:
-                    leaks.append(f"{where} showed {foreign.name}")
-                if AuditEvent.objects.filter(
-                    id__gt=last_id, object_type="registry.child", object_id=str(foreign.pk)
-                ).exists():
-                    leaks.append(f"{where} read or changed {foreign.name}")
+                leaks += findings(where, response, has_args, since, children["b"])
                 checked += 1
+    client.logout()
+    return checked, leaks
+
+
+def api_key(users, username: str) -> str:
+    return token_create(actor=None, user=users[username], name="探针")[1]
+
+
+def api_call(client, key: str, method: str, url: str, body: dict | None):
+    return client.generic(
+        method.upper(),
+        url,
+        json.dumps(body) if body is not None else "",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+
+
+def probe_api(client, users, children) -> tuple[int, list[str]]:
+    """Call every API route as each outsider with their token: the route's own method with a
+    valid body, and every other method; return (requests made, leaks found)."""
+    keys = {username: api_key(users, username) for username in OUTSIDERS}
+    leaks, checked = [], 0
+    for name, route, method, body in api_requests(children):
+        has_args = "<" in route
+        url = fill(route, outsider_args(name, children)) if has_args else fill(route, {})
+        for username in OUTSIDERS:
+            since = last_audit_id()
+            response = api_call(client, keys[username], method, url, body)
+            where = f"{username} {method.upper()} {url} ({name})"
+            leaks += findings(where, response, has_args, since, children["b"])
+            checked += 1
     return checked, leaks
 
 
@@ -103,6 +202,10 @@ def test_it_probes_every_url_for_leaks(client, users, children):
     checked, leaks = probe(client, users, children)
     assert leaks == []
     assert checked > 30
+    checked, leaks = probe_api(client, users, children)
+    assert leaks == []
+    # 7 operations on 5 routes, 5 methods on each route, 3 outsiders; plus openapi.json and root.
+    assert checked >= 5 * 5 * 3
 
 
 def leaky_child_view(request, pk):
@@ -146,3 +249,71 @@ def test_it_lets_the_owner_through(client, users, children):
             continue
         response = client.get(fill(route, outsider_args(name, children)))
         assert response.status_code in (200, 302, 405), f"{name}: {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_it_lets_the_owner_through_the_api(client, users, children):
+    """Each described call on child B succeeds for B's director: outsiders' 404s are meaningful."""
+    key = api_key(users, "director_b")
+    for name, route in all_routes():
+        if not route.startswith(API) or "<" not in route:
+            continue
+        method, body = api_calls(children)[name.split(":")[-1]]
+        response = api_call(client, key, method, fill(route, outsider_args(name, children)), body)
+        assert response.status_code == 200, f"{name}: {response.status_code} {response.content}"
+
+
+def leaky_api(*, undescribed: bool = False):
+    from ninja import NinjaAPI
+
+    api = NinjaAPI(urls_namespace="api-leak", docs_url=None)
+
+    @api.get("/children/{child_id}", url_name="child_get")
+    def child_get(request, child_id: int):
+        return {"name": Child.objects.get(pk=child_id).name}
+
+    if undescribed:
+
+        @api.get("/secret", url_name="mystery")
+        def mystery(request):
+            return {}
+
+    return api
+
+
+@pytest.fixture
+def mount(settings):
+    """Serve extra URL patterns beside the project's for one test."""
+    import sys
+    import types
+
+    from django.urls import clear_url_caches, include, path
+
+    def _mount(*patterns):
+        module = types.ModuleType("probe_extra_urls")
+        module.urlpatterns = [path("", include("guanai.urls")), *patterns]
+        sys.modules["probe_extra_urls"] = module
+        settings.ROOT_URLCONF = "probe_extra_urls"
+        clear_url_caches()
+
+    yield _mount
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_it_catches_an_api_route_that_forgets_scoping(client, users, children, mount):
+    from django.urls import path
+
+    mount(path("api/leak/", leaky_api().urls))
+    _, leaks = probe_api(client, users, children)
+    assert any("/api/leak/children/" in leak and "answered 200" in leak for leak in leaks)
+    assert any("/api/leak/children/" in leak and "showed 李小红" in leak for leak in leaks)
+
+
+@pytest.mark.django_db
+def test_it_fails_on_an_api_route_it_does_not_know(client, users, children, mount):
+    from django.urls import path
+
+    mount(path("api/leak/", leaky_api(undescribed=True).urls))
+    with pytest.raises(AssertionError, match="api-leak:mystery is not described"):
+        probe_api(client, users, children)
