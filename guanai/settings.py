@@ -129,6 +129,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Care work: a carer looks after at most this many children one to one (over it: a warning).
+CARER_CHILD_LIMIT = env_int("GUANAI_CARER_CHILD_LIMIT", 2)
+# Remind carers of duties due within this many days (daily task / `guanai care remind`).
+CARE_REMIND_DAYS = env_int("GUANAI_CARE_REMIND_DAYS", 3)
+# Where notices go besides the in-app list: dotted paths (guanai.care.notify.EmailBackend, or a
+# subclass of guanai.care.notify.SmsBackend for an SMS gateway).
+NOTICE_BACKENDS = env_list("GUANAI_NOTICE_BACKENDS", ["guanai.care.notify.ConsoleBackend"])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -15,6 +15,10 @@ def navigation(request):
         items.append((_("儿童档案"), reverse("registry:child_list"), "children"))
     else:
         items.append((_("我的结对儿童"), reverse("registry:child_list"), "children"))
+    if user.role == Role.CARER:
+        items.append((_("本周待办"), reverse("care:my_week"), "care_week"))
+    elif user.role in (Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR, Role.CIVIL_AFFAIRS):
+        items.append((_("关爱任务"), reverse("care:overview"), "care"))
     if permissions.can_register_children(user):
         items.append((_("登记儿童"), reverse("registry:child_create"), "register"))
     if permissions.can_manage_users(user):

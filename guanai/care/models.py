@@ -1,5 +1,14 @@
+"""Care work (关爱帮扶): pairings, duty templates, due items, care records, flags and notices.
+
+Duties are data (DutyTemplate, seeded from DOMAIN.md's "Care duties" table). The schedule
+(schedules.py) turns a template and the county's term dates into periods; services.py
+materialises them per pairing as DueItem rows. A CareRecord fulfils the matching open items.
+"Overdue" is not stored: it is an open item whose due date has passed, counted in SQL.
+"""
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class CarerKind(models.TextChoices):
@@ -9,6 +18,16 @@ class CarerKind(models.TextChoices):
     CLASS_TEACHER = "class_teacher", "班主任"
     CHILD_DIRECTOR = "child_director", "儿童主任"
     VOLUNTEER = "volunteer", "志愿者"
+
+
+# Kinds that are "one to one" and count towards CARER_CHILD_LIMIT; a class teacher has a class
+# and a child director a village, so their pairings do not.
+ONE_TO_ONE_KINDS = (
+    CarerKind.CARING_MOTHER,
+    CarerKind.PROXY_PARENT,
+    CarerKind.COUNSELLOR,
+    CarerKind.VOLUNTEER,
+)
 
 
 class Pairing(models.Model):
@@ -24,12 +43,323 @@ class Pairing(models.Model):
     kind = models.CharField("结对类型", max_length=20, choices=CarerKind.choices)
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    end_reason = models.CharField("结束原因", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-start_date"]
         verbose_name = "结对"
         verbose_name_plural = "结对"
+        indexes = [
+            models.Index(fields=["carer", "end_date"], name="pairing_carer_end"),
+            models.Index(fields=["child", "end_date"], name="pairing_child_end"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.carer} — {self.child}"
+
+    def covers(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class Term(models.Model):
+    """A school term of a county (学期); term-based duties fall once in each."""
+
+    division = models.ForeignKey(
+        "geo.Division", verbose_name="县(区)", on_delete=models.PROTECT, related_name="terms"
+    )
+    name = models.CharField("学期", max_length=50)
+    start = models.DateField("开学日期")
+    end = models.DateField("结束日期")
+
+    class Meta:
+        ordering = ["division", "start"]
+        verbose_name = "学期"
+        verbose_name_plural = "学期"
+        constraints = [
+            models.UniqueConstraint(fields=["division", "start"], name="term_county_start"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="term_end_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d})"
+
+
+class Activity(models.TextChoices):
+    """What a care record is about; a record fulfils open due items of the same activity."""
+
+    HOME_VISIT = "home_visit", "走访家庭"
+    TALK = "talk", "谈心"
+    TEACHER_CONTACT = "teacher_contact", "联系班主任"
+    GUARDIAN_CONTACT = "guardian_contact", "联系监护人"
+    LETTER = "letter", "给儿童写信"
+    PARENT_CONTACT = "parent_contact", "指导儿童给父母写信或通话"
+    TEMP_GUARDIAN_CONTACT = "temp_guardian_contact", "联系临时监护人"
+    HEALTH_CHECK = "health_check", "健康体检"
+    LECTURE = "lecture", "法制安全心理健康讲座"
+    REPORT = "report", "工作报告与考评"
+    OTHER = "other", "其他"
+
+
+class Frequency(models.TextChoices):
+    TERM = "term", "每学期一次"
+    TERM_THIRDS = "term_thirds", "期初、期中、期末各一次"
+    MONTHLY = "monthly", "每月一次"
+    TWICE_MONTHLY = "twice_monthly", "每月两次"
+    QUARTERLY = "quarterly", "每季度一次"
+    YEARLY = "yearly", "每年一次"
+
+
+class Condition(models.TextChoices):
+    ANY = "any", "所有结对儿童"
+    LEFT_BEHIND = "left_behind", "留守儿童"
+
+
+class DutyTemplate(models.Model):
+    """A duty as data: what, how often, by which kinds of carer, for which children."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("任务", max_length=100)
+    activity = models.CharField("活动", max_length=30, choices=Activity.choices)
+    frequency = models.CharField("频次", max_length=20, choices=Frequency.choices)
+    carer_kinds = models.JSONField("由谁负责", default=list)
+    one_per_child = models.BooleanField(
+        "每名儿童一项", default=False, help_text="是:只由第一位符合的结对人负责(按负责人顺序)"
+    )
+    condition = models.CharField(
+        "适用儿童", max_length=20, choices=Condition.choices, default=Condition.ANY
+    )
+    per_child = models.BooleanField(
+        "按儿童生成", default=True, help_text="否:机构层面的工作(如季度报告),不生成个人任务"
+    )
+    active = models.BooleanField("启用", default=True)
+    source = models.CharField("依据", max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = "关爱任务模板"
+        verbose_name_plural = "关爱任务模板"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def carer_kind_labels(self) -> str:
+        return "、".join(CarerKind(k).label for k in self.carer_kinds)
+
+
+class DueStatus(models.TextChoices):
+    OPEN = "open", "待完成"
+    DONE = "done", "已完成"
+    CANCELLED = "cancelled", "已取消"
+
+
+class DueItem(models.Model):
+    """One duty owed by one carer to one child for one period. Overdue = open and past due."""
+
+    scope_division_field = "division_code"
+    scope_pairing_path = "pairing"
+
+    child = models.ForeignKey(
+        "registry.Child", on_delete=models.CASCADE, related_name="due_items", db_index=False
+    )
+    carer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    pairing = models.ForeignKey(
+        Pairing, on_delete=models.CASCADE, related_name="due_items", db_index=False
+    )
+    template = models.ForeignKey(
+        DutyTemplate, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    activity = models.CharField("活动", max_length=30, choices=Activity.choices)
+    division_code = models.CharField(max_length=12)
+    period_start = models.DateField("周期开始")
+    period_end = models.DateField("周期结束")
+    due_date = models.DateField("截止日期")
+    status = models.CharField(
+        "状态", max_length=10, choices=DueStatus.choices, default=DueStatus.OPEN
+    )
+    fulfilled_by = models.ForeignKey(
+        "CareRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fulfilled",
+        db_index=False,
+    )
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = "关爱任务"
+        verbose_name_plural = "关爱任务"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing", "template", "period_start"], name="dueitem_once"
+            )
+        ]
+        indexes = [
+            # Completion per area and period (index-only counts).
+            models.Index(fields=["division_code", "due_date", "status"], name="dueitem_area"),
+            # Overdue lists: open items by due date, the area read from the index.
+            models.Index(
+                fields=["due_date", "division_code"],
+                condition=Q(status="open"),
+                name="dueitem_open_due",
+            ),
+            models.Index(
+                fields=["division_code", "due_date"],
+                condition=Q(status="open"),
+                name="dueitem_open_area",
+            ),
+            models.Index(fields=["carer", "status", "due_date"], name="dueitem_carer"),
+            models.Index(fields=["child", "status"], name="dueitem_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.period_start}~{self.period_end}"
+
+    def is_overdue(self, today) -> bool:
+        return self.status == DueStatus.OPEN and self.due_date < today
+
+    def state(self, today) -> str:
+        return "overdue" if self.is_overdue(today) else self.status
+
+
+class Severity(models.TextChoices):
+    NONE = "none", "无问题"
+    MINOR = "minor", "一般问题"
+    SERIOUS = "serious", "严重问题(需上报)"
+
+
+class CareRecord(models.Model):
+    """What a carer did and found: a visit, a talk, a letter, a call."""
+
+    scope_division_field = "division_code"
+    scope_pairing_path = "child__pairings"
+
+    child = models.ForeignKey(
+        "registry.Child", on_delete=models.CASCADE, related_name="care_records", db_index=False
+    )
+    carer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    pairing = models.ForeignKey(
+        Pairing,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="records",
+        db_index=False,
+    )
+    division_code = models.CharField(max_length=12)
+    activity = models.CharField("活动", max_length=30, choices=Activity.choices)
+    date = models.DateField("日期")
+    place = models.CharField("地点", max_length=100, blank=True)
+    present = models.CharField("在场人员", max_length=200, blank=True)
+    study = models.TextField("学习情况", blank=True)
+    daily_life = models.TextField("生活情况", blank=True)
+    mood = models.TextField("情绪", blank=True)
+    friends = models.TextField("交友", blank=True)
+    health = models.TextField("身体状况", blank=True)
+    problems = models.TextField("发现的问题", blank=True)
+    help_given = models.TextField("提供的帮助", blank=True)
+    follow_up = models.TextField("需跟进事项", blank=True)
+    follow_up_needed = models.BooleanField("需要跟进", default=False)
+    severity = models.CharField(
+        "问题程度", max_length=10, choices=Severity.choices, default=Severity.NONE
+    )
+    photos = models.ManyToManyField("registry.Attachment", blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = "关爱记录"
+        verbose_name_plural = "关爱记录"
+        indexes = [
+            models.Index(fields=["child", "date"], name="record_child_date"),
+            models.Index(fields=["carer", "date"], name="record_carer_date"),
+            models.Index(fields=["division_code", "date"], name="record_area_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_activity_display()} {self.child}"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    HANDLED = "handled", "已处理"
+
+
+class Flag(models.Model):
+    """A serious problem found in a care record, for the township supervisor to act on."""
+
+    scope_division_field = "division_code"
+
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="care_flags")
+    record = models.OneToOneField(CareRecord, on_delete=models.CASCADE, related_name="flag")
+    division_code = models.CharField(max_length=12)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField("上报时间", auto_now_add=True)
+    summary = models.CharField("问题", max_length=300)
+    status = models.CharField(
+        "状态", max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    handling_note = models.TextField("处理情况", blank=True)
+
+    class Meta:
+        ordering = ["status", "-raised_at"]
+        verbose_name = "问题上报"
+        verbose_name_plural = "问题上报"
+        indexes = [models.Index(fields=["division_code", "status"], name="flag_area_status")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class NoticeKind(models.TextChoices):
+    REMINDER = "reminder", "任务提醒"
+    OVERDUE = "overdue", "逾期提醒"
+    FLAG = "flag", "问题上报"
+    LIMIT = "limit", "结对超限"
+
+
+class Notice(models.Model):
+    """An in-app message to one user (reminders, flags). A personal inbox, read by its owner only:
+    selectors filter on `user`, not on jurisdiction; notices name only what the owner could see."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", db_index=False
+    )
+    kind = models.CharField("类型", max_length=10, choices=NoticeKind.choices)
+    key = models.CharField(max_length=100)
+    title = models.CharField("标题", max_length=100)
+    body = models.CharField("内容", max_length=500, blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once")]
+
+    def __str__(self) -> str:
+        return self.title

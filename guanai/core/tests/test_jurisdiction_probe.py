@@ -58,6 +58,10 @@ def outsider_args(name: str, children) -> dict[str, object]:
         "api": {"child_id": child_b.pk, "household_id": child_b.household_id},
     }
     namespace = name.split(":")[0].split("-")[0]  # every API version (api-v1, ...) as "api"
+    if namespace == "care":
+        from guanai.care.testing import care_objects_for
+
+        return care_objects_for(child_b, User.objects.get(username="director_b"))
     if namespace not in by_namespace:
         raise AssertionError(
             f"URL {name} has arguments but the probe does not know them; add it here"

@@ -1,0 +1,79 @@
+"""Sending notices outside the app. settings.NOTICE_BACKENDS lists dotted paths of backends;
+every new Notice is handed to each. The default prints to the console; e-mail uses Django's
+mail settings; SMS needs a gateway: subclass SmsBackend and implement `send_sms`."""
+
+import logging
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+from guanai.care.models import Notice
+
+log = logging.getLogger(__name__)
+
+
+class NoticeBackend:
+    def send(self, notice: Notice) -> None:
+        raise NotImplementedError
+
+
+class ConsoleBackend(NoticeBackend):
+    def __init__(self, stream=None):
+        self.stream = stream
+
+    def send(self, notice: Notice) -> None:
+        stream = self.stream or sys.stdout
+        stream.write(f"[通知] {notice.user.get_username()}:{notice.title} — {notice.body}\n")
+
+
+class EmailBackend(NoticeBackend):
+    def send(self, notice: Notice) -> None:
+        if notice.user.email:
+            body = f"{notice.body}\n\n{notice.url}" if notice.url else notice.body
+            send_mail(
+                subject=f"[关爱] {notice.title}",
+                message=body,
+                from_email=None,
+                recipient_list=[notice.user.email],
+            )
+
+
+class SmsBackend(NoticeBackend):
+    """Base for an SMS gateway: implement send_sms(phone, text)."""
+
+    def send(self, notice: Notice) -> None:
+        if notice.user.phone:
+            self.send_sms(notice.user.phone, f"【关爱】{notice.title}:{notice.body}"[:300])
+
+    def send_sms(self, phone: str, text: str) -> None:
+        raise NotImplementedError("请配置短信网关")
+
+
+def backends() -> list[NoticeBackend]:
+    return [import_string(path)() for path in getattr(settings, "NOTICE_BACKENDS", [])]
+
+
+def dispatch(keys: Iterable[tuple[int, str]]) -> int:
+    """Hand the notices (user id, key) to every backend; a failing backend is logged, not raised."""
+    chosen = backends()
+    if not chosen:
+        return 0
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for user_id, key in keys:
+        by_key[key].append(user_id)
+    sent = 0
+    for key, user_ids in by_key.items():
+        for i in range(0, len(user_ids), 1000):
+            batch = Notice.objects.filter(key=key, user_id__in=user_ids[i : i + 1000])
+            for notice in batch.select_related("user"):
+                for backend in chosen:
+                    try:
+                        backend.send(notice)
+                    except Exception:  # one gateway failing must not stop the others
+                        log.exception("notice backend %s failed", type(backend).__name__)
+                sent += 1
+    return sent

@@ -1,0 +1,395 @@
+"""Writes for care work: pairings, terms, care records, flags, notices. Atomic, checked, audited."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from guanai.accounts.models import Role, User
+from guanai.accounts.scoping import division_visible
+from guanai.audit.models import Action
+from guanai.audit.services import audit
+from guanai.care import permissions
+from guanai.care.due import due_items_fulfil, due_items_reclip, in_force_on
+from guanai.care.models import (
+    ONE_TO_ONE_KINDS,
+    Activity,
+    CareRecord,
+    CarerKind,
+    Flag,
+    FlagStatus,
+    Notice,
+    NoticeKind,
+    Pairing,
+    Severity,
+    Term,
+)
+from guanai.core.errors import AccessDenied, DomainError
+from guanai.geo.models import Division, Level
+from guanai.registry.choices import AttachmentKind
+from guanai.registry.models import Attachment, Child
+
+RECORD_TEXT_FIELDS = [
+    "place",
+    "present",
+    "study",
+    "daily_life",
+    "mood",
+    "friends",
+    "health",
+    "problems",
+    "help_given",
+    "follow_up",
+]
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def carer_child_limit() -> int:
+    return int(getattr(settings, "CARER_CHILD_LIMIT", 2))
+
+
+@dataclass
+class PairingResult:
+    pairing: Pairing
+    warnings: list[str] = field(default_factory=list)
+
+
+def carer_load(carer: User, on: date) -> int:
+    """How many children a carer looks after one to one on a day."""
+    return (
+        Pairing.objects.filter(in_force_on(on), carer=carer, kind__in=ONE_TO_ONE_KINDS)
+        .values("child_id")
+        .distinct()
+        .count()
+    )
+
+
+def _check_pairing_dates(start_date: date, end_date: date | None) -> None:
+    if start_date is None:
+        raise DomainError("请填写结对开始日期", field="start_date")
+    if end_date is not None and end_date < start_date:
+        raise DomainError("结束日期不能早于开始日期", field="end_date")
+
+
+@transaction.atomic
+def pairing_create(
+    *,
+    actor: User,
+    child: Child,
+    carer: User,
+    kind: str,
+    start_date: date,
+    end_date: date | None = None,
+    note: str = "",
+) -> PairingResult:
+    """Pair a carer with a child. Over the carer's limit is a warning, not a refusal."""
+    if not permissions.can_manage_pairings(actor):
+        raise AccessDenied("您的角色不能安排结对")
+    if not division_visible(actor, child.division_code):
+        raise AccessDenied("该儿童不在您的管辖范围内")
+    if not child.is_active:
+        raise DomainError("该儿童档案已注销,不能结对", field="child")
+    if kind not in CarerKind.values:
+        raise DomainError("请选择结对类型", field="kind")
+    if (
+        not permissions.may_be_carer(carer)
+        or carer.division is None
+        or not division_visible(actor, carer.division.code)
+    ):
+        raise DomainError("请选择您管辖范围内的爱心人士或儿童主任", field="carer")
+    _check_pairing_dates(start_date, end_date)
+    overlapping = Pairing.objects.filter(child=child, carer=carer, kind=kind).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    )
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    if overlapping.exists():
+        raise DomainError(
+            f"{carer.display_name} 已作为{CarerKind(kind).label}与该儿童结对,时间重叠",
+            field="carer",
+        )
+    pairing = Pairing.objects.create(
+        child=child,
+        carer=carer,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        note=note.strip(),
+        created_by=actor,
+    )
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        target=pairing,
+        division_code=child.division_code,
+        detail=f"结对:{CarerKind(kind).label} {carer.display_name}",
+    )
+    result = PairingResult(pairing)
+    limit = carer_child_limit()
+    load = carer_load(carer, max(start_date, timezone.localdate()))
+    if kind in ONE_TO_ONE_KINDS and load > limit:
+        result.warnings.append(
+            f"提示:{carer.display_name} 现结对 {load} 名儿童,超过每人 {limit} 名的上限,"
+            "请考虑另行安排结对人"
+        )
+    return result
+
+
+@transaction.atomic
+def pairing_end(*, actor: User, pairing: Pairing, end_date: date, reason: str = "") -> Pairing:
+    """End a pairing on a day; its open duties after that day are cancelled or shortened."""
+    if not permissions.can_manage_pairings(actor):
+        raise AccessDenied("您的角色不能结束结对")
+    if not division_visible(actor, pairing.child.division_code):
+        raise AccessDenied("该结对不在您的管辖范围内")
+    if end_date is None:
+        raise DomainError("请填写结束日期", field="end_date")
+    if end_date < pairing.start_date:
+        raise DomainError(
+            f"结束日期不能早于结对开始日期({pairing.start_date:%Y-%m-%d})", field="end_date"
+        )
+    if pairing.end_date is not None and pairing.end_date < timezone.localdate():
+        raise DomainError("该结对已结束", field="end_date")
+    old = pairing.end_date
+    pairing.end_date = end_date
+    pairing.end_reason = reason.strip()
+    pairing.save(update_fields=["end_date", "end_reason"])
+    due_items_reclip(pairing)
+    audit(
+        actor=actor,
+        action=Action.UPDATE,
+        target=pairing,
+        division_code=pairing.child.division_code,
+        changes={"end_date": (old, end_date)},
+        detail=f"结束结对:{pairing.end_reason}"[:500],
+    )
+    return pairing
+
+
+@transaction.atomic
+def term_create(*, actor: User | None, county: Division, name: str, start: date, end: date) -> Term:
+    """A school term of a county. `actor` None is the system (management command)."""
+    if actor is not None and (
+        not permissions.can_set_terms(actor) or not division_visible(actor, county.code)
+    ):
+        raise AccessDenied("您不能设置该县(区)的学期")
+    if county.level != Level.COUNTY:
+        raise DomainError("学期按县(区)设置", field="county")
+    if not name.strip():
+        raise DomainError("请填写学期名称", field="name")
+    if start is None or end is None or end <= start:
+        raise DomainError("学期结束日期必须晚于开学日期", field="end")
+    clash = Term.objects.filter(division=county, start__lte=end, end__gte=start).first()
+    if clash is not None:
+        raise DomainError(f"与已设置的学期“{clash.name}”时间重叠", field="start")
+    term = Term.objects.create(division=county, name=name.strip(), start=start, end=end)
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        target=term,
+        division_code=county.code,
+        detail=f"设置学期 {term}",
+    )
+    return term
+
+
+def standard_terms(year: int) -> list[tuple[str, date, date]]:
+    """The usual school calendar, for counties that have not set their own."""
+    return [
+        (f"{year}年春季学期", date(year, 3, 1), date(year, 7, 10)),
+        (f"{year}年秋季学期", date(year, 9, 1), date(year + 1, 1, 20)),
+    ]
+
+
+def terms_set_standard(*, actor: User | None, county: Division, year: int) -> list[Term]:
+    made = []
+    for name, start, end in standard_terms(year):
+        if not Term.objects.filter(division=county, start__lte=end, end__gte=start).exists():
+            made.append(term_create(actor=actor, county=county, name=name, start=start, end=end))
+    return made
+
+
+def _record_pairing(actor: User, child: Child, day: date) -> Pairing | None:
+    """The actor's pairing that the record falls under; a carer is refused outside it."""
+    mine = list(Pairing.objects.filter(child=child, carer=actor).order_by("start_date"))
+    covering = [p for p in mine if p.covers(day)]
+    if actor.role != Role.CARER:
+        return covering[0] if covering else None  # staff visit children of their area
+    if not any(p.covers(timezone.localdate()) for p in mine):
+        raise AccessDenied("该儿童不在您的结对名单中", field="child")
+    if covering:
+        return covering[0]
+    if day < mine[0].start_date:
+        raise DomainError(
+            f"记录日期早于结对开始日期({mine[0].start_date:%Y-%m-%d}),请核对日期", field="date"
+        )
+    raise DomainError("记录日期不在您与该儿童的结对期内,请核对日期", field="date")
+
+
+def _check_photos(photos: Sequence[UploadedFile]) -> None:
+    for photo in photos:
+        if getattr(photo, "content_type", "") not in PHOTO_TYPES:
+            raise DomainError(f"照片“{photo.name}”不是 JPG/PNG/WebP 图片", field="photos")
+        if photo.size > PHOTO_MAX_BYTES:
+            raise DomainError(f"照片“{photo.name}”超过 5MB,请压缩后再上传", field="photos")
+
+
+@transaction.atomic
+def care_record_create(
+    *,
+    actor: User,
+    child: Child,
+    activity: str,
+    day: date,
+    data: dict[str, Any] | None = None,
+    photos: Sequence[UploadedFile] = (),
+) -> CareRecord:
+    """Record a visit, talk, letter or call; it fulfils the matching open due items."""
+    data = data or {}
+    if not permissions.can_record(actor):
+        raise AccessDenied("您的角色不能填写关爱记录")
+    if not division_visible(actor, child.division_code):
+        raise AccessDenied("该儿童不在您的结对名单中", field="child")
+    if activity not in Activity.values:
+        raise DomainError("请选择活动类型", field="activity")
+    if day is None:
+        raise DomainError("请填写日期", field="date")
+    if day > timezone.localdate():
+        raise DomainError("记录日期不能晚于今天", field="date")
+    pairing = _record_pairing(actor, child, day)
+    severity = data.get("severity") or Severity.NONE
+    if severity not in Severity.values:
+        raise DomainError("请选择问题程度", field="severity")
+    if severity == Severity.SERIOUS and not (data.get("problems") or "").strip():
+        raise DomainError("问题程度为“严重”时请填写发现的问题", field="problems")
+    _check_photos(photos)
+    record = CareRecord.objects.create(
+        child=child,
+        carer=actor,
+        pairing=pairing,
+        division_code=child.division_code,
+        activity=activity,
+        date=day,
+        severity=severity,
+        follow_up_needed=bool(data.get("follow_up_needed")),
+        **{name: (data.get(name) or "").strip() for name in RECORD_TEXT_FIELDS},
+    )
+    for photo in photos:
+        record.photos.add(
+            Attachment.objects.create(
+                child=child,
+                kind=AttachmentKind.PHOTO,
+                file=photo,
+                caption=f"{record.get_activity_display()} {day:%Y-%m-%d}",
+                uploaded_by=actor,
+            )
+        )
+    fulfilled = due_items_fulfil(record)
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        target=record,
+        division_code=child.division_code,
+        detail=f"关爱记录,完成任务 {fulfilled} 项",
+    )
+    if severity == Severity.SERIOUS:
+        _flag_raise(actor, record)
+    return record
+
+
+def _flag_raise(actor: User, record: CareRecord) -> Flag:
+    child = record.child
+    flag = Flag.objects.create(
+        child=child,
+        record=record,
+        division_code=child.division_code,
+        raised_by=actor,
+        summary=record.problems[:300],
+    )
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        target=flag,
+        division_code=child.division_code,
+        detail="关爱记录发现严重问题,已上报督导员",
+    )
+    watchers = User.objects.filter(
+        is_active=True,
+        role__in=[Role.CHILD_SUPERVISOR, Role.CHILD_DIRECTOR],
+        division__code__in=[child.division_code, child.division_code[:9]],
+    )
+    notices_create(
+        [
+            Notice(
+                user=user,
+                kind=NoticeKind.FLAG,
+                key=f"flag:{flag.pk}",
+                title="关爱记录发现严重问题",
+                body=f"{child.name}:{flag.summary}"[:500],
+                url=reverse("care:flag_list"),
+            )
+            for user in watchers
+        ]
+    )
+    return flag
+
+
+@transaction.atomic
+def flag_handle(*, actor: User, flag: Flag, note: str) -> Flag:
+    if not permissions.can_handle_flags(actor) or not division_visible(actor, flag.division_code):
+        raise AccessDenied("您不能处理该问题")
+    if flag.status == FlagStatus.HANDLED:
+        raise DomainError("该问题已处理", field="note")
+    if not note.strip():
+        raise DomainError("请填写处理情况", field="note")
+    flag.status = FlagStatus.HANDLED
+    flag.handled_by = actor
+    flag.handled_at = timezone.now()
+    flag.handling_note = note.strip()
+    flag.save(update_fields=["status", "handled_by", "handled_at", "handling_note"])
+    audit(
+        actor=actor,
+        action=Action.UPDATE,
+        target=flag,
+        division_code=flag.division_code,
+        changes={"status": (FlagStatus.OPEN, FlagStatus.HANDLED)},
+        detail=f"处理情况:{flag.handling_note}"[:500],
+    )
+    return flag
+
+
+def notices_create(notices: list[Notice]) -> list[Notice]:
+    """Store the notices not stored yet (one per user and key); send those on commit."""
+    from guanai.care.notify import dispatch
+
+    fresh: list[Notice] = []
+    for key in {n.key for n in notices}:
+        wanted = [n for n in notices if n.key == key]
+        stored = set(
+            Notice.objects.filter(key=key, user_id__in=[n.user_id for n in wanted]).values_list(
+                "user_id", flat=True
+            )
+        )
+        fresh += [n for n in wanted if n.user_id not in stored]
+    if fresh:
+        Notice.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=2000)
+        keys = [(n.user_id, n.key) for n in fresh]
+        transaction.on_commit(lambda: dispatch(keys))
+    return fresh
+
+
+def notice_read(*, actor: User, notice: Notice) -> Notice:
+    if notice.user_id != actor.pk:
+        raise AccessDenied("没有这条通知")
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice

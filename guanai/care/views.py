@@ -1,0 +1,352 @@
+"""Care pages. Thin: a selector fetches for the user (outsiders get 404), one service writes."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guanai.accounts.models import Role
+from guanai.audit.models import Action
+from guanai.audit.services import audit
+from guanai.care import permissions, selectors, services
+from guanai.care.forms import (
+    CareRecordForm,
+    FlagHandleForm,
+    PairingEndForm,
+    PairingForm,
+    PeriodForm,
+    TermForm,
+)
+from guanai.care.models import DutyTemplate, FlagStatus
+from guanai.care.pdf import pairing_card_pdf
+from guanai.care.schedules import Period, month_of
+from guanai.core.errors import AccessDenied, DomainError
+from guanai.registry.selectors import child_get_for
+
+PAGE_SIZE = 30
+
+
+def _form_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _is_htmx(request) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _listing(request, queryset) -> dict:
+    """A page of the list, and the query string (without the page) for the pager links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query_prefix": f"{query.urlencode()}&" if query else "",
+    }
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise AccessDenied(message)
+
+
+# ---------- the carer's phone page ----------
+
+
+def my_week(request):
+    if request.user.role != Role.CARER:
+        _require(permissions.can_see_figures(request.user), "没有本周待办")
+        return redirect("care:overview")
+    today = timezone.localdate()
+    return render(
+        request,
+        "care/my_week.html",
+        {
+            "week": selectors.carer_week(request.user, today),
+            "today": today,
+            "nav_active": "care_week",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_create(request, child_pk: int):
+    """The one-tap record form (an HTMX fragment on the week page, a page elsewhere)."""
+    child = child_get_for(request.user, child_pk)
+    _require(permissions.can_record(request.user), "您的角色不能填写关爱记录")
+    due = None
+    due_pk = request.GET.get("due") or request.POST.get("due")
+    if due_pk and due_pk.isdigit():
+        due = selectors.due_item_get_for(request.user, int(due_pk))
+        if due.child_id != child.pk:
+            due = None
+    initial = {"activity": due.activity} if due else {}
+    form = CareRecordForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.care_record_create(
+                actor=request.user,
+                child=child,
+                activity=data["activity"],
+                day=data["date"],
+                data=data,
+                photos=data.get("photos") or [],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            done = record.fulfilled.count()
+            note = f"已记录{record.get_activity_display()}" + (
+                f",完成任务 {done} 项" if done else ""
+            )
+            if _is_htmx(request):
+                return render(request, "care/_record_done.html", {"record": record, "note": note})
+            messages.success(request, note)
+            return redirect("registry:child_detail", pk=child.pk)
+    template = "care/_record_form.html" if _is_htmx(request) else "care/record_form.html"
+    status = 400 if form.errors and not _is_htmx(request) else 200
+    return render(
+        request,
+        template,
+        {"form": form, "child": child, "due": due, "nav_active": "care_week"},
+        status=status,
+    )
+
+
+def record_detail(request, record_pk: int):
+    record = selectors.record_get_for(request.user, record_pk)
+    audit(actor=request.user, action=Action.VIEW, target=record, detail="查看关爱记录")
+    return render(
+        request,
+        "care/record_detail.html",
+        {"record": record, "photos": record.photos.all(), "nav_active": "care"},
+    )
+
+
+# ---------- figures and lists for directors and supervisors ----------
+
+
+def _period_from(request, today: date) -> Period:
+    form = PeriodForm(request.GET or None)
+    month = form.data.get("month", "") if form.is_bound else ""
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+        return month_of(date(year, mon, 1))
+    except ValueError:
+        return month_of(today)
+
+
+def overview(request):
+    today = timezone.localdate()
+    period = _period_from(request, today)
+    figures = selectors.figures_for(request.user, period, today)
+    return render(
+        request,
+        "care/overview.html",
+        {
+            "figures": figures,
+            "month": f"{period.start:%Y-%m}",
+            "today": today,
+            "nav_active": "care",
+        },
+    )
+
+
+def overdue_list(request):
+    today = timezone.localdate()
+    carer = request.GET.get("carer", "")
+    items = selectors.overdue_list_for(
+        request.user,
+        today,
+        area=request.GET.get("area", ""),
+        carer_id=int(carer) if carer.isdigit() else None,
+    )
+    return render(
+        request,
+        "care/overdue_list.html",
+        {**_listing(request, items), "today": today, "nav_active": "care"},
+    )
+
+
+def unpaired_list(request):
+    _require(permissions.can_manage_pairings(request.user), "您的角色不能查看未结对儿童")
+    children = selectors.unpaired_children_for(request.user, timezone.localdate())
+    return render(
+        request, "care/unpaired_list.html", {**_listing(request, children), "nav_active": "care"}
+    )
+
+
+def over_limit_list(request):
+    _require(permissions.can_manage_pairings(request.user), "您的角色不能查看结对超限")
+    return render(
+        request,
+        "care/over_limit_list.html",
+        {
+            "carers": selectors.carers_over_limit_for(request.user, timezone.localdate()),
+            "limit": services.carer_child_limit(),
+            "nav_active": "care",
+        },
+    )
+
+
+def flag_list(request):
+    flags = selectors.flag_list_for(request.user)
+    if request.GET.get("all") != "1":
+        flags = flags.filter(status=FlagStatus.OPEN)
+    return render(
+        request,
+        "care/flag_list.html",
+        {
+            **_listing(request, flags),
+            "can_handle": permissions.can_handle_flags(request.user),
+            "nav_active": "care",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def flag_detail(request, flag_pk: int):
+    """A flag; the township supervisor (or the county) records how it was handled."""
+    flag = selectors.flag_get_for(request.user, flag_pk)
+    can_handle = permissions.can_handle_flags(request.user)
+    form = FlagHandleForm(request.POST or None) if can_handle else None
+    if request.method == "POST":
+        _require(can_handle, "您的角色不能处理问题上报")
+        if form.is_valid():
+            try:
+                services.flag_handle(actor=request.user, flag=flag, note=form.cleaned_data["note"])
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "已记录处理情况")
+                return redirect("care:flag_list")
+    return render(
+        request, "care/flag_detail.html", {"flag": flag, "form": form, "nav_active": "care"}
+    )
+
+
+# ---------- pairings ----------
+
+
+def pairing_list(request):
+    _require(permissions.can_manage_pairings(request.user), "您的角色不能管理结对")
+    today = timezone.localdate()
+    pairings = selectors.pairing_list_for(
+        request.user, today=today, current_only=request.GET.get("all") != "1"
+    )
+    return render(
+        request,
+        "care/pairing_list.html",
+        {**_listing(request, pairings), "today": today, "nav_active": "care"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pairing_create(request, child_pk: int):
+    child = child_get_for(request.user, child_pk)
+    _require(permissions.can_manage_pairings(request.user), "您的角色不能安排结对")
+    form = PairingForm(
+        request.POST or None, carers=selectors.carer_choices_for(request.user, child)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.pairing_create(actor=request.user, child=child, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"已安排结对:{result.pairing}")
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            return redirect("registry:child_detail", pk=child.pk)
+    return render(
+        request,
+        "care/pairing_form.html",
+        {"form": form, "child": child, "nav_active": "care"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pairing_end(request, pairing_pk: int):
+    pairing = selectors.pairing_get_for(request.user, pairing_pk)
+    _require(permissions.can_manage_pairings(request.user), "您的角色不能结束结对")
+    form = PairingEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pairing_end(actor=request.user, pairing=pairing, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "结对已结束")
+            return redirect("registry:child_detail", pk=pairing.child_id)
+    return render(
+        request,
+        "care/pairing_end.html",
+        {"form": form, "pairing": pairing, "nav_active": "care"},
+    )
+
+
+def pairing_card(request, pairing_pk: int):
+    """The printable pairing card (爱心结对卡) as PDF."""
+    pairing = selectors.pairing_get_for(request.user, pairing_pk)
+    pdf = pairing_card_pdf(pairing)
+    audit(
+        actor=request.user,
+        action=Action.DOWNLOAD,
+        target=pairing,
+        division_code=pairing.child.division_code,
+        detail="下载爱心结对卡",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="pairing-card-{pairing.pk}.pdf"'
+    return response
+
+
+# ---------- notices, terms, templates ----------
+
+
+def notice_list(request):
+    return render(
+        request,
+        "care/notice_list.html",
+        {**_listing(request, selectors.notice_list_for(request.user)), "nav_active": "notices"},
+    )
+
+
+@require_POST
+def notice_read(request, notice_pk: int):
+    notice = selectors.notice_get_for(request.user, notice_pk)
+    services.notice_read(actor=request.user, notice=notice)
+    return redirect(notice.url or reverse("care:notice_list"))
+
+
+@require_http_methods(["GET", "POST"])
+def term_list(request):
+    can_set = permissions.can_set_terms(request.user)
+    county = request.user.division if request.user.division_id else None
+    form = TermForm(request.POST or None) if can_set else None
+    if request.method == "POST":
+        _require(can_set and county is not None, "您的角色不能设置学期")
+        if form.is_valid():
+            try:
+                services.term_create(actor=request.user, county=county, **form.cleaned_data)
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "学期已保存")
+                return redirect("care:term_list")
+    return render(
+        request,
+        "care/term_list.html",
+        {
+            "terms": selectors.term_list_for(request.user),
+            "form": form,
+            "templates": DutyTemplate.objects.filter(active=True),
+            "nav_active": "care",
+        },
+    )
