@@ -142,8 +142,10 @@ def _file_data(user: User, sent: dict[str, Any], base: dict[str, Any] | None = N
     for key, value in sent.items():
         if is_sensitive(key) and isinstance(value, str) and "*" in value:
             raise DomainError("这是遮蔽后的值,不能写回档案;不修改的字段请不要提交", field=key)
-    form = ChildFileForm((base or {}) | sent, schools=selectors.school_list_for(user))
-    return _cleaned(form)
+    cleaned = _cleaned(ChildFileForm((base or {}) | sent, schools=selectors.school_list_for(user)))
+    if base is None:  # a new file: what was not sent keeps the model's defaults (汉族, 未入学, ...)
+        return {key: value for key, value in cleaned.items() if key in sent}
+    return cleaned
 
 
 def _village(user: User, code: str | None) -> Division:

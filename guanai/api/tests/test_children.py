@@ -142,8 +142,29 @@ def test_it_registers_a_child_in_the_directors_village(call, users, children, pl
     assert file["village"] == place.village_a.code and file["version"] == 1
     child = Child.objects.get(pk=file["id"])
     assert child.name == "赵小四" and child.created_by == users["director_a"]
+    assert child.hobbies == "跳绳" and child.ethnicity == "汉族"  # not sent: the model's default
+    assert child.father is None and child.mother is None and not child.guardians.exists()
     assert events(Action.CREATE, child).exists()
     assert child.revisions.count() == 1
+
+
+def test_it_registers_parents_and_guardian_sent_in_the_form_keys(call, users, children):
+    body = NEW_CHILD | {
+        "mother_name": "赵母",
+        "mother_status": "working_away",
+        "mother_away_destination": "广东东莞",
+        "guardian_name": "赵奶奶",
+        "guardian_relation": "grandparent_paternal",
+    }
+    response = call(users["director_a"], "post", "/children", body)
+    assert response.status_code == 201, response.content
+    child = Child.objects.get(pk=response.json()["id"])
+    assert child.mother.name == "赵母" and child.mother.away_destination == "广东东莞"
+    assert child.father is None
+    assert child.guardians.get().name == "赵奶奶"
+    body = NEW_CHILD | {"name": "钱小六", "father_status": "imprisoned"}
+    refused = call(users["director_a"], "post", "/children", body)
+    assert refused.status_code == 422 and refused.json()["field"] == "status_until"
 
 
 def test_a_supervisor_names_the_village(call, users, children, place):
