@@ -36,7 +36,7 @@ MIDDLEWARE = [
     "guanai.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "guanai.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,6 +118,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "guanai" / "static"]
 # WhiteNoise serves the vendored assets from the app itself (no CDN, no separate web server
 # needed on a county intranet); finders let `make demo` run without collectstatic.
 WHITENOISE_USE_FINDERS = True

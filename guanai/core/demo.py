@@ -28,9 +28,7 @@ def _first(division: Division, level: Level) -> Division:
 def demo_accounts_ensure(county: Division, password: str) -> list[DemoAccount]:
     """Create (or reset the password of) one account per role in the county."""
     township = _first(county, Level.TOWNSHIP)
-    village = (
-        Division.objects.filter(parent=township, level=Level.VILLAGE).order_by("code").first()
-    )
+    village = Division.objects.filter(parent=township, level=Level.VILLAGE).order_by("code").first()
     plan = [
         ("admin", Role.ADMIN, None, "系统管理员", ""),
         ("county", Role.CIVIL_AFFAIRS, county, "县民政局 王科长", ""),
@@ -43,8 +41,15 @@ def demo_accounts_ensure(county: Division, password: str) -> list[DemoAccount]:
     for username, role, node, full_name, department in plan:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(actor=None, username=username, password=password, role=role,
-                               division=node, full_name=full_name, department=department)
+            user = user_create(
+                actor=None,
+                username=username,
+                password=password,
+                role=role,
+                division=node,
+                full_name=full_name,
+                department=department,
+            )
         else:
             user.set_password(password)
             user.locked_until = None
@@ -57,6 +62,7 @@ def demo_accounts_ensure(county: Division, password: str) -> list[DemoAccount]:
         if start > timezone.localdate():
             start = start.replace(year=start.year - 1)
         for child in Child.objects.filter(division=village, is_active=True).order_by("id")[:2]:
-            Pairing.objects.create(child=child, carer=carer, kind=CarerKind.CARING_MOTHER,
-                                   start_date=start)
+            Pairing.objects.create(
+                child=child, carer=carer, kind=CarerKind.CARING_MOTHER, start_date=start
+            )
     return accounts

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.http import Http404
+from django.utils import translation
 from django.views.defaults import page_not_found
 
 from guanai.core.errors import AccessDenied
@@ -25,9 +27,12 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(self), geolocation=(), microphone=()"
         )
-        response.headers.setdefault(
-            "Cache-Control", "no-store" if request.user.is_authenticated else "private"
-        )
+        user = getattr(request, "user", None)  # absent for static files served by WhiteNoise
+        if user is not None:
+            # Pages carry personal data: never keep them in a shared or back-button cache.
+            response.headers.setdefault(
+                "Cache-Control", "no-store" if user.is_authenticated else "private"
+            )
         return response
 
 
@@ -44,3 +49,24 @@ class DomainErrorMiddleware:
         if isinstance(exception, AccessDenied):
             return page_not_found(request, Http404(exception.message))
         return None
+
+
+class ChosenLanguageMiddleware:
+    """zh-hans unless the user chose another language with the switch (a cookie).
+
+    The browser's Accept-Language is ignored on purpose: a county office PC with an English
+    browser should still show the Chinese the whole team works in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
