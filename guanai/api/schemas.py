@@ -14,11 +14,10 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from guanai.registry.forms import ChildFileForm, DeactivateForm, initial_from_child
-from guanai.registry.masking import mask_id_number, mask_phone, mask_text
+from guanai.registry.masking import HEALTH_FIELDS, mask_field
 from guanai.registry.models import Child, Household
-from guanai.registry.presenters import MASKED_HEALTH
 
-SENSITIVE_ENDINGS = ("id_number", "phone", *MASKED_HEALTH)
+SENSITIVE_ENDINGS = ("id_number", "phone", *HEALTH_FIELDS)
 VILLAGE_CODE = r"^\d{12}$"
 
 
@@ -109,11 +108,7 @@ def masked(key: str, value: Any) -> Any:
     """The value as a role without the reveal permission sees it."""
     if value in (None, "") or not is_sensitive(key):
         return value
-    if key.endswith("id_number"):
-        return mask_id_number(value)
-    if key.endswith("phone"):
-        return mask_phone(value)
-    return mask_text(value) if isinstance(value, str) else None
+    return mask_field(key, value) if isinstance(value, str) else None
 
 
 def child_file(child: Child, *, reveal: bool) -> dict[str, Any]:

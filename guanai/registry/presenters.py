@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from guanai.accounts.models import User
 from guanai.registry.history import display_value
-from guanai.registry.masking import mask_id_number, mask_phone, mask_text
+from guanai.registry.masking import mask_field
 from guanai.registry.models import Child, Guardian, Household, Parent
 
 
@@ -29,23 +29,11 @@ def _rows(instance, model, names, reveal: bool) -> list[tuple[str, str]]:
         if value == "" or value == "否" and name in ("has_aids", "poverty_registered"):
             continue
         if not reveal:
-            if name == "id_number":
-                value = mask_id_number(value)
-            elif name.endswith("phone"):
-                value = mask_phone(value)
-            elif name in MASKED_HEALTH:
-                value = mask_text(value)
+            value = mask_field(name, value)
         rows.append((str(f.verbose_name), value))
     return rows
 
 
-MASKED_HEALTH = {
-    "disability_category",
-    "disability_grade",
-    "disability_cert_number",
-    "serious_illness",
-    "has_aids",
-}
 PARENT_NAMES = [
     "name",
     "id_number",

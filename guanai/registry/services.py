@@ -69,9 +69,10 @@ GUARDIAN_FIELDS = ["name", "relation", "phone", "capacity"]
 
 
 class DuplicateChild(DomainError):
-    def __init__(self, message: str, existing: Child):
+    def __init__(self, message: str, existing: Child, *, visible: bool):
         super().__init__(message, field="id_number" if existing.id_number else "name")
         self.existing = existing
+        self.visible = visible  # whether the user may open the existing file
 
 
 class StaleEdit(DomainError):
@@ -104,17 +105,19 @@ def check_id_number(raw: str, *, birth_date: date | None, sex: str | None) -> Id
     return IdCheck(parsed.number, parsed.birth_date, parsed.sex, parsed.converted_from_legacy)
 
 
-def check_parent_dates(role_label: str, data: dict[str, Any]) -> None:
+def check_parent_dates(role: ParentRole, data: dict[str, Any]) -> None:
+    """Dates and details a parent's status needs; errors name the form field (father_…)."""
     since, until = data.get("status_since"), data.get("status_until")
     today = timezone.localdate()
+    label, prefix = role.label, f"{role.value}_"
     if since and since > today:
-        raise DomainError(f"{role_label}状况的起始日期不能晚于今天", field="status_since")
+        raise DomainError(f"{label}状况的起始日期不能晚于今天", field=prefix + "status_since")
     if since and until and until < since:
-        raise DomainError(f"{role_label}的截止日期不能早于起始日期", field="status_until")
+        raise DomainError(f"{label}的截止日期不能早于起始日期", field=prefix + "status_until")
     if data.get("status") == ParentStatus.IMPRISONED and not until:
-        raise DomainError(f"{role_label}服刑在押时请填写刑满日期", field="status_until")
+        raise DomainError(f"{label}服刑在押时请填写刑满日期", field=prefix + "status_until")
     if data.get("status") == ParentStatus.WORKING_AWAY and not data.get("away_destination"):
-        raise DomainError(f"{role_label}外出务工时请填写务工地", field="away_destination")
+        raise DomainError(f"{label}外出务工时请填写务工地", field=prefix + "away_destination")
 
 
 def find_duplicate(
@@ -135,14 +138,16 @@ def find_duplicate(
 
 
 def _duplicate_error(user: User, existing: Child, by_number: bool) -> DuplicateChild:
-    where = existing.division.name
+    if not division_visible(user, existing.division_code):
+        # Say that the file exists, not whose it is: the user may not see outside their node.
+        return DuplicateChild(
+            "该身份证号已在您管辖范围以外的村(居)建档,请联系上级督导员核实", existing, visible=False
+        )
     if by_number:
-        message = f"身份证号已登记:{existing.name}({where})的档案使用了该号码"
+        message = f"身份证号已登记:{existing.name}({existing.division.name})的档案使用了该号码"
     else:
         message = f"本村已有同名同出生日期的儿童:{existing.name}({existing.birth_date})"
-    if not division_visible(user, existing.division_code):
-        message += ",该档案不在您的管辖范围内,请联系上级督导员核实"
-    return DuplicateChild(message, existing)
+    return DuplicateChild(message, existing, visible=True)
 
 
 def _apply_child(child: Child, data: dict[str, Any], ids: IdCheck) -> None:
@@ -165,10 +170,16 @@ def _apply_parent(
 ) -> Parent | None:
     prefix = f"{role.value}_"
     values = {f: data[prefix + f] for f in PARENT_FIELDS if prefix + f in data}
-    described = any(v for f, v in values.items() if f not in ("can_work", "guardianship_capacity"))
+    # The form pre-selects "at home" and full capacity: on their own they describe nobody.
+    described = any(
+        v
+        for f, v in values.items()
+        if f not in ("can_work", "guardianship_capacity")
+        and not (f == "status" and v == ParentStatus.AT_HOME)
+    )
     if not values or (parent is None and not described):
         return parent
-    check_parent_dates(role.label, values)
+    check_parent_dates(role, values)
     if values.get("id_number"):
         try:
             values["id_number"] = idnumber.parse(values["id_number"]).number

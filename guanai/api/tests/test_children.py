@@ -164,7 +164,7 @@ def test_it_registers_parents_and_guardian_sent_in_the_form_keys(call, users, ch
     assert child.guardians.get().name == "赵奶奶"
     body = NEW_CHILD | {"name": "钱小六", "father_status": "imprisoned"}
     refused = call(users["director_a"], "post", "/children", body)
-    assert refused.status_code == 422 and refused.json()["field"] == "status_until"
+    assert refused.status_code == 422 and refused.json()["field"] == "father_status_until"
 
 
 def test_a_supervisor_names_the_village(call, users, children, place):

@@ -128,8 +128,11 @@ def test_a_duplicate_number_is_refused_with_the_existing_file(users, place):
             actor=users["director_b"], village=place.village_b, data=base_data(name="别的名字")
         )
     assert caught.value.existing == first
-    assert "身份证号已登记" in caught.value.message
-    assert "不在您的管辖范围内" in caught.value.message
+    assert "管辖范围以外" in caught.value.message
+    # Inside the node, the message names the existing file.
+    with pytest.raises(DuplicateChild) as caught:
+        child_register(actor=users["director_a"], village=place.village_a, data=base_data(name="又一个"))
+    assert "身份证号已登记:陈思雨" in caught.value.message
 
 
 @pytest.mark.django_db
@@ -262,3 +265,22 @@ def test_an_imprisoned_parent_needs_an_end_date(users, place):
     data = base_data(father_status=ParentStatus.IMPRISONED, father_away_destination="")
     with pytest.raises(DomainError, match="刑满日期"):
         child_register(actor=users["director_a"], village=place.village_a, data=data)
+
+
+@pytest.mark.django_db
+def test_a_duplicate_outside_the_users_node_does_not_name_the_child(users, place):
+    child_register(actor=users["director_a"], village=place.village_a, data=base_data())
+    with pytest.raises(DuplicateChild) as caught:
+        child_register(actor=users["director_c"], village=place.village_c, data=base_data(name="别人"))
+    assert "陈思雨" not in caught.value.message
+    assert "管辖范围以外" in caught.value.message
+    assert not caught.value.visible
+
+
+@pytest.mark.django_db
+def test_default_parent_fields_alone_create_no_parent(users, place):
+    data = base_data() | {k: "" for k in base_data() if k.startswith("father_")}
+    data |= {"father_status": ParentStatus.AT_HOME, "father_guardianship_capacity": "full"}
+    child = child_register(actor=users["director_a"], village=place.village_a, data=data)
+    assert child.father is None
+    assert child.mother is not None

@@ -1,0 +1,1 @@
+"""Synthetic counties for demos, tests and benchmarks (invented people only)."""
