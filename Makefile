@@ -8,7 +8,7 @@ DEMO_CHILDREN ?= 3000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install sysdeps test-sqlite test-postgres lint format serve clean
+.PHONY: demo test install sysdeps test-sqlite test-postgres lint format serve clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ lint:
 format:
 	$(BIN)/ruff format guanai bench
 	$(BIN)/ruff check --fix guanai bench
+
+# Extract messages, fill the English catalogue from scripts/translate_en.py and compile it.
+messages: install
+	$(BIN)/guanai makemessages -l en --ignore ".venv/*" --ignore "var/*" -v0
+	$(BIN)/python scripts/translate_en.py
 
 serve:
 	$(BIN)/guanai runserver $(HOST):$(PORT)
