@@ -118,6 +118,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 STATICFILES_DIRS = [BASE_DIR / "guanai" / "static"]
 # WhiteNoise serves the vendored assets from the app itself (no CDN, no separate web server
 # needed on a county intranet); finders let `make demo` run without collectstatic.

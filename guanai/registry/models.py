@@ -169,6 +169,8 @@ class Child(models.Model):
         verbose_name_plural = "儿童"
         indexes = [
             models.Index(fields=["division_code", "is_active"]),
+            # Lists are ordered by village then name: this index serves them without a sort.
+            models.Index(fields=["division_code", "name", "id"], name="child_list_order"),
             models.Index(fields=["name"]),
             models.Index(fields=["birth_date"]),
         ]
