@@ -1,0 +1,21 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_an_outsider_gets_a_chinese_not_found_page(client, users, children):
+    client.force_login(users["director_a"])
+    response = client.get(reverse("registry:child_detail", args=[children["b"].pk]))
+    assert response.status_code == 404
+    assert "不在您的管辖范围内" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_stale_form_gets_a_chinese_csrf_page(users):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["director_a"])
+    response = client.post(reverse("registry:child_create"), {"name": "x"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
