@@ -29,6 +29,11 @@ def can_export(user: User) -> bool:
     }
 
 
+def can_upload_attachments(user: User) -> bool:
+    """Photos, letters, works and documents; carers add them for the children paired with them."""
+    return user.is_authenticated and user.role in WRITERS | {Role.CARER}
+
+
 def can_read_audit(user: User) -> bool:
     return user.is_authenticated and user.role in {Role.CIVIL_AFFAIRS, Role.ADMIN}
 

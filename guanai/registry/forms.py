@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from guanai.geo.models import Division
-from guanai.registry.choices import InactiveReason, ParentRole
+from guanai.registry.choices import AttachmentKind, InactiveReason, ParentRole
 from guanai.registry.models import Child, Guardian, Household, Parent
 from guanai.registry.services import CHILD_FIELDS, GUARDIAN_FIELDS, HOUSEHOLD_FIELDS, PARENT_FIELDS
 
@@ -139,3 +139,13 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         if divisions is not None:
             self.fields["division"].queryset = divisions
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=AttachmentKind.choices)
+    upload = forms.FileField(
+        label="文件",
+        help_text="JPEG、PNG、WebP 图片或 PDF,不超过 10 MB",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf"}),
+    )
+    caption = forms.CharField(label="说明", max_length=200, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanai.registry import views
+from guanai.registry import attachment_views, report_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -12,4 +12,12 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.child_deactivate, name="child_deactivate"),
     path("<int:pk>/reactivate/", views.child_reactivate, name="child_reactivate"),
     path("<int:pk>/history/<int:number>/", views.child_revision, name="child_revision"),
+    path("<int:pk>/pdf/", report_views.child_pdf, name="child_pdf"),
+    path("export.xlsx", report_views.child_roster_export, name="child_roster_export"),
+    path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/",
+        attachment_views.attachment_download,
+        name="attachment_download",
+    ),
 ]

@@ -11,7 +11,14 @@ from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Level
 from guanai.geo.selectors import division_subtree
 from guanai.registry import selectors, services
-from guanai.registry.forms import ChildFileForm, DeactivateForm, SearchForm, initial_from_child
+from guanai.registry.attachments import attachment_cards, attachment_list_for
+from guanai.registry.forms import (
+    AttachmentForm,
+    ChildFileForm,
+    DeactivateForm,
+    SearchForm,
+    initial_from_child,
+)
 from guanai.registry.history import key_label
 from guanai.registry.models import School
 from guanai.registry.presenters import child_file_view
@@ -30,18 +37,23 @@ def _schools_for(user):
     return School.objects.filter(division_code__startswith=county_prefix)
 
 
-def child_list(request):
+def child_search(request) -> tuple[SearchForm, selectors.ChildFilters]:
+    """The list page's search form and its filters; the roster export reads the same query."""
     divisions = _villages_for(request.user) if request.user.role != Role.CARER else None
     form = SearchForm(request.GET or None, divisions=divisions)
-    filters = selectors.ChildFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ChildFilters(
-            text=data["q"],
-            division_code=data["division"].code if data["division"] else "",
-            include_inactive=data["include_inactive"],
-            missing_id=data["missing_id"],
-        )
+    if not form.is_valid():
+        return form, selectors.ChildFilters()
+    data = form.cleaned_data
+    return form, selectors.ChildFilters(
+        text=data["q"],
+        division_code=data["division"].code if data["division"] else "",
+        include_inactive=data["include_inactive"],
+        missing_id=data["missing_id"],
+    )
+
+
+def child_list(request):
+    form, filters = child_search(request)
     children = selectors.child_list_for(request.user, filters)
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -73,6 +85,9 @@ def child_detail(request, pk: int):
             "siblings": selectors.siblings_of(request.user, child),
             "can_edit": permissions.can_edit_children(request.user),
             "can_reveal": permissions.can_reveal_sensitive(request.user),
+            "attachments": attachment_cards(attachment_list_for(request.user, child)),
+            "can_upload": permissions.can_upload_attachments(request.user),
+            "attachment_form": AttachmentForm(),
             "nav_active": "children",
         },
     )

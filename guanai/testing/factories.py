@@ -2,13 +2,18 @@
 
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from PIL import Image
 
 from guanai.accounts.models import Department, Role, User
 from guanai.accounts.services import user_create
 from guanai.geo.models import Division
 from guanai.geo.services import DivisionRow, divisions_load, infer_level
 from guanai.registry import idnumber
-from guanai.registry.models import Child, Household
+from guanai.registry.choices import AttachmentKind
+from guanai.registry.models import Attachment, Child, Household
 from guanai.registry.names import name_initials, name_pinyin
 
 PASSWORD = "Test-pass-9173"
@@ -108,3 +113,26 @@ def standard_users(place: Place) -> dict[str, User]:
         "carer_a": user_build("carer_a", Role.CARER, place.village_a),
         "admin": user_build("admin", Role.ADMIN, None),
     }
+
+
+def image_bytes(image_format: str = "JPEG", size: tuple[int, int] = (64, 48)) -> bytes:
+    out = BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, image_format)
+    return out.getvalue()
+
+
+def attachment_build(
+    child: Child,
+    *,
+    kind: str = AttachmentKind.PHOTO,
+    content: bytes | None = None,
+    name: str = "照片.jpg",
+    caption: str = "",
+) -> Attachment:
+    """An attachment stored as an upload would be (point MEDIA_ROOT at a temporary folder)."""
+    return Attachment.objects.create(
+        child=child,
+        kind=kind,
+        file=ContentFile(image_bytes() if content is None else content, name=name),
+        caption=caption,
+    )

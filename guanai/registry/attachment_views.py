@@ -1,0 +1,45 @@
+"""Uploading and downloading a child's attachments. Files are only ever served from here."""
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from guanai.accounts import permissions
+from guanai.core.errors import AccessDenied, DomainError
+from guanai.registry import attachments, selectors
+from guanai.registry.forms import AttachmentForm
+
+
+@require_POST
+def attachment_upload(request, pk: int):
+    child = selectors.child_get_for(request.user, pk)
+    if not permissions.can_upload_attachments(request.user):
+        raise AccessDenied("您的角色不能上传附件")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = "".join(error for field_errors in form.errors.values() for error in field_errors)
+        messages.error(request, f"上传失败:{errors}")
+    else:
+        try:
+            attachments.attachment_add(actor=request.user, child=child, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, f"上传失败:{exc.message}")
+        else:
+            messages.success(request, "附件已上传")
+    return redirect(reverse("registry:child_detail", args=[child.pk]) + "#attachments")
+
+
+@require_GET
+def attachment_download(request, pk: int, attachment_id: int):
+    child = selectors.child_get_for(request.user, pk)
+    attachment = attachments.attachment_get_for(request.user, child, attachment_id)
+    file_type = attachments.stored_file_type(attachment)
+    attachments.attachment_downloaded(actor=request.user, attachment=attachment)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachments.download_name(attachment),
+        content_type=file_type.content_type,
+    )
