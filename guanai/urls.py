@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("guanai.accounts.urls")),
     path("children/", include("guanai.registry.urls")),
     path("audit/", include("guanai.audit.urls")),
+    path("rules/", include("guanai.rules.urls")),
     path("care/", include("guanai.care.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
+from guanai.rules import permissions as rules_permissions
 
 
 def navigation(request):
@@ -23,6 +24,10 @@ def navigation(request):
         items.append((_("登记儿童"), reverse("registry:child_create"), "register"))
     if permissions.can_manage_users(user):
         items.append((_("账户管理"), reverse("accounts:user_list"), "users"))
+    if rules_permissions.can_see_benefits(user):
+        items.append((_("应保尽保"), reverse("rules:gap_list"), "gaps"))
+    if rules_permissions.can_confirm_changes(user):
+        items.append((_("认定变化"), reverse("rules:change_list"), "changes"))
     if permissions.can_read_audit(user):
         items.append((_("审计日志"), reverse("audit:event_list"), "audit"))
     return {"nav_items": items}

@@ -7,6 +7,7 @@ from guanai.geo.models import Division
 from guanai.registry.choices import AttachmentKind, InactiveReason, ParentRole
 from guanai.registry.models import Child, Guardian, Household, Parent
 from guanai.registry.services import CHILD_FIELDS, GUARDIAN_FIELDS, HOUSEHOLD_FIELDS, PARENT_FIELDS
+from guanai.rules.choices import Category
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -134,6 +135,9 @@ class SearchForm(forms.Form):
     )
     include_inactive = forms.BooleanField(label="含已注销", required=False)
     missing_id = forms.BooleanField(label="缺身份证号", required=False)
+    category = forms.ChoiceField(
+        label="儿童类别", choices=[("", "全部"), *Category.choices], required=False
+    )
 
     def __init__(self, *args, divisions=None, **kwargs):
         super().__init__(*args, **kwargs)

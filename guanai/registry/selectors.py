@@ -3,13 +3,14 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.core.errors import AccessDenied
 from guanai.registry.idnumber import normalize
 from guanai.registry.models import Child, Guardian, Household, Revision, School
+from guanai.rules.selectors import current_findings
 
 ID_CHARS = re.compile(r"^[0-9Xx]+$")
 LATIN = re.compile(r"^[A-Za-z ]+$")
@@ -22,6 +23,7 @@ class ChildFilters:
     school_id: int | None = None
     include_inactive: bool = False
     missing_id: bool = False
+    category: str = ""  # a current rules finding (guanai.rules)
 
 
 def children_for(user: User) -> QuerySet[Child]:
@@ -41,6 +43,10 @@ def child_list_for(user: User, filters: ChildFilters | None = None) -> QuerySet[
         children = children.filter(id_number__isnull=True)
     if filters.text:
         children = children.filter(text_query(filters.text))
+    if filters.category:
+        children = children.filter(
+            Exists(current_findings(filters.category).filter(child=OuterRef("pk")))
+        )
     return children.select_related("division", "school").order_by("division_code", "name", "id")
 
 

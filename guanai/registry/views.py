@@ -49,6 +49,7 @@ def child_search(request) -> tuple[SearchForm, selectors.ChildFilters]:
         division_code=data["division"].code if data["division"] else "",
         include_inactive=data["include_inactive"],
         missing_id=data["missing_id"],
+        category=data["category"],
     )
 
 

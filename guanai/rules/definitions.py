@@ -16,9 +16,9 @@ the parent's status was, and no rule counts it.
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from guanai.registry.choices import (
     DisabilityCategory,
@@ -42,8 +42,7 @@ from guanai.rules.facts import ChildFacts, EventFacts, ParentFacts
 from guanai.rules.parameters import Params
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     kind: str
     code: str
     label: str
@@ -82,8 +81,7 @@ def ym(day: date) -> str:
 DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
+class Limit(NamedTuple):
     """The last day a finding holds if nothing in the file changes, and why it ends then."""
 
     until: date
@@ -152,8 +150,7 @@ def describe(parent: ParentFacts) -> str:
     return f"{role}{since}{words}{until}{where}"
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(NamedTuple):
     """A condition a parent meets: the words for the reason, since when, until when and why."""
 
     words: str
@@ -200,18 +197,6 @@ class ParentView:
 
     def seriously_ill(self):
         return self._status(ParentStatus.SERIOUSLY_ILL)
-
-    def troubled(self) -> bool:
-        """Anything beyond at home or working away that a rule on parents could use."""
-        parent = self.parent
-        if parent is None:
-            return False
-        return self.status in TROUBLED_STATUSES or bool(
-            parent.disability_category
-            or parent.disability_grade
-            or parent.has_aids
-            or parent.guardianship_capacity == GuardianCapacity.NONE
-        )
 
     def alive_with(self) -> bool:
         return self.parent is not None and self.status != ParentStatus.DEAD
@@ -376,20 +361,57 @@ def because(finding: Finding) -> Condition:
     return Condition(finding.label, finding.since, limit)
 
 
+COMPULSORY_STAGES = (SchoolStage.PRIMARY, SchoolStage.JUNIOR, SchoolStage.SPECIAL)
+
+# What is on a file, as bits: a rule runs only when the file has one of the topics it reads.
+# Computed from the facts as recorded (not per day), so it can only let a rule run needlessly,
+# never skip one that would find something. About half the files have none.
+AWAY, TROUBLED, EVENTS, ECONOMY, DISABILITY, ILLNESS, MIGRANT, SCHOOL = (1 << n for n in range(8))
+CALM_STATUSES = (ParentStatus.AT_HOME, ParentStatus.UNKNOWN)
+
+
+def topics(facts: ChildFacts) -> int:
+    found = 0
+    for parent in (facts.father, facts.mother):
+        if parent is None:
+            continue
+        if parent.status == ParentStatus.WORKING_AWAY:
+            found |= AWAY
+        elif parent.status not in CALM_STATUSES:
+            found |= TROUBLED
+        if (
+            parent.disability_category
+            or parent.disability_grade
+            or parent.has_aids
+            or parent.guardianship_capacity == GuardianCapacity.NONE
+        ):
+            found |= TROUBLED
+    if facts.events:
+        found |= EVENTS
+    if facts.economic_status != EconomicStatus.NONE or facts.poverty_registered:
+        found |= ECONOMY
+    if facts.disability_category:
+        found |= DISABILITY
+    if facts.has_serious_illness:
+        found |= ILLNESS
+    if facts.lives_with_parents and facts.hukou_region_code:
+        found |= MIGRANT
+    if facts.school_stage in COMPULSORY_STAGES:
+        found |= SCHOOL
+    return found
+
+
 class Context:
     """One child on one day: the parents' views, the parameters and the findings so far."""
 
-    def __init__(self, facts: ChildFacts, params: Params, on: date, adult: Limit):
+    def __init__(self, facts: ChildFacts, params: Params, on: date, adult: Limit, found: int):
         self.facts = facts
         self.params = params
         self.on = on
         self.adult = adult
         self.father = ParentView(facts.father, on, params)
         self.mother = ParentView(facts.mother, on, params)
-        # Most children have parents at home or away and nothing else: the rules on dead,
-        # missing, imprisoned, ill or disabled parents need not look at them.
-        self.parents_troubled = self.father.troubled() or self.mother.troubled()
-        self.parent_away = ParentStatus.WORKING_AWAY in (self.father.status, self.mother.status)
+        self.topics = found
         self.found: dict[str, Finding] = {}
         self.disability = self._disability()
         self.severe_disability = self._severe(self.disability)
@@ -453,8 +475,6 @@ def stage(facts: ChildFacts) -> Condition:
 
 def left_behind(ctx: Context) -> Finding | None:
     """Under 16; both parents working away, or one away and the other without capacity."""
-    if not ctx.parent_away:
-        return None
     young = ctx.under("left_behind.age_below")
     if young is None:
         return None
@@ -485,7 +505,7 @@ FAMILY_PAIRS = [
 def family_difficulty(ctx: Context) -> Finding | None:
     """One parent dead and the other seriously ill or disabled; both seriously ill or
     disabled; or family poverty that makes living, medical care or schooling hard."""
-    parents = ctx.parents_troubled and pair(ctx.father, ctx.mother, FAMILY_PAIRS)
+    parents = ctx.topics & TROUBLED and pair(ctx.father, ctx.mother, FAMILY_PAIRS)
     any_of = [group for group in (parents, [ctx.poor] if ctx.poor else None) if group]
     return category(ctx, Category.FAMILY_DIFFICULTY, any_of) if any_of else None
 
@@ -513,7 +533,7 @@ GUARDIANSHIP_PAIRS = [
 def guardianship_difficulty(ctx: Context) -> Finding | None:
     """Parents who cannot raise the child (the seed's pairs), or a recorded abuse, abandonment
     or harm from absent or improper guardianship that has not been closed."""
-    parents = ctx.parents_troubled and pair(ctx.father, ctx.mother, GUARDIANSHIP_PAIRS)
+    parents = ctx.topics & TROUBLED and pair(ctx.father, ctx.mother, GUARDIANSHIP_PAIRS)
     any_of = [parents] if parents else []
     for event in ctx.events(GUARDIANSHIP_HARMS):
         if event.ended_on is None or ctx.on <= event.ended_on:
@@ -549,7 +569,7 @@ def temporary_difficulty(ctx: Context) -> Finding | None:
 
 def orphan(ctx: Context) -> Finding | None:
     """Both parents dead, or an abandoned child whose birth parents cannot be found."""
-    both = ctx.parents_troubled and pair(
+    both = ctx.topics & TROUBLED and pair(
         ctx.father, ctx.mother, [(ParentView.dead, ParentView.dead)]
     )
     if both:
@@ -573,19 +593,20 @@ DE_FACTO_PAIRS = [
 def de_facto_unsupported(ctx: Context) -> Finding | None:
     """One parent dead and the other missing, mentally or intellectually disabled, unable to
     work because of AIDS, imprisoned for 5+ years or gone from home for 3+ years."""
-    parents = ctx.parents_troubled and pair(ctx.father, ctx.mother, DE_FACTO_PAIRS)
+    parents = ctx.topics & TROUBLED and pair(ctx.father, ctx.mother, DE_FACTO_PAIRS)
     return category(ctx, Category.DE_FACTO_UNSUPPORTED, [parents]) if parents else None
 
 
+# Each rule with the topics it reads (see `topics`).
 CATEGORY_RULES = [
-    left_behind,
-    migrant,
-    family_difficulty,
-    own_difficulty,
-    guardianship_difficulty,
-    temporary_difficulty,
-    orphan,
-    de_facto_unsupported,
+    (left_behind, AWAY),
+    (migrant, MIGRANT),
+    (family_difficulty, TROUBLED | ECONOMY),
+    (own_difficulty, DISABILITY | ILLNESS),
+    (guardianship_difficulty, TROUBLED | EVENTS),
+    (temporary_difficulty, EVENTS),
+    (orphan, TROUBLED | EVENTS),
+    (de_facto_unsupported, TROUBLED),
 ]
 
 
@@ -684,7 +705,6 @@ def medical_insurance_subsidy(ctx: Context) -> Finding | None:
     return benefit(ctx, Benefit.MEDICAL_INSURANCE_SUBSIDY, any_of) if any_of else None
 
 
-COMPULSORY_STAGES = (SchoolStage.PRIMARY, SchoolStage.JUNIOR, SchoolStage.SPECIAL)
 TWELVE_YEAR_STAGES = (*COMPULSORY_STAGES, SchoolStage.SENIOR)
 IN_DIFFICULTY = (*DIFFICULTY_CATEGORIES, Category.ORPHAN, Category.DE_FACTO_UNSUPPORTED)
 
@@ -770,64 +790,51 @@ def rehabilitation(ctx: Context) -> Finding | None:
 
 CODE_VALUES = {code: code.value for code in (*Category, *Benefit)}
 BENEFIT_RULES = [
-    orphan_allowance,
-    tekun_support,
-    dibao,
-    temporary_assistance,
-    disability_living_subsidy,
-    disability_care_subsidy,
-    medical_insurance_full,
-    medical_insurance_subsidy,
-    education_compulsory,
-    education_disabled_free,
-    education_senior_waiver,
-    rehabilitation,
+    (orphan_allowance, TROUBLED | EVENTS),
+    (tekun_support, ECONOMY),
+    (dibao, ECONOMY),
+    (temporary_assistance, EVENTS),
+    (disability_living_subsidy, DISABILITY),
+    (disability_care_subsidy, DISABILITY),
+    (medical_insurance_full, ECONOMY),
+    (medical_insurance_subsidy, ECONOMY | DISABILITY),
+    (education_compulsory, SCHOOL),
+    (education_disabled_free, DISABILITY),
+    (education_senior_waiver, ECONOMY),
+    (rehabilitation, DISABILITY),
 ]
 RULES = (*CATEGORY_RULES, *BENEFIT_RULES)
-
-
-def quiet_parent(parent: ParentFacts | None) -> bool:
-    return parent is None or (
-        parent.status in (ParentStatus.AT_HOME, ParentStatus.UNKNOWN)
-        and not parent.disability_category
-        and not parent.disability_grade
-        and not parent.has_aids
-        and parent.guardianship_capacity != GuardianCapacity.NONE
-    )
-
-
-def quiet(facts: ChildFacts) -> bool:
-    """Nothing on file that any rule reads: parents at home, no hardship, poverty, disability,
-    illness or other registration. About half the children; they skip the rules."""
-    return (
-        not facts.events
-        and facts.economic_status == EconomicStatus.NONE
-        and not facts.poverty_registered
-        and not facts.disability_category
-        and not facts.has_serious_illness
-        and not (facts.lives_with_parents and facts.hukou_region_code)
-        and quiet_parent(facts.father)
-        and quiet_parent(facts.mother)
-    )
 
 
 def evaluate(facts: ChildFacts, params: Params, as_of: date) -> list[Finding]:
     """Every category and benefit of the child on `as_of`; none for a closed file or an adult.
 
     Every finding also ends, at the latest, on the eve of the child's 18th birthday."""
-    if not facts.is_active or facts.birth_date > as_of or quiet(facts):
+    on_file = topics(facts)
+    if not facts.is_active or facts.birth_date > as_of or not on_file & ~SCHOOL:
         return []
-    return evaluate_rules(facts, params, as_of)
+    return evaluate_rules(facts, params, as_of, on_file=on_file)
 
 
-def evaluate_rules(facts: ChildFacts, params: Params, as_of: date) -> list[Finding]:
-    """`evaluate` without the shortcut for quiet files (the tests check they agree)."""
+def evaluate_rules(
+    facts: ChildFacts,
+    params: Params,
+    as_of: date,
+    *,
+    on_file: int | None = None,
+    every_rule: bool = False,
+) -> list[Finding]:
+    """`evaluate` without its shortcuts; `every_rule` also runs the rules whose topics are not
+    on the file (the tests check that this changes nothing)."""
     adult = under_age(facts, params.whole("child.age_below"), as_of)
     if adult is None:
         return []
-    ctx = Context(facts, params, as_of, adult)
-    for rule in RULES:
-        finding = rule(ctx)
-        if finding is not None:
-            ctx.found[finding.code] = finding
+    on_file = topics(facts) if on_file is None else on_file
+    ctx = Context(facts, params, as_of, adult, on_file)
+    present = -1 if every_rule else on_file
+    for rule, reads in RULES:
+        if reads & present:
+            finding = rule(ctx)
+            if finding is not None:
+                ctx.found[finding.code] = finding
     return list(ctx.found.values())

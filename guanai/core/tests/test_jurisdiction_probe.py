@@ -19,6 +19,7 @@ from guanai.audit.models import AuditEvent
 from guanai.registry.forms import initial_from_child
 from guanai.registry.models import Child
 from guanai.registry.services import child_update
+from guanai.rules.tests.factories import rules_probe_args
 from guanai.testing.factories import attachment_build
 
 # URLs with no user data behind them.
@@ -55,6 +56,7 @@ def outsider_args(name: str, children) -> dict[str, object]:
     child_b = children["b"]
     attachment_b = child_b.attachments.first()
     by_namespace = {
+        "rules": rules_probe_args(child_b),
         "registry": {
             "pk": child_b.pk,
             "number": 1,

@@ -1,6 +1,5 @@
 """Facts and parameters for tests of the pure rules, without a database."""
 
-from dataclasses import replace
 from datetime import date
 
 from guanai.rules.defaults import NATIONAL_DEFAULTS, NATIONAL_FROM
@@ -73,7 +72,7 @@ def child(**extra) -> ChildFacts:
 
 
 def with_(facts: ChildFacts, **changes) -> ChildFacts:
-    return replace(facts, **changes)
+    return facts._replace(**changes)
 
 
 def codes(facts: ChildFacts, on: date, params: Params | None = None) -> set[str]:

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from guanai.core.errors import DomainError
 from guanai.rules.parameters import SPECS, book_load
-from guanai.rules.services import EvaluationStats, registry_evaluate, rule_parameter_set
+from guanai.rules.services import (
+    EvaluationStats,
+    default_workers,
+    registry_evaluate,
+    rule_parameter_set,
+)
 
 
 def a_date(value: str) -> date:
@@ -33,6 +38,7 @@ class Command(BaseCommand):
         evaluate.add_argument("--division", default="", help="只认定该区划代码前缀内的儿童")
         evaluate.add_argument("--chunk-size", type=int, default=20_000, help="每个事务的儿童数")
         evaluate.add_argument("--dry-run", action="store_true", help="只统计,不写入")
+        evaluate.add_argument("--workers", type=int, help="并行进程数(默认按 CPU 数,最多 4)")
         listing = commands.add_parser("parameters", help="列出某地某日生效的参数值")
         listing.add_argument("--area", default="", help="区划代码(默认全国)")
         listing.add_argument("--as-of", type=a_date, help="日期 YYYY-MM-DD(默认今天)")
@@ -55,15 +61,16 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
 
-    def evaluate(self, *, as_of, division, chunk_size, dry_run, verbosity, **_):
-        if chunk_size < 1:
-            raise CommandError("--chunk-size 应为正整数")
+    def evaluate(self, *, as_of, division, chunk_size, dry_run, workers, verbosity, **_):
+        if chunk_size < 1 or (workers is not None and workers < 1):
+            raise CommandError("--chunk-size 和 --workers 应为正整数")
         progress = self._progress if verbosity >= 2 else None
         stats = registry_evaluate(
             as_of=as_of,
             division_code=division,
             chunk_size=chunk_size,
             dry_run=dry_run,
+            workers=workers or default_workers(),
             progress=progress,
         )
         rate = stats.children / stats.seconds if stats.seconds else 0
