@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from guanai.geo.models import Division, Level
 
@@ -13,3 +13,18 @@ def villages_under(division: Division) -> QuerySet[Division]:
 
 def division_children(division: Division) -> QuerySet[Division]:
     return division.children.all().order_by("code")
+
+
+def division_filter_choices(division: Division, selected_pk: str | None) -> QuerySet[Division]:
+    """Choices for a "where" filter: the node's own children, and around the chosen one.
+
+    A county has thousands of villages: listing them all in one select makes every page heavy.
+    So the select offers the townships, and once one is chosen (or one of its villages), that
+    township's villages too.
+    """
+    subtree = division_subtree(division)
+    wanted = Q(parent=division)
+    chosen = subtree.filter(pk=selected_pk).first() if str(selected_pk or "").isdigit() else None
+    if chosen is not None and chosen.pk != division.pk:
+        wanted |= Q(parent=chosen) | Q(parent_id=chosen.parent_id)
+    return subtree.filter(wanted).order_by("code")

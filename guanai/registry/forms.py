@@ -131,7 +131,7 @@ class SearchForm(forms.Form):
         ),
     )
     division = forms.ModelChoiceField(
-        queryset=Division.objects.none(), label="村(居)", required=False, empty_label="全部"
+        queryset=Division.objects.none(), label="地区", required=False, empty_label="全部"
     )
     include_inactive = forms.BooleanField(label="含已注销", required=False)
     missing_id = forms.BooleanField(label="缺身份证号", required=False)

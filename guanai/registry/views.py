@@ -9,7 +9,7 @@ from guanai.accounts import permissions
 from guanai.accounts.models import Role
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Level
-from guanai.geo.selectors import division_subtree
+from guanai.geo.selectors import division_filter_choices, division_subtree
 from guanai.registry import selectors, services
 from guanai.registry.attachments import attachment_cards, attachment_list_for
 from guanai.registry.forms import (
@@ -20,6 +20,7 @@ from guanai.registry.forms import (
     initial_from_child,
 )
 from guanai.registry.history import key_label
+from guanai.registry.masking import mask_field
 from guanai.registry.models import School
 from guanai.registry.presenters import child_file_view
 
@@ -39,7 +40,9 @@ def _schools_for(user):
 
 def child_search(request) -> tuple[SearchForm, selectors.ChildFilters]:
     """The list page's search form and its filters; the roster export reads the same query."""
-    divisions = _villages_for(request.user) if request.user.role != Role.CARER else None
+    divisions = None
+    if request.user.role != Role.CARER and request.user.division is not None:
+        divisions = division_filter_choices(request.user.division, request.GET.get("division"))
     form = SearchForm(request.GET or None, divisions=divisions)
     if not form.is_valid():
         return form, selectors.ChildFilters()
@@ -116,10 +119,9 @@ def child_revision(request, pk: int, number: int):
     if revision is None:
         raise AccessDenied("没有这个历史版本")
     services.child_file_opened(actor=request.user, child=child, what=f"查看历史版本 {number}")
+    # Past versions are shown masked like the current page (revealing stays on the file page).
     rows = [
-        (key_label(k), v)
-        for k, v in revision.snapshot.items()
-        if permissions.can_reveal_sensitive(request.user) or not _sensitive_key(k)
+        (key_label(k), mask_field(k.partition(".")[2], v)) for k, v in revision.snapshot.items()
     ]
     return render(
         request,
@@ -130,12 +132,6 @@ def child_revision(request, pk: int, number: int):
             "rows": rows,
             "nav_active": "children",
         },
-    )
-
-
-def _sensitive_key(key: str) -> bool:
-    return key.endswith(
-        ("id_number", "phone", "disability_cert_number", "serious_illness", "has_aids")
     )
 
 
@@ -187,7 +183,7 @@ def child_create(request):
                 actor=request.user, village=village, data=form.cleaned_data, household=household
             )
         except services.DuplicateChild as exc:
-            duplicate = exc.existing
+            duplicate = exc.existing if exc.visible else None
             _form_errors_from(form, exc)
         except DomainError as exc:
             _form_errors_from(form, exc)
@@ -228,7 +224,7 @@ def child_edit(request, pk: int):
                 actor=request.user, child=child, version=version, data=form.cleaned_data
             )
         except services.DuplicateChild as exc:
-            duplicate = exc.existing
+            duplicate = exc.existing if exc.visible else None
             _form_errors_from(form, exc)
         except DomainError as exc:
             _form_errors_from(form, exc)

@@ -60,3 +60,17 @@ def test_an_orphan_is_refused_and_nothing_is_saved():
 def test_the_command_reports_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="文件不存在"):
         call_command("load_divisions", str(tmp_path / "none.csv"))
+
+
+@pytest.mark.django_db
+def test_filter_choices_offer_townships_then_the_chosen_townships_villages(place):
+    from guanai.geo.selectors import division_filter_choices
+
+    names = lambda qs: [d.name for d in qs]  # noqa: E731
+    assert names(division_filter_choices(place.county, None)) == ["蒲亭镇", "聂桥镇"]
+    chosen = division_filter_choices(place.county, str(place.township_1.pk))
+    assert names(chosen) == ["蒲亭镇", "东风村", "青石村", "聂桥镇"]
+    around_village = division_filter_choices(place.county, str(place.village_a.pk))
+    assert "青石村" in names(around_village) and "河东村" not in names(around_village)
+    # A node outside the user's own is ignored.
+    assert names(division_filter_choices(place.township_2, str(place.village_a.pk))) == ["河东村"]
