@@ -23,6 +23,8 @@ from guanai.care.models import (
     Activity,
     CareRecord,
     CarerKind,
+    DueItem,
+    DueStatus,
     Flag,
     FlagStatus,
     Notice,
@@ -251,8 +253,13 @@ def care_record_create(
     day: date,
     data: dict[str, Any] | None = None,
     photos: Sequence[UploadedFile] = (),
+    due_item: DueItem | None = None,
 ) -> CareRecord:
-    """Record a visit, talk, letter or call; it fulfils the matching open due items."""
+    """Record a visit, talk, letter or call; it fulfils the matching open due items.
+
+    Made for an overdue item (`due_item`, tapped on the week page) and dated after its period,
+    it fulfils that item, late, and nothing else: one late talk is not also this month's.
+    """
     data = data or {}
     if not permissions.can_record(actor):
         raise AccessDenied("您的角色不能填写关爱记录")
@@ -292,7 +299,19 @@ def care_record_create(
                 uploaded_by=actor,
             )
         )
-    fulfilled = due_items_fulfil(record)
+    late = (
+        due_item is not None
+        and due_item.status == DueStatus.OPEN
+        and (due_item.child_id, due_item.carer_id, due_item.activity)
+        == (child.pk, actor.pk, activity)
+        and day > due_item.period_end
+    )
+    if late:
+        fulfilled = DueItem.objects.filter(pk=due_item.pk, status=DueStatus.OPEN).update(
+            status=DueStatus.DONE, fulfilled_by=record, done_on=day
+        )
+    else:
+        fulfilled = due_items_fulfil(record)
     audit(
         actor=actor,
         action=Action.CREATE,

@@ -22,7 +22,7 @@ from guanai.care.forms import (
     PeriodForm,
     TermForm,
 )
-from guanai.care.models import DutyTemplate, FlagStatus
+from guanai.care.models import DueStatus, DutyTemplate, FlagStatus
 from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
 from guanai.core.errors import AccessDenied, DomainError
@@ -96,6 +96,7 @@ def record_create(request, child_pk: int):
                 day=data["date"],
                 data=data,
                 photos=data.get("photos") or [],
+                due_item=due,
             )
         except DomainError as exc:
             _form_error(form, exc)
@@ -104,8 +105,17 @@ def record_create(request, child_pk: int):
             note = f"已记录{record.get_activity_display()}" + (
                 f",完成任务 {done} 项" if done else ""
             )
+            if due is not None:
+                due.refresh_from_db()
+                due = due if due.status == DueStatus.DONE else None
             if _is_htmx(request):
-                return render(request, "care/_record_done.html", {"record": record, "note": note})
+                response = render(
+                    request, "care/_record_done.html", {"record": record, "note": note, "due": due}
+                )
+                if due is not None:  # the done line replaces the whole item on the week page
+                    response["HX-Retarget"] = f"#due-{due.pk}"
+                    response["HX-Reswap"] = "outerHTML"
+                return response
             messages.success(request, note)
             return redirect("registry:child_detail", pk=child.pk)
     template = "care/_record_form.html" if _is_htmx(request) else "care/record_form.html"

@@ -56,6 +56,28 @@ def test_it_records_with_one_tap(login, paired):
 
 
 @pytest.mark.django_db
+def test_a_late_record_for_an_overdue_item_fulfils_that_item_only(login, paired):
+    client = login(paired.carer)
+    overdue = DueItem.objects.filter(
+        carer=paired.carer, status=DueStatus.OPEN, due_date__lt=TODAY, activity="talk"
+    ).order_by("-due_date")[0]
+    url = reverse("care:record_create", args=[paired.child_id])
+    response = client.post(
+        url,
+        {"due": overdue.pk, "activity": "talk", "date": TODAY.isoformat(), "severity": "none"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response["HX-Retarget"] == f"#due-{overdue.pk}"
+    assert "已完成" in response.content.decode()
+    overdue.refresh_from_db()
+    assert (overdue.status, overdue.done_on) == (DueStatus.DONE, TODAY)
+    # This month's talk is still owed: one late talk is not two talks.
+    assert DueItem.objects.filter(
+        activity="talk", status=DueStatus.OPEN, period_start__lte=TODAY, period_end__gte=TODAY
+    ).exists()
+
+
+@pytest.mark.django_db
 def test_it_shows_errors_in_chinese_on_the_field(login, paired):
     url = reverse("care:record_create", args=[paired.child_id])
     future = (TODAY + timedelta(days=3)).isoformat()
