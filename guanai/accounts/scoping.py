@@ -10,6 +10,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
+from guanai.geo.models import code_prefix_q
 
 
 class NotScopable(TypeError):
@@ -34,7 +35,7 @@ def scope_filter(user: User, model: type[Model]) -> Q:
     prefix = user_prefix(user)
     if prefix is None:
         return Q(pk__in=[])
-    q = Q(**{f"{division_field}__startswith": prefix}) if prefix else Q()
+    q = code_prefix_q(division_field, prefix)
     if user.role == Role.CARER:
         pairing_path = getattr(model, "scope_pairing_path", None)
         if pairing_path is None:

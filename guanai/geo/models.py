@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 
 
 class Level(models.TextChoices):
@@ -66,3 +67,18 @@ class Division(models.Model):
     @property
     def full_name(self) -> str:
         return "".join(d.name for d in [*self.ancestors(), self][-3:])
+
+
+def code_prefix_q(field: str, prefix: str) -> Q:
+    """Rows whose division code starts with `prefix`, as a range the database can index.
+
+    `code LIKE '360426%'` cannot use an ordinary b-tree under a non-C collation, and the
+    planner misjudges how many rows it matches; `'360426' <= code < '360427'` is exact for
+    digit codes and uses whichever index fits (including the one that orders lists).
+    """
+    if not prefix:
+        return Q()
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    if len(upper) > len(prefix):  # all nines: nothing sorts above it among digit codes
+        return Q(**{f"{field}__gte": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})

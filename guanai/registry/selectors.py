@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.core.errors import AccessDenied
+from guanai.geo.models import code_prefix_q
 from guanai.registry.idnumber import normalize
 from guanai.registry.models import Child, Guardian, Household, Revision, School
 from guanai.rules.selectors import current_findings
@@ -36,7 +37,7 @@ def child_list_for(user: User, filters: ChildFilters | None = None) -> QuerySet[
     if not filters.include_inactive:
         children = children.filter(is_active=True)
     if filters.division_code:
-        children = children.filter(division_code__startswith=filters.division_code)
+        children = children.filter(code_prefix_q("division_code", filters.division_code))
     if filters.school_id:
         children = children.filter(school_id=filters.school_id)
     if filters.missing_id:

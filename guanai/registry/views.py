@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
 from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.paging import BoundedPaginator
 from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
 from guanai.registry import selectors, services
@@ -59,7 +59,7 @@ def child_search(request) -> tuple[SearchForm, selectors.ChildFilters]:
 def child_list(request):
     form, filters = child_search(request)
     children = selectors.child_list_for(request.user, filters)
-    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,

@@ -218,3 +218,16 @@ def test_many_children_paginate(client, users, place):
     client.force_login(users["director_a"])
     body = client.get(reverse("registry:child_list")).content.decode()
     assert "共 35 名儿童" in body and "第 1 / 2 页" in body
+
+
+@pytest.mark.django_db
+def test_a_huge_list_says_more_than_the_limit(client, users, place, monkeypatch):
+    from guanai.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(paging.BoundedPaginator, "count_limit", 3)
+    for i in range(5):
+        child_build(place.village_a, f"测试{i}", birth=date(2011, 2, 1 + i))
+    client.force_login(users["director_a"])
+    body = client.get(reverse("registry:child_list")).content.decode()
+    assert "共 超过 3 名儿童" in body

@@ -1,0 +1,25 @@
+"""Pagination that does not count a whole county on every page view."""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+COUNT_LIMIT = 10_000
+
+
+class BoundedPaginator(Paginator):
+    """Counts at most COUNT_LIMIT rows (then `count_capped` is true and pages stop there).
+
+    Exact counts of a million-row county cost more than the page itself; past ten thousand
+    nobody pages through a list, they narrow the search.
+    """
+
+    count_limit = COUNT_LIMIT
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_LIMIT + 1].count()
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > COUNT_LIMIT
