@@ -18,7 +18,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_LIMIT + 1].count()
+        return self.object_list.order_by()[: COUNT_LIMIT + 1].count()
 
     @property
     def count_capped(self) -> bool:
