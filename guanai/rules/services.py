@@ -192,17 +192,22 @@ def _prepared(rows: list[tuple]) -> list[tuple]:
 
 
 def _insert(model: type[Model], names: Sequence[str], rows: list[tuple]) -> None:
-    # Plain executemany: at a million rows, model instances and bulk_create cost more than
-    # the database does.
+    # COPY on PostgreSQL, executemany on SQLite: at a million rows, model instances and
+    # bulk_create cost more than the database does.
     if not rows:
         return
-    columns = _columns(model, names)
     qn = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(columns))
-    names_sql = ", ".join(qn(c) for c in columns)
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({names_sql}) VALUES ({marks})"
+    columns = ", ".join(qn(c) for c in _columns(model, names))
+    table = qn(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, _prepared(rows))
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(names))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            cursor.executemany(sql, _prepared(rows))
 
 
 def _update(model: type[Model], names: Sequence[str], rows: list[tuple]) -> None:
