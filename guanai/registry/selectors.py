@@ -13,6 +13,7 @@ from guanai.registry.idnumber import normalize
 from guanai.registry.models import Child, Guardian, Household, Revision, School
 from guanai.rules.selectors import current_findings
 
+FEW_MATCHES = 500
 ID_CHARS = re.compile(r"^[0-9Xx]+$")
 LATIN = re.compile(r"^[A-Za-z ]+$")
 
@@ -48,6 +49,14 @@ def child_list_for(user: User, filters: ChildFilters | None = None) -> QuerySet[
         children = children.filter(
             Exists(current_findings(filters.category).filter(child=OuterRef("pk")))
         )
+    if filters.text:
+        # Asked for an ordered first page, the planner walks the list index hoping to meet a
+        # match soon; for a rare name that reads the whole county. So look for the matches
+        # first, unordered: when there are few, order just those; when there are many, the
+        # walk meets them soon enough.
+        few = list(children.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+        if len(few) <= FEW_MATCHES:
+            children = Child.objects.filter(pk__in=few)
     return children.select_related("division", "school").order_by("division_code", "name", "id")
 
 
