@@ -357,8 +357,9 @@ def registry_evaluate(
         if progress is not None:
             progress(stats)
 
-    if workers > 1 and len(ranges) > 1:
-        # Each process must open its own connection: none may cross the fork.
+    # Forking needs the connections closed (none may cross the fork), which a caller's open
+    # transaction forbids: inside one, the batch runs in this process.
+    if workers > 1 and len(ranges) > 1 and not connection.in_atomic_block:
         connections.close_all()
         pool_context = multiprocessing.get_context("fork")
         with pool_context.Pool(workers, _worker_start, (book, as_of, division_code)) as pool:

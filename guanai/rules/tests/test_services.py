@@ -265,3 +265,12 @@ def test_who_may_set_parameters(users, place):
         )
     with pytest.raises(DomainError, match="没有名为"):
         set_(actor=None, name="no.such", area_code="", effective_from=date(2025, 4, 1), value=1)
+
+
+@pytest.mark.django_db
+def test_a_batch_inside_a_transaction_stays_in_this_process(place):
+    """Workers need the connections closed, which an open transaction (a test's) forbids."""
+    for village in (place.village_a, place.village_b, place.village_c):
+        left_behind_build(village)
+    stats = services.registry_evaluate(workers=2, chunk_size=1)
+    assert (stats.children, stats.inserted) == (3, 3)
