@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "guanai.registry",
     "guanai.care",
     "guanai.rules",
+    "guanai.ingest",
+    "guanai.stats",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("guanai.audit.urls")),
     path("rules/", include("guanai.rules.urls")),
     path("care/", include("guanai.care.urls")),
+    path("stats/", include("guanai.stats.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
 from guanai.rules import permissions as rules_permissions
+from guanai.stats import permissions as stats_permissions
 
 
 def navigation(request):
@@ -22,6 +23,8 @@ def navigation(request):
         items.append((_("关爱任务"), reverse("care:overview"), "care"))
     if permissions.can_register_children(user):
         items.append((_("登记儿童"), reverse("registry:child_create"), "register"))
+    if stats_permissions.can_see_stats(user):
+        items.append((_("统计"), reverse("stats:dashboard"), "stats"))
     if permissions.can_manage_users(user):
         items.append((_("账户管理"), reverse("accounts:user_list"), "users"))
     if rules_permissions.can_see_benefits(user):

@@ -1,5 +1,6 @@
 """Small builders for tests: a county with two townships of two villages each, users, children."""
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -65,7 +66,8 @@ def user_build(username: str, role: Role, division: Division | None, **extra) ->
     )
 
 
-_sequence = iter(range(1, 500))
+# ID-number sequence numbers; each test rolls back, so they may repeat across tests (not within one).
+_sequence = itertools.cycle(range(1, 500))
 
 
 def child_build(

@@ -70,6 +70,12 @@ def outsider_args(name: str, children) -> dict[str, object]:
         from guanai.care.testing import care_objects_for
 
         return care_objects_for(child_b, User.objects.get(username="director_b"))
+    if namespace == "stats":
+        from guanai.stats.testing import report_job_build
+
+        village_b = child_b.division
+        job = report_job_build(village_b, User.objects.get(username="director_b"))
+        return {"division_code": village_b.code, "pk": job.pk}
     if namespace not in by_namespace:
         raise AssertionError(
             f"URL {name} has arguments but the probe does not know them; add it here"

@@ -1,0 +1,105 @@
+"""County dashboard and quarterly report time on the database in DATABASE_URL.
+
+    source /tmp/pgenv && .venv/bin/python bench/stats.py          # PostgreSQL, as seeded
+    .venv/bin/python bench/stats.py --children 30000               # SQLite in a temporary file
+
+Writes nothing to an existing database except migrations (the stats tables): the dashboard is
+timed through `figures_for` (cold: every query; warm: from the per-node cache, as a page view
+within five minutes of another) plus the page's template, and the quarterly report is written
+for an unsaved job into a temporary file. Targets (issue 6, PostgreSQL, 1,000,000 children):
+dashboard under 500 ms warm, quarterly report under 60 s.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--children", type=int, default=30_000, help="seeded if the DB has none")
+    parser.add_argument("--county-code", default="360426")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        tmp = tempfile.mkdtemp(prefix="guanai-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from guanai.geo.models import Division
+    from guanai.registry.models import Child
+    from guanai.stats.figures import figures_for, quarter_of
+    from guanai.stats.models import ReportJob, ReportKind
+    from guanai.stats.reports import report_write
+
+    call_command("migrate", verbosity=0)
+    if not Child.objects.exists():
+        call_command("seed", county_code=args.county_code, children=args.children, seed=1)
+    total = Child.objects.filter(division_code__startswith=args.county_code).count()
+    print(f"database: {connection.vendor}, {total:,} children in {args.county_code}")
+    county = Division.objects.get(code=args.county_code)
+    today = timezone.localdate()
+
+    cold = []
+    for _ in range(args.runs):
+        cache.clear()
+        started = time.perf_counter()
+        figures_for(county, today, use_cache=True)
+        cold.append(ms(started))
+    warm = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        figures = figures_for(county, today, use_cache=True)
+        render_to_string(
+            "stats/dashboard.html",
+            {"node": county, "figures": figures, "chart_data": {}, "breakdown": []},
+        )
+        warm.append(ms(started))
+    print(
+        f"county dashboard figures, cold (all queries): median {sorted(cold)[len(cold) // 2]:8.1f} ms"
+    )
+    print(
+        f"county dashboard, warm (cache + template):   median {sorted(warm)[len(warm) // 2]:8.1f} ms"
+    )
+
+    township = county.children.order_by("code").first()
+    started = time.perf_counter()
+    figures_for(township, today)
+    print(f"township dashboard figures, cold:            {ms(started):8.1f} ms")
+
+    quarter = quarter_of(today)
+    job = ReportJob(
+        kind=ReportKind.QUARTERLY,
+        division=county,
+        division_code=county.code,
+        period_start=quarter.start,
+        period_end=quarter.end,
+    )
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        rows = report_write(job, out, lambda pct: None)
+        elapsed = ms(started) / 1000
+    print(f"quarterly report, county ({rows} rows):       {elapsed:8.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,429 @@
+"""Every figure on the dashboards and reports, computed here and nowhere else.
+
+`node_counts` counts one node's subtree in a handful of SQL queries, each grouped by the
+division-code prefix of the node's children (Substr), so a county costs the same number of
+queries as a village. A node's figure is the sum of its groups, which is why a township's
+figures equal the sum of its villages' and a county's the sum of its townships'.
+`figures_for(division, as_of)` turns the counts into `Figure`s: value, definition (口径) and
+the filter of the children list behind the figure.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone
+
+from guanai.accounts.models import Role, User
+from guanai.care.due import overdue_q
+from guanai.care.models import Activity, CareRecord, DueItem, DueStatus, Flag, Pairing
+from guanai.care.schedules import Period
+from guanai.geo.models import Division, Level, code_prefix_q
+from guanai.registry.models import Child, Guardian
+from guanai.rules.choices import Category, FindingKind
+from guanai.rules.models import BenefitReceipt, ChildFinding
+from guanai.stats.models import StatisticalBase
+
+CACHE_SECONDS = 300
+TREND_MONTHS = 12
+# Age bands (years completed on the day): infants, pre-school, primary, junior, senior.
+AGE_BANDS = [
+    ("0-2岁", 0, 2),
+    ("3-5岁", 3, 5),
+    ("6-11岁", 6, 11),
+    ("12-15岁", 12, 15),
+    ("16-17岁", 16, 17),
+]
+FILE_TARGET = 95
+LEFT_BEHIND_TARGET = 100
+SUB_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int | None
+    definition: str
+    link: dict[str, str] | None = None  # query of the children list behind the figure
+    total: int | None = None  # denominator, where the figure is a share
+    target: int | None = None  # percent
+    missing: str = ""  # why no value can be given
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.link or {})
+
+    @property
+    def rate(self) -> float | None:
+        if self.value is None or not self.total:
+            return None
+        return round(100 * self.value / self.total, 1)
+
+    @property
+    def meets_target(self) -> bool | None:
+        rate = self.rate
+        return None if rate is None or self.target is None else rate >= self.target
+
+
+@dataclass
+class NodeFigures:
+    division: Division
+    as_of: date
+    period: Period
+    sections: list[tuple[str, list[Figure]]]
+    breakdown: list[tuple[Division, Counter]] = field(default_factory=list)
+    trends: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+
+    def figure(self, key: str) -> Figure:
+        return next(f for _, figures in self.sections for f in figures if f.key == key)
+
+
+def quarter_of(day: date) -> Period:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    next_start = date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
+    return Period(start, next_start - timedelta(days=1))
+
+
+def _years_ago(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _age_q(as_of: date, low: int, high: int) -> Q:
+    """Born so that the age on the day is within [low, high] completed years."""
+    return Q(birth_date__lte=_years_ago(as_of, low), birth_date__gt=_years_ago(as_of, high + 1))
+
+
+def _grouped(queryset: QuerySet, prefix: str, length: int, field_name: str = "division_code"):
+    return (
+        queryset.filter(code_prefix_q(field_name, prefix))
+        .annotate(key=Substr(field_name, 1, length))
+        .values("key")
+        .order_by()
+    )
+
+
+def _add(counts: dict[str, Counter], rows, names: list[str]) -> None:
+    for row in rows:
+        for name in names:
+            counts[row["key"]][name] += row[name] or 0
+
+
+def node_counts(prefix: str, length: int, as_of: date, period: Period) -> dict[str, Counter]:
+    """Every count of the subtree under `prefix`, grouped by the first `length` code digits."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    active = Child.objects.filter(is_active=True)
+    ages = {
+        f"age:{label}": Count("id", filter=_age_q(as_of, lo, hi)) for label, lo, hi in AGE_BANDS
+    }
+    rows = _grouped(active, prefix, length).annotate(
+        children=Count("id"), with_id=Count("id", filter=Q(id_number__isnull=False)), **ages
+    )
+    _add(counts, rows, ["children", "with_id", *ages])
+    # A separate query: EXISTS in WHERE is a semi-join, inside FILTER it runs once per row.
+    with_guardian = active.filter(Exists(Guardian.objects.filter(child=OuterRef("pk"))))
+    rows = _grouped(with_guardian, prefix, length).annotate(
+        with_guardian=Count("id"), complete=Count("id", filter=Q(id_number__isnull=False))
+    )
+    _add(counts, rows, ["with_guardian", "complete"])
+
+    categories = ChildFinding.objects.filter(
+        kind=FindingKind.CATEGORY, is_current=True, child__is_active=True
+    )
+    for row in _grouped(categories, prefix, length).values("key", "code").annotate(n=Count("id")):
+        counts[row["key"]][f"cat:{row['code']}"] += row["n"]
+
+    bases = StatisticalBase.objects.filter(year=as_of.year)
+    rows = _grouped(bases, prefix, length).annotate(
+        expected=Sum("children_expected"),
+        lb_expected=Sum("left_behind_expected"),
+        base_villages=Count("id"),
+    )
+    _add(counts, rows, ["expected", "lb_expected", "base_villages"])
+    # Registered children and left-behind children in the villages that entered a base.
+    with_base = Exists(bases.filter(division_code=OuterRef("division_code")))
+    rows = _grouped(active.filter(with_base), prefix, length).annotate(children_in_base=Count("id"))
+    _add(counts, rows, ["children_in_base"])
+    rows = _grouped(categories.filter(code=Category.LEFT_BEHIND).filter(with_base), prefix, length)
+    _add(counts, rows.annotate(lb_in_base=Count("id")), ["lb_in_base"])
+
+    for level, role, name in [
+        (Level.VILLAGE, Role.CHILD_DIRECTOR, "villages"),
+        (Level.TOWNSHIP, Role.CHILD_SUPERVISOR, "townships"),
+    ]:
+        staffed = Exists(User.objects.filter(division=OuterRef("pk"), role=role, is_active=True))
+        rows = _grouped(Division.objects.filter(level=level), prefix, length, "code").annotate(
+            **{name: Count("id"), f"{name}_staffed": Count("id", filter=Q(staffed))}
+        )
+        # The node's own row (a township under itself) is grouped by its shorter code.
+        _add(counts, rows, [name, f"{name}_staffed"])
+
+    due = DueItem.objects.exclude(status=DueStatus.CANCELLED)
+    rows = _grouped(due, prefix, length).annotate(
+        due=Count("id", filter=Q(due_date__gte=period.start, due_date__lte=period.end)),
+        due_done=Count(
+            "id",
+            filter=Q(due_date__gte=period.start, due_date__lte=period.end, status=DueStatus.DONE),
+        ),
+        overdue=Count("id", filter=overdue_q(as_of)),
+    )
+    _add(counts, rows, ["due", "due_done", "overdue"])
+
+    receiving = BenefitReceipt.objects.filter(
+        Q(start_on__lte=as_of) & (Q(end_on__isnull=True) | Q(end_on__gte=as_of)),
+        child_id=OuterRef("child_id"),
+        benefit=OuterRef("code"),
+    )
+    eligible = ChildFinding.objects.filter(
+        kind=FindingKind.BENEFIT, is_current=True, child__is_active=True
+    )
+    rows = _grouped(eligible, prefix, length).annotate(
+        eligible=Count("id"), receiving=Count("id", filter=Q(Exists(receiving)))
+    )
+    _add(counts, rows, ["eligible", "receiving"])
+
+    pairings = Pairing.objects.filter(
+        Q(start_date__lte=as_of) & (Q(end_date__isnull=True) | Q(end_date__gte=as_of))
+    )
+    rows = _grouped(pairings, prefix, length, "child__division_code").annotate(pairings=Count("id"))
+    _add(counts, rows, ["pairings"])
+
+    records = CareRecord.objects.filter(date__gte=period.start, date__lte=period.end)
+    rows = _grouped(records, prefix, length).annotate(
+        records=Count("id"),
+        visits=Count("id", filter=Q(activity=Activity.HOME_VISIT)),
+        activities=Count("id", filter=Q(activity=Activity.LECTURE)),
+    )
+    _add(counts, rows, ["records", "visits", "activities"])
+    flags = Flag.objects.filter(raised_at__date__gte=period.start, raised_at__date__lte=period.end)
+    _add(counts, _grouped(flags, prefix, length).annotate(problems=Count("id")), ["problems"])
+    return counts
+
+
+def trends_for(prefix: str, as_of: date) -> dict[str, list[tuple[str, int]]]:
+    """New files and care records per month, the last TREND_MONTHS months up to the day."""
+    first = date(as_of.year, as_of.month, 1)
+    for _ in range(TREND_MONTHS - 1):
+        first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    months = []
+    day = first
+    while day <= as_of:
+        months.append(day.strftime("%Y-%m"))
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+    since = timezone.make_aware(datetime.combine(first, time.min))
+
+    def per_month(queryset: QuerySet, field_name: str, start) -> list[tuple[str, int]]:
+        rows = (
+            queryset.filter(code_prefix_q("division_code", prefix), **{f"{field_name}__gte": start})
+            .annotate(month=TruncMonth(field_name))
+            .values("month")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        found = {row["month"].strftime("%Y-%m"): row["n"] for row in rows if row["month"]}
+        return [(month, found.get(month, 0)) for month in months]
+
+    return {
+        "new_files": per_month(Child.objects.all(), "created_at", since),
+        "records": per_month(CareRecord.objects.filter(date__lte=as_of), "date", first),
+    }
+
+
+def _link(division: Division, top: Division | None, **extra: str) -> dict[str, str]:
+    """The children list's query: ?division=<pk> unless the node is the viewer's own."""
+    query = {} if top is not None and division.pk == top.pk else {"division": str(division.pk)}
+    return {**query, **extra}
+
+
+def _figures(
+    division: Division, c: Counter, top: Division | None
+) -> list[tuple[str, list[Figure]]]:
+    link = lambda **extra: _link(division, top, **extra)  # noqa: E731
+    children = [
+        Figure("children", "在册儿童", c["children"], "在册(未注销)的儿童档案数", link()),
+        *[
+            Figure(
+                f"cat:{cat.value}",
+                cat.label,
+                c[f"cat:{cat.value}"],
+                f"规则当前认定为{cat.label}的在册儿童数;一名儿童可属多个类别",
+                link(category=cat.value),
+            )
+            for cat in Category
+        ],
+    ]
+    ages = [
+        Figure(
+            f"age:{label}",
+            label,
+            c[f"age:{label}"],
+            f"在册儿童中,按统计日周岁计 {label}",
+            None,
+        )
+        for label, _, _ in AGE_BANDS
+    ]
+    base_note = "" if c["expected"] else "未填报应有儿童数"
+    partial = (
+        f"(仅计已填报应有儿童数的 {c['base_villages']}/{c['villages']} 个村)"
+        if c["expected"] and c["base_villages"] < c["villages"]
+        else ""
+    )
+    files = [
+        Figure(
+            "coverage",
+            "建档率",
+            c["children_in_base"] if c["expected"] else None,
+            "已填报应有儿童数的村里,在册儿童档案数 ÷ 县里填报的本年度应有儿童数;目标 ≥95%"
+            + partial,
+            link(),
+            total=c["expected"] or None,
+            target=FILE_TARGET,
+            missing=base_note,
+        ),
+        Figure(
+            "lb_coverage",
+            "留守儿童建档率",
+            c["lb_in_base"] if c["lb_expected"] else None,
+            "已填报的村里,认定为留守儿童的在册档案数 ÷ 应有留守儿童数;目标 100%" + partial,
+            link(category=Category.LEFT_BEHIND),
+            total=c["lb_expected"] or None,
+            target=LEFT_BEHIND_TARGET,
+            missing="" if c["lb_expected"] else "未填报应有留守儿童数",
+        ),
+        Figure(
+            "complete",
+            "档案完整",
+            c["complete"],
+            "在册档案中身份证号和监护人都已填写的份数 ÷ 在册档案数",
+            None,
+            total=c["children"],
+        ),
+        Figure(
+            "missing_id",
+            "缺身份证号",
+            c["children"] - c["with_id"],
+            "在册档案中没有身份证号的份数",
+            link(missing_id="on"),
+        ),
+        Figure(
+            "missing_guardian",
+            "缺监护人",
+            c["children"] - c["with_guardian"],
+            "在册档案中没有登记任何监护人的份数",
+            None,
+        ),
+    ]
+    staffing = [
+        Figure(
+            "villages_staffed",
+            "配备儿童主任的村(居)",
+            c["villages_staffed"],
+            "有启用中的儿童主任账户的村(居)数 ÷ 村(居)总数;目标 100%",
+            None,
+            total=c["villages"],
+            target=100,
+        ),
+        Figure(
+            "townships_staffed",
+            "配备儿童督导员的乡镇(街道)",
+            c["townships_staffed"],
+            "有启用中的儿童督导员账户的乡镇(街道)数 ÷ 乡镇(街道)总数;目标 100%",
+            None,
+            total=c["townships"],
+            target=100,
+        ),
+    ]
+    care = [
+        Figure(
+            "due_done",
+            "本期关爱任务完成",
+            c["due_done"],
+            "截止日期在统计期内的关爱任务(不含已取消)中已完成的 ÷ 任务总数",
+            None,
+            total=c["due"],
+        ),
+        Figure(
+            "overdue", "逾期未完成任务", c["overdue"], "截止日期已过、仍未完成的关爱任务数", None
+        ),
+        Figure(
+            "pairings", "在结对", c["pairings"], "统计日有效的结对(爱心妈妈、代理家长等)数", None
+        ),
+        Figure("records", "本期关爱记录", c["records"], "统计期内填写的关爱记录数", None),
+        Figure("visits", "本期走访家庭", c["visits"], "统计期内活动为“走访家庭”的关爱记录数", None),
+        Figure(
+            "problems", "本期上报问题", c["problems"], "统计期内关爱记录中上报的严重问题数", None
+        ),
+    ]
+    benefits = [
+        Figure(
+            "receiving",
+            "应保已保",
+            c["receiving"],
+            "规则认定符合的保障待遇(人次)中,统计日有在享记录的 ÷ 符合的人次",
+            None,
+            total=c["eligible"],
+            target=100,
+        ),
+        Figure(
+            "unreceived",
+            "应保未保",
+            c["eligible"] - c["receiving"],
+            "符合保障待遇但统计日没有在享记录的人次(名单见“应保尽保”)",
+            None,
+        ),
+    ]
+    return [
+        ("儿童", children),
+        ("年龄段", ages),
+        ("建档", files),
+        ("人员配备", staffing),
+        ("关爱服务", care),
+        ("保障待遇", benefits),
+    ]
+
+
+def figures_for(
+    division: Division,
+    as_of: date,
+    period: Period | None = None,
+    *,
+    viewer_node: Division | None = None,
+    use_cache: bool = False,
+) -> NodeFigures:
+    """The node's figures on the day, care counted over `period` (default: the day's quarter
+    up to the day), with one row of counts per child node."""
+    period = period or Period(quarter_of(as_of).start, as_of)
+    key = f"stats:{division.code}:{as_of}:{period.start}:{period.end}"
+    data = cache.get(key) if use_cache else None
+    prefix = division.prefix
+    length = SUB_LENGTH[len(prefix)]
+    if data is None:
+        counts = node_counts(prefix, length, as_of, period)
+        data = (dict(counts), trends_for(prefix, as_of))
+        if use_cache:
+            cache.set(key, data, CACHE_SECONDS)
+    counts, trends = data
+    total = sum(counts.values(), Counter())
+    breakdown = [
+        (node, counts.get(node.code[:length], Counter()))
+        for node in division.children.order_by("code")
+    ]
+    return NodeFigures(
+        division=division,
+        as_of=as_of,
+        period=period,
+        sections=_figures(division, total, viewer_node),
+        breakdown=breakdown,
+        trends=trends,
+        counts=total,
+    )

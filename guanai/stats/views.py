@@ -1,0 +1,169 @@
+"""Dashboards per node and the report pages. Thin: selectors, figures and services do the work."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from guanai.core.errors import AccessDenied, DomainError
+from guanai.geo.models import Division, Level
+from guanai.geo.selectors import villages_under
+from guanai.stats import permissions, selectors, services
+from guanai.stats.figures import AGE_BANDS, figures_for
+from guanai.stats.forms import ReportForm
+from guanai.stats.reports import period_default
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _chart_data(figures) -> dict:
+    """What charts.js draws (passed with json_script: no inline scripts under the CSP)."""
+    return {
+        "categories": [[f.label, f.value] for f in figures.sections[0][1][1:]],
+        "ages": [[label, figures.counts[f"age:{label}"]] for label, _, _ in AGE_BANDS],
+        "new_files": figures.trends["new_files"],
+        "records": figures.trends["records"],
+    }
+
+
+@require_GET
+def dashboard(request, division_code: str | None = None):
+    node = selectors.node_get_for(request.user, division_code)
+    home = selectors.home_node(request.user)
+    figures = figures_for(node, timezone.localdate(), viewer_node=home, use_cache=True)
+    path = [d for d in node.ancestors() if home.contains(d.code) and d.pk != node.pk]
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "nav_active": "stats",
+            "node": node,
+            "path": path,
+            "figures": figures,
+            "chart_data": _chart_data(figures),
+            "breakdown": [(d, c, c["cat:left_behind"]) for d, c in figures.breakdown],
+            "can_report": permissions.can_request_reports(request.user),
+            "can_enter_bases": permissions.can_enter_bases(request.user),
+        },
+    )
+
+
+def _report_divisions(user):
+    home = selectors.home_node(user)
+    return Division.objects.filter(Q(pk=home.pk) | Q(parent=home)).order_by("code")
+
+
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    if not permissions.can_request_reports(request.user):
+        raise AccessDenied("您的角色不能生成报表")
+    divisions = _report_divisions(request.user)
+    today = timezone.localdate()
+    quarter = period_default("quarterly", today)
+    form = ReportForm(
+        request.POST or None,
+        divisions=divisions,
+        initial={
+            "division": divisions.first(),
+            "period_start": quarter.start,
+            "period_end": quarter.end,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.report_request(
+                actor=request.user,
+                kind=data["kind"],
+                division=data["division"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "报表已开始生成")
+            return redirect("stats:report_status", pk=job.pk)
+    jobs = selectors.report_jobs_for(request.user).filter(requested_by=request.user)[:20]
+    return render(
+        request, "stats/report_list.html", {"nav_active": "stats", "form": form, "jobs": jobs}
+    )
+
+
+@require_GET
+def report_status(request, pk: int):
+    job = selectors.report_job_get_for(request.user, pk)
+    template = (
+        "stats/_report_progress.html"
+        if request.headers.get("HX-Request")
+        else "stats/report_status.html"
+    )
+    return render(request, template, {"nav_active": "stats", "job": job})
+
+
+@require_GET
+def report_download(request, pk: int):
+    job = selectors.report_job_get_for(request.user, pk)
+    try:
+        handle, filename = services.report_open(actor=request.user, job=job)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("stats:report_status", args=[job.pk]))
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _base_values(post, villages) -> dict[int, tuple[int, int] | None]:
+    """Both numbers for a village, or neither (clears it); anything else is a DomainError."""
+    values = {}
+    for village in villages:
+        pair = (post.get(f"c_{village.pk}", "").strip(), post.get(f"l_{village.pk}", "").strip())
+        if pair == ("", ""):
+            values[village.pk] = None
+        elif all(v.isdigit() for v in pair):
+            values[village.pk] = (int(pair[0]), int(pair[1]))
+        else:
+            raise DomainError(f"{village.name}:请填写两个非负整数,或都留空")
+    return values
+
+
+@require_http_methods(["GET", "POST"])
+def base_edit(request, division_code: str):
+    """The county enters each village's expected children for a year, one township (or village)
+    at a time; the others who see the node read the numbers."""
+    node = selectors.node_get_for(request.user, division_code)
+    if node.level not in (Level.TOWNSHIP, Level.VILLAGE):
+        raise AccessDenied("请选择乡镇(街道)或村(居)")
+    can_edit = permissions.can_enter_bases(request.user)
+    year_text = request.POST.get("year") or request.GET.get("year") or ""
+    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    villages = list(villages_under(node).order_by("code"))
+    if request.method == "POST":
+        if not can_edit:
+            raise AccessDenied("您的角色不能填报应有儿童数")
+        try:
+            changed = services.statistical_bases_set(
+                actor=request.user,
+                node=node,
+                year=year,
+                values=_base_values(request.POST, villages),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已保存 {changed} 个村(居)")
+            return redirect(f"{reverse('stats:base_edit', args=[node.code])}?year={year}")
+    bases = selectors.bases_for(request.user, node, year)
+    return render(
+        request,
+        "stats/base_edit.html",
+        {
+            "nav_active": "stats",
+            "node": node,
+            "year": year,
+            "can_edit": can_edit,
+            "rows": [(v, bases.get(v.pk)) for v in villages],
+        },
+    )
