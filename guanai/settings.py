@@ -29,7 +29,6 @@ INSTALLED_APPS = [
     "guanai.registry",
     "guanai.care",
     "guanai.rules",
-    "guanai.ingest",
     "guanai.stats",
 ]
 
