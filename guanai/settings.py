@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "guanai.registry",
     "guanai.care",
     "guanai.rules",
+    "guanai.ingest",
     "guanai.stats",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IngestConfig(AppConfig):
+    name = "guanai.ingest"
+    verbose_name = "部门名册导入"

@@ -1,0 +1,325 @@
+"""Importing a departmental roster: read, validate every row, then commit atomically and link.
+
+``roster_import`` is what the `guanai import` command (and later an upload page) calls. A file
+with any bad row saves nothing; importing the same file or the same rows again changes nothing.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+
+from guanai.accounts.models import User
+from guanai.accounts.scoping import division_visible
+from guanai.audit.models import Action
+from guanai.audit.services import audit
+from guanai.core.errors import DomainError
+from guanai.geo.models import Division, Level
+from guanai.ingest import linkage
+from guanai.ingest.models import (
+    ImportBatch,
+    LinkMethod,
+    MappingProfile,
+    ReviewPair,
+    Source,
+    SourceRecord,
+)
+from guanai.ingest.readers import FileRejected, read_table
+from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers
+from guanai.registry.models import Child
+from guanai.registry.names import name_pinyin
+
+MAX_ERRORS = 200
+
+
+class ImportRejected(DomainError):
+    """Rows failed validation; ``errors`` lists every one (line and column named)."""
+
+    def __init__(self, errors: list[str]):
+        more = f"(另有 {len(errors) - 20} 处)" if len(errors) > 20 else ""
+        super().__init__(f"{len(errors)} 处错误,未导入任何数据:" + ";".join(errors[:20]) + more)
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    source: str
+    file_name: str
+    rows: int = 0
+    new: int = 0
+    unchanged: int = 0
+    linked: int = 0
+    review: int = 0
+    unlinked: int = 0
+    already_imported: bool = False
+    dry_run: bool = False
+    batch_id: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _jsonable(v: object) -> object:
+    return v.isoformat() if isinstance(v, date) else v
+
+
+class _Villages:
+    """Village column value (12-digit code or name) -> code, with a default."""
+
+    def __init__(self, default: Division | None):
+        self.default = default
+        self.by_code: dict[str, str | None] = {}
+
+    def resolve(self, line: int, value: str) -> str:
+        if not value:
+            if self.default is None:
+                raise RowError(line, "村(居)", "为空,且导入时没有指定默认村(--village)")
+            return self.default.code
+        if value not in self.by_code:
+            qs = Division.objects.filter(level=Level.VILLAGE)
+            if value.isdigit():
+                found = list(qs.filter(code=value).values_list("code", flat=True))
+            else:
+                if self.default is not None:
+                    qs = qs.filter(code__startswith=self.default.code[:6])
+                found = list(qs.filter(name=value).values_list("code", flat=True)[:2])
+            self.by_code[value] = found[0] if len(found) == 1 else None
+        code = self.by_code[value]
+        if code is None:
+            raise RowError(
+                line, "村(居)", f"找不到“{value}”(或同名的村不止一个),请填写 12 位区划代码"
+            )
+        return code
+
+
+def _village_default(code: str | None) -> Division | None:
+    if not code:
+        return None
+    division = Division.objects.filter(code=code, level=Level.VILLAGE).first()
+    if division is None:
+        raise FileRejected(f"默认村 {code} 不存在或不是村(居)级区划")
+    return division
+
+
+def _natural_key(row: CleanRow, village: str) -> str:
+    if row.id_number:
+        return "id:" + row.id_number
+    return f"nb:{row.name}:{row.birth_date}:{village}"
+
+
+def _row_hash(cells: list[object]) -> str:
+    text = json.dumps([_jsonable(c) for c in cells], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def roster_import(
+    *,
+    actor: User | None,
+    path: Path | str,
+    source: str,
+    profile: str | None = None,
+    village: str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    path = Path(path)
+    if source not in Source.values:
+        raise FileRejected(f"未知的来源部门“{source}”,可选:" + "、".join(Source.values))
+    report = ImportReport(source=source, file_name=path.name, dry_run=dry_run)
+    digest = _sha256_file(path) if path.exists() else ""
+    if not path.exists():
+        raise FileRejected(f"找不到文件 {path.name}")
+    if ImportBatch.objects.filter(source=source, file_sha256=digest).exists():
+        report.already_imported = True
+        return report
+    extra = {}
+    if profile:
+        saved = MappingProfile.objects.filter(source=source, name=profile).first()
+        if saved is None:
+            raise FileRejected(f"来源“{Source(source).label}”没有名为“{profile}”的表头对应方案")
+        extra = saved.columns
+    table = read_table(path)
+    try:
+        cols = resolve_headers(table.headers, extra)
+    except ValueError as exc:
+        raise FileRejected(str(exc)) from None
+    default = _village_default(village)
+    if actor is not None and default is not None and not division_visible(actor, default.code):
+        raise FileRejected("默认村不在您的管辖范围内")
+    villages = _Villages(default)
+    formulas_by_line: dict[int, set[int]] = {}
+    for line, col in table.formula_cells:
+        formulas_by_line.setdefault(line, set()).add(col)
+
+    cleaned: list[tuple[CleanRow, str, list[object]]] = []
+    errors: list[str] = []
+    for line, cells in table.rows:
+        try:
+            row = clean_row(line, cells, cols, formulas_by_line.get(line, set()))
+            code = villages.resolve(line, row.village)
+            if actor is not None and not division_visible(actor, code):
+                raise RowError(line, "村(居)", "不在您的管辖范围内")
+        except RowError as exc:
+            errors.append(str(exc))
+            if len(errors) >= MAX_ERRORS:
+                break
+            continue
+        cleaned.append((row, code, cells))
+    report.rows = len(table.rows)
+    if errors:
+        report.errors = errors
+        if dry_run:
+            return report
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        _commit(actor, path, source, digest, table.headers, cleaned, report)
+        if dry_run:
+            transaction.set_rollback(True)
+            report.batch_id = None
+    return report
+
+
+def _commit(actor, path, source, digest, headers, cleaned, report: ImportReport) -> None:
+    batch = ImportBatch.objects.create(
+        source=source,
+        file_name=path.name[:255],
+        file_sha256=digest,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        rows_total=len(cleaned),
+    )
+    seen: set[tuple[str, str]] = set()
+    for row, code, cells in cleaned:
+        key, row_hash = _natural_key(row, code), _row_hash(cells)
+        if (key, row_hash) in seen or SourceRecord.objects.filter(
+            source=source, natural_key=key, row_sha256=row_hash
+        ).exists():
+            report.unchanged += 1
+            continue
+        seen.add((key, row_hash))
+        record = SourceRecord.objects.create(
+            batch=batch,
+            source=source,
+            line=row.line,
+            natural_key=key[:200],
+            row_sha256=row_hash,
+            raw={h: _jsonable(c) for h, c in zip(headers, cells, strict=False) if h},
+            division_code=code,
+            name=row.name,
+            id_number=row.id_number,
+            birth_date=row.birth_date,
+            sex=row.sex,
+            values=row.values,
+        )
+        report.new += 1
+        _link(record, report)
+    batch.rows_new, batch.rows_linked, batch.rows_review = report.new, report.linked, report.review
+    codes = {code for _, code, _ in cleaned}
+    batch.division_code = _common_prefix(codes)
+    batch.save()
+    report.batch_id = batch.pk
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        target=batch,
+        detail=(
+            f"导入 {Source(source).label} 名册 {path.name}:新增 {report.new} 行,"
+            f"自动关联 {report.linked},待确认 {report.review}"
+        ),
+    )
+
+
+def _common_prefix(codes: set[str]) -> str:
+    if not codes:
+        return ""
+    a, b = min(codes), max(codes)
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def record_person(record: SourceRecord) -> linkage.Person:
+    v = record.values
+    return linkage.Person(
+        key=f"r{record.pk}",
+        name=record.name,
+        id_number=record.id_number,
+        birth_date=record.birth_date,
+        sex=record.sex,
+        guardian=v.get("guardian", ""),
+        phone=v.get("phone", ""),
+        address=v.get("address", ""),
+    ).prepare()
+
+
+def child_person(child: Child) -> linkage.Person:
+    guardian = next(iter(child.guardians.all()), None)
+    return linkage.Person(
+        key=f"c{child.pk}",
+        name=child.name,
+        id_number=child.id_number or "",
+        birth_date=child.birth_date,
+        sex=child.sex,
+        guardian=guardian.name if guardian else "",
+        phone=(guardian.phone if guardian and guardian.phone else child.household.phone),
+        address=child.household.address,
+    ).prepare()
+
+
+def _candidates(record: SourceRecord):
+    q = Q(division_code=record.division_code, birth_date=record.birth_date)
+    q |= Q(name_pinyin=name_pinyin(linkage.simplify(record.name)))
+    if record.id_number:
+        q |= Q(id_number=record.id_number)
+        q |= Q(id_number__startswith=record.id_number[:12]) | Q(
+            id_number_tail=record.id_number[-6:]
+        )
+    return (
+        Child.objects.filter(q)
+        .select_related("household")
+        .prefetch_related("guardians")[: linkage.MAX_BLOCK]
+    )
+
+
+def _link(record: SourceRecord, report: ImportReport) -> None:
+    person = record_person(record)
+    scored = []
+    for child in _candidates(record):
+        result = linkage.compare(person, child_person(child))
+        if result.verdict != "non_match":
+            scored.append((result.score, child, result))
+    scored.sort(key=lambda t: -t[0])
+    matches = [t for t in scored if t[2].verdict == "match"]
+    if len(matches) == 1:
+        score, child, result = matches[0]
+        record.child = child
+        record.link_method = (
+            LinkMethod.ID_EXACT if result.reasons == ("身份证号相同",) else LinkMethod.SCORE
+        )
+        record.save(update_fields=["child", "link_method"])
+        report.linked += 1
+        return
+    if not scored:
+        report.unlinked += 1
+        return
+    for score, child, result in scored[:5]:
+        ReviewPair.objects.create(
+            record=record,
+            child=child,
+            division_code=child.division_code,
+            score=score,
+            reasons=list(result.reasons),
+        )
+    report.review += 1

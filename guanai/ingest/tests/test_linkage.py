@@ -1,0 +1,64 @@
+from datetime import date
+
+from guanai.ingest.linkage import Person, clusters, compare, link, simplify
+from guanai.registry import idnumber
+
+ID = idnumber.make(region_code="360426", birth_date=date(2015, 3, 9), sequence=3, sex="M")
+ID2 = idnumber.make(region_code="360426", birth_date=date(2015, 3, 9), sequence=4, sex="M")
+
+
+def p(key="a", name="张小明", id_number="", birth=date(2015, 3, 9), sex="M", **kw):
+    return Person(key, name, id_number, birth, sex, **kw).prepare()
+
+
+def test_simplify_converts_traditional_characters():
+    assert simplify("張 曉明") == "张晓明"
+
+
+def test_the_same_valid_id_is_a_match():
+    assert compare(p(id_number=ID), p(name="王五", id_number=ID)).verdict == "match"
+
+
+def test_two_different_valid_ids_are_a_non_match():
+    assert compare(p(id_number=ID), p(id_number=ID2)).verdict == "non_match"
+
+
+def test_a_one_digit_id_typo_with_an_invalid_check_digit_counts_for_a_match():
+    typo = ID[:10] + ID[11] + ID[10] + ID[12:] if ID[10] != ID[11] else ID[:16] + "9" + ID[17]
+    result = compare(p(id_number=ID), p(id_number=typo, phone="1"))
+    assert "身份证号仅差一位(疑似录入错误)" in result.reasons
+    assert result.verdict == "match"
+
+
+def test_homophones_and_traditional_names_match_with_the_household():
+    a = p(phone="13800001111")
+    assert compare(a, p(name="張曉明", phone="13800001111")).verdict == "match"
+
+
+def test_swapped_day_and_month_goes_to_review_without_the_household():
+    result = compare(p(birth=date(2015, 3, 9)), p(birth=date(2015, 9, 3)))
+    assert result.verdict == "review"
+
+
+def test_twins_are_not_matched():
+    a = p(guardian="张大山", phone="13800001111")
+    b = p(name="张小亮", guardian="张大山", phone="13800001111")
+    assert compare(a, b).verdict == "non_match"
+
+
+def test_siblings_with_the_same_household_are_not_matched():
+    a = p(guardian="张大山", phone="13800001111", address="东风村一组1号")
+    b = p(name="张小红", birth=date(2012, 7, 1), sex="F", guardian="张大山",
+          phone="13800001111", address="东风村一组1号")  # fmt: skip
+    assert compare(a, b).verdict == "non_match"
+
+
+def test_surname_readings_are_used():
+    a, b = p(name="曾小明"), p(name="增小明")
+    assert a.syllables == b.syllables == ("zeng", "xiao", "ming")
+
+
+def test_link_blocks_and_clusters():
+    records = [p("a", id_number=ID), p("b", name="張小明"), p("c", name="李四", id_number=ID2)]
+    matches = [(i, j) for i, j, c in link(records) if c.verdict == "match"]
+    assert clusters(3, matches) == [0, 0, 2]

@@ -1,0 +1,91 @@
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from guanai.ingest.rows import RowError, clean_row, parse_date, resolve_headers
+from guanai.registry import idnumber
+
+ID = idnumber.make(region_code="360426", birth_date=date(2015, 3, 9), sequence=3, sex="M")
+
+
+def test_it_maps_chinese_headers():
+    cols = resolve_headers(["序号", "姓名", "公民身份号码", "监护人", "联系电话"])
+    assert cols == {"name": 1, "id_number": 2, "guardian": 3, "phone": 4}
+
+
+def test_it_names_missing_columns():
+    with pytest.raises(ValueError, match="缺少必需的列:姓名"):
+        resolve_headers(["身份证号"])
+    with pytest.raises(ValueError, match="身份证号或出生日期"):
+        resolve_headers(["姓名"])
+
+
+def test_a_profile_maps_other_headers():
+    cols = resolve_headers(["学生", "证号"], {"学生": "name", "证号": "id_number"})
+    assert cols == {"name": 0, "id_number": 1}
+
+
+def test_two_headers_for_one_field_are_refused():
+    with pytest.raises(ValueError, match="请只保留一列"):
+        resolve_headers(["姓名", "身份证号", "身份证号码"])
+
+
+def test_it_names_line_and_column_of_a_check_digit_error():
+    bad = ID[:17] + ("0" if ID[17] != "0" else "1")
+    cols = resolve_headers(["姓名", "身份证号"])
+    with pytest.raises(RowError) as err:
+        clean_row(12, ["张三", bad], cols, set())
+    assert str(err.value) == f"第 12 行 身份证号:校验位错误,应为 {ID[17]}"
+
+
+def test_it_fills_birth_and_sex_from_the_id():
+    row = clean_row(2, ["张三", ID.lower()], resolve_headers(["姓名", "身份证号"]), set())
+    assert (row.id_number, row.birth_date, row.sex) == (ID, date(2015, 3, 9), "M")
+
+
+def test_it_reports_a_contradicting_birth_date():
+    cols = resolve_headers(["姓名", "身份证号", "出生日期"])
+    with pytest.raises(RowError, match="第 3 行 身份证号:出生日期与身份证号不一致"):
+        clean_row(3, ["张三", ID, "2015-03-10"], cols, set())
+
+
+def test_without_id_birth_and_sex_are_required():
+    cols = resolve_headers(["姓名", "出生日期", "性别"])
+    with pytest.raises(RowError, match="第 4 行 性别:没有身份证号时必须填写"):
+        clean_row(4, ["张三", "2015-03-09", ""], cols, set())
+
+
+def test_formula_cells_are_errors():
+    cols = resolve_headers(["姓名", "出生日期"])
+    with pytest.raises(RowError, match="第 5 行 出生日期:单元格是公式"):
+        clean_row(5, ["张三", "=TODAY()"], cols, {1})
+
+
+def test_disability_fields_are_checked():
+    cols = resolve_headers(["姓名", "身份证号", "残疾类别", "残疾等级"])
+    row = clean_row(2, ["张三", ID, "肢体", "二级"], cols, set())
+    assert row.values == {"disability_category": "limb", "disability_grade": "2"}
+    with pytest.raises(RowError, match="残疾等级"):
+        clean_row(2, ["张三", ID, "肢体", "五级"], cols, set())
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
+def test_parse_date_reads_common_spellings(d):
+    for text in (
+        d.isoformat(),
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}年{d.month}月{d.day}日",
+        d.strftime("%Y%m%d"),
+        f"{d.year}.{d.month:02d}.{d.day:02d}",
+    ):
+        assert parse_date(text) == d
+
+
+@given(st.text(max_size=12))
+def test_parse_date_never_crashes_otherwise(text):
+    try:
+        parse_date(text)
+    except ValueError as exc:
+        assert "日期" in str(exc)
