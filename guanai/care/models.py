@@ -160,22 +160,44 @@ class DueStatus(models.TextChoices):
 
 
 class DueItem(models.Model):
-    """One duty owed by one carer to one child for one period. Overdue = open and past due."""
+    """One duty owed by one carer to one child for one period. Overdue = open and past due.
+
+    Derived data, written by INSERT ... SELECT from existing pairings and by record services
+    (due.py): its links carry no database constraint (a year for a million children is ~16
+    million rows, and the deferred checks, four or five per row, took longer than the load).
+    Django still cascades, protects and nulls on delete; records and files are never deleted.
+    """
 
     scope_division_field = "division_code"
     scope_pairing_path = "pairing"
 
     child = models.ForeignKey(
-        "registry.Child", on_delete=models.CASCADE, related_name="due_items", db_index=False
+        "registry.Child",
+        on_delete=models.CASCADE,
+        related_name="due_items",
+        db_index=False,
+        db_constraint=False,
     )
     carer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     pairing = models.ForeignKey(
-        Pairing, on_delete=models.CASCADE, related_name="due_items", db_index=False
+        Pairing,
+        on_delete=models.CASCADE,
+        related_name="due_items",
+        db_index=False,
+        db_constraint=False,
     )
     template = models.ForeignKey(
-        DutyTemplate, on_delete=models.PROTECT, related_name="+", db_index=False
+        DutyTemplate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     activity = models.CharField("活动", max_length=30, choices=Activity.choices)
     division_code = models.CharField(max_length=12)
@@ -192,6 +214,7 @@ class DueItem(models.Model):
         blank=True,
         related_name="fulfilled",
         db_index=False,
+        db_constraint=False,
     )
     done_on = models.DateField("完成日期", null=True, blank=True)
 
