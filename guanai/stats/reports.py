@@ -93,21 +93,38 @@ def yearly_row(name: str, c: Counter) -> list[Any]:
     ]
 
 
+QUARTERLY_NOTES = [
+    "口径:在册儿童、留守儿童按期末日统计;困境儿童为四类困境认定的人次;在结对为期末日有效的结对数;",
+    "关爱记录、走访家庭、讲座等活动(记录活动为法制安全心理健康讲座)、上报问题按期内日期统计;",
+    "应完成任务为截止日期在期内的关爱任务(不含已取消),当前逾期为期末日已过截止日期仍未完成的任务。",
+]
+YEARLY_NOTES = [
+    "口径:建档率 = 已填报应有儿童数的村里在册档案数 ÷ 县民政局填报的应有儿童数(未填报的村不计);",
+    "档案完整 = 身份证号和监护人都已填写;配备 = 有启用中的儿童主任(村)/儿童督导员(乡镇)账户;",
+    "关爱任务完成率按截止日期在年度内的任务计;应保已保率 = 年末日有在享记录的待遇人次 ÷ 规则认定符合的人次。",
+]
 TABLES = {
-    ReportKind.QUARTERLY: ("季度工作报告", quarterly_columns, quarterly_row),
-    ReportKind.YEARLY: ("年度考评汇总", yearly_columns, yearly_row),
+    ReportKind.QUARTERLY: ("季度工作报告", quarterly_columns, quarterly_row, QUARTERLY_NOTES),
+    ReportKind.YEARLY: ("年度考评汇总", yearly_columns, yearly_row, YEARLY_NOTES),
 }
 
 
 def table_rows(
-    division: Division, period: Period, row: Callable[[str, Counter], list[Any]], progress: Progress
+    division: Division,
+    period: Period,
+    row: Callable[[str, Counter], list[Any]],
+    notes: list[str],
+    progress: Progress,
 ) -> Iterator[list[Any]]:
-    """One row per node below, then the total (the sum of the rows above it)."""
+    """One row per node below, the total (the sum of the rows above it), then the definitions."""
     figures = figures_for(division, period.end, period)
     progress(60)
     for node, counts in figures.breakdown:
         yield row(node.name, counts)
     yield row(f"合计({division.name})", figures.counts)
+    yield []
+    for note in notes:
+        yield [note]
 
 
 def report_title(job: ReportJob) -> str:
@@ -137,14 +154,15 @@ def report_write(job: ReportJob, out, progress: Progress) -> int:
         return xlsx_write(
             out, sheet_name="留守儿童花名册", title=title, columns=ROSTER_COLUMNS, rows=rows()
         )
-    sheet_name, columns, row = TABLES[ReportKind(job.kind)]
-    return xlsx_write(
+    sheet_name, columns, row, notes = TABLES[ReportKind(job.kind)]
+    written = xlsx_write(
         out,
         sheet_name=sheet_name,
         title=title,
         columns=columns(),
-        rows=table_rows(job.division, period, row, progress),
+        rows=table_rows(job.division, period, row, notes, progress),
     )
+    return written - len(notes) - 1  # the blank row and the definitions are not data
 
 
 def report_filename(job: ReportJob) -> str:

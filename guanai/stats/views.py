@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from guanai.accounts.scoping import division_visible
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.geo.selectors import villages_under
@@ -51,23 +52,28 @@ def dashboard(request, division_code: str | None = None):
     )
 
 
-def _report_divisions(user):
+def _report_divisions(user, code: str = ""):
+    """The user's node, the nodes just below it, and the node the user came from (if theirs)."""
     home = selectors.home_node(user)
-    return Division.objects.filter(Q(pk=home.pk) | Q(parent=home)).order_by("code")
+    wanted = Q(pk=home.pk) | Q(parent=home)
+    if code.isdigit() and division_visible(user, code):
+        wanted |= Q(code=code)
+    return Division.objects.filter(wanted).order_by("code")
 
 
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     if not permissions.can_request_reports(request.user):
         raise AccessDenied("您的角色不能生成报表")
-    divisions = _report_divisions(request.user)
+    code = request.POST.get("node") or request.GET.get("node") or ""
+    divisions = _report_divisions(request.user, code)
     today = timezone.localdate()
     quarter = period_default("quarterly", today)
     form = ReportForm(
         request.POST or None,
         divisions=divisions,
         initial={
-            "division": divisions.first(),
+            "division": divisions.filter(code=code).first() or divisions.first(),
             "period_start": quarter.start,
             "period_end": quarter.end,
         },
@@ -89,7 +95,9 @@ def report_list(request):
             return redirect("stats:report_status", pk=job.pk)
     jobs = selectors.report_jobs_for(request.user).filter(requested_by=request.user)[:20]
     return render(
-        request, "stats/report_list.html", {"nav_active": "stats", "form": form, "jobs": jobs}
+        request,
+        "stats/report_list.html",
+        {"nav_active": "stats", "form": form, "jobs": jobs, "node_code": code},
     )
 
 

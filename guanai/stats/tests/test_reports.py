@@ -51,8 +51,10 @@ def test_a_request_runs_in_the_background_and_is_downloadable(
     assert "下载 xlsx" in page.content.decode() and "every 2s" not in page.content.decode()
     rows = download(client, job)
     assert rows[1][0] == "区划"
-    assert [r[0] for r in rows[2:]] == ["东风村", "青石村", "合计(蒲亭镇)"]
-    assert rows[-1][1] == 2  # children in the township
+    assert [r[0] for r in rows[2:5]] == ["东风村", "青石村", "合计(蒲亭镇)"]
+    assert rows[6][0].startswith("口径")
+    assert ReportJob.objects.get().rows == 3
+    assert rows[4][1] == 2  # children in the township
     assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="stats.report").exists()
 
 
@@ -100,6 +102,39 @@ def test_the_yearly_summary_totals_its_rows(login, users, place, children):
     job = report_job_build(place.county, users["county"], ReportKind.YEARLY)
     report_run(job.pk)
     rows = download(login(users["county"]), job)
-    assert [r[0] for r in rows[2:]] == ["蒲亭镇", "聂桥镇", "合计(德安县)"]
-    assert rows[-1][1] == rows[2][1] + rows[3][1] == 3
-    assert rows[-1][2] == "未填报"
+    assert [r[0] for r in rows[2:5]] == ["蒲亭镇", "聂桥镇", "合计(德安县)"]
+    assert rows[4][1] == rows[2][1] + rows[3][1] == 3
+    assert rows[4][2] == "未填报"
+
+
+def test_a_county_officer_can_report_on_a_village(login, users, place, children):
+    client = login(users["county"])
+    page = client.get(reverse("stats:report_list"), {"node": place.village_b.code})
+    assert f'value="{place.village_b.pk}" selected' in page.content.decode()
+    response = client.post(
+        reverse("stats:report_list"),
+        {
+            "node": place.village_b.code,
+            "kind": ReportKind.YEARLY,
+            "division": place.village_b.pk,
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+    )
+    assert response.status_code == 302
+    assert ReportJob.objects.get().division == place.village_b
+
+
+def test_director_a_cannot_ask_for_village_b_by_code(login, users, place):
+    client = login(users["director_a"])
+    response = client.post(
+        reverse("stats:report_list"),
+        {
+            "node": place.village_b.code,
+            "kind": ReportKind.YEARLY,
+            "division": place.village_b.pk,
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+    )
+    assert response.status_code == 200 and not ReportJob.objects.exists()
