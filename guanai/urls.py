@@ -12,6 +12,7 @@ urlpatterns = [
     path("rules/", include("guanai.rules.urls")),
     path("care/", include("guanai.care.urls")),
     path("stats/", include("guanai.stats.urls")),
+    path("import/", include("guanai.ingest.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

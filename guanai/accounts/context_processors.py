@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
+from guanai.ingest import permissions as ingest_permissions
 from guanai.rules import permissions as rules_permissions
 from guanai.stats import permissions as stats_permissions
 
@@ -25,6 +26,8 @@ def navigation(request):
         items.append((_("登记儿童"), reverse("registry:child_create"), "register"))
     if stats_permissions.can_see_stats(user):
         items.append((_("统计"), reverse("stats:dashboard"), "stats"))
+    if ingest_permissions.can_import(user):
+        items.append((_("导入"), reverse("ingest:review_list"), "imports"))
     if permissions.can_manage_users(user):
         items.append((_("账户管理"), reverse("accounts:user_list"), "users"))
     if rules_permissions.can_see_benefits(user):

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import DomainError
+from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.ingest import linkage
 from guanai.ingest.models import (
@@ -25,9 +26,11 @@ from guanai.ingest.models import (
     LinkMethod,
     MappingProfile,
     ReviewPair,
+    ReviewStatus,
     Source,
     SourceRecord,
 )
+from guanai.ingest.permissions import can_review_links
 from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers
 from guanai.registry.models import Child
@@ -323,3 +326,51 @@ def _link(record: SourceRecord, report: ImportReport) -> None:
             reasons=list(result.reasons),
         )
     report.review += 1
+
+
+@transaction.atomic
+def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
+    """Accept (same child: link the row) or reject a pair; remembered, audited, undoable."""
+    if not can_review_links(actor):
+        raise AccessDenied("您的角色不能确认配对")
+    pair = ReviewPair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != ReviewStatus.PENDING:
+        raise DomainError("这条配对已经处理过,请先撤销")
+    record = SourceRecord.objects.select_for_update().get(pk=pair.record_id)
+    if same:
+        if record.child_id is not None and record.child_id != pair.child_id:
+            raise DomainError("这一行已关联到另一名儿童,请先撤销那条确认")
+        record.child_id, record.link_method = pair.child_id, LinkMethod.REVIEWED
+        record.save(update_fields=["child", "link_method"])
+    pair.status = ReviewStatus.ACCEPTED if same else ReviewStatus.REJECTED
+    pair.decided_by, pair.decided_at = actor, timezone.now()
+    pair.save(update_fields=["status", "decided_by", "decided_at"])
+    _audit_pair(actor, pair, ReviewStatus.PENDING)
+
+
+@transaction.atomic
+def review_undo(*, actor: User, pair: ReviewPair) -> None:
+    if not can_review_links(actor):
+        raise AccessDenied("您的角色不能确认配对")
+    pair = ReviewPair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status == ReviewStatus.PENDING:
+        return
+    before = pair.status
+    if before == ReviewStatus.ACCEPTED:
+        SourceRecord.objects.filter(pk=pair.record_id, child_id=pair.child_id).update(
+            child=None, link_method=LinkMethod.NONE
+        )
+    pair.status, pair.decided_by, pair.decided_at = ReviewStatus.PENDING, None, None
+    pair.save(update_fields=["status", "decided_by", "decided_at"])
+    _audit_pair(actor, pair, before)
+
+
+def _audit_pair(actor: User, pair: ReviewPair, before: str) -> None:
+    audit(
+        actor=actor,
+        action=Action.UPDATE,
+        target=pair,
+        label=f"{pair.record.name} ↔ {pair.child.name}",
+        changes={"status": (before, pair.status)},
+        detail=f"来源记录 {pair.record_id},儿童 {pair.child_id}",
+    )

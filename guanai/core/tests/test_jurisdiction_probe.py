@@ -76,6 +76,10 @@ def outsider_args(name: str, children) -> dict[str, object]:
         village_b = child_b.division
         job = report_job_build(village_b, User.objects.get(username="director_b"))
         return {"division_code": village_b.code, "pk": job.pk}
+    if namespace == "ingest":
+        from guanai.ingest.testing import review_pair_build
+
+        return {"pk": review_pair_build(child_b).pk}
     if namespace not in by_namespace:
         raise AssertionError(
             f"URL {name} has arguments but the probe does not know them; add it here"
