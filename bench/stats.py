@@ -44,17 +44,24 @@ def main() -> int:
     from django.template.loader import render_to_string
     from django.utils import timezone
 
+    from guanai.care.bulk import care_bulk
+    from guanai.care.models import DueItem
     from guanai.geo.models import Division
     from guanai.registry.models import Child
+    from guanai.rules.services import registry_evaluate
     from guanai.stats.figures import figures_for, quarter_of
     from guanai.stats.models import ReportJob, ReportKind
     from guanai.stats.reports import report_write
 
     call_command("migrate", verbosity=0)
     if not Child.objects.exists():
+        # A fresh database: children, their categories and benefits, a year of care work.
         call_command("seed", county_code=args.county_code, children=args.children, seed=1)
+        registry_evaluate(division_code=args.county_code)
+        care_bulk(county_code=args.county_code, year=timezone.localdate().year)
     total = Child.objects.filter(division_code__startswith=args.county_code).count()
-    print(f"database: {connection.vendor}, {total:,} children in {args.county_code}")
+    due = DueItem.objects.filter(division_code__startswith=args.county_code).count()
+    print(f"database: {connection.vendor}, {total:,} children, {due:,} care due items")
     county = Division.objects.get(code=args.county_code)
     today = timezone.localdate()
 

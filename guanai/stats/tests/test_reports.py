@@ -107,11 +107,8 @@ def test_the_yearly_summary_totals_its_rows(login, users, place, children):
     assert rows[4][2] == "未填报"
 
 
-def test_a_county_officer_can_report_on_a_village(login, users, place, children):
-    client = login(users["county"])
-    page = client.get(reverse("stats:report_list"), {"node": place.village_b.code})
-    assert f'value="{place.village_b.pk}" selected' in page.content.decode()
-    response = client.post(
+def ask_for_village_b_report(client, place):
+    return client.post(
         reverse("stats:report_list"),
         {
             "node": place.village_b.code,
@@ -121,20 +118,18 @@ def test_a_county_officer_can_report_on_a_village(login, users, place, children)
             "period_end": "2026-12-31",
         },
     )
+
+
+def test_a_county_officer_can_report_on_a_village(login, users, place, children):
+    client = login(users["county"])
+    page = client.get(reverse("stats:report_list"), {"node": place.village_b.code})
+    assert f'value="{place.village_b.pk}" selected' in page.content.decode()
+    response = ask_for_village_b_report(client, place)
     assert response.status_code == 302
     assert ReportJob.objects.get().division == place.village_b
 
 
 def test_director_a_cannot_ask_for_village_b_by_code(login, users, place):
     client = login(users["director_a"])
-    response = client.post(
-        reverse("stats:report_list"),
-        {
-            "node": place.village_b.code,
-            "kind": ReportKind.YEARLY,
-            "division": place.village_b.pk,
-            "period_start": "2026-01-01",
-            "period_end": "2026-12-31",
-        },
-    )
+    response = ask_for_village_b_report(client, place)
     assert response.status_code == 200 and not ReportJob.objects.exists()
