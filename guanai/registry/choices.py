@@ -97,3 +97,18 @@ class AttachmentKind(models.TextChoices):
     WORK = "work", "儿童作品"
     DOCUMENT = "document", "证明材料"
     OTHER = "other", "其他"
+
+
+class AgeBand(models.TextChoices):
+    """Age in completed years on the day: infants, pre-school, primary, junior, senior."""
+
+    INFANT = "0-2", "0-2岁"
+    PRESCHOOL = "3-5", "3-5岁"
+    PRIMARY = "6-11", "6-11岁"
+    JUNIOR = "12-15", "12-15岁"
+    SENIOR = "16-17", "16-17岁"
+
+    @property
+    def years(self) -> tuple[int, int]:
+        low, high = self.value.split("-")
+        return int(low), int(high)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from guanai.geo.models import Division
-from guanai.registry.choices import AttachmentKind, InactiveReason, ParentRole
+from guanai.registry.choices import AgeBand, AttachmentKind, InactiveReason, ParentRole
 from guanai.registry.models import Child, Guardian, Household, Parent
 from guanai.registry.services import CHILD_FIELDS, GUARDIAN_FIELDS, HOUSEHOLD_FIELDS, PARENT_FIELDS
 from guanai.rules.choices import Category
@@ -135,6 +135,10 @@ class SearchForm(forms.Form):
     )
     include_inactive = forms.BooleanField(label="含已注销", required=False)
     missing_id = forms.BooleanField(label="缺身份证号", required=False)
+    missing_guardian = forms.BooleanField(label="缺监护人", required=False)
+    age_band = forms.ChoiceField(
+        label="年龄段", choices=[("", "全部"), *AgeBand.choices], required=False
+    )
     category = forms.ChoiceField(
         label="儿童类别", choices=[("", "全部"), *Category.choices], required=False
     )

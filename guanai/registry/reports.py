@@ -317,6 +317,10 @@ def describe_filters(filters: selectors.ChildFilters) -> str:
         parts.append("含已注销")
     if filters.missing_id:
         parts.append("缺身份证号")
+    if filters.missing_guardian:
+        parts.append("缺监护人")
+    if filters.age_band:
+        parts.append(f"{filters.age_band}岁")
     return "、".join(parts) or "无"
 
 

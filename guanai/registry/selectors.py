@@ -2,13 +2,16 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.core.errors import AccessDenied
 from guanai.geo.models import code_prefix_q
+from guanai.registry.choices import AgeBand
 from guanai.registry.idnumber import normalize
 from guanai.registry.models import Child, Guardian, Household, Revision, School
 from guanai.rules.selectors import current_findings
@@ -26,6 +29,8 @@ class ChildFilters:
     include_inactive: bool = False
     missing_id: bool = False
     category: str = ""  # a current rules finding (guanai.rules)
+    age_band: str = ""  # an AgeBand value, age on the day of the request
+    missing_guardian: bool = False
 
 
 def children_for(user: User) -> QuerySet[Child]:
@@ -43,6 +48,10 @@ def child_list_for(user: User, filters: ChildFilters | None = None) -> QuerySet[
         children = children.filter(school_id=filters.school_id)
     if filters.missing_id:
         children = children.filter(id_number__isnull=True)
+    if filters.missing_guardian:
+        children = children.filter(~Exists(Guardian.objects.filter(child=OuterRef("pk"))))
+    if filters.age_band in AgeBand.values:
+        children = children.filter(age_q(timezone.localdate(), *AgeBand(filters.age_band).years))
     if filters.text:
         children = children.filter(text_query(filters.text))
     if filters.category:
@@ -58,6 +67,18 @@ def child_list_for(user: User, filters: ChildFilters | None = None) -> QuerySet[
         if len(few) <= FEW_MATCHES:
             children = Child.objects.filter(pk__in=few)
     return children.select_related("division", "school").order_by("division_code", "name", "id")
+
+
+def _years_ago(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_q(on: date, low: int, high: int) -> Q:
+    """Children whose age in completed years on the day is within [low, high]."""
+    return Q(birth_date__lte=_years_ago(on, low), birth_date__gt=_years_ago(on, high + 1))
 
 
 def text_query(text: str) -> Q:

@@ -52,6 +52,8 @@ def child_search(request) -> tuple[SearchForm, selectors.ChildFilters]:
         division_code=data["division"].code if data["division"] else "",
         include_inactive=data["include_inactive"],
         missing_id=data["missing_id"],
+        missing_guardian=data["missing_guardian"],
+        age_band=data["age_band"],
         category=data["category"],
     )
 

@@ -23,21 +23,15 @@ from guanai.care.due import overdue_q
 from guanai.care.models import Activity, CareRecord, DueItem, DueStatus, Flag, Pairing
 from guanai.care.schedules import Period
 from guanai.geo.models import Division, Level, code_prefix_q
+from guanai.registry.choices import AgeBand
 from guanai.registry.models import Child, Guardian
+from guanai.registry.selectors import age_q
 from guanai.rules.choices import Category, FindingKind
 from guanai.rules.models import BenefitReceipt, ChildFinding
 from guanai.stats.models import StatisticalBase
 
 CACHE_SECONDS = 300
 TREND_MONTHS = 12
-# Age bands (years completed on the day): infants, pre-school, primary, junior, senior.
-AGE_BANDS = [
-    ("0-2岁", 0, 2),
-    ("3-5岁", 3, 5),
-    ("6-11岁", 6, 11),
-    ("12-15岁", 12, 15),
-    ("16-17岁", 16, 17),
-]
 FILE_TARGET = 95
 LEFT_BEHIND_TARGET = 100
 SUB_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
@@ -91,18 +85,6 @@ def quarter_of(day: date) -> Period:
     return Period(start, next_start - timedelta(days=1))
 
 
-def _years_ago(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _age_q(as_of: date, low: int, high: int) -> Q:
-    """Born so that the age on the day is within [low, high] completed years."""
-    return Q(birth_date__lte=_years_ago(as_of, low), birth_date__gt=_years_ago(as_of, high + 1))
-
-
 def _grouped(queryset: QuerySet, prefix: str, length: int, field_name: str = "division_code"):
     return (
         queryset.filter(code_prefix_q(field_name, prefix))
@@ -122,9 +104,7 @@ def node_counts(prefix: str, length: int, as_of: date, period: Period) -> dict[s
     """Every count of the subtree under `prefix`, grouped by the first `length` code digits."""
     counts: dict[str, Counter] = defaultdict(Counter)
     active = Child.objects.filter(is_active=True)
-    ages = {
-        f"age:{label}": Count("id", filter=_age_q(as_of, lo, hi)) for label, lo, hi in AGE_BANDS
-    }
+    ages = {f"age:{band.value}": Count("id", filter=age_q(as_of, *band.years)) for band in AgeBand}
     rows = _grouped(active, prefix, length).annotate(
         children=Count("id"), with_id=Count("id", filter=Q(id_number__isnull=False)), **ages
     )
@@ -263,13 +243,13 @@ def _figures(
     ]
     ages = [
         Figure(
-            f"age:{label}",
-            label,
-            c[f"age:{label}"],
-            f"在册儿童中,按统计日周岁计 {label}",
-            None,
+            f"age:{band.value}",
+            band.label,
+            c[f"age:{band.value}"],
+            f"在册儿童中,按统计日周岁计 {band.label}",
+            link(age_band=band.value),
         )
-        for label, _, _ in AGE_BANDS
+        for band in AgeBand
     ]
     base_note = "" if c["expected"] else "未填报应有儿童数"
     partial = (
@@ -319,7 +299,7 @@ def _figures(
             "缺监护人",
             c["children"] - c["with_guardian"],
             "在册档案中没有登记任何监护人的份数",
-            None,
+            link(missing_guardian="on"),
         ),
     ]
     staffing = [

@@ -12,8 +12,9 @@ from guanai.accounts.scoping import division_visible
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.geo.selectors import villages_under
+from guanai.registry.choices import AgeBand
 from guanai.stats import permissions, selectors, services
-from guanai.stats.figures import AGE_BANDS, figures_for
+from guanai.stats.figures import figures_for
 from guanai.stats.forms import ReportForm
 from guanai.stats.reports import period_default
 
@@ -24,7 +25,7 @@ def _chart_data(figures) -> dict:
     """What charts.js draws (passed with json_script: no inline scripts under the CSP)."""
     return {
         "categories": [[f.label, f.value] for f in figures.sections[0][1][1:]],
-        "ages": [[label, figures.counts[f"age:{label}"]] for label, _, _ in AGE_BANDS],
+        "ages": [[band.label, figures.counts[f"age:{band.value}"]] for band in AgeBand],
         "new_files": figures.trends["new_files"],
         "records": figures.trends["records"],
     }

@@ -78,3 +78,8 @@ def test_a_supervisor_reads_the_expected_children(login, users, place):
     url = reverse("stats:base_edit", args=[place.village_a.code])
     body = login(users["supervisor_1"]).get(url).content.decode()
     assert "东风村" in body and "未填报" in body and 'type="number"' not in body
+
+
+def test_age_and_guardian_figures_link_to_their_lists(login, users, children):
+    body = login(users["director_a"]).get(reverse("stats:dashboard")).content.decode()
+    assert "/children/?age_band=6-11" in body and "/children/?missing_guardian=on" in body
