@@ -241,16 +241,11 @@ def _figures(
             for cat in Category
         ],
     ]
-    ages = [
-        Figure(
-            f"age:{band.value}",
-            band.label,
-            c[f"age:{band.value}"],
-            f"在册儿童中,按统计日周岁计 {band.label}",
-            link(age_band=band.value),
-        )
-        for band in AgeBand
-    ]
+    ages = []
+    for band in AgeBand:
+        definition = f"在册儿童中,按统计日周岁计 {band.label}"
+        key = f"age:{band.value}"
+        ages.append(Figure(key, band.label, c[key], definition, link(age_band=band.value)))
     base_note = "" if c["expected"] else "未填报应有儿童数"
     partial = (
         f"(仅计已填报应有儿童数的 {c['base_villages']}/{c['villages']} 个村)"
