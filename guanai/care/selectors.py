@@ -248,6 +248,21 @@ def _grouped(items: QuerySet[DueItem], period: Period, today: date, group) -> li
     return rows
 
 
+def _busiest_carers(items: QuerySet[DueItem], period: Period, today: date, n: int = 50) -> list:
+    """The n carers with most overdue now, topped up with those owing most in the period:
+    ranked by the database, so that only their rows are counted in detail."""
+
+    def top(queryset: QuerySet[DueItem]) -> list[int]:
+        ranked = queryset.values("carer_id").annotate(n=Count("id")).order_by("-n", "carer_id")
+        return [row["carer_id"] for row in ranked[:n]]
+
+    chosen = top(items.filter(overdue_q(today)))
+    if len(chosen) < n:
+        in_period = items.filter(due_date__gte=period.start, due_date__lte=period.end)
+        chosen += [c for c in top(in_period) if c not in chosen][: n - len(chosen)]
+    return chosen
+
+
 def figures_for(user: User, period: Period, today: date) -> Figures:
     """Due, done and overdue per sub-area and per carer, counted by the database."""
     if not permissions.can_see_figures(user):
@@ -266,9 +281,14 @@ def figures_for(user: User, period: Period, today: date) -> Figures:
         for row in areas:
             row.label = names.get(row.key, row.key)
     carers = sorted(
-        _grouped(items, period, today, F("carer_id")),
+        _grouped(
+            items.filter(carer_id__in=_busiest_carers(items, period, today)),
+            period,
+            today,
+            F("carer_id"),
+        ),
         key=lambda r: (-r.overdue_now, -r.total, int(r.key)),
-    )[:50]
+    )
     names = {str(u.pk): u.display_name for u in User.objects.filter(pk__in=[r.key for r in carers])}
     for row in carers:
         row.label = names.get(row.key, row.key)
@@ -280,7 +300,7 @@ def figures_for(user: User, period: Period, today: date) -> Figures:
         carers=carers,
         total=total,
         unpaired=unpaired_children_for(user, today).count(),
-        over_limit=len(carers_over_limit_for(user, today)),
+        over_limit=_over_limit(user, today).count(),
         open_flags=flag_list_for(user).filter(status=FlagStatus.OPEN).count(),
         area_title=AREA_TITLE.get(SUB_AREA.get(len(prefix), 12), ""),
     )
@@ -319,18 +339,21 @@ class CarerLoad:
     children: list[Child] = field(default_factory=list)
 
 
-def carers_over_limit_for(user: User, today: date) -> list[CarerLoad]:
-    prefix = _prefix(user)
-    rows = (
+def _over_limit(user: User, today: date) -> QuerySet:
+    return (
         pairings_for(user)
-        .filter(in_force_on(today), area_q(prefix, "child__division_code"))
+        .filter(in_force_on(today), area_q(_prefix(user), "child__division_code"))
         .filter(kind__in=ONE_TO_ONE_KINDS)
         .values("carer_id")
         .annotate(load=Count("child_id", distinct=True))
         .filter(load__gt=carer_child_limit())
         .order_by("-load", "carer_id")
     )
-    loads = {row["carer_id"]: row["load"] for row in rows[:500]}
+
+
+def carers_over_limit_for(user: User, today: date, limit: int = 500) -> list[CarerLoad]:
+    """The carers most over the limit (the first `limit`; figures count them all)."""
+    loads = {row["carer_id"]: row["load"] for row in _over_limit(user, today)[:limit]}
     carers = User.objects.filter(pk__in=loads).select_related("division")
     return sorted(
         (CarerLoad(carer, loads[carer.pk]) for carer in carers), key=lambda c: (-c.load, c.carer.pk)
