@@ -291,8 +291,9 @@ def county_seed(
                     tables["parents"].write(chunk.parents)
                     tables["children"].write(chunk.children)
                     tables["guardians"].write(chunk.guardians)
-            except IntegrityError as exc:
+            except (IntegrityError, connection.Database.IntegrityError) as exc:
                 # E.g. a generated ID number that a file outside this county already uses.
+                # (PostgreSQL's COPY goes through the driver, whose error Django does not wrap.)
                 raise DomainError(
                     f"写入第 {result.children + 1} 名儿童起的数据时与已有数据冲突,已写入的部分"
                     f"可用 --replace 重新生成:{exc}"

@@ -21,6 +21,8 @@ class Command(BaseCommand):
         if not Child.objects.filter(division_code__startswith=county_code).exists():
             self.stdout.write(f"生成演示县 {county_code}:{children} 名儿童 …")
             call_command("seed", county_code=county_code, children=children, seed=seed)
+            # Categories and benefits, so the demo's lists and dashboards are not empty.
+            call_command("rules", "evaluate", "--workers", "1")
         county = Division.objects.filter(code=county_code, level=Level.COUNTY).first()
         if county is None:
             raise CommandError(f"未知的县级区划代码 {county_code}")
