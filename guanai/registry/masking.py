@@ -4,7 +4,13 @@ from guanai.registry.idnumber import mask as mask_id_number
 
 MASK = "******"
 HEALTH_FIELDS = frozenset(
-    {"disability_category", "disability_grade", "disability_cert_number", "serious_illness", "has_aids"}
+    {
+        "disability_category",
+        "disability_grade",
+        "disability_cert_number",
+        "serious_illness",
+        "has_aids",
+    }
 )
 
 

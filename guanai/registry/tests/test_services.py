@@ -131,7 +131,9 @@ def test_a_duplicate_number_is_refused_with_the_existing_file(users, place):
     assert "管辖范围以外" in caught.value.message
     # Inside the node, the message names the existing file.
     with pytest.raises(DuplicateChild) as caught:
-        child_register(actor=users["director_a"], village=place.village_a, data=base_data(name="又一个"))
+        child_register(
+            actor=users["director_a"], village=place.village_a, data=base_data(name="又一个")
+        )
     assert "身份证号已登记:陈思雨" in caught.value.message
 
 
@@ -271,7 +273,9 @@ def test_an_imprisoned_parent_needs_an_end_date(users, place):
 def test_a_duplicate_outside_the_users_node_does_not_name_the_child(users, place):
     child_register(actor=users["director_a"], village=place.village_a, data=base_data())
     with pytest.raises(DuplicateChild) as caught:
-        child_register(actor=users["director_c"], village=place.village_c, data=base_data(name="别人"))
+        child_register(
+            actor=users["director_c"], village=place.village_c, data=base_data(name="别人")
+        )
     assert "陈思雨" not in caught.value.message
     assert "管辖范围以外" in caught.value.message
     assert not caught.value.visible
