@@ -42,6 +42,10 @@ class ImportBatch(models.Model):
     rows_new = models.PositiveIntegerField(default=0)
     rows_linked = models.PositiveIntegerField(default=0)
     rows_review = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_merged = models.PositiveIntegerField(default=0)
+    # The day the roster describes (when the department exported it): dates its values.
+    as_of = models.DateField("名册日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -135,3 +139,99 @@ class ReviewPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} ↔ {self.child}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已完成"
+    REJECTED = "rejected", "未导入"
+    FAILED = "failed", "出错"
+
+
+class ImportJob(models.Model):
+    """An uploaded roster on its way through the importer, with progress for the page."""
+
+    scope_division_field = "division_code"
+
+    source = models.CharField("来源部门", max_length=20, choices=Source.choices)
+    file = models.CharField("文件", max_length=300)
+    file_name = models.CharField("文件名", max_length=255)
+    profile = models.CharField("表头对应方案", max_length=50, blank=True)
+    village = models.CharField("默认村(居)", max_length=12, blank=True)
+    as_of = models.DateField("名册日期", null=True, blank=True)
+    dry_run = models.BooleanField("只校验不导入", default=False)
+    division_code = models.CharField(max_length=12, db_index=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    stage = models.CharField("阶段", max_length=30, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    report = models.JSONField("结果", default=dict)
+    error = models.TextField(blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+
+    def __str__(self) -> str:
+        return f"{Source(self.source).label} {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class ClaimField(models.TextChoices):
+    """Fields of the file a roster can give, each with one displayed value and others kept."""
+
+    ID_NUMBER = "id_number", "身份证号"
+    GUARDIAN = "guardian", "监护人"
+    PHONE = "phone", "联系电话"
+    ADDRESS = "address", "家庭住址"
+    SCHOOL = "school", "学校"
+    CLASS_NAME = "class_name", "班级"
+    DISABILITY = "disability", "残疾类别和等级"
+
+
+FILE_ENTRY = "file"
+CLAIM_SOURCES = [(FILE_ENTRY, "档案录入"), *Source.choices]
+
+
+class FieldClaim(models.Model):
+    """One value of one field of a child's file as one source gave it, dated.
+
+    The file shows one value per field (see ``ingest.merge.displayed_claim``); the others stay
+    here so that the file can show where sources disagree.
+    """
+
+    scope_division_field = "division_code"
+
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="claims")
+    division_code = models.CharField(max_length=12, db_index=True)
+    field = models.CharField("字段", max_length=20, choices=ClaimField.choices)
+    value = models.CharField("值", max_length=200)
+    source = models.CharField("来源", max_length=20, choices=CLAIM_SOURCES)
+    record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="claims"
+    )
+    observed_on = models.DateField("日期")
+    displayed = models.BooleanField("档案显示", default=False)
+
+    class Meta:
+        verbose_name = "来源值"
+        verbose_name_plural = "来源值"
+        indexes = [models.Index(fields=["child", "field"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}={self.value}({self.get_source_display()})"

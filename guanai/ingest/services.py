@@ -6,6 +6,7 @@ with any bad row saves nothing; importing the same file or the same rows again c
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,6 +38,13 @@ from guanai.registry.models import Child
 from guanai.registry.names import name_pinyin
 
 MAX_ERRORS = 200
+PROGRESS_EVERY = 500
+# stage, rows done, rows in all: what an upload page shows while a file goes through
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 class ImportRejected(DomainError):
@@ -135,8 +143,11 @@ def roster_import(
     source: str,
     profile: str | None = None,
     village: str | None = None,
+    as_of: date | None = None,
     dry_run: bool = False,
+    progress: Progress = _no_progress,
 ) -> ImportReport:
+    """Import one roster; `as_of` is the day it describes (default today), dating its values."""
     path = Path(path)
     if source not in Source.values:
         raise FileRejected(f"未知的来源部门“{source}”,可选:" + "、".join(Source.values))
@@ -153,6 +164,7 @@ def roster_import(
         if saved is None:
             raise FileRejected(f"来源“{Source(source).label}”没有名为“{profile}”的表头对应方案")
         extra = saved.columns
+    progress("读取文件", 0, 0)
     table = read_table(path)
     try:
         cols = resolve_headers(table.headers, extra)
@@ -168,7 +180,10 @@ def roster_import(
 
     cleaned: list[tuple[CleanRow, str, list[object]]] = []
     errors: list[str] = []
-    for line, cells in table.rows:
+    total = len(table.rows)
+    for done, (line, cells) in enumerate(table.rows):
+        if done % PROGRESS_EVERY == 0:
+            progress("校验", done, total)
         try:
             row = clean_row(line, cells, cols, formulas_by_line.get(line, set()))
             code = villages.resolve(line, row.village)
@@ -187,23 +202,28 @@ def roster_import(
             return report
         raise ImportRejected(errors)
     with transaction.atomic():
-        _commit(actor, path, source, digest, table.headers, cleaned, report)
+        _commit(actor, path, source, digest, table.headers, cleaned, report, as_of, progress)
         if dry_run:
             transaction.set_rollback(True)
             report.batch_id = None
     return report
 
 
-def _commit(actor, path, source, digest, headers, cleaned, report: ImportReport) -> None:
+def _commit(
+    actor, path, source, digest, headers, cleaned, report: ImportReport, as_of, progress: Progress
+) -> None:
     batch = ImportBatch.objects.create(
         source=source,
+        as_of=as_of or timezone.localdate(),
         file_name=path.name[:255],
         file_sha256=digest,
         created_by=actor if actor is not None and actor.is_authenticated else None,
         rows_total=len(cleaned),
     )
     seen: set[tuple[str, str]] = set()
-    for row, code, cells in cleaned:
+    for done, (row, code, cells) in enumerate(cleaned):
+        if done % PROGRESS_EVERY == 0:
+            progress("写入与关联", done, len(cleaned))
         key, row_hash = _natural_key(row, code), _row_hash(cells)
         if (key, row_hash) in seen or SourceRecord.objects.filter(
             source=source, natural_key=key, row_sha256=row_hash

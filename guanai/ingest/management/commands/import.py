@@ -1,6 +1,7 @@
-"""guanai import FILE --source NAME [--mapping PROFILE] [--village CODE] [--dry-run]."""
+"""guanai import FILE --source NAME [--mapping PROFILE] [--village CODE] [--as-of DATE] [--dry-run]."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="已保存的表头对应方案名称")
         parser.add_argument("--village", help="没有村(居)列时使用的 12 位村代码")
         parser.add_argument("--user", help="以此账户的名义导入(按其管辖范围检查)")
+        parser.add_argument(
+            "--as-of", type=date.fromisoformat, help="名册所反映的日期 YYYY-MM-DD(默认今天)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只检查,不保存")
         parser.add_argument("--report-json", help="把导入结果写成 JSON 文件")
 
@@ -36,6 +40,7 @@ class Command(BaseCommand):
                 source=options["source"],
                 profile=options["mapping"],
                 village=options["village"],
+                as_of=options["as_of"],
                 dry_run=options["dry_run"],
             )
         except ImportRejected as exc:
