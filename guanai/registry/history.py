@@ -26,6 +26,7 @@ SKIP_FIELDS = {
     "created_at",
     "updated_at",
     "created_by",
+    "given_name",
     "name_pinyin",
     "name_initials",
     "id_number_tail",

@@ -4,6 +4,8 @@ Every row that holds a person belongs to a village through `division_code` (12 d
 field that jurisdiction scoping filters on. Changes are kept as revisions (full history).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -21,6 +23,7 @@ from guanai.registry.choices import (
     SchoolStage,
     Sex,
 )
+from guanai.registry.names import split_name
 
 
 class School(models.Model):
@@ -117,6 +120,9 @@ class Child(models.Model):
     )
     division_code = models.CharField(max_length=12, db_index=True)
     name = models.CharField("姓名", max_length=50)
+    # The name without the surname (names.split_name): an exact, indexable match for a search by
+    # given name, which would otherwise be a substring search no index serves.
+    given_name = models.CharField(max_length=50, blank=True, editable=False)
     name_pinyin = models.CharField(max_length=100, db_index=True, blank=True)
     name_initials = models.CharField(max_length=20, db_index=True, blank=True)
     id_number = models.CharField("身份证号", max_length=18, null=True, blank=True, unique=True)
@@ -172,11 +178,20 @@ class Child(models.Model):
             # Lists are ordered by village then name: this index serves them without a sort.
             models.Index(fields=["division_code", "name", "id"], name="child_list_order"),
             models.Index(fields=["name"]),
+            models.Index(fields=["given_name"]),
             models.Index(fields=["birth_date"]),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Services set it too; this keeps any other save (admin, test factories) in step.
+        self.given_name = split_name(self.name)[1]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "given_name"}
+        super().save(*args, **kwargs)
 
 
 class Guardian(models.Model):

@@ -93,7 +93,11 @@ def text_query(text: str) -> Q:
     if LATIN.match(text):
         latin = text.replace(" ", "").lower()
         return Q(name_pinyin__startswith=latin) | Q(name_initials__startswith=latin)
-    return Q(name__contains=text)
+    # Characters: the full name or the surname (a prefix of the name), or the given name
+    # (names.split_name). Each has an index: the given name its b-tree under any collation, the
+    # prefix the name b-tree under the C collation and the trigram index otherwise. A substring
+    # match of two characters (a given name) has none and read the whole county.
+    return Q(name__startswith=text) | Q(given_name=text)
 
 
 def child_get_for(user: User, pk: int) -> Child:

@@ -19,7 +19,7 @@ from guanai.registry import idnumber
 from guanai.registry.choices import InactiveReason, ParentRole, ParentStatus
 from guanai.registry.history import file_snapshot, snapshot_diff
 from guanai.registry.models import Child, Guardian, Household, Parent, Revision
-from guanai.registry.names import name_initials, name_pinyin
+from guanai.registry.names import given_name, name_initials, name_pinyin
 from guanai.rules.services import child_evaluate
 
 CHILD_FIELDS = [
@@ -159,6 +159,7 @@ def _apply_child(child: Child, data: dict[str, Any], ids: IdCheck) -> None:
     child.id_number_tail = (ids.number or "")[-6:]
     child.birth_date = ids.birth_date
     child.sex = ids.sex
+    child.given_name = given_name(child.name)
     child.name_pinyin = name_pinyin(child.name)
     child.name_initials = name_initials(child.name)
     if child.disability_category and not child.disability_grade:

@@ -39,7 +39,7 @@ from guanai.registry.choices import (
     SchoolStage,
     Sex,
 )
-from guanai.registry.names import name_syllables
+from guanai.registry.names import name_syllables, split_name
 from guanai.synth import names_data as nd
 
 __all__ = [
@@ -94,6 +94,7 @@ CHILD_COLUMNS = (
     "division_id",
     "division_code",
     "name",
+    "given_name",
     "name_pinyin",
     "name_initials",
     "id_number",
@@ -1145,6 +1146,7 @@ class _State:
                     division_id,
                     village.code,
                     name,
+                    split_name(name)[1],  # not `given`: the surname as the registry reads it
                     pinyin,
                     initials,
                     number,
