@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its bundled Swagger UI for /api/v1/docs (no CDN); it has no models
     "guanai.core",
     "guanai.geo",
     "guanai.accounts",
