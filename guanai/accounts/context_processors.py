@@ -27,7 +27,7 @@ def navigation(request):
     if stats_permissions.can_see_stats(user):
         items.append((_("统计"), reverse("stats:dashboard"), "stats"))
     if ingest_permissions.can_import(user):
-        items.append((_("导入"), reverse("ingest:review_list"), "imports"))
+        items.append((_("导入"), reverse("ingest:import_upload"), "imports"))
     if permissions.can_manage_users(user):
         items.append((_("账户管理"), reverse("accounts:user_list"), "users"))
     if rules_permissions.can_see_benefits(user):

@@ -1,4 +1,4 @@
-"""The review queue: uncertain pairs side by side for the township supervisor.
+"""Roster upload with progress, import jobs, header-mapping profiles, and the review queue.
 
 Thin views: a selector fetches for the user (404 for outsiders), a service writes.
 """
@@ -6,14 +6,16 @@ Thin views: a selector fetches for the user (404 for outsiders), a service write
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
-from guanai.ingest import selectors, services
-from guanai.ingest.models import ReviewStatus, Source
-from guanai.ingest.permissions import can_review_links
+from guanai.ingest import jobs, profiles, selectors, services
+from guanai.ingest.forms import HeaderRowFormSet, ProfileForm, UploadForm, villages_choice
+from guanai.ingest.models import JobStatus, ReviewStatus, Source
+from guanai.ingest.permissions import can_import, can_review_links
 from guanai.registry.masking import mask_id_number
 
 PAGE_SIZE = 20
@@ -43,6 +45,8 @@ def review_list(request):
             "status": status,
             "statuses": ReviewStatus.choices,
             "nav_active": "imports",
+            "tab": "review",
+            "show_tabs": can_import(request.user),
         },
     )
 
@@ -102,3 +106,180 @@ def review_decide(request, pk: int):
             raise
         messages.error(request, exc.message)
     return redirect("ingest:review_detail", pk=pair.pk)
+
+
+# Upload and jobs ---------------------------------------------------------------------------------
+
+
+def _require_importer(request) -> None:
+    if not can_import(request.user):
+        raise AccessDenied("您的角色不能导入名册")
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_importer(request)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        profiles=profiles.profile_list_for(request.user),
+        villages=villages_choice(request.user.division),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = jobs.import_job_submit(
+                actor=request.user,
+                upload=data["file"],
+                source=data["source"],
+                profile=data["profile"],
+                village=data["village"],
+                as_of=data["as_of"],
+                dry_run=data["dry_run"],
+            )
+        except DomainError as error:
+            if isinstance(error, AccessDenied):
+                raise
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("ingest:import_job", job_id=job.pk)
+    recent = jobs.import_job_list_for(request.user).filter(created_by=request.user)[:5]
+    return render(
+        request,
+        "ingest/import_upload.html",
+        {"form": form, "jobs": recent, "nav_active": "imports", "tab": "upload"},
+    )
+
+
+@require_GET
+def import_job_list(request):
+    _require_importer(request)
+    page = Paginator(jobs.import_job_list_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "ingest/import_job_list.html",
+        {"page": page, "nav_active": "imports", "tab": "jobs"},
+    )
+
+
+@require_GET
+def import_job(request, job_id: int):
+    job = jobs.import_job_get_for(request.user, job_id)
+    context = {
+        "job": job,
+        "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+        "can_add_profile": can_import(request.user),
+        "nav_active": "imports",
+        "tab": "jobs",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "ingest/_import_job_status.html", context)
+    return render(request, "ingest/import_job.html", context)
+
+
+# Header-mapping profiles -------------------------------------------------------------------------
+
+
+def _rows(formset) -> list[tuple[str, str]]:
+    return [(f.cleaned_data.get("header", ""), f.cleaned_data.get("field", "")) for f in formset]
+
+
+def _profile_page(request, form, formset, profile=None, job=None):
+    return render(
+        request,
+        "ingest/profile_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "profile": profile,
+            "job": job,
+            "nav_active": "imports",
+            "tab": "profiles",
+        },
+    )
+
+
+@require_GET
+def profile_list(request):
+    _require_importer(request)
+    source = request.GET.get("source", "")
+    source = source if source in Source.values else ""
+    return render(
+        request,
+        "ingest/profile_list.html",
+        {
+            "profiles": profiles.profile_list_for(request.user, source=source or None),
+            "source": source,
+            "sources": Source.choices,
+            "fields": dict(profiles.field_choices()),
+            "can_manage": profiles.can_manage_profiles(request.user),
+            "nav_active": "imports",
+            "tab": "profiles",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile_create(request):
+    _require_importer(request)
+    job_id = request.POST.get("job") or request.GET.get("job") or ""
+    job = jobs.import_job_get_for(request.user, int(job_id)) if job_id.isdigit() else None
+    headers = (job.report.get("headers") or []) if job else []
+    form = ProfileForm(request.POST or None, initial={"source": job.source if job else ""})
+    formset = HeaderRowFormSet(
+        request.POST or None, initial=[{"header": h} for h in headers] or None
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            profile = profiles.profile_create(
+                actor=request.user,
+                source=form.cleaned_data["source"],
+                name=form.cleaned_data["name"],
+                rows=_rows(formset),
+            )
+        except DomainError as error:
+            if isinstance(error, AccessDenied):
+                raise
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"已保存表头对应方案“{profile.name}”")
+            return redirect(f"{reverse('ingest:profile_list')}?source={profile.source}")
+    return _profile_page(request, form, formset, job=job)
+
+
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, profile_id: int):
+    profile = profiles.profile_get_for(request.user, profile_id)
+    if not profiles.can_manage_profiles(request.user):
+        raise AccessDenied("只有县民政局和管理员可以修改表头对应方案")
+    form = ProfileForm(request.POST or None, editing=True, initial={"name": profile.name})
+    formset = HeaderRowFormSet(
+        request.POST or None,
+        initial=[{"header": h, "field": f} for h, f in profile.columns.items()],
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            profiles.profile_update(
+                actor=request.user,
+                profile=profile,
+                name=form.cleaned_data["name"],
+                rows=_rows(formset),
+            )
+        except DomainError as error:
+            if isinstance(error, AccessDenied):
+                raise
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"已保存表头对应方案“{profile.name}”")
+            return redirect(f"{reverse('ingest:profile_list')}?source={profile.source}")
+    return _profile_page(request, form, formset, profile=profile)
+
+
+@require_POST
+def profile_delete(request, profile_id: int):
+    profile = profiles.profile_get_for(request.user, profile_id)
+    profiles.profile_delete(actor=request.user, profile=profile)
+    messages.success(request, f"已删除表头对应方案“{profile.name}”")
+    return redirect(f"{reverse('ingest:profile_list')}?source={profile.source}")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from guanai.accounts.models import User
 from guanai.accounts.tokens import token_create
 from guanai.audit.models import AuditEvent
+from guanai.ingest.models import MappingProfile
 from guanai.registry.forms import initial_from_child
 from guanai.registry.models import Child
 from guanai.registry.services import child_update
@@ -26,6 +27,13 @@ from guanai.testing.factories import attachment_build
 PUBLIC = {"accounts:login", "set_language", "accounts:logout"}
 OUTSIDERS = ["director_a", "supervisor_2", "carer_a"]  # sibling village, sibling township, carer
 API = "api/"
+# Who owns the outsiders' objects, where B's director cannot: import jobs are the township's
+# (directors do not import), mapping profiles the county's.
+OWNERS = {
+    "ingest:import_job": "supervisor_1",
+    "ingest:profile_edit": "county",
+    "ingest:profile_delete": "county",
+}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -78,8 +86,12 @@ def outsider_args(name: str, children) -> dict[str, object]:
         return {"division_code": village_b.code, "pk": job.pk}
     if namespace == "ingest":
         from guanai.ingest.testing import review_pair_build
+        from guanai.ingest.tests.factories import import_job_build, profile_build
 
-        return {"pk": review_pair_build(child_b).pk}
+        # An import job of B's township; profiles have no node: only the county changes them.
+        job = import_job_build(User.objects.get(username="supervisor_1"))
+        profile = MappingProfile.objects.first() or profile_build()
+        return {"pk": review_pair_build(child_b).pk, "job_id": job.pk, "profile_id": profile.pk}
     if namespace not in by_namespace:
         raise AssertionError(
             f"URL {name} has arguments but the probe does not know them; add it here"
@@ -272,13 +284,14 @@ def test_it_catches_a_view_that_forgets_scoping(client, users, children, setting
 
 @pytest.mark.django_db
 def test_it_lets_the_owner_through(client, users, children, attachment_b):
-    """The same walk as the owner reaches the data: the probe would notice a broken URL."""
-    client.force_login(users["director_b"])
+    """The same walk as the owner (B's director, or OWNERS) reaches the data: the probe would
+    notice a broken URL."""
     for name, route in all_routes():
         if name in PUBLIC or route.startswith("api/") or "<" not in route:
             continue
         if name.startswith("registry:") and "history" in route:
             continue
+        client.force_login(users[OWNERS.get(name, "director_b")])
         response = client.get(fill(route, outsider_args(name, children)))
         assert response.status_code in (200, 302, 405), f"{name}: {response.status_code}"
 

@@ -1,0 +1,283 @@
+"""Import jobs: a roster uploaded in the browser, imported in the background with progress.
+
+The upload page calls ``import_job_submit``; the task (``ingest.tasks.import_task``) calls
+``import_job_run``, which runs the one importer (``services.roster_import``) and keeps the job's
+stage, counts and outcome up to date for the job page.
+"""
+
+import contextlib
+import logging
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, connections, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from guanai.accounts.models import User
+from guanai.accounts.scoping import division_visible, scope
+from guanai.audit.models import Action
+from guanai.audit.services import audit
+from guanai.core.errors import AccessDenied, DomainError
+from guanai.geo.models import Division, Level
+from guanai.ingest.models import ImportJob, JobStatus, MappingProfile, Source
+from guanai.ingest.permissions import can_import
+from guanai.ingest.readers import MB, FileRejected, max_bytes, read_table
+from guanai.ingest.rows import _norm_header, default_columns, resolve_headers
+from guanai.ingest.services import ImportRejected, roster_import
+
+logger = logging.getLogger(__name__)
+
+IMPORT_DIR = "imports"
+SUFFIXES = (".xlsx", ".xls", ".csv")
+FINISHED = (JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED)
+
+
+# Reads -----------------------------------------------------------------------------------------
+
+
+def import_job_list_for(user: User) -> QuerySet[ImportJob]:
+    """Jobs of the user's node and below, newest first; nothing for those who may not import."""
+    if not can_import(user):
+        return ImportJob.objects.none()
+    return scope(user, ImportJob.objects.all()).select_related("created_by", "batch")
+
+
+def import_job_get_for(user: User, pk: int) -> ImportJob:
+    job = import_job_list_for(user).filter(pk=pk).first() if pk else None
+    if job is None:
+        raise AccessDenied("没有找到这个导入任务")
+    return job
+
+
+def job_path(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / job.file
+
+
+# Writes ----------------------------------------------------------------------------------------
+
+
+def _stored_name(original: str) -> str:
+    """imports/<random>/<the file's own name, made safe>: the batch keeps the name people know."""
+    suffix = Path(original).suffix.lower()
+    stem = Path(original).stem[:80]
+    try:
+        safe = get_valid_filename(f"{stem}{suffix}")
+    except Exception:  # SuspiciousFileOperation for names that are nothing but dots
+        safe = ""
+    if not safe or safe.startswith(".") or Path(safe).suffix.lower() != suffix:
+        safe = f"名册{suffix}"
+    return f"{IMPORT_DIR}/{uuid.uuid4().hex}/{safe}"
+
+
+def _village_for(actor: User, code: str) -> Division | None:
+    if not code:
+        return None
+    village = Division.objects.filter(code=code, level=Level.VILLAGE).first()
+    if village is None or not division_visible(actor, village.code):
+        raise DomainError("请选择您管辖范围内的村(居)", field="village")
+    return village
+
+
+def import_job_submit(
+    *,
+    actor: User,
+    upload: UploadedFile,
+    source: str,
+    profile: MappingProfile | None = None,
+    village: str = "",
+    as_of: date | None = None,
+    dry_run: bool = False,
+) -> ImportJob:
+    """Check and store the upload under MEDIA_ROOT/imports/, queue the import on commit."""
+    if not can_import(actor):
+        raise AccessDenied("您的角色不能导入名册")
+    if source not in Source.values:
+        raise DomainError("请选择来源部门", field="source")
+    if profile is not None and profile.source != source:
+        raise DomainError(
+            f"表头对应方案“{profile.name}”属于{Source(profile.source).label},与来源部门不符",
+            field="profile",
+        )
+    original = Path(upload.name or "").name
+    if Path(original).suffix.lower() not in SUFFIXES:
+        raise DomainError("请上传 xlsx、xls 或 csv 文件", field="file")
+    if upload.size > max_bytes():
+        raise DomainError(
+            f"文件过大:{upload.size / MB:.1f} MB,上限为 {max_bytes() / MB:.0f} MB,请拆分后导入",
+            field="file",
+        )
+    if upload.size == 0:
+        raise DomainError("文件是空的", field="file")
+    if as_of is not None and as_of > timezone.localdate():
+        raise DomainError("名册日期不能晚于今天", field="as_of")
+    default_village = _village_for(actor, village)
+
+    relative = _stored_name(original)
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                source=source,
+                file=relative,
+                file_name=original[:255],
+                profile=profile.name if profile else "",
+                village=default_village.code if default_village else "",
+                as_of=as_of,
+                dry_run=dry_run,
+                division_code=actor.division.code if actor.division_id else "",
+                created_by=actor,
+            )
+            audit(
+                actor=actor,
+                action=Action.CREATE,
+                target=job,
+                detail=f"上传{Source(source).label}名册 {original}"
+                + ("(只校验)" if dry_run else ""),
+            )
+            from guanai.ingest.tasks import import_task
+
+            transaction.on_commit(lambda: import_task.enqueue(job.pk))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return job
+
+
+def _set(job: ImportJob, **values) -> None:
+    for name, value in values.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**values)
+
+
+class _ProgressWriter:
+    """The importer's progress callback: stage, done and total onto the job row.
+
+    The importer writes rows in one transaction; an update on the same connection would stay
+    invisible to the page until it ends. So inside it (PostgreSQL) progress goes through a
+    connection of its own on a helper thread. SQLite lets one writer at a time, so there the
+    updates inside the transaction show only when it ends.
+    """
+
+    def __init__(self, job: ImportJob):
+        self.job = job
+        self.pool: ThreadPoolExecutor | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        values = {"stage": stage[:30], "done": done, "total": total}
+        for name, value in values.items():
+            setattr(self.job, name, value)
+        if connection.in_atomic_block and connection.vendor != "sqlite":
+            if self.pool is None:
+                self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-progress")
+            self.pool.submit(self._write, values)
+        else:
+            ImportJob.objects.filter(pk=self.job.pk).update(**values)
+
+    def _write(self, values: dict) -> None:
+        ImportJob.objects.filter(pk=self.job.pk).update(**values)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.submit(connections.close_all)
+            self.pool.shutdown(wait=True)
+            self.pool = None
+
+
+def _header_report(job: ImportJob) -> dict:
+    """The file's headers and those neither the built-in map nor the profile knows."""
+    try:
+        headers = [h for h in read_table(job_path(job)).headers if h]
+    except (DomainError, OSError):
+        return {}
+    saved = MappingProfile.objects.filter(source=job.source, name=job.profile).first()
+    extra = saved.columns if saved and job.profile else {}
+    columns = default_columns() | {_norm_header(k): v for k, v in extra.items()}
+    unknown = [h for h in headers if _norm_header(h) not in columns]
+    try:
+        resolve_headers(headers, extra)
+        column_error = False
+    except ValueError:
+        column_error = True
+    if not unknown and not column_error:
+        return {}
+    return {"headers": headers, "unknown_headers": unknown}
+
+
+def _discard_file(job: ImportJob) -> None:
+    path = job_path(job)
+    path.unlink(missing_ok=True)
+    if path.parent.name != IMPORT_DIR:
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+
+
+def import_job_run(job_id: int) -> ImportJob:
+    """Run one queued job through the importer; the outcome (report or every error) goes on it."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != JobStatus.QUEUED:
+        return job
+    _set(job, status=JobStatus.RUNNING, stage="读取文件", done=0, total=0)
+    progress = _ProgressWriter(job)
+    try:
+        report = roster_import(
+            actor=job.created_by,
+            path=job_path(job),
+            source=job.source,
+            profile=job.profile or None,
+            village=job.village or None,
+            as_of=job.as_of,
+            dry_run=job.dry_run,
+            progress=progress,
+        )
+    except (ImportRejected, FileRejected) as exc:
+        progress.close()
+        errors = getattr(exc, "errors", None) or [exc.message]
+        _set(
+            job,
+            status=JobStatus.REJECTED,
+            stage="",
+            report={"errors": errors, **_header_report(job)},
+            error=exc.message[:2000],
+            finished_at=timezone.now(),
+        )
+        return job
+    except Exception as exc:
+        progress.close()
+        logger.exception("import job %s failed", job.pk)
+        _set(
+            job,
+            status=JobStatus.FAILED,
+            stage="",
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    progress.close()
+    data = asdict(report)
+    if not report.errors and not job.dry_run:
+        _discard_file(job)  # the batch keeps every row as read; no copy of the roster stays
+    if report.errors:  # a dry run lists its errors instead of raising
+        data.update(_header_report(job))
+    _set(
+        job,
+        status=JobStatus.REJECTED if report.errors else JobStatus.DONE,
+        stage="",
+        done=job.total or report.rows,
+        total=job.total or report.rows,
+        report=data,
+        error="" if not report.errors else f"{len(report.errors)} 处错误",
+        batch_id=report.batch_id,
+        finished_at=timezone.now(),
+    )
+    return job

@@ -1,0 +1,38 @@
+"""Builders for import-job tests (here and in the jurisdiction probe)."""
+
+import io
+
+from guanai.accounts.models import User
+from guanai.ingest.models import ImportJob, MappingProfile
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def import_job_build(user: User, **values) -> ImportJob:
+    """A job as the upload page leaves it, on the user's node."""
+    return ImportJob.objects.create(
+        **{
+            "source": "education",
+            "file": "imports/none/名册.xlsx",
+            "file_name": "名册.xlsx",
+            "division_code": user.division.code if user.division_id else "",
+            "created_by": user,
+        }
+        | values
+    )
+
+
+def profile_build(source: str = "education", name: str = "学校学籍表", **columns) -> MappingProfile:
+    return MappingProfile.objects.create(
+        source=source, name=name, columns=columns or {"学生名字": "name", "证件号": "id_number"}
+    )
