@@ -67,6 +67,7 @@ class LinkMethod(models.TextChoices):
     ID_EXACT = "id_exact", "身份证号相同"
     SCORE = "score", "多项比对一致"
     REVIEWED = "reviewed", "人工确认"
+    CREATED = "created", "新建档案"
 
 
 class SourceRecord(models.Model):

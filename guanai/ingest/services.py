@@ -4,6 +4,7 @@
 with any bad row saves nothing; importing the same file or the same rows again changes nothing.
 """
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
-from guanai.ingest import linkage
+from guanai.ingest import linkage, merge
 from guanai.ingest.models import (
     ImportBatch,
     LinkMethod,
@@ -36,6 +37,7 @@ from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers
 from guanai.registry.models import Child
 from guanai.registry.names import name_pinyin
+from guanai.registry.services import DuplicateChild
 
 MAX_ERRORS = 200
 PROGRESS_EVERY = 500
@@ -65,7 +67,9 @@ class ImportReport:
     unchanged: int = 0
     linked: int = 0
     review: int = 0
-    unlinked: int = 0
+    created: int = 0
+    merged: int = 0
+    conflicts: int = 0
     already_imported: bool = False
     dry_run: bool = False
     batch_id: int | None = None
@@ -221,6 +225,7 @@ def _commit(
         rows_total=len(cleaned),
     )
     seen: set[tuple[str, str]] = set()
+    opened = _Opened()
     for done, (row, code, cells) in enumerate(cleaned):
         if done % PROGRESS_EVERY == 0:
             progress("写入与关联", done, len(cleaned))
@@ -246,8 +251,10 @@ def _commit(
             values=row.values,
         )
         report.new += 1
-        _link(record, report)
+        _link(actor, record, report, opened)
     batch.rows_new, batch.rows_linked, batch.rows_review = report.new, report.linked, report.review
+    batch.rows_created, batch.rows_merged = report.created, report.merged
+    report.conflicts = merge.conflicts_in(batch)
     codes = {code for _, code, _ in cleaned}
     batch.division_code = _common_prefix(codes)
     batch.save()
@@ -258,7 +265,8 @@ def _commit(
         target=batch,
         detail=(
             f"导入 {Source(source).label} 名册 {path.name}:新增 {report.new} 行,"
-            f"自动关联 {report.linked},待确认 {report.review}"
+            f"自动关联 {report.linked}(更新档案 {report.merged}),新建档案 {report.created},"
+            f"待确认 {report.review}"
         ),
     )
 
@@ -316,7 +324,17 @@ def _candidates(record: SourceRecord):
     )
 
 
-def _link(record: SourceRecord, report: ImportReport) -> None:
+class _Opened:
+    """Households and villages met while opening files in one import (siblings share one)."""
+
+    def __init__(self):
+        self.households: dict = {}
+        self.villages: dict = {}
+
+
+def _link(actor, record: SourceRecord, report: ImportReport, opened: _Opened) -> None:
+    """Link a new row: a sure match takes its values onto the file, no candidate opens a file,
+    anything in between waits for review."""
     person = record_person(record)
     scored = []
     for child in _candidates(record):
@@ -333,10 +351,20 @@ def _link(record: SourceRecord, report: ImportReport) -> None:
         )
         record.save(update_fields=["child", "link_method"])
         report.linked += 1
+        if merge.record_merge(actor=actor, record=record):
+            report.merged += 1
         return
     if not scored:
-        report.unlinked += 1
-        return
+        try:
+            merge.record_create_child(
+                actor=actor, record=record, households=opened.households, villages=opened.villages
+            )
+            report.created += 1
+            return
+        except DuplicateChild as exc:
+            # Same name, birth date and village as a file the scores did not reach: ask.
+            same = linkage.Comparison(0.0, "review", ("同村同名同出生日期",))
+            scored = [(0.0, exc.existing, same)]
     for score, child, result in scored[:5]:
         ReviewPair.objects.create(
             record=record,
@@ -366,6 +394,16 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
     pair.decided_by, pair.decided_at = actor, timezone.now()
     pair.save(update_fields=["status", "decided_by", "decided_at"])
     _audit_pair(actor, pair, ReviewStatus.PENDING)
+    if same:
+        merge.record_merge(actor=actor, record=record)
+    elif (
+        record.child_id is None
+        and not record.reviews.exclude(status=ReviewStatus.REJECTED).exists()
+    ):
+        # Every candidate rejected: the row is a child of its own (unless the registry already
+        # has one of that name, birth date and village, which then stays for the reviewer).
+        with contextlib.suppress(DuplicateChild):
+            merge.record_create_child(actor=actor, record=record, households={}, villages={})
 
 
 @transaction.atomic
@@ -376,10 +414,15 @@ def review_undo(*, actor: User, pair: ReviewPair) -> None:
     if pair.status == ReviewStatus.PENDING:
         return
     before = pair.status
-    if before == ReviewStatus.ACCEPTED:
-        SourceRecord.objects.filter(pk=pair.record_id, child_id=pair.child_id).update(
-            child=None, link_method=LinkMethod.NONE
+    record = SourceRecord.objects.select_for_update().get(pk=pair.record_id)
+    if before == ReviewStatus.REJECTED and record.link_method == LinkMethod.CREATED:
+        raise DomainError(
+            "这一行已新建了档案,不能撤销;如确属同一人,请注销多余的档案并说明“重复建档”"
         )
+    if before == ReviewStatus.ACCEPTED and record.child_id == pair.child_id:
+        merge.record_unmerge(actor=actor, record=record, child=pair.child)
+        record.child, record.link_method = None, LinkMethod.NONE
+        record.save(update_fields=["child", "link_method"])
     pair.status, pair.decided_by, pair.decided_at = ReviewStatus.PENDING, None, None
     pair.save(update_fields=["status", "decided_by", "decided_at"])
     _audit_pair(actor, pair, before)

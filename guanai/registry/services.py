@@ -16,7 +16,7 @@ from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
-from guanai.registry.choices import InactiveReason, ParentRole, ParentStatus
+from guanai.registry.choices import GuardianRelation, InactiveReason, ParentRole, ParentStatus
 from guanai.registry.history import file_snapshot, snapshot_diff
 from guanai.registry.models import Child, Guardian, Household, Parent, Revision
 from guanai.registry.names import given_name, name_initials, name_pinyin
@@ -137,8 +137,8 @@ def find_duplicate(
     return candidates.filter(name=name, birth_date=birth_date, division_code=division_code).first()
 
 
-def _duplicate_error(user: User, existing: Child, by_number: bool) -> DuplicateChild:
-    if not division_visible(user, existing.division_code):
+def _duplicate_error(user: User | None, existing: Child, by_number: bool) -> DuplicateChild:
+    if user is not None and not division_visible(user, existing.division_code):
         # Say that the file exists, not whose it is: the user may not see outside their node.
         return DuplicateChild(
             "该身份证号已在您管辖范围以外的村(居)建档,请联系上级督导员核实", existing, visible=False
@@ -213,7 +213,7 @@ def _apply_household(household: Household, data: dict[str, Any]) -> None:
 
 
 def _record_revision(
-    child: Child, actor: User, summary: str, before: dict[str, Any] | None
+    child: Child, actor: User | None, summary: str, before: dict[str, Any] | None
 ) -> dict[str, list[Any]]:
     """Store the file as it is now, with what changed since `before` (None for a new file).
 
@@ -240,7 +240,7 @@ def _record_revision(
         child=child,
         number=number + 1,
         actor=actor,
-        actor_name=actor.display_name,
+        actor_name=actor.display_name if actor is not None else "系统导入",
         summary=summary,
         changes=changes,
         snapshot=after,
@@ -257,6 +257,29 @@ def child_register(
         raise AccessDenied("您的角色不能登记儿童")
     if village.level != Level.VILLAGE or not division_visible(actor, village.code):
         raise DomainError("请选择您管辖范围内的村(居)", field="village")
+    return _register(actor, village, data, household, "建档")
+
+
+@transaction.atomic
+def child_register_from_source(
+    *,
+    actor: User | None,
+    village: Division,
+    data: dict[str, Any],
+    household: Household | None,
+    summary: str,
+) -> Child:
+    """A file opened from a departmental roster row; the importer has checked the village."""
+    return _register(actor, village, data, household, summary)
+
+
+def _register(
+    actor: User | None,
+    village: Division,
+    data: dict[str, Any],
+    household: Household | None,
+    summary: str,
+) -> Child:
     if household is not None and household.division_code != village.code:
         raise DomainError("兄弟姐妹的家庭不在所选村(居)", field="village")
     ids = check_id_number(
@@ -286,7 +309,7 @@ def child_register(
         setattr(child, role.value, parent)
     child.save()
     _apply_guardian(child, data)
-    changes = _record_revision(child, actor, "建档", None)
+    changes = _record_revision(child, actor, summary, None)
     audit(
         actor=actor,
         action=Action.CREATE,
@@ -414,3 +437,52 @@ def child_sensitive_revealed(*, actor: User, child: Child) -> None:
     audit(
         actor=actor, action=Action.REVEAL, target=child, detail="显示身份证号、电话、健康与残疾信息"
     )
+
+
+# Fields a departmental roster can change on a file (keys as in the forms' data).
+SOURCE_CHILD_FIELDS = ("class_name", "school", "disability_category", "disability_grade")
+
+
+@transaction.atomic
+def child_update_from_source(
+    *, actor: User | None, child: Child, data: dict[str, Any], summary: str
+) -> dict[str, list[Any]]:
+    """Take over values from a departmental roster, as `ingest.merge` decided them.
+
+    `data` holds some of id_number, SOURCE_CHILD_FIELDS, household_address, household_phone,
+    guardian_name, guardian_phone. The importer has checked the actor's scope. Versioned,
+    kept in the history and audited like any edit; the rules run again.
+    """
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    before = file_snapshot(child)
+    if "id_number" in data:
+        ids = check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)
+        if Child.objects.filter(id_number=ids.number).exclude(pk=child.pk).exists():
+            raise DomainError("身份证号已被另一份档案使用", field="id_number")
+        child.id_number, child.id_number_tail = ids.number, (ids.number or "")[-6:]
+    for field in SOURCE_CHILD_FIELDS:
+        if field in data:
+            setattr(child, field, data[field])
+    household = child.household
+    _apply_household(household, data)
+    household.save()
+    if "guardian_name" in data or "guardian_phone" in data:
+        guardian = child.guardians.filter(is_primary=True).first() or Guardian(
+            child=child, is_primary=True, relation=GuardianRelation.OTHER
+        )
+        guardian.name = data.get("guardian_name", guardian.name)
+        guardian.phone = data.get("guardian_phone", guardian.phone)
+        guardian.save()
+    child.version += 1
+    child.save()
+    changes = _record_revision(child, actor, summary, before)
+    if changes:
+        audit(
+            actor=actor,
+            action=Action.UPDATE,
+            target=child,
+            changes={k: tuple(v) for k, v in changes.items()},
+            detail=summary,
+        )
+    child_evaluate(child)
+    return changes

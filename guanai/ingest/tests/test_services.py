@@ -83,10 +83,12 @@ def test_an_id_typo_goes_to_review(tmp_path, place, child):
     assert pair.child == child and pair.status == "pending"
 
 
-def test_a_twin_is_not_linked(tmp_path, place, child):
+def test_a_twin_is_not_linked_and_gets_a_file_of_their_own(tmp_path, place, child):
     path = _csv(tmp_path, "姓名,出生日期,性别,联系电话\n张小亮,2015-03-09,男,13800001111\n")
     report = roster_import(actor=None, path=path, source="civil", village=place.village_a.code)
-    assert (report.linked, report.review, report.unlinked) == (0, 0, 1)
+    assert (report.linked, report.review, report.created) == (0, 0, 1)
+    twin = SourceRecord.objects.get().child
+    assert twin.name == "张小亮" and twin != child and twin.household.phone == "13800001111"
 
 
 def test_bad_rows_save_nothing_and_name_line_and_column(tmp_path, place):

@@ -66,5 +66,7 @@ class Command(BaseCommand):
             prefix = "检查通过(未保存):" if report.dry_run else "导入完成:"
             self.stdout.write(
                 f"{prefix}{report.rows} 行,新增 {report.new},未变 {report.unchanged},"
-                f"自动关联 {report.linked},待人工确认 {report.review},未关联 {report.unlinked}"
+                f"自动关联 {report.linked}(其中更新档案 {report.merged}),"
+                f"新建档案 {report.created},待人工确认 {report.review},"
+                f"来源不一致保留待查 {report.conflicts} 项"
             )

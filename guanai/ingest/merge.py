@@ -1,0 +1,415 @@
+"""Values from rosters onto children's files: one value shown per field, every other one kept.
+
+A linked roster row gives values for some fields of the file (guardian, phone, address...).
+Each value becomes a `FieldClaim` dated by the roster's date; the file's own value is a claim of
+"档案录入", dated by the file's last change. `displayed_claim` picks what the file shows:
+
+- among the sources trusted for the field (`TRUSTED_SOURCES`), the newest value wins;
+- on the same day, the value already shown stays (no flip-flopping between two rosters);
+- a value from a source not trusted for the field is shown only while no trusted source gave one.
+
+The others stay as claims, and the file shows them with source and date (`claims_for_file`).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+
+from guanai.accounts.models import User
+from guanai.core.errors import DomainError
+from guanai.geo.models import Division
+from guanai.ingest.models import (
+    FILE_ENTRY,
+    ClaimField,
+    FieldClaim,
+    LinkMethod,
+    Source,
+    SourceRecord,
+)
+from guanai.registry.choices import DisabilityCategory, GuardianCapacity, GuardianRelation
+from guanai.registry.masking import mask_field
+from guanai.registry.models import Child, Household, School
+from guanai.registry.services import (
+    check_id_number,
+    child_register_from_source,
+    child_update_from_source,
+)
+
+_OFFICIAL = frozenset(
+    {FILE_ENTRY, Source.POLICE, Source.CIVIL, Source.EDUCATION, Source.DISABLED, Source.HEALTH}
+)
+# Which sources the file believes for each field ("其他" is believed for nothing).
+TRUSTED_SOURCES: dict[str, frozenset[str]] = {
+    ClaimField.ID_NUMBER: _OFFICIAL,
+    ClaimField.GUARDIAN: _OFFICIAL,
+    ClaimField.PHONE: _OFFICIAL,
+    ClaimField.ADDRESS: _OFFICIAL,
+    ClaimField.SCHOOL: frozenset({FILE_ENTRY, Source.EDUCATION}),
+    ClaimField.CLASS_NAME: frozenset({FILE_ENTRY, Source.EDUCATION}),
+    ClaimField.DISABILITY: frozenset({FILE_ENTRY, Source.DISABLED}),
+}
+# claim field -> the name masking knows it by
+_MASK_AS = {
+    ClaimField.ID_NUMBER: "id_number",
+    ClaimField.PHONE: "phone",
+    ClaimField.DISABILITY: "disability_category",
+}
+
+
+def conflicts_in(batch) -> int:
+    """Values of a batch that differ from what the files show (kept, not shown)."""
+    shown_same = FieldClaim.objects.filter(
+        child=OuterRef("child"), field=OuterRef("field"), value=OuterRef("value"), displayed=True
+    )
+    return FieldClaim.objects.filter(record__batch=batch).exclude(Exists(shown_same)).count()
+
+
+def displayed_claim(claims: Sequence[FieldClaim]) -> FieldClaim | None:
+    """The claim the file shows among one field's claims (see the module's rule)."""
+    if not claims:
+        return None
+    field = claims[0].field
+    trusted = [c for c in claims if c.source in TRUSTED_SOURCES[field]]
+    pool = trusted or list(claims)
+    newest = max(c.observed_on for c in pool)
+    latest = [c for c in pool if c.observed_on == newest]
+    for claim in latest:
+        if claim.displayed:
+            return claim
+    return max(latest, key=lambda c: c.pk or 0)
+
+
+def disability_value(category: str, grade: object) -> str:
+    return f"{category}:{grade}" if category else ""
+
+
+def disability_label(value: str) -> str:
+    category, _, grade = value.partition(":")
+    label = (
+        DisabilityCategory(category).label if category in DisabilityCategory.values else category
+    )
+    return f"{label} {grade}级" if grade else label
+
+
+def file_values(child: Child) -> dict[str, str]:
+    """What the file shows now for each field a roster can give."""
+    guardian = child.guardians.filter(is_primary=True).first()
+    household = child.household
+    return {
+        ClaimField.ID_NUMBER: child.id_number or "",
+        ClaimField.GUARDIAN: guardian.name if guardian else "",
+        ClaimField.PHONE: (guardian.phone if guardian and guardian.phone else household.phone),
+        ClaimField.ADDRESS: household.address,
+        ClaimField.SCHOOL: child.school.name if child.school_id else "",
+        ClaimField.CLASS_NAME: child.class_name,
+        ClaimField.DISABILITY: disability_value(child.disability_category, child.disability_grade),
+    }
+
+
+def record_values(record: SourceRecord) -> dict[str, str]:
+    """The fields a roster row gives (empty cells give nothing)."""
+    v = record.values
+    values = {
+        ClaimField.ID_NUMBER: record.id_number,
+        ClaimField.GUARDIAN: v.get("guardian", ""),
+        ClaimField.PHONE: v.get("phone", ""),
+        ClaimField.ADDRESS: v.get("address", ""),
+        ClaimField.SCHOOL: v.get("school", ""),
+        ClaimField.CLASS_NAME: v.get("class_name", ""),
+        ClaimField.DISABILITY: disability_value(
+            v.get("disability_category", ""), v.get("disability_grade", "")
+        ),
+    }
+    return {f: value[:200] for f, value in values.items() if value}
+
+
+def file_changed_on(child: Child) -> date:
+    """The date of the file's own values: its last saved change, or when it was created."""
+    last = child.revisions.aggregate(at=Max("at"))["at"]
+    return (last or child.created_at).date()
+
+
+def school_named(division_code: str, name: str) -> School | None:
+    """A school of the county with exactly this name (rosters give names, not codes)."""
+    found = list(School.objects.filter(division_code__startswith=division_code[:6], name=name)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass
+class ClaimGroup:
+    """One field of one file as the page shows it: the shown value and the others."""
+
+    field: str
+    label: str
+    shown: FieldClaim | None
+    others: list[FieldClaim]
+
+
+def claims_for_file(child: Child, *, reveal: bool) -> list[ClaimGroup]:
+    """Fields where sources gave values, for the file page; masked unless revealing."""
+    by_field: dict[str, list[FieldClaim]] = {}
+    for claim in child.claims.select_related("record__batch").order_by("-observed_on", "-id"):
+        claim.shown_value = _display(claim.field, claim.value, reveal)
+        by_field.setdefault(claim.field, []).append(claim)
+    groups = []
+    for field in ClaimField:
+        claims = by_field.get(field, [])
+        if not claims:
+            continue
+        shown = next((c for c in claims if c.displayed), None)
+        others = [c for c in claims if c is not shown and c.value != (shown.value if shown else "")]
+        groups.append(ClaimGroup(field, field.label, shown, _distinct(others)))
+    return groups
+
+
+def _distinct(claims: Iterable[FieldClaim]) -> list[FieldClaim]:
+    """One line per (value, source), the newest (claims arrive newest first)."""
+    seen, kept = set(), []
+    for claim in claims:
+        if (claim.value, claim.source) not in seen:
+            seen.add((claim.value, claim.source))
+            kept.append(claim)
+    return kept
+
+
+def _display(field: str, value: str, reveal: bool) -> str:
+    shown = disability_label(value) if field == ClaimField.DISABILITY else value
+    if reveal or field not in _MASK_AS:
+        return shown
+    return mask_field(_MASK_AS[field], shown)
+
+
+def _summary(record: SourceRecord) -> str:
+    return f"导入:{Source(record.source).label}名册 {record.batch.file_name} 第 {record.line} 行"[
+        :200
+    ]
+
+
+def _file_data(child: Child | None, division_code: str, values: dict[str, str]) -> dict:
+    """Claim values as the registry's form keys; a value the file cannot take is left out."""
+    data: dict = {}
+    for field, value in values.items():
+        if field == ClaimField.ID_NUMBER:
+            try:
+                check_id_number(
+                    value,
+                    birth_date=child.birth_date if child else None,
+                    sex=child.sex if child else None,
+                )
+            except DomainError:
+                continue
+            taken = Child.objects.filter(id_number=value)
+            if child is not None:
+                taken = taken.exclude(pk=child.pk)
+            if not taken.exists():
+                data["id_number"] = value
+        elif field == ClaimField.GUARDIAN:
+            data["guardian_name"] = value
+        elif field == ClaimField.PHONE:
+            has_guardian = ClaimField.GUARDIAN in values or (
+                child is not None and child.guardians.filter(is_primary=True).exists()
+            )
+            data["guardian_phone" if has_guardian else "household_phone"] = value
+        elif field == ClaimField.ADDRESS:
+            data["household_address"] = value
+        elif field == ClaimField.SCHOOL:
+            school = school_named(division_code, value)
+            if school is not None:
+                data["school"] = school
+        elif field == ClaimField.CLASS_NAME:
+            data["class_name"] = value
+        elif field == ClaimField.DISABILITY:
+            category, _, grade = value.partition(":")
+            if grade:
+                data["disability_category"], data["disability_grade"] = category, int(grade)
+    return data
+
+
+def _taken(field: str, data: dict) -> bool:
+    """Whether `_file_data` kept the field (so the file now shows the claim's value)."""
+    keys = {
+        ClaimField.ID_NUMBER: ("id_number",),
+        ClaimField.GUARDIAN: ("guardian_name",),
+        ClaimField.PHONE: ("guardian_phone", "household_phone"),
+        ClaimField.ADDRESS: ("household_address",),
+        ClaimField.SCHOOL: ("school",),
+        ClaimField.CLASS_NAME: ("class_name",),
+        ClaimField.DISABILITY: ("disability_category",),
+    }[field]
+    return any(k in data for k in keys)
+
+
+def _claim(child: Child, record: SourceRecord | None, field: str, value: str, **kw) -> FieldClaim:
+    return FieldClaim(
+        child=child,
+        division_code=child.division_code,
+        field=field,
+        value=value,
+        source=record.source if record else FILE_ENTRY,
+        record=record,
+        **kw,
+    )
+
+
+@transaction.atomic
+def record_merge(*, actor: User | None, record: SourceRecord) -> list[str]:
+    """Bring a linked row's values onto its child's file; returns the fields the file changed."""
+    child = (
+        Child.objects.select_for_update()
+        .select_related("household", "school")
+        .get(pk=record.child_id)
+    )
+    given = record_values(record)
+    if not given:
+        return []
+    current = file_values(child)
+    claims: dict[str, list[FieldClaim]] = {f: [] for f in given}
+    for claim in child.claims.filter(field__in=list(given)):
+        claims[claim.field].append(claim)
+    file_day = file_changed_on(child)
+    for field in given:
+        _sync_file_claim(child, field, current[field], claims[field], file_day)
+    on = record.batch.as_of or record.batch.created_at.date()
+    for field, value in given.items():
+        claim = _claim(child, record, field, value, observed_on=on)
+        claim.save()
+        claims[field].append(claim)
+    wanted = {}
+    for field in given:
+        pick = displayed_claim(claims[field])
+        if pick is not None and pick.value != current[field]:
+            wanted[field] = pick.value
+    data = _file_data(child, child.division_code, wanted)
+    if data:
+        child_update_from_source(actor=actor, child=child, data=data, summary=_summary(record))
+    changed = [f for f in wanted if _taken(f, data)]
+    for field in given:
+        shown = wanted[field] if field in changed else current[field]
+        _flag_displayed(claims[field], shown)
+    return changed
+
+
+def _sync_file_claim(child, field, value, claims: list[FieldClaim], day: date) -> None:
+    """Make the file's own value one of the claims (it may have been edited by hand)."""
+    shown = [c for c in claims if c.displayed]
+    if value and any(c.value == value for c in shown):
+        return
+    if shown:
+        FieldClaim.objects.filter(pk__in=[c.pk for c in shown]).update(displayed=False)
+        for c in shown:
+            c.displayed = False
+    if value:
+        claim = _claim(child, None, field, value, observed_on=day, displayed=True)
+        claim.save()
+        claims.append(claim)
+
+
+def _flag_displayed(claims: list[FieldClaim], value: str) -> None:
+    """Exactly one claim of the field is marked shown: the newest with the file's value."""
+    matching = [c for c in claims if c.value == value]
+    keep = max(matching, key=lambda c: (c.observed_on, c.pk)) if matching else None
+    for claim in claims:
+        should = claim is keep
+        if claim.displayed != should:
+            claim.displayed = should
+            FieldClaim.objects.filter(pk=claim.pk).update(displayed=should)
+
+
+@transaction.atomic
+def record_unmerge(*, actor: User | None, record: SourceRecord, child: Child) -> None:
+    """A link undone: the row's values leave the file; what other sources say is shown again."""
+    fields = list(record.claims.values_list("field", flat=True))
+    record.claims.all().delete()
+    if not fields:
+        return
+    child = Child.objects.select_for_update().select_related("household", "school").get(pk=child.pk)
+    current = file_values(child)
+    wanted = {}
+    for field in fields:
+        claims = list(child.claims.filter(field=field))
+        pick = displayed_claim(claims)
+        value = pick.value if pick else ""
+        if pick is not None and value != current[field]:
+            wanted[field] = value
+    data = _file_data(child, child.division_code, wanted)
+    if data:
+        child_update_from_source(
+            actor=actor, child=child, data=data, summary=f"撤销关联:{_summary(record)}"
+        )
+    for field in fields:
+        shown = wanted[field] if field in wanted and _taken(field, data) else current[field]
+        _flag_displayed(list(child.claims.filter(field=field)), shown)
+
+
+def record_create_child(
+    *,
+    actor: User | None,
+    record: SourceRecord,
+    households: dict[tuple[str, ...], Household],
+    villages: dict[str, Division],
+) -> Child:
+    """Open a file for a row that matches no child; rows of one family share a household.
+
+    Raises DuplicateChild when the registry has a file of the same name, birth date and
+    village that linkage scored too low: the caller sends that pair for review instead.
+    """
+    given = record_values(record)
+    code = record.division_code
+    if code not in villages:
+        villages[code] = Division.objects.get(code=code)
+    data = _file_data(None, code, given) | {
+        "name": record.name,
+        "id_number": record.id_number,
+        "birth_date": record.birth_date,
+        "sex": record.sex,
+    }
+    if "guardian_name" in data:
+        data["guardian_relation"] = GuardianRelation.OTHER
+        data["guardian_capacity"] = GuardianCapacity.FULL
+    key = _household_key(code, given)
+    if key and key not in households:
+        found = _known_household(code, given)
+        if found is not None:
+            households[key] = found
+    child = child_register_from_source(
+        actor=actor,
+        village=villages[code],
+        data=data,
+        household=households.get(key) if key else None,
+        summary=_summary(record),
+    )
+    if key:
+        households.setdefault(key, child.household)
+    record.child, record.link_method = child, LinkMethod.CREATED
+    record.save(update_fields=["child", "link_method"])
+    FieldClaim.objects.bulk_create(
+        _claim(child, record, f, v, observed_on=record.batch.as_of, displayed=_taken(f, data))
+        for f, v in given.items()
+    )
+    return child
+
+
+def _known_household(code: str, given: dict[str, str]) -> Household | None:
+    """A household of the village already on file with the family's phone (a sibling's)."""
+    phone = given.get(ClaimField.PHONE)
+    if not phone:
+        return None
+    by_guardian = Household.objects.filter(
+        children__division_code=code, children__guardians__phone=phone
+    )
+    return (
+        Household.objects.filter(division_code=code, phone=phone).order_by("id").first()
+        or by_guardian.order_by("id").first()
+    )
+
+
+def _household_key(code: str, given: dict[str, str]) -> tuple[str, ...] | None:
+    """Rows of one village with the same family phone, or guardian and address, are siblings."""
+    if given.get(ClaimField.PHONE):
+        return (code, "phone", given[ClaimField.PHONE])
+    if given.get(ClaimField.GUARDIAN) and given.get(ClaimField.ADDRESS):
+        return (code, "guardian", given[ClaimField.GUARDIAN], given[ClaimField.ADDRESS])
+    return None
