@@ -25,7 +25,7 @@ demo: SYSDEPS_MODE = demo
 demo: sysdeps install
 	$(BIN)/guanai migrate --noinput -v0
 	$(BIN)/guanai demo --county-code $(DEMO_COUNTY) --children $(DEMO_CHILDREN)
-	$(BIN)/guanai runserver $(HOST):$(PORT)
+	$(BIN)/guanai serve $(HOST):$(PORT)
 
 test: SYSDEPS_MODE = test
 test: sysdeps install
@@ -55,8 +55,9 @@ messages: install
 	$(BIN)/guanai makemessages -l en --ignore ".venv/*" --ignore "var/*" -v0
 	$(BIN)/python scripts/translate_en.py
 
+# The web server and, beside it, the worker that runs queued reports and roster imports.
 serve:
-	$(BIN)/guanai runserver $(HOST):$(PORT)
+	$(BIN)/guanai serve $(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) var

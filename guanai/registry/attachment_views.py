@@ -8,17 +8,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from guanai.accounts import permissions
 from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.uploads import limit_upload_size
 from guanai.registry import attachments, selectors
 from guanai.registry.forms import AttachmentForm
 
 
+@limit_upload_size(lambda: attachments.MAX_UPLOAD_BYTES)
 @require_POST
 def attachment_upload(request, pk: int):
     child = selectors.child_get_for(request.user, pk)
     if not permissions.can_upload_attachments(request.user):
         raise AccessDenied("您的角色不能上传附件")
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
+    if request.upload_limit.refused_size is not None:  # refused on arrival, nothing was kept
+        messages.error(
+            request, f"上传失败:{attachments.too_big_message(request.upload_limit.refused_size)}"
+        )
+    elif not form.is_valid():
         errors = "".join(error for field_errors in form.errors.values() for error in field_errors)
         messages.error(request, f"上传失败:{errors}")
     else:

@@ -6,6 +6,7 @@ through the scoped download view, which is audited.
 """
 
 import base64
+import math
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -59,6 +60,12 @@ def sniff_file_type(head: bytes) -> FileType | None:
     return None
 
 
+def too_big_message(size: int) -> str:
+    """Said when an upload is over MAX_UPLOAD_BYTES (here, or on arrival: core.uploads)."""
+    megabytes = math.ceil(size * 10 / 1024 / 1024) / 10  # up: never shows the limit itself
+    return f"文件太大({megabytes:.1f} MB),单个附件不能超过 {MAX_UPLOAD_BYTES / 1024 / 1024:g} MB"
+
+
 def stored_file_type(attachment: Attachment) -> FileType:
     with attachment.file.open("rb") as f:
         return sniff_file_type(f.read(SNIFF_BYTES)) or UNKNOWN
@@ -82,9 +89,7 @@ def attachment_add(
     if kind not in AttachmentKind.values:
         raise DomainError("请选择附件类型", field="kind")
     if upload.size > MAX_UPLOAD_BYTES:
-        raise DomainError(
-            f"文件太大({upload.size / 1024 / 1024:.1f} MB),单个附件不能超过 10 MB", field="file"
-        )
+        raise DomainError(too_big_message(upload.size), field="file")
     upload.seek(0)
     file_type = sniff_file_type(upload.read(SNIFF_BYTES))
     upload.seek(0)
