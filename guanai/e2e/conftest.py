@@ -44,7 +44,8 @@ def demo_server(tmp_path_factory):
     subprocess.run([*manage, "demo", "--children", "400"], env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(
-        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        # `serve`: runserver with a task worker beside it, so queued imports and reports run.
+        [*manage, "serve", "--noreload", f"127.0.0.1:{port}"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
