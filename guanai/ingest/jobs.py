@@ -172,12 +172,14 @@ class _ProgressWriter:
     def __init__(self, job: ImportJob):
         self.job = job
         self.pool: ThreadPoolExecutor | None = None
+        self.depth = len(connection.atomic_blocks)  # transactions open before the importer's
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         values = {"stage": stage[:30], "done": done, "total": total}
         for name, value in values.items():
             setattr(self.job, name, value)
-        if connection.in_atomic_block and connection.vendor != "sqlite":
+        in_import = len(connection.atomic_blocks) > self.depth
+        if in_import and connection.vendor != "sqlite":
             if self.pool is None:
                 self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-progress")
             self.pool.submit(self._write, values)

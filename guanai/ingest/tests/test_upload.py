@@ -252,3 +252,15 @@ def test_the_menu_leads_importers_to_the_upload_page(login, users):
     assert reverse("ingest:import_upload") in body
     page = login(users["supervisor_1"]).get(reverse("ingest:import_upload")).content.decode()
     assert "只校验不导入" in page and "东风村" in page and "河东村" not in page
+
+
+def test_progress_inside_the_importers_transaction_does_not_wait_for_it(users):
+    """PostgreSQL: through a connection of its own (visible at once); SQLite: the same one."""
+    from django.db import transaction
+
+    job = import_job_build(users["supervisor_1"])
+    writer = jobs._ProgressWriter(job)
+    with transaction.atomic():
+        writer("写入与关联", 10, 20)
+    writer.close()
+    assert (job.stage, job.done, job.total) == ("写入与关联", 10, 20)
