@@ -14,7 +14,7 @@ from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.ingest.models import MappingProfile, Source
 from guanai.ingest.permissions import can_import
-from guanai.ingest.rows import FIELDS, _norm_header
+from guanai.ingest.rows import FIELDS, _norm_header, default_columns
 
 PROFILE_MANAGERS = {Role.CIVIL_AFFAIRS, Role.ADMIN}
 MAX_HEADER = 100
@@ -26,6 +26,12 @@ def can_manage_profiles(user: User) -> bool:
 
 def field_choices() -> list[tuple[str, str]]:
     return [(f, label) for f, (label, _) in FIELDS.items()]
+
+
+def rows_for_headers(headers: list[str]) -> list[dict[str, str]]:
+    """A new profile's rows for a file's headers, with the field already known where it is."""
+    known = default_columns()
+    return [{"header": h, "field": known.get(_norm_header(h), "")} for h in headers]
 
 
 # Reads -----------------------------------------------------------------------------------------

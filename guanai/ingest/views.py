@@ -229,7 +229,7 @@ def profile_create(request):
     headers = (job.report.get("headers") or []) if job else []
     form = ProfileForm(request.POST or None, initial={"source": job.source if job else ""})
     formset = HeaderRowFormSet(
-        request.POST or None, initial=[{"header": h} for h in headers] or None
+        request.POST or None, initial=profiles.rows_for_headers(headers) or None
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:

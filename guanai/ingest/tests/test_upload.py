@@ -103,18 +103,20 @@ def test_missing_columns_offer_a_profile_prefilled_with_the_headers(
     login, users, place, django_capture_on_commit_callbacks
 ):
     client = login(users["supervisor_1"])
-    upload = _upload([["学生名字", "证件号"], ["张三", "x"]])
+    upload = _upload([["学生名字", "证件号", "性别"], ["张三", "x", "男"]])
     job = _submit(client, django_capture_on_commit_callbacks, upload, village=place.village_a.code)
     jobs.import_job_run(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.REJECTED
-    assert job.report["headers"] == ["学生名字", "证件号"]
+    assert job.report["headers"] == ["学生名字", "证件号", "性别"]
+    assert job.report["unknown_headers"] == ["学生名字", "证件号"]
     body = client.get(reverse("ingest:import_job", args=[job.pk])).content.decode()
     assert "缺少必需的列" in body and "学生名字" in body
     offer = reverse("ingest:profile_create") + f"?job={job.pk}"
     assert offer in body
     form = client.get(offer).content.decode()
     assert 'value="学生名字"' in form and 'value="证件号"' in form
+    assert '<option value="sex" selected>' in form  # a header the importer knows comes filled
 
 
 def test_an_over_size_file_is_refused_before_it_is_saved(login, users, media, settings):
