@@ -134,6 +134,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Roster imports: the largest file accepted (a county's police roster of 1,000,000 children is
+# about 70 MB as xlsx) and the most a workbook may unpack to (zip bombs are also caught by
+# their packing ratio, see ingest/readers.py).
+IMPORT_MAX_BYTES = env_int("GUANAI_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("GUANAI_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
+
 # Care work: a carer looks after at most this many children one to one (over it: a warning).
 CARER_CHILD_LIMIT = env_int("GUANAI_CARER_CHILD_LIMIT", 2)
 # Remind carers of duties due within this many days (daily task / `guanai care remind`).

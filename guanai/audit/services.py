@@ -1,5 +1,6 @@
 """Writing the audit log. Every service that reads or writes a person's file calls `audit`."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,14 +34,39 @@ def audit(
     detail: str = "",
 ) -> AuditEvent:
     """Append one audit row. `changes` maps field name to (old, new)."""
-    ctx = current_request.get()
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
         label = label or str(target)[:200]
         division_code = division_code or getattr(target, "division_code", "") or ""
+    event = _event(actor, action, object_type, object_id, label, division_code, changes, detail)
+    event.save()
+    return event
+
+
+def audit_many(*, actor, action: Action, targets: Iterable[Model], detail: str = "") -> int:
+    """One audit row per target, written together (a roster import opening many files)."""
+    events = [
+        _event(
+            actor,
+            action,
+            t._meta.label_lower,
+            str(t.pk),
+            str(t)[:200],
+            getattr(t, "division_code", "") or "",
+            None,
+            detail,
+        )
+        for t in targets
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return len(events)
+
+
+def _event(actor, action, object_type, object_id, label, division_code, changes, detail):
+    ctx = current_request.get()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if authenticated else None,
         actor_name=(actor.get_username() if authenticated else str(actor or ""))[:150],
         action=action,

@@ -11,6 +11,7 @@ Each value becomes a `FieldClaim` dated by the roster's date; the file's own val
 The others stay as claims, and the file shows them with source and date (`claims_for_file`).
 """
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,13 +30,14 @@ from guanai.ingest.models import (
     Source,
     SourceRecord,
 )
-from guanai.registry.choices import DisabilityCategory, GuardianCapacity, GuardianRelation
+from guanai.registry.choices import DisabilityCategory
 from guanai.registry.masking import mask_field
-from guanai.registry.models import Child, Household, School
+from guanai.registry.models import Child, Guardian, Household, School
 from guanai.registry.services import (
+    SourcedChild,
     check_id_number,
-    child_register_from_source,
     child_update_from_source,
+    children_register_from_source,
 )
 
 _OFFICIAL = frozenset(
@@ -94,9 +96,14 @@ def disability_label(value: str) -> str:
     return f"{label} {grade}级" if grade else label
 
 
-def file_values(child: Child) -> dict[str, str]:
-    """What the file shows now for each field a roster can give."""
-    guardian = child.guardians.filter(is_primary=True).first()
+_NO_GUARDIAN = object()
+
+
+def file_values(child: Child, guardian=_NO_GUARDIAN) -> dict[str, str]:
+    """What the file shows now for each field a roster can give (guardian: the primary one,
+    when the caller has it already)."""
+    if guardian is _NO_GUARDIAN:
+        guardian = child.guardians.filter(is_primary=True).first()
     household = child.household
     return {
         ClaimField.ID_NUMBER: child.id_number or "",
@@ -254,25 +261,44 @@ def _claim(child: Child, record: SourceRecord | None, field: str, value: str, **
     )
 
 
+def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
+    """Merge linked rows; returns how many changed their file. Rows that agree with their
+    file (most, in a roster already seen) are found together and need no write at all."""
+    ids = {r.child_id for r in records}
+    children = Child.objects.select_related("household", "school").in_bulk(ids)
+    guardians: dict[int, Guardian] = {}
+    for guardian in Guardian.objects.filter(child_id__in=ids, is_primary=True).order_by("-id"):
+        guardians[guardian.child_id] = guardian
+    changed = 0
+    for record in records:
+        current = file_values(children[record.child_id], guardians.get(record.child_id))
+        if any(v != current[f] for f, v in record_values(record).items()):
+            changed += bool(record_merge(actor=actor, record=record))
+    return changed
+
+
 @transaction.atomic
 def record_merge(*, actor: User | None, record: SourceRecord) -> list[str]:
-    """Bring a linked row's values onto its child's file; returns the fields the file changed."""
+    """Bring a linked row's values onto its child's file; returns the fields the file changed.
+
+    Only the fields where the row and the file disagree become claims (with the file's side
+    dated by its newest confirmation); a row that agrees is itself the record of that.
+    """
     child = (
         Child.objects.select_for_update()
         .select_related("household", "school")
         .get(pk=record.child_id)
     )
-    given = record_values(record)
+    current = file_values(child)
+    given = {f: v for f, v in record_values(record).items() if v != current[f]}
     if not given:
         return []
-    current = file_values(child)
     claims: dict[str, list[FieldClaim]] = {f: [] for f in given}
     for claim in child.claims.filter(field__in=list(given)):
         claims[claim.field].append(claim)
-    file_day = file_changed_on(child)
     for field in given:
-        _sync_file_claim(child, field, current[field], claims[field], file_day)
-    on = record.batch.as_of or record.batch.created_at.date()
+        _sync_file_claim(child, record, field, current[field], claims[field])
+    on = record.batch.as_of
     for field, value in given.items():
         claim = _claim(child, record, field, value, observed_on=on)
         claim.save()
@@ -292,8 +318,9 @@ def record_merge(*, actor: User | None, record: SourceRecord) -> list[str]:
     return changed
 
 
-def _sync_file_claim(child, field, value, claims: list[FieldClaim], day: date) -> None:
-    """Make the file's own value one of the claims (it may have been edited by hand)."""
+def _sync_file_claim(child, record, field, value, claims: list[FieldClaim]) -> None:
+    """Make the file's own value one of the claims, dated by its newest confirmation: the
+    file's last change, or a later roster that gave the same value."""
     shown = [c for c in claims if c.displayed]
     if value and any(c.value == value for c in shown):
         return
@@ -301,10 +328,16 @@ def _sync_file_claim(child, field, value, claims: list[FieldClaim], day: date) -
         FieldClaim.objects.filter(pk__in=[c.pk for c in shown]).update(displayed=False)
         for c in shown:
             c.displayed = False
-    if value:
-        claim = _claim(child, None, field, value, observed_on=day, displayed=True)
-        claim.save()
-        claims.append(claim)
+    if not value:
+        return
+    day, confirmed_by = file_changed_on(child), None
+    others = SourceRecord.objects.filter(child=child).exclude(pk=record.pk).select_related("batch")
+    for other in others:
+        if record_values(other).get(field) == value and other.batch.as_of >= day:
+            day, confirmed_by = other.batch.as_of, other
+    claim = _claim(child, confirmed_by, field, value, observed_on=day, displayed=True)
+    claim.save()
+    claims.append(claim)
 
 
 def _flag_displayed(claims: list[FieldClaim], value: str) -> None:
@@ -344,65 +377,134 @@ def record_unmerge(*, actor: User | None, record: SourceRecord, child: Child) ->
         _flag_displayed(list(child.claims.filter(field=field)), shown)
 
 
-def record_create_child(
-    *,
-    actor: User | None,
-    record: SourceRecord,
-    households: dict[tuple[str, ...], Household],
-    villages: dict[str, Division],
-) -> Child:
-    """Open a file for a row that matches no child; rows of one family share a household.
+class Opened:
+    """Households opened or found during one import: rows of one family share one."""
 
-    Raises DuplicateChild when the registry has a file of the same name, birth date and
-    village that linkage scored too low: the caller sends that pair for review instead.
+    def __init__(self):
+        self.households: dict[tuple[str, ...], Household] = {}
+        self.villages: dict[str, Division] = {}
+
+
+@dataclass
+class OpenedFiles:
+    created: int = 0
+    same_as_created: list[SourceRecord] = dataclasses.field(default_factory=list)
+    duplicates: list[tuple[SourceRecord, Child]] = dataclasses.field(default_factory=list)
+
+
+def records_open_files(
+    *, actor: User | None, records: list[SourceRecord], opened: Opened
+) -> OpenedFiles:
+    """Open a file for each row that matches no child, all at once.
+
+    Rows with the same family phone (or guardian and address) in a village share a household,
+    or join the household already on file with that phone. Two rows of one child (same ID, or
+    same name, birth date and village) open one file. A row with the name, birth date and
+    village of a file the scores did not reach is returned as a duplicate, for review.
     """
+    result = OpenedFiles()
+    if not records:
+        return result
+    existing = _same_name_birth_village(records)
+    first_of: dict[tuple, SourceRecord] = {}
+    to_open: list[SourceRecord] = []
+    for record in records:
+        same = (record.name, record.birth_date, record.division_code)
+        if same in existing:
+            result.duplicates.append((record, existing[same]))
+            continue
+        key = record.id_number or same
+        if key in first_of or same in first_of:
+            first = first_of.get(key) or first_of[same]
+            record.twin_of = first
+            result.same_as_created.append(record)
+            continue
+        first_of[key] = first_of[same] = record
+        to_open.append(record)
+    _known_households(to_open, opened)
+    rows = [_sourced_child(record, opened) for record in to_open]
+    by_batch = records[0].batch
+    detail = f"导入 {Source(by_batch.source).label} 名册 {by_batch.file_name}:新建档案"
+    children = children_register_from_source(actor=actor, children=rows, detail=detail)
+    for record, child in zip(to_open, children, strict=True):
+        record.child, record.link_method = child, LinkMethod.CREATED
+        key = _household_key(record.division_code, record_values(record))
+        if key:
+            opened.households.setdefault(key, child.household)
+    for record in result.same_as_created:
+        record.child, record.link_method = record.twin_of.child, LinkMethod.ID_EXACT
+    SourceRecord.objects.bulk_update(
+        to_open + result.same_as_created, ["child", "link_method"], batch_size=2000
+    )
+    for record in result.same_as_created:
+        record_merge(actor=actor, record=record)
+    result.created = len(to_open)
+    return result
+
+
+def _same_name_birth_village(records: list[SourceRecord]) -> dict[tuple, Child]:
+    names = {r.name for r in records}
+    codes = {r.division_code for r in records}
+    found = Child.objects.filter(name__in=names, division_code__in=codes)
+    wanted = {(r.name, r.birth_date, r.division_code) for r in records}
+    return {
+        key: child
+        for child in found
+        if (key := (child.name, child.birth_date, child.division_code)) in wanted
+    }
+
+
+def _known_households(records: list[SourceRecord], opened: Opened) -> None:
+    """Households already on file with a family phone of these rows (a sibling's)."""
+    wanted = {}
+    for record in records:
+        phone = record_values(record).get(ClaimField.PHONE)
+        key = _household_key(record.division_code, record_values(record))
+        if phone and key and key not in opened.households:
+            wanted[(record.division_code, phone)] = key
+    if not wanted:
+        return
+    codes = {code for code, _ in wanted}
+    phones = {phone for _, phone in wanted}
+    found: dict[tuple[str, str], int] = {}
+    by_household = Household.objects.filter(division_code__in=codes, phone__in=phones)
+    for pk, code, phone in by_household.order_by("-id").values_list("id", "division_code", "phone"):
+        found[(code, phone)] = pk
+    by_guardian = Guardian.objects.filter(child__division_code__in=codes, phone__in=phones)
+    for pk, code, phone in by_guardian.order_by("-id").values_list(
+        "child__household_id", "child__division_code", "phone"
+    ):
+        found.setdefault((code, phone), pk)
+    households = Household.objects.in_bulk(set(found.values()))
+    for (code, phone), key in wanted.items():
+        if (code, phone) in found:
+            opened.households[key] = households[found[(code, phone)]]
+
+
+def _sourced_child(record: SourceRecord, opened: Opened) -> SourcedChild:
     given = record_values(record)
     code = record.division_code
-    if code not in villages:
-        villages[code] = Division.objects.get(code=code)
-    data = _file_data(None, code, given) | {
-        "name": record.name,
-        "id_number": record.id_number,
-        "birth_date": record.birth_date,
-        "sex": record.sex,
-    }
-    if "guardian_name" in data:
-        data["guardian_relation"] = GuardianRelation.OTHER
-        data["guardian_capacity"] = GuardianCapacity.FULL
+    if code not in opened.villages:
+        opened.villages[code] = Division.objects.get(code=code)
+    data = _file_data(None, code, given)
     key = _household_key(code, given)
-    if key and key not in households:
-        found = _known_household(code, given)
-        if found is not None:
-            households[key] = found
-    child = child_register_from_source(
-        actor=actor,
-        village=villages[code],
-        data=data,
-        household=households.get(key) if key else None,
-        summary=_summary(record),
-    )
-    if key:
-        households.setdefault(key, child.household)
-    record.child, record.link_method = child, LinkMethod.CREATED
-    record.save(update_fields=["child", "link_method"])
-    FieldClaim.objects.bulk_create(
-        _claim(child, record, f, v, observed_on=record.batch.as_of, displayed=_taken(f, data))
-        for f, v in given.items()
-    )
-    return child
-
-
-def _known_household(code: str, given: dict[str, str]) -> Household | None:
-    """A household of the village already on file with the family's phone (a sibling's)."""
-    phone = given.get(ClaimField.PHONE)
-    if not phone:
-        return None
-    by_guardian = Household.objects.filter(
-        children__division_code=code, children__guardians__phone=phone
-    )
-    return (
-        Household.objects.filter(division_code=code, phone=phone).order_by("id").first()
-        or by_guardian.order_by("id").first()
+    return SourcedChild(
+        village=opened.villages[code],
+        name=record.name,
+        id_number=record.id_number or None,
+        birth_date=record.birth_date,
+        sex=record.sex,
+        household=opened.households.get(key) if key else None,
+        family=key,
+        address=data.get("household_address", ""),
+        household_phone=data.get("household_phone", "")
+        or (data.get("guardian_phone", "") if not key else ""),
+        guardian_name=data.get("guardian_name", ""),
+        guardian_phone=data.get("guardian_phone", ""),
+        class_name=data.get("class_name", ""),
+        school=data.get("school"),
+        disability_category=data.get("disability_category", ""),
+        disability_grade=data.get("disability_grade"),
     )
 
 

@@ -4,7 +4,6 @@
 with any bad row saves nothing; importing the same file or the same rows again changes nothing.
 """
 
-import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -37,9 +36,9 @@ from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers
 from guanai.registry.models import Child
 from guanai.registry.names import name_pinyin
-from guanai.registry.services import DuplicateChild
 
 MAX_ERRORS = 200
+CHUNK = 2000  # rows stored and linked together
 PROGRESS_EVERY = 500
 # stage, rows done, rows in all: what an upload page shows while a file goes through
 Progress = Callable[[str, int, int], None]
@@ -225,33 +224,13 @@ def _commit(
         rows_total=len(cleaned),
     )
     seen: set[tuple[str, str]] = set()
-    opened = _Opened()
-    for done, (row, code, cells) in enumerate(cleaned):
-        if done % PROGRESS_EVERY == 0:
-            progress("写入与关联", done, len(cleaned))
-        key, row_hash = _natural_key(row, code), _row_hash(cells)
-        if (key, row_hash) in seen or SourceRecord.objects.filter(
-            source=source, natural_key=key, row_sha256=row_hash
-        ).exists():
-            report.unchanged += 1
-            continue
-        seen.add((key, row_hash))
-        record = SourceRecord.objects.create(
-            batch=batch,
-            source=source,
-            line=row.line,
-            natural_key=key[:200],
-            row_sha256=row_hash,
-            raw={h: _jsonable(c) for h, c in zip(headers, cells, strict=False) if h},
-            division_code=code,
-            name=row.name,
-            id_number=row.id_number,
-            birth_date=row.birth_date,
-            sex=row.sex,
-            values=row.values,
-        )
-        report.new += 1
-        _link(actor, record, report, opened)
+    opened = merge.Opened()
+    total = len(cleaned)
+    for start in range(0, total, CHUNK):
+        progress("写入与关联", start, total)
+        records = _new_records(batch, headers, cleaned[start : start + CHUNK], seen, report)
+        _link_chunk(actor, records, report, opened)
+    progress("写入与关联", total, total)
     batch.rows_new, batch.rows_linked, batch.rows_review = report.new, report.linked, report.review
     batch.rows_created, batch.rows_merged = report.created, report.merged
     report.conflicts = merge.conflicts_in(batch)
@@ -269,6 +248,44 @@ def _commit(
             f"待确认 {report.review}"
         ),
     )
+
+
+def _new_records(batch, headers, chunk, seen: set, report: ImportReport) -> list[SourceRecord]:
+    """Store the rows not imported before (same source, natural key and content)."""
+    keyed = [
+        (row, code, cells, _natural_key(row, code)[:200], _row_hash(cells))
+        for row, code, cells in chunk
+    ]
+    known = set(
+        SourceRecord.objects.filter(
+            source=batch.source, natural_key__in={k[3] for k in keyed}
+        ).values_list("natural_key", "row_sha256")
+    )
+    records = []
+    for row, code, cells, key, row_hash in keyed:
+        if (key, row_hash) in seen or (key, row_hash) in known:
+            report.unchanged += 1
+            continue
+        seen.add((key, row_hash))
+        records.append(
+            SourceRecord(
+                batch=batch,
+                source=batch.source,
+                line=row.line,
+                natural_key=key,
+                row_sha256=row_hash,
+                raw={h: _jsonable(c) for h, c in zip(headers, cells, strict=False) if h},
+                division_code=code,
+                name=row.name,
+                id_number=row.id_number,
+                birth_date=row.birth_date,
+                sex=row.sex,
+                values=row.values,
+            )
+        )
+    SourceRecord.objects.bulk_create(records)
+    report.new += len(records)
+    return records
 
 
 def _common_prefix(codes: set[str]) -> str:
@@ -324,17 +341,42 @@ def _candidates(record: SourceRecord):
     )
 
 
-class _Opened:
-    """Households and villages met while opening files in one import (siblings share one)."""
+def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened) -> None:
+    """Link new rows: an equal ID number or a sure match takes the row's values onto the file,
+    no candidate opens a file, anything in between waits for review."""
+    numbers = [r.id_number for r in records if r.id_number]
+    by_number = dict(Child.objects.filter(id_number__in=numbers).values_list("id_number", "id"))
+    linked, unmatched = [], []
+    for record in records:
+        if record.id_number in by_number:
+            record.child_id, record.link_method = by_number[record.id_number], LinkMethod.ID_EXACT
+            linked.append(record)
+            continue
+        scored = _scored(record)
+        matches = [t for t in scored if t[2].verdict == "match"]
+        if len(matches) == 1:
+            record.child_id, record.link_method = matches[0][1].pk, LinkMethod.SCORE
+            linked.append(record)
+        elif scored:
+            _ask(record, scored, report)
+        else:
+            unmatched.append(record)
+    SourceRecord.objects.bulk_update(linked, ["child", "link_method"], batch_size=2000)
+    report.linked += len(linked)
+    report.merged += merge.records_merge(actor=actor, records=linked)
+    opened_files = merge.records_open_files(actor=actor, records=unmatched, opened=opened)
+    report.created += opened_files.created
+    report.linked += len(opened_files.same_as_created)
+    for record, existing in opened_files.duplicates:
+        # Same name, birth date and village as a file the scores did not reach: ask.
+        _ask(
+            record,
+            [(0.0, existing, linkage.Comparison(0.0, "review", ("同村同名同出生日期",)))],
+            report,
+        )
 
-    def __init__(self):
-        self.households: dict = {}
-        self.villages: dict = {}
 
-
-def _link(actor, record: SourceRecord, report: ImportReport, opened: _Opened) -> None:
-    """Link a new row: a sure match takes its values onto the file, no candidate opens a file,
-    anything in between waits for review."""
+def _scored(record: SourceRecord) -> list[tuple[float, Child, linkage.Comparison]]:
     person = record_person(record)
     scored = []
     for child in _candidates(record):
@@ -342,37 +384,20 @@ def _link(actor, record: SourceRecord, report: ImportReport, opened: _Opened) ->
         if result.verdict != "non_match":
             scored.append((result.score, child, result))
     scored.sort(key=lambda t: -t[0])
-    matches = [t for t in scored if t[2].verdict == "match"]
-    if len(matches) == 1:
-        score, child, result = matches[0]
-        record.child = child
-        record.link_method = (
-            LinkMethod.ID_EXACT if result.reasons == ("身份证号相同",) else LinkMethod.SCORE
-        )
-        record.save(update_fields=["child", "link_method"])
-        report.linked += 1
-        if merge.record_merge(actor=actor, record=record):
-            report.merged += 1
-        return
-    if not scored:
-        try:
-            merge.record_create_child(
-                actor=actor, record=record, households=opened.households, villages=opened.villages
-            )
-            report.created += 1
-            return
-        except DuplicateChild as exc:
-            # Same name, birth date and village as a file the scores did not reach: ask.
-            same = linkage.Comparison(0.0, "review", ("同村同名同出生日期",))
-            scored = [(0.0, exc.existing, same)]
-    for score, child, result in scored[:5]:
-        ReviewPair.objects.create(
+    return scored
+
+
+def _ask(record: SourceRecord, scored, report: ImportReport) -> None:
+    ReviewPair.objects.bulk_create(
+        ReviewPair(
             record=record,
             child=child,
             division_code=child.division_code,
             score=score,
             reasons=list(result.reasons),
         )
+        for score, child, result in scored[:5]
+    )
     report.review += 1
 
 
@@ -402,8 +427,7 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
     ):
         # Every candidate rejected: the row is a child of its own (unless the registry already
         # has one of that name, birth date and village, which then stays for the reviewer).
-        with contextlib.suppress(DuplicateChild):
-            merge.record_create_child(actor=actor, record=record, households={}, villages={})
+        merge.records_open_files(actor=actor, records=[record], opened=merge.Opened())
 
 
 @transaction.atomic

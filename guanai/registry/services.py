@@ -12,15 +12,15 @@ from guanai.accounts import permissions
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
-from guanai.audit.services import audit
+from guanai.audit.services import audit, audit_many
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
 from guanai.registry.choices import GuardianRelation, InactiveReason, ParentRole, ParentStatus
 from guanai.registry.history import file_snapshot, snapshot_diff
-from guanai.registry.models import Child, Guardian, Household, Parent, Revision
+from guanai.registry.models import Child, Guardian, Household, Parent, Revision, School
 from guanai.registry.names import given_name, name_initials, name_pinyin
-from guanai.rules.services import child_evaluate
+from guanai.rules.services import child_evaluate, id_range_evaluate
 
 CHILD_FIELDS = [
     "name",
@@ -486,3 +486,90 @@ def child_update_from_source(
         )
     child_evaluate(child)
     return changes
+
+
+@dataclass
+class SourcedChild:
+    """A child not yet on file as a roster row gives it (the importer validated the row)."""
+
+    village: Division
+    name: str
+    id_number: str | None
+    birth_date: date
+    sex: str
+    household: Household | None = None  # a sibling's household already on file
+    family: object = None  # rows with the same family key share one new household
+    address: str = ""
+    household_phone: str = ""
+    guardian_name: str = ""
+    guardian_phone: str = ""
+    class_name: str = ""
+    school: School | None = None
+    disability_category: str = ""
+    disability_grade: int | None = None
+
+
+@transaction.atomic
+def children_register_from_source(
+    *, actor: User | None, children: list[SourcedChild], detail: str
+) -> list[Child]:
+    """Open many files at once: the children of a roster who are not on file yet.
+
+    Like seeded files they start without a revision (the first edit keeps the imported state
+    as revision 1); each gets an audit row, and the rules evaluate them together.
+    """
+    if not children:
+        return []
+    households: dict[object, Household] = {}
+    for row in children:
+        key = row.family if row.family is not None else id(row)
+        if row.household is None and key not in households:
+            households[key] = Household(
+                division=row.village,
+                division_code=row.village.code,
+                address=row.address,
+                phone=row.household_phone,
+            )
+    Household.objects.bulk_create(households.values(), batch_size=2000)
+    author = actor if actor is not None and actor.is_authenticated else None
+    made = [
+        Child(
+            household=row.household
+            or households[row.family if row.family is not None else id(row)],
+            division=row.village,
+            division_code=row.village.code,
+            name=row.name,
+            given_name=given_name(row.name),
+            name_pinyin=name_pinyin(row.name),
+            name_initials=name_initials(row.name),
+            id_number=row.id_number or None,
+            id_number_tail=(row.id_number or "")[-6:],
+            birth_date=row.birth_date,
+            sex=row.sex,
+            class_name=row.class_name,
+            school=row.school,
+            disability_category=row.disability_category,
+            disability_grade=row.disability_grade,
+            created_by=author,
+        )
+        for row in children
+    ]
+    Child.objects.bulk_create(made, batch_size=2000)
+    Guardian.objects.bulk_create(
+        (
+            Guardian(
+                child=child,
+                name=row.guardian_name,
+                relation=GuardianRelation.OTHER,
+                phone=row.guardian_phone,
+                is_primary=True,
+            )
+            for child, row in zip(made, children, strict=True)
+            if row.guardian_name
+        ),
+        batch_size=2000,
+    )
+    audit_many(actor=actor, action=Action.CREATE, targets=made, detail=detail)
+    ids = [child.pk for child in made]
+    id_range_evaluate(min(ids), max(ids))
+    return made

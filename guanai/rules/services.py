@@ -272,6 +272,17 @@ def child_evaluate(child: Child, as_of: date | None = None) -> EvaluationStats:
     return stats
 
 
+def id_range_evaluate(first_id: int, last_id: int, as_of: date | None = None) -> EvaluationStats:
+    """Evaluate the children of an id range together (files just opened by an import)."""
+    as_of = as_of or timezone.localdate()
+    stats = EvaluationStats(as_of)
+    plan = chunk_plan(book_load(""), as_of, first_id, last_id, "")
+    with transaction.atomic():
+        plan.write()
+    stats.count(plan)
+    return stats
+
+
 # ---------------------------------------------------------------- every child, in batch
 
 

@@ -6,12 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from guanai.audit.models import AuditEvent
 from guanai.core.errors import DomainError
 from guanai.ingest import merge
 from guanai.ingest.models import FILE_ENTRY, ClaimField, FieldClaim, ReviewPair, SourceRecord
 from guanai.ingest.services import review_decide, review_undo, roster_import
 from guanai.registry import idnumber
 from guanai.registry.models import Child, Guardian, School
+from guanai.rules.models import ChildBaseline
 from guanai.testing.factories import child_build
 
 
@@ -151,9 +153,12 @@ def test_a_row_matching_nobody_opens_a_file_and_siblings_share_a_household(tmp_p
     assert mei.household == lan.household and mei.id_number == id_a
     assert mei.guardians.get().name == "李强" and mei.guardians.get().phone == "13700003333"
     assert hong.household == child.household  # the phone of a family already on file
-    assert mei.revisions.get().summary.startswith("导入:民政名册")
+    # Like a seeded file, history starts from the imported state; the opening is audited.
+    assert not mei.revisions.exists()
+    opening = AuditEvent.objects.get(object_type="registry.child", object_id=str(mei.pk))
+    assert opening.action == "create" and opening.detail.startswith("导入 民政 名册 r.csv")
     assert SourceRecord.objects.get(name="李梅").link_method == "created"
-    assert mei.claims.filter(displayed=True).count() == 3  # id, guardian, phone
+    assert ChildBaseline.objects.filter(child__in=[mei, lan, hong]).count() == 3  # rules ran
 
 
 def test_accepting_a_pair_merges_and_undo_restores(tmp_path, place, child, users):
@@ -232,3 +237,19 @@ def test_same_name_birth_and_village_with_another_number_is_asked_not_opened(
     pair = ReviewPair.objects.get()
     assert pair.child == child and pair.reasons == ["同村同名同出生日期"]
     assert Child.objects.count() == 1
+
+
+def test_two_rows_of_one_new_child_open_one_file(tmp_path, place):
+    number = idnumber.make(region_code="360426", birth_date=date(2016, 5, 1), sequence=3, sex="F")
+    report = _import(
+        tmp_path,
+        place,
+        f"姓名,身份证号,班级\n李梅,{number},一(1)班\n李梅,{number},二(1)班\n",
+        as_of=_later(),
+    )
+    assert (report.created, report.linked, report.conflicts) == (1, 1, 1)
+    mei = Child.objects.get(name="李梅")
+    # One roster, two classes: the first row opened the file, the second is kept beside it.
+    assert mei.class_name == "一(1)班"
+    kept = FieldClaim.objects.get(child=mei, value="二(1)班")
+    assert not kept.displayed and kept.record.line == 3

@@ -88,6 +88,22 @@ def test_it_rejects_zip_bomb_before_unpacking(tmp_path, settings):
         read_table(path)
 
 
+def test_it_rejects_a_zip_bomb_by_its_packing_ratio(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
+    with pytest.raises(FileRejected, match="解压后"):
+        read_table(path)
+
+
+def test_a_200_mb_file_is_refused_with_the_default_limit(tmp_path):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as f:
+        f.truncate(200 * 1024 * 1024)
+    with pytest.raises(FileRejected, match="文件过大:200.0 MB,上限为 100 MB"):
+        read_table(path)
+
+
 def test_it_rejects_files_over_the_size_limit(tmp_path, settings):
     settings.IMPORT_MAX_BYTES = 1000
     path = tmp_path / "big.csv"

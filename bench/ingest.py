@@ -1,0 +1,191 @@
+"""Benchmark importing a departmental roster (xlsx): wall time, rows per second, peak memory.
+
+    .venv/bin/python bench/ingest.py [ROWS]                     # SQLite in a temporary directory
+    .venv/bin/python bench/ingest.py 100000 --county 100000 --keep
+    .venv/bin/python bench/ingest.py 100000 --reuse /tmp/x/bench.sqlite3
+    scripts/with-postgres.sh .venv/bin/python bench/ingest.py 100000
+
+Seeds a county (`guanai seed`, synthetic) of --county children (default ROWS), then writes a
+school roster of ROWS rows as xlsx: --known of them (default 80%) are children already on file
+(one in six with another family phone, to be merged or kept as a conflict), the rest are
+children not yet on file (valid new ID numbers; families of two share a phone). The import
+runs as `guanai import FILE --source education` in a fresh process, so that its peak memory
+(max RSS) is its own. Targets (issue 7): 100,000 rows < 30 s; 1,000,000 rows < 5 min, < 2 GB.
+"""
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADERS = ["姓名", "身份证号", "出生日期", "性别", "监护人", "联系电话", "住址", "村(居)", "班级"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("rows", nargs="?", type=int, default=10_000)
+    parser.add_argument("--county", type=int, help="children seeded first (default ROWS)")
+    parser.add_argument("--known", type=float, default=0.8, help="share of rows already on file")
+    parser.add_argument("--county-code", default="360426")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--reuse", help="an SQLite file seeded before (skips the seed)")
+    args = parser.parse_args()
+
+    tmpdir = Path(tempfile.mkdtemp(prefix="guanai-bench-ingest-"))
+    if args.reuse:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.reuse).resolve()}"
+    elif "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
+    os.environ.setdefault("GUANAI_VAR_DIR", str(tmpdir / "var"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from guanai.ingest.models import FieldClaim, ImportBatch, ReviewPair, SourceRecord
+    from guanai.registry.models import Child
+
+    try:
+        call_command("migrate", verbosity=0)
+        print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+        if not args.reuse:
+            started = time.perf_counter()
+            call_command(
+                "seed",
+                county_code=args.county_code,
+                children=args.county or args.rows,
+                seed=args.seed,
+                verbosity=0,
+            )
+            print(
+                f"seeded {Child.objects.count():,} children in {time.perf_counter() - started:.0f} s"
+            )
+        # Every run imports into a registry that has seen no roster.
+        for model in (ReviewPair, FieldClaim):
+            model.objects.all().delete()
+        SourceRecord.objects.all().delete()
+        ImportBatch.objects.all().delete()
+
+        path = tmpdir / "roster.xlsx"
+        started = time.perf_counter()
+        known, new = write_roster(path, args.rows, args.known, args.seed)
+        print(
+            f"roster: {args.rows:,} rows ({known:,} on file, {new:,} new), "
+            f"{path.stat().st_size / 1e6:.1f} MB, written in {time.perf_counter() - started:.0f} s"
+        )
+        connection.close()
+
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "guanai", "import", str(path), "--source", "education"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print((done.stdout + done.stderr).strip()[-2000:])
+        if done.returncode:
+            return done.returncode
+        print(
+            f"import of {args.rows:,} xlsx rows: {seconds:.1f} s wall, "
+            f"{args.rows / seconds:,.0f} rows/s, peak memory {peak:,.0f} MB (load {load:.1f})"
+        )
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        else:
+            print(f"kept {tmpdir}")
+    return 0
+
+
+def write_roster(path: Path, rows: int, known_share: float, seed: int) -> tuple[int, int]:
+    """A school roster: children on file (some with a new family phone) and children who are not."""
+    from openpyxl import Workbook
+
+    from guanai.registry import idnumber
+    from guanai.registry.models import Child
+
+    rng = random.Random(seed)
+    wanted = int(rows * known_share)
+    ids = list(Child.objects.filter(is_active=True).values_list("id", flat=True))
+    sample = set(rng.sample(ids, min(wanted, len(ids))))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("学生名册")
+    sheet.append(HEADERS)
+    taken = set()
+    villages = []
+    known = 0
+    children = (
+        Child.objects.filter(id__in=sample)
+        .values_list(
+            "name",
+            "id_number",
+            "birth_date",
+            "sex",
+            "guardians__name",
+            "guardians__phone",
+            "household__address",
+            "division_code",
+            "class_name",
+        )
+        .iterator(chunk_size=20_000)
+    )
+    for name, number, birth, sex, guardian, phone, address, village, class_name in children:
+        if number in taken:
+            continue  # a second guardian row of the same child
+        taken.add(number)
+        villages.append(village)
+        if rng.random() < 1 / 6:
+            phone = f"13{rng.randrange(10**9):09d}"
+        sheet.append(
+            [
+                name,
+                number or "",
+                birth.isoformat() if not number else "",
+                ("男" if sex == "M" else "女") if not number else "",
+                guardian or "",
+                phone or "",
+                address,
+                village,
+                class_name,
+            ]
+        )
+        known += 1
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "子涵浩然欣怡梓轩雨桐思远佳琪俊杰"
+    new, family_phone = 0, ""
+    while known + new < rows:
+        birth = date(2008 + rng.randrange(17), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        sex = rng.choice("MF")
+        number = idnumber.make(
+            region_code="360426", birth_date=birth, sequence=400 + rng.randrange(100), sex=sex
+        )
+        if number in taken or Child.objects.filter(id_number=number).exists():
+            continue
+        taken.add(number)
+        if new % 2 == 0:
+            family_phone = f"15{rng.randrange(10**9):09d}"
+        name = rng.choice(surnames) + rng.choice(given) + rng.choice(given)
+        village = rng.choice(villages) if villages else ""
+        sheet.append([name, number, "", "", "", family_phone, "", village, ""])
+        new += 1
+    workbook.save(path)
+    return known, new
+
+
+if __name__ == "__main__":
+    sys.exit(main())
