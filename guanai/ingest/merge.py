@@ -14,7 +14,6 @@ The others stay as claims, and the file shows them with source and date (`claims
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
@@ -32,7 +31,7 @@ from guanai.ingest.models import (
 )
 from guanai.registry.choices import DisabilityCategory
 from guanai.registry.masking import mask_field
-from guanai.registry.models import Child, Guardian, Household, School
+from guanai.registry.models import Child, Guardian, Household, Revision, School
 from guanai.registry.services import (
     SourcedChild,
     check_id_number,
@@ -81,7 +80,7 @@ def displayed_claim(claims: Sequence[FieldClaim]) -> FieldClaim | None:
     for claim in latest:
         if claim.displayed:
             return claim
-    return max(latest, key=lambda c: c.pk or 0)
+    return max(reversed(latest), key=_age)
 
 
 def disability_value(category: str, grade: object) -> str:
@@ -131,12 +130,6 @@ def record_values(record: SourceRecord) -> dict[str, str]:
         ),
     }
     return {f: value[:200] for f, value in values.items() if value}
-
-
-def file_changed_on(child: Child) -> date:
-    """The date of the file's own values: its last saved change, or when it was created."""
-    last = child.revisions.aggregate(at=Max("at"))["at"]
-    return (last or child.created_at).date()
 
 
 def school_named(division_code: str, name: str) -> School | None:
@@ -261,94 +254,125 @@ def _claim(child: Child, record: SourceRecord | None, field: str, value: str, **
     )
 
 
+@transaction.atomic
 def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
-    """Merge linked rows; returns how many changed their file. Rows that agree with their
-    file (most, in a roster already seen) are found together and need no write at all."""
+    """Bring linked rows' values onto their files; returns how many files changed.
+
+    Rows are taken in order. Where a row agrees with its file nothing is written: the stored
+    row is the record of that. Only the fields where they disagree become claims, the file's
+    side dated by its newest confirmation (its last change, or a later roster with the same
+    value); `displayed_claim` then picks what the file shows. Each changed file is saved once,
+    with history, audit and the rules, like any edit.
+    """
     ids = {r.child_id for r in records}
     children = Child.objects.select_related("household", "school").in_bulk(ids)
     guardians: dict[int, Guardian] = {}
     for guardian in Guardian.objects.filter(child_id__in=ids, is_primary=True).order_by("-id"):
         guardians[guardian.child_id] = guardian
-    changed = 0
+    current = {pk: file_values(child, guardians.get(pk)) for pk, child in children.items()}
+    todo = []
     for record in records:
-        current = file_values(children[record.child_id], guardians.get(record.child_id))
-        if any(v != current[f] for f, v in record_values(record).items()):
-            changed += bool(record_merge(actor=actor, record=record))
-    return changed
+        values = current[record.child_id]
+        given = {f: v for f, v in record_values(record).items() if v != values[f]}
+        if given:
+            todo.append((record, given))
+    if not todo:
+        return 0
+    book = _ClaimBook({record.child_id for record, _ in todo})
+    changes: dict[int, tuple[dict, list[SourceRecord]]] = {}
+    for record, given in todo:
+        child, values = children[record.child_id], current[record.child_id]
+        for field, value in given.items():
+            claims = book.claims(child.pk, field)
+            book.file_side(child, record, field, values[field], claims)
+            claims.append(book.new(child, record, field, value, record.batch.as_of, False))
+            pick = displayed_claim(claims)
+            taken = {}
+            if pick.value != values[field]:
+                taken = _file_data(child, child.division_code, {field: pick.value})
+            if _taken(field, taken):
+                values[field] = pick.value
+                data, rows = changes.setdefault(child.pk, ({}, []))
+                data.update(taken)
+                if record not in rows:
+                    rows.append(record)
+            book.flag(claims, values[field])
+    book.save()
+    for pk, (data, rows) in changes.items():
+        more = f" 等 {len(rows)} 行" if len(rows) > 1 else ""
+        summary = _summary(rows[0])[: 200 - len(more)] + more
+        child_update_from_source(actor=actor, child=children[pk], data=data, summary=summary)
+    return len(changes)
 
 
-@transaction.atomic
-def record_merge(*, actor: User | None, record: SourceRecord) -> list[str]:
-    """Bring a linked row's values onto its child's file; returns the fields the file changed.
+class _ClaimBook:
+    """The claims of some files, loaded at once, changed in memory and saved together."""
 
-    Only the fields where the row and the file disagree become claims (with the file's side
-    dated by its newest confirmation); a row that agrees is itself the record of that.
-    """
-    child = (
-        Child.objects.select_for_update()
-        .select_related("household", "school")
-        .get(pk=record.child_id)
-    )
-    current = file_values(child)
-    given = {f: v for f, v in record_values(record).items() if v != current[f]}
-    if not given:
-        return []
-    claims: dict[str, list[FieldClaim]] = {f: [] for f in given}
-    for claim in child.claims.filter(field__in=list(given)):
-        claims[claim.field].append(claim)
-    for field in given:
-        _sync_file_claim(child, record, field, current[field], claims[field])
-    on = record.batch.as_of
-    for field, value in given.items():
-        claim = _claim(child, record, field, value, observed_on=on)
-        claim.save()
-        claims[field].append(claim)
-    wanted = {}
-    for field in given:
-        pick = displayed_claim(claims[field])
-        if pick is not None and pick.value != current[field]:
-            wanted[field] = pick.value
-    data = _file_data(child, child.division_code, wanted)
-    if data:
-        child_update_from_source(actor=actor, child=child, data=data, summary=_summary(record))
-    changed = [f for f in wanted if _taken(f, data)]
-    for field in given:
-        shown = wanted[field] if field in changed else current[field]
-        _flag_displayed(claims[field], shown)
-    return changed
+    def __init__(self, child_ids: set[int]):
+        self.by_key: dict[tuple[int, str], list[FieldClaim]] = {}
+        for claim in FieldClaim.objects.filter(child_id__in=child_ids).order_by("id"):
+            self.by_key.setdefault((claim.child_id, claim.field), []).append(claim)
+        last = Revision.objects.filter(child_id__in=child_ids).values("child_id")
+        self.changed_on = {
+            row["child_id"]: row["at"].date() for row in last.annotate(at=Max("at")).order_by()
+        }
+        self.rows: dict[int, list[SourceRecord]] = {}
+        linked = SourceRecord.objects.filter(child_id__in=child_ids).select_related("batch")
+        for row in linked:
+            self.rows.setdefault(row.child_id, []).append(row)
+        self.added: list[FieldClaim] = []
+        self.flipped: dict[int, FieldClaim] = {}
+
+    def claims(self, child_id: int, field: str) -> list[FieldClaim]:
+        return self.by_key.setdefault((child_id, field), [])
+
+    def new(self, child, record, field, value, on, displayed) -> FieldClaim:
+        claim = _claim(child, record, field, value, observed_on=on, displayed=displayed)
+        self.added.append(claim)
+        return claim
+
+    def file_side(self, child, record, field, value, claims: list[FieldClaim]) -> None:
+        """Make the file's own value one of the claims, dated by its newest confirmation."""
+        shown = [c for c in claims if c.displayed]
+        if value and any(c.value == value for c in shown):
+            return
+        for claim in shown:
+            self._set(claim, False)
+        if not value:
+            return
+        day = self.changed_on.get(child.pk) or child.created_at.date()
+        confirmed_by = None
+        for other in self.rows.get(child.pk, []):
+            if other.pk == record.pk or other.batch.as_of < day:
+                continue
+            if record_values(other).get(field) == value:
+                day, confirmed_by = other.batch.as_of, other
+        claims.append(self.new(child, confirmed_by, field, value, day, True))
+
+    def flag(self, claims: list[FieldClaim], value: str) -> None:
+        """Exactly one claim of the field is marked shown: the newest with the file's value."""
+        matching = [c for c in claims if c.value == value]
+        keep = max(reversed(matching), key=_age) if matching else None
+        for claim in claims:
+            self._set(claim, claim is keep)
+
+    def _set(self, claim: FieldClaim, displayed: bool) -> None:
+        if claim.displayed != displayed:
+            claim.displayed = displayed
+            if claim.pk is not None:
+                self.flipped[claim.pk] = claim
+
+    def save(self) -> None:
+        FieldClaim.objects.bulk_create(self.added, batch_size=2000)
+        for displayed in (True, False):
+            pks = [pk for pk, c in self.flipped.items() if c.displayed is displayed]
+            if pks:
+                FieldClaim.objects.filter(pk__in=pks).update(displayed=displayed)
 
 
-def _sync_file_claim(child, record, field, value, claims: list[FieldClaim]) -> None:
-    """Make the file's own value one of the claims, dated by its newest confirmation: the
-    file's last change, or a later roster that gave the same value."""
-    shown = [c for c in claims if c.displayed]
-    if value and any(c.value == value for c in shown):
-        return
-    if shown:
-        FieldClaim.objects.filter(pk__in=[c.pk for c in shown]).update(displayed=False)
-        for c in shown:
-            c.displayed = False
-    if not value:
-        return
-    day, confirmed_by = file_changed_on(child), None
-    others = SourceRecord.objects.filter(child=child).exclude(pk=record.pk).select_related("batch")
-    for other in others:
-        if record_values(other).get(field) == value and other.batch.as_of >= day:
-            day, confirmed_by = other.batch.as_of, other
-    claim = _claim(child, confirmed_by, field, value, observed_on=day, displayed=True)
-    claim.save()
-    claims.append(claim)
-
-
-def _flag_displayed(claims: list[FieldClaim], value: str) -> None:
-    """Exactly one claim of the field is marked shown: the newest with the file's value."""
-    matching = [c for c in claims if c.value == value]
-    keep = max(matching, key=lambda c: (c.observed_on, c.pk)) if matching else None
-    for claim in claims:
-        should = claim is keep
-        if claim.displayed != should:
-            claim.displayed = should
-            FieldClaim.objects.filter(pk=claim.pk).update(displayed=should)
+def _age(claim: FieldClaim) -> tuple:
+    """Order of claims of one day: stored ones by id, then new ones (newest last)."""
+    return (claim.observed_on, claim.pk is None, claim.pk or 0)
 
 
 @transaction.atomic
@@ -360,29 +384,32 @@ def record_unmerge(*, actor: User | None, record: SourceRecord, child: Child) ->
         return
     child = Child.objects.select_for_update().select_related("household", "school").get(pk=child.pk)
     current = file_values(child)
-    wanted = {}
+    book = _ClaimBook({child.pk})
+    data: dict = {}
     for field in fields:
-        claims = list(child.claims.filter(field=field))
+        claims = book.claims(child.pk, field)
         pick = displayed_claim(claims)
-        value = pick.value if pick else ""
-        if pick is not None and value != current[field]:
-            wanted[field] = value
-    data = _file_data(child, child.division_code, wanted)
+        value = current[field]
+        if pick is not None and pick.value != value:
+            taken = _file_data(child, child.division_code, {field: pick.value})
+            if _taken(field, taken):
+                data.update(taken)
+                value = pick.value
+        book.flag(claims, value)
+    book.save()
     if data:
-        child_update_from_source(
-            actor=actor, child=child, data=data, summary=f"撤销关联:{_summary(record)}"
-        )
-    for field in fields:
-        shown = wanted[field] if field in wanted and _taken(field, data) else current[field]
-        _flag_displayed(list(child.claims.filter(field=field)), shown)
+        summary = f"撤销关联:{_summary(record)}"[:200]
+        child_update_from_source(actor=actor, child=child, data=data, summary=summary)
 
 
 class Opened:
-    """Households opened or found during one import: rows of one family share one."""
+    """What one import keeps between chunks: households opened or found (rows of one family
+    share one), villages, and registered children as prepared for comparison."""
 
     def __init__(self):
         self.households: dict[tuple[str, ...], Household] = {}
         self.villages: dict[str, Division] = {}
+        self.people: dict[int, object] = {}  # child id -> linkage.Person, prepared once
 
 
 @dataclass
@@ -395,7 +422,8 @@ class OpenedFiles:
 def records_open_files(
     *, actor: User | None, records: list[SourceRecord], opened: Opened
 ) -> OpenedFiles:
-    """Open a file for each row that matches no child, all at once.
+    """Open a file for each row that matches no child, all at once (rows not saved yet: this
+    sets their child and link; rows of a child opened here are returned for merging).
 
     Rows with the same family phone (or guardian and address) in a village share a household,
     or join the household already on file with that phone. Two rows of one child (same ID, or
@@ -433,11 +461,6 @@ def records_open_files(
             opened.households.setdefault(key, child.household)
     for record in result.same_as_created:
         record.child, record.link_method = record.twin_of.child, LinkMethod.ID_EXACT
-    SourceRecord.objects.bulk_update(
-        to_open + result.same_as_created, ["child", "link_method"], batch_size=2000
-    )
-    for record in result.same_as_created:
-        record_merge(actor=actor, record=record)
     result.created = len(to_open)
     return result
 

@@ -251,7 +251,7 @@ def _commit(
 
 
 def _new_records(batch, headers, chunk, seen: set, report: ImportReport) -> list[SourceRecord]:
-    """Store the rows not imported before (same source, natural key and content)."""
+    """The rows not imported before (same source, natural key and content), not saved yet."""
     keyed = [
         (row, code, cells, _natural_key(row, code)[:200], _row_hash(cells))
         for row, code, cells in chunk
@@ -283,8 +283,6 @@ def _new_records(batch, headers, chunk, seen: set, report: ImportReport) -> list
                 values=row.values,
             )
         )
-    SourceRecord.objects.bulk_create(records)
-    report.new += len(records)
     return records
 
 
@@ -330,10 +328,9 @@ def _candidates(record: SourceRecord):
     q = Q(division_code=record.division_code, birth_date=record.birth_date)
     q |= Q(name_pinyin=name_pinyin(linkage.simplify(record.name)))
     if record.id_number:
-        q |= Q(id_number=record.id_number)
-        q |= Q(id_number__startswith=record.id_number[:12]) | Q(
-            id_number_tail=record.id_number[-6:]
-        )
+        # Rows and files hold valid numbers only, which a typo rarely keeps valid: the tail
+        # (last six digits) still meets a mistyped birth date on either side.
+        q |= Q(id_number=record.id_number) | Q(id_number_tail=record.id_number[-6:])
     return (
         Child.objects.filter(q)
         .select_related("household")
@@ -342,52 +339,31 @@ def _candidates(record: SourceRecord):
 
 
 def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened) -> None:
-    """Link new rows: an equal ID number or a sure match takes the row's values onto the file,
-    no candidate opens a file, anything in between waits for review."""
+    """Link new rows, then store them: an equal ID number or a sure match takes the row's values
+    onto the file, no candidate opens a file, anything in between waits for review."""
     numbers = [r.id_number for r in records if r.id_number]
     by_number = dict(Child.objects.filter(id_number__in=numbers).values_list("id_number", "id"))
-    linked, unmatched = [], []
+    linked, unmatched, asks = [], [], []
     for record in records:
         if record.id_number in by_number:
             record.child_id, record.link_method = by_number[record.id_number], LinkMethod.ID_EXACT
             linked.append(record)
             continue
-        scored = _scored(record)
+        scored = _scored(record, opened.people)
         matches = [t for t in scored if t[2].verdict == "match"]
         if len(matches) == 1:
             record.child_id, record.link_method = matches[0][1].pk, LinkMethod.SCORE
             linked.append(record)
         elif scored:
-            _ask(record, scored, report)
+            asks.append((record, scored))
         else:
             unmatched.append(record)
-    SourceRecord.objects.bulk_update(linked, ["child", "link_method"], batch_size=2000)
-    report.linked += len(linked)
-    report.merged += merge.records_merge(actor=actor, records=linked)
     opened_files = merge.records_open_files(actor=actor, records=unmatched, opened=opened)
-    report.created += opened_files.created
-    report.linked += len(opened_files.same_as_created)
     for record, existing in opened_files.duplicates:
         # Same name, birth date and village as a file the scores did not reach: ask.
-        _ask(
-            record,
-            [(0.0, existing, linkage.Comparison(0.0, "review", ("同村同名同出生日期",)))],
-            report,
-        )
-
-
-def _scored(record: SourceRecord) -> list[tuple[float, Child, linkage.Comparison]]:
-    person = record_person(record)
-    scored = []
-    for child in _candidates(record):
-        result = linkage.compare(person, child_person(child))
-        if result.verdict != "non_match":
-            scored.append((result.score, child, result))
-    scored.sort(key=lambda t: -t[0])
-    return scored
-
-
-def _ask(record: SourceRecord, scored, report: ImportReport) -> None:
+        same = linkage.Comparison(0.0, "review", ("同村同名同出生日期",))
+        asks.append((record, [(0.0, existing, same)]))
+    SourceRecord.objects.bulk_create(records, batch_size=2000)
     ReviewPair.objects.bulk_create(
         ReviewPair(
             record=record,
@@ -396,9 +372,28 @@ def _ask(record: SourceRecord, scored, report: ImportReport) -> None:
             score=score,
             reasons=list(result.reasons),
         )
+        for record, scored in asks
         for score, child, result in scored[:5]
     )
-    report.review += 1
+    report.new += len(records)
+    report.review += len(asks)
+    report.created += opened_files.created
+    linked += opened_files.same_as_created
+    report.linked += len(linked)
+    report.merged += merge.records_merge(actor=actor, records=linked)
+
+
+def _scored(record: SourceRecord, people: dict) -> list[tuple[float, Child, linkage.Comparison]]:
+    person = record_person(record)
+    scored = []
+    for child in _candidates(record):
+        if child.pk not in people:
+            people[child.pk] = child_person(child)
+        result = linkage.compare(person, people[child.pk])
+        if result.verdict != "non_match":
+            scored.append((result.score, child, result))
+    scored.sort(key=lambda t: -t[0])
+    return scored
 
 
 @transaction.atomic
@@ -420,7 +415,7 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
     pair.save(update_fields=["status", "decided_by", "decided_at"])
     _audit_pair(actor, pair, ReviewStatus.PENDING)
     if same:
-        merge.record_merge(actor=actor, record=record)
+        merge.records_merge(actor=actor, records=[record])
     elif (
         record.child_id is None
         and not record.reviews.exclude(status=ReviewStatus.REJECTED).exists()
@@ -428,6 +423,8 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
         # Every candidate rejected: the row is a child of its own (unless the registry already
         # has one of that name, birth date and village, which then stays for the reviewer).
         merge.records_open_files(actor=actor, records=[record], opened=merge.Opened())
+        if record.child_id is not None:
+            record.save(update_fields=["child", "link_method"])
 
 
 @transaction.atomic

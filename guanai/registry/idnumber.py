@@ -148,8 +148,19 @@ def known_county_codes() -> list[str]:
     return list(_known_county_codes())
 
 
+# (region code, birth year) -> names: all that stdnum's slow lookup depends on.
+_REGION_NAMES: dict[tuple[str, int], tuple[str, ...]] = {}
+
+
 def _region_names(number: str, year: int) -> tuple[str, ...]:
     """(province, prefecture, county) names, placeholders and repeats dropped."""
+    key = (number[:6], year)
+    if key not in _REGION_NAMES:
+        _REGION_NAMES[key] = _region_names_looked_up(number, year)
+    return _REGION_NAMES[key]
+
+
+def _region_names_looked_up(number: str, year: int) -> tuple[str, ...]:
     code = number[:6]
     province, periods = _table()[code]
     try:
