@@ -324,18 +324,53 @@ def child_person(child: Child) -> linkage.Person:
     ).prepare()
 
 
-def _candidates(record: SourceRecord):
-    q = Q(division_code=record.division_code, birth_date=record.birth_date)
-    q |= Q(name_pinyin=name_pinyin(linkage.simplify(record.name)))
+def _blocks(record: SourceRecord) -> list[tuple]:
+    """The keys a row is compared on: village and birth date, name in pinyin, ID tail."""
+    keys = [("born", record.division_code, record.birth_date)]
+    keys.append(("pinyin", name_pinyin(linkage.simplify(record.name))))
     if record.id_number:
         # Rows and files hold valid numbers only, which a typo rarely keeps valid: the tail
         # (last six digits) still meets a mistyped birth date on either side.
-        q |= Q(id_number=record.id_number) | Q(id_number_tail=record.id_number[-6:])
-    return (
-        Child.objects.filter(q)
-        .select_related("household")
-        .prefetch_related("guardians")[: linkage.MAX_BLOCK]
-    )
+        keys.append(("tail", record.id_number[-6:]))
+    return keys
+
+
+def _candidates(records: list[SourceRecord]) -> list[list[Child]]:
+    """Registered children sharing a block with each row, fetched for all rows at once."""
+    wanted = [_blocks(r) for r in records]
+    if not records:
+        return []
+    born: dict[str, set] = {}
+    pinyins, tails = set(), set()
+    for keys in wanted:
+        for key in keys:
+            if key[0] == "born":
+                born.setdefault(key[1], set()).add(key[2])
+            elif key[0] == "pinyin":
+                pinyins.add(key[1])
+            else:
+                tails.add(key[1])
+    q = Q(name_pinyin__in=pinyins) | Q(id_number_tail__in=tails)
+    for code, dates in born.items():
+        q |= Q(division_code=code, birth_date__in=dates)
+    found = Child.objects.filter(q).select_related("household").prefetch_related("guardians")
+    blocks: dict[tuple, list[Child]] = {}
+    for child in found:
+        for key in (
+            ("born", child.division_code, child.birth_date),
+            ("pinyin", child.name_pinyin),
+            ("tail", child.id_number_tail),
+        ):
+            blocks.setdefault(key, []).append(child)
+    result = []
+    for keys in wanted:
+        seen: dict[int, Child] = {}
+        for key in keys:
+            members = blocks.get(key, [])
+            if len(members) <= linkage.MAX_BLOCK:  # a larger block is no evidence
+                seen.update((c.pk, c) for c in members)
+        result.append(list(seen.values()))
+    return result
 
 
 def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened) -> None:
@@ -344,12 +379,14 @@ def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened
     numbers = [r.id_number for r in records if r.id_number]
     by_number = dict(Child.objects.filter(id_number__in=numbers).values_list("id_number", "id"))
     linked, unmatched, asks = [], [], []
+    rest = [r for r in records if r.id_number not in by_number]
+    candidates = dict(zip(map(id, rest), _candidates(rest), strict=True))
     for record in records:
         if record.id_number in by_number:
             record.child_id, record.link_method = by_number[record.id_number], LinkMethod.ID_EXACT
             linked.append(record)
             continue
-        scored = _scored(record, opened.people)
+        scored = _scored(record, candidates[id(record)], opened.people)
         matches = [t for t in scored if t[2].verdict == "match"]
         if len(matches) == 1:
             record.child_id, record.link_method = matches[0][1].pk, LinkMethod.SCORE
@@ -383,10 +420,12 @@ def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened
     report.merged += merge.records_merge(actor=actor, records=linked)
 
 
-def _scored(record: SourceRecord, people: dict) -> list[tuple[float, Child, linkage.Comparison]]:
+def _scored(
+    record: SourceRecord, candidates: list[Child], people: dict
+) -> list[tuple[float, Child, linkage.Comparison]]:
     person = record_person(record)
     scored = []
-    for child in _candidates(record):
+    for child in candidates:
         if child.pk not in people:
             people[child.pk] = child_person(child)
         result = linkage.compare(person, people[child.pk])
