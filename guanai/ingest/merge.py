@@ -409,7 +409,8 @@ class Opened:
     def __init__(self):
         self.households: dict[tuple[str, ...], Household] = {}
         self.villages: dict[str, Division] = {}
-        self.people: dict[int, object] = {}  # child id -> linkage.Person, prepared once
+        # child id -> (linkage.Person, village code), prepared once
+        self.people: dict[int, tuple] = {}
 
 
 @dataclass
@@ -509,7 +510,8 @@ def _sourced_child(record: SourceRecord, opened: Opened) -> SourcedChild:
     code = record.division_code
     if code not in opened.villages:
         opened.villages[code] = Division.objects.get(code=code)
-    data = _file_data(None, code, given)
+    # The number is the row's own, checked on reading and on no file yet (linking looked).
+    data = _file_data(None, code, {f: v for f, v in given.items() if f != ClaimField.ID_NUMBER})
     key = _household_key(code, given)
     return SourcedChild(
         village=opened.villages[code],

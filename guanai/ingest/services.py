@@ -39,6 +39,7 @@ from guanai.registry.names import name_pinyin
 
 MAX_ERRORS = 200
 CHUNK = 2000  # rows stored and linked together
+PEOPLE_KEPT = 200_000  # registered children kept prepared for comparison during one import
 PROGRESS_EVERY = 500
 # stage, rows done, rows in all: what an upload page shows while a file goes through
 Progress = Callable[[str, int, int], None]
@@ -335,8 +336,9 @@ def _blocks(record: SourceRecord) -> list[tuple]:
     return keys
 
 
-def _candidates(records: list[SourceRecord]) -> list[list[Child]]:
-    """Registered children sharing a block with each row, fetched for all rows at once."""
+def _candidates(records: list[SourceRecord], people: dict) -> list[list[int]]:
+    """Ids of registered children sharing a block with each row, found for all rows at once;
+    `people` gets each of them prepared for comparison (kept across chunks)."""
     wanted = [_blocks(r) for r in records]
     if not records:
         return []
@@ -353,23 +355,31 @@ def _candidates(records: list[SourceRecord]) -> list[list[Child]]:
     q = Q(name_pinyin__in=pinyins) | Q(id_number_tail__in=tails)
     for code, dates in born.items():
         q |= Q(division_code=code, birth_date__in=dates)
-    found = Child.objects.filter(q).select_related("household").prefetch_related("guardians")
-    blocks: dict[tuple, list[Child]] = {}
-    for child in found:
-        for key in (
-            ("born", child.division_code, child.birth_date),
-            ("pinyin", child.name_pinyin),
-            ("tail", child.id_number_tail),
-        ):
-            blocks.setdefault(key, []).append(child)
+    found = Child.objects.filter(q).values_list(
+        "id", "division_code", "birth_date", "name_pinyin", "id_number_tail"
+    )
+    blocks: dict[tuple, list[int]] = {}
+    for pk, code, birth, pinyin, tail in found:
+        for key in (("born", code, birth), ("pinyin", pinyin), ("tail", tail)):
+            blocks.setdefault(key, []).append(pk)
     result = []
     for keys in wanted:
-        seen: dict[int, Child] = {}
+        ids: set[int] = set()
         for key in keys:
             members = blocks.get(key, [])
             if len(members) <= linkage.MAX_BLOCK:  # a larger block is no evidence
-                seen.update((c.pk, c) for c in members)
-        result.append(list(seen.values()))
+                ids.update(members)
+        result.append(sorted(ids))
+    missing = {pk for ids in result for pk in ids} - people.keys()
+    if len(people) + len(missing) > PEOPLE_KEPT:
+        people.clear()
+        missing = {pk for ids in result for pk in ids}
+    for child in (
+        Child.objects.filter(pk__in=missing)
+        .select_related("household")
+        .prefetch_related("guardians")
+    ):
+        people[child.pk] = (child_person(child), child.division_code)
     return result
 
 
@@ -380,16 +390,16 @@ def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened
     by_number = dict(Child.objects.filter(id_number__in=numbers).values_list("id_number", "id"))
     linked, unmatched, asks = [], [], []
     rest = [r for r in records if r.id_number not in by_number]
-    candidates = dict(zip(map(id, rest), _candidates(rest), strict=True))
+    candidates = dict(zip(map(id, rest), _candidates(rest, opened.people), strict=True))
     for record in records:
         if record.id_number in by_number:
             record.child_id, record.link_method = by_number[record.id_number], LinkMethod.ID_EXACT
             linked.append(record)
             continue
         scored = _scored(record, candidates[id(record)], opened.people)
-        matches = [t for t in scored if t[2].verdict == "match"]
+        matches = [t for t in scored if t[3].verdict == "match"]
         if len(matches) == 1:
-            record.child_id, record.link_method = matches[0][1].pk, LinkMethod.SCORE
+            record.child_id, record.link_method = matches[0][1], LinkMethod.SCORE
             linked.append(record)
         elif scored:
             asks.append((record, scored))
@@ -399,18 +409,18 @@ def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened
     for record, existing in opened_files.duplicates:
         # Same name, birth date and village as a file the scores did not reach: ask.
         same = linkage.Comparison(0.0, "review", ("同村同名同出生日期",))
-        asks.append((record, [(0.0, existing, same)]))
+        asks.append((record, [(0.0, existing.pk, existing.division_code, same)]))
     SourceRecord.objects.bulk_create(records, batch_size=2000)
     ReviewPair.objects.bulk_create(
         ReviewPair(
             record=record,
-            child=child,
-            division_code=child.division_code,
+            child_id=child_id,
+            division_code=division_code,
             score=score,
             reasons=list(result.reasons),
         )
         for record, scored in asks
-        for score, child, result in scored[:5]
+        for score, child_id, division_code, result in scored[:5]
     )
     report.new += len(records)
     report.review += len(asks)
@@ -421,16 +431,16 @@ def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened
 
 
 def _scored(
-    record: SourceRecord, candidates: list[Child], people: dict
-) -> list[tuple[float, Child, linkage.Comparison]]:
+    record: SourceRecord, candidates: list[int], people: dict
+) -> list[tuple[float, int, str, linkage.Comparison]]:
+    """(score, child id, child's village, comparison) of the candidates worth a look, best first."""
     person = record_person(record)
     scored = []
-    for child in candidates:
-        if child.pk not in people:
-            people[child.pk] = child_person(child)
-        result = linkage.compare(person, people[child.pk])
+    for pk in candidates:
+        other, division_code = people[pk]
+        result = linkage.compare(person, other)
         if result.verdict != "non_match":
-            scored.append((result.score, child, result))
+            scored.append((result.score, pk, division_code, result))
     scored.sort(key=lambda t: -t[0])
     return scored
 
