@@ -9,6 +9,7 @@ from django.db.models import Model
 
 from guanai.audit.context import current_request
 from guanai.audit.models import Action, AuditEvent
+from guanai.core.bulk import insert_many
 
 
 def jsonable(value: Any) -> Any:
@@ -59,7 +60,7 @@ def audit_many(*, actor, action: Action, targets: Iterable[Model], detail: str =
         )
         for t in targets
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    insert_many(AuditEvent, events)
     return len(events)
 
 

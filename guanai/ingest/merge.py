@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 
 from guanai.accounts.models import User
+from guanai.core.bulk import insert_many
 from guanai.core.errors import DomainError
 from guanai.geo.models import Division
 from guanai.ingest.models import (
@@ -363,7 +364,7 @@ class _ClaimBook:
                 self.flipped[claim.pk] = claim
 
     def save(self) -> None:
-        FieldClaim.objects.bulk_create(self.added, batch_size=2000)
+        insert_many(FieldClaim, self.added)
         for displayed in (True, False):
             pks = [pk for pk, c in self.flipped.items() if c.displayed is displayed]
             if pks:

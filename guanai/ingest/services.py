@@ -19,6 +19,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
+from guanai.core.bulk import insert_many
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.ingest import linkage, merge
@@ -410,17 +411,20 @@ def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened
         # Same name, birth date and village as a file the scores did not reach: ask.
         same = linkage.Comparison(0.0, "review", ("同村同名同出生日期",))
         asks.append((record, [(0.0, existing.pk, existing.division_code, same)]))
-    SourceRecord.objects.bulk_create(records, batch_size=2000)
-    ReviewPair.objects.bulk_create(
-        ReviewPair(
-            record=record,
-            child_id=child_id,
-            division_code=division_code,
-            score=score,
-            reasons=list(result.reasons),
-        )
-        for record, scored in asks
-        for score, child_id, division_code, result in scored[:5]
+    insert_many(SourceRecord, records)
+    insert_many(
+        ReviewPair,
+        [
+            ReviewPair(
+                record=record,
+                child_id=child_id,
+                division_code=division_code,
+                score=score,
+                reasons=list(result.reasons),
+            )
+            for record, scored in asks
+            for score, child_id, division_code, result in scored[:5]
+        ],
     )
     report.new += len(records)
     report.review += len(asks)

@@ -13,6 +13,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit, audit_many
+from guanai.core.bulk import insert_many
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
@@ -530,7 +531,7 @@ def children_register_from_source(
                 address=row.address,
                 phone=row.household_phone,
             )
-    Household.objects.bulk_create(households.values(), batch_size=2000)
+    insert_many(Household, list(households.values()))
     author = actor if actor is not None and actor.is_authenticated else None
     made = [
         Child(
@@ -554,9 +555,10 @@ def children_register_from_source(
         )
         for row in children
     ]
-    Child.objects.bulk_create(made, batch_size=2000)
-    Guardian.objects.bulk_create(
-        (
+    insert_many(Child, made)
+    insert_many(
+        Guardian,
+        [
             Guardian(
                 child=child,
                 name=row.guardian_name,
@@ -566,8 +568,7 @@ def children_register_from_source(
             )
             for child, row in zip(made, children, strict=True)
             if row.guardian_name
-        ),
-        batch_size=2000,
+        ],
     )
     audit_many(actor=actor, action=Action.CREATE, targets=made, detail=detail)
     ids = [child.pk for child in made]
