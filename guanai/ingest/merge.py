@@ -383,7 +383,11 @@ def record_unmerge(*, actor: User | None, record: SourceRecord, child: Child) ->
     record.claims.all().delete()
     if not fields:
         return
-    child = Child.objects.select_for_update().select_related("household", "school").get(pk=child.pk)
+    child = (
+        Child.objects.select_for_update(of=("self",))
+        .select_related("household", "school")
+        .get(pk=child.pk)
+    )
     current = file_values(child)
     book = _ClaimBook({child.pk})
     data: dict = {}
