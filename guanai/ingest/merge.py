@@ -96,23 +96,44 @@ def disability_label(value: str) -> str:
     return f"{label} {grade}级" if grade else label
 
 
-_NO_GUARDIAN = object()
+# The columns `files_values` reads, in the order `_shown` takes them.
+_FILE_COLUMNS = (
+    "id",
+    "id_number",
+    "household__phone",
+    "household__address",
+    "school__name",
+    "class_name",
+    "disability_category",
+    "disability_grade",
+)
 
 
-def file_values(child: Child, guardian=_NO_GUARDIAN) -> dict[str, str]:
-    """What the file shows now for each field a roster can give (guardian: the primary one,
-    when the caller has it already)."""
-    if guardian is _NO_GUARDIAN:
-        guardian = child.guardians.filter(is_primary=True).first()
-    household = child.household
+def files_values(ids) -> dict[int, dict[str, str]]:
+    """What each file shows now for the fields a roster can give, read in two queries."""
+    guardians: dict[int, tuple[str, str]] = {}
+    primary = Guardian.objects.filter(child_id__in=ids, is_primary=True).order_by("-id")
+    for child_id, name, phone in primary.values_list("child_id", "name", "phone"):
+        guardians[child_id] = (name, phone)
+    rows = Child.objects.filter(pk__in=ids).values_list(*_FILE_COLUMNS)
+    return {row[0]: _shown(row, guardians.get(row[0])) for row in rows}
+
+
+def file_values(child: Child) -> dict[str, str]:
+    return files_values([child.pk])[child.pk]
+
+
+def _shown(row: tuple, guardian: tuple[str, str] | None) -> dict[str, str]:
+    _, number, household_phone, address, school, class_name, category, grade = row
+    name, phone = guardian or ("", "")
     return {
-        ClaimField.ID_NUMBER: child.id_number or "",
-        ClaimField.GUARDIAN: guardian.name if guardian else "",
-        ClaimField.PHONE: (guardian.phone if guardian and guardian.phone else household.phone),
-        ClaimField.ADDRESS: household.address,
-        ClaimField.SCHOOL: child.school.name if child.school_id else "",
-        ClaimField.CLASS_NAME: child.class_name,
-        ClaimField.DISABILITY: disability_value(child.disability_category, child.disability_grade),
+        ClaimField.ID_NUMBER: number or "",
+        ClaimField.GUARDIAN: name,
+        ClaimField.PHONE: phone or household_phone,
+        ClaimField.ADDRESS: address,
+        ClaimField.SCHOOL: school or "",
+        ClaimField.CLASS_NAME: class_name,
+        ClaimField.DISABILITY: disability_value(category, grade),
     }
 
 
@@ -265,12 +286,7 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
     value); `displayed_claim` then picks what the file shows. Each changed file is saved once,
     with history, audit and the rules, like any edit.
     """
-    ids = {r.child_id for r in records}
-    children = Child.objects.select_related("household", "school").in_bulk(ids)
-    guardians: dict[int, Guardian] = {}
-    for guardian in Guardian.objects.filter(child_id__in=ids, is_primary=True).order_by("-id"):
-        guardians[guardian.child_id] = guardian
-    current = {pk: file_values(child, guardians.get(pk)) for pk, child in children.items()}
+    current = files_values({r.child_id for r in records})
     todo = []
     for record in records:
         values = current[record.child_id]
@@ -279,7 +295,8 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
             todo.append((record, given))
     if not todo:
         return 0
-    book = _ClaimBook({record.child_id for record, _ in todo})
+    children = Child.objects.in_bulk({record.child_id for record, _ in todo})
+    book = _ClaimBook(set(children))
     changes: dict[int, tuple[dict, list[SourceRecord]]] = {}
     for record, given in todo:
         child, values = children[record.child_id], current[record.child_id]
