@@ -127,12 +127,13 @@ def write_roster(path: Path, rows: int, known_share: float, seed: int) -> tuple[
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("学生名册")
     sheet.append(HEADERS)
-    taken = set()
+    taken, written = set(), set()
     villages = []
     known = 0
     children = (
-        Child.objects.filter(id__in=sample)
+        Child.objects.order_by("id")
         .values_list(
+            "id",
             "name",
             "id_number",
             "birth_date",
@@ -145,9 +146,10 @@ def write_roster(path: Path, rows: int, known_share: float, seed: int) -> tuple[
         )
         .iterator(chunk_size=20_000)
     )
-    for name, number, birth, sex, guardian, phone, address, village, class_name in children:
-        if number in taken:
+    for pk, name, number, birth, sex, guardian, phone, address, village, class_name in children:
+        if pk not in sample or pk in written:
             continue  # a second guardian row of the same child
+        written.add(pk)
         taken.add(number)
         villages.append(village)
         if rng.random() < 1 / 6:

@@ -6,9 +6,11 @@ with any bad row saves nothing; importing the same file or the same rows again c
 
 import hashlib
 import json
+import operator
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import reduce
 from pathlib import Path
 
 from django.db import transaction
@@ -228,6 +230,8 @@ def _commit(
     seen: set[tuple[str, str]] = set()
     opened = merge.Opened()
     total = len(cleaned)
+    # Village by village (in file order within one): a chunk then meets few villages.
+    cleaned = sorted(cleaned, key=lambda item: item[1])
     for start in range(0, total, CHUNK):
         progress("写入与关联", start, total)
         records = _new_records(batch, headers, cleaned[start : start + CHUNK], seen, report)
@@ -353,12 +357,17 @@ def _candidates(records: list[SourceRecord], people: dict) -> list[list[int]]:
                 pinyins.add(key[1])
             else:
                 tails.add(key[1])
-    q = Q(name_pinyin__in=pinyins) | Q(id_number_tail__in=tails)
-    for code, dates in born.items():
-        q |= Q(division_code=code, birth_date__in=dates)
-    found = Child.objects.filter(q).values_list(
-        "id", "division_code", "birth_date", "name_pinyin", "id_number_tail"
-    )
+    terms = [Q(name_pinyin__in=pinyins) | Q(id_number_tail__in=tails)]
+    terms += [Q(division_code=code, birth_date__in=dates) for code, dates in born.items()]
+    found: set[tuple] = set()
+    # A few hundred terms per query: SQLite refuses expressions deeper than 1,000.
+    for start in range(0, len(terms), 200):
+        q = reduce(operator.or_, terms[start : start + 200])
+        found.update(
+            Child.objects.filter(q).values_list(
+                "id", "division_code", "birth_date", "name_pinyin", "id_number_tail"
+            )
+        )
     blocks: dict[tuple, list[int]] = {}
     for pk, code, birth, pinyin, tail in found:
         for key in (("born", code, birth), ("pinyin", pinyin), ("tail", tail)):
