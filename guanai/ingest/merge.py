@@ -187,6 +187,15 @@ def claims_for_file(child: Child, *, reveal: bool) -> list[ClaimGroup]:
     return groups
 
 
+SOURCE_ROWS_SHOWN = 20
+
+
+def source_rows_for_file(child: Child) -> list[SourceRecord]:
+    """The roster rows linked to a file, newest first: where its data came from."""
+    rows = child.source_records.select_related("batch").order_by("-batch__as_of", "-id")
+    return list(rows[:SOURCE_ROWS_SHOWN])
+
+
 def _distinct(claims: Iterable[FieldClaim]) -> list[FieldClaim]:
     """One line per (value, source), the newest (claims arrive newest first)."""
     seen, kept = set(), []

@@ -199,6 +199,7 @@ def test_the_file_page_shows_other_sources(tmp_path, place, child, login, users)
     page = login(users["director_a"]).get(f"/children/{child.pk}/")
     text = page.content.decode()
     assert "其他来源" in text and "旧地址" in text and "2020-01-01" in text
+    assert "出现在以下名册" in text and "r.csv 第 2 行" in text and "身份证号相同" in text
 
 
 _claims = st.lists(
