@@ -8,6 +8,7 @@ Chinese message before any row is looked at.
 import csv
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -120,13 +121,15 @@ def _read_workbook(path: Path) -> Table:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        data = sheet.to_python(skip_empty_area=False)
+        # Row by row: a million-row roster is never held twice (as read and as normalised).
+        return _table(sheet.iter_rows())
+    except FileRejected:
+        raise
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise FileRejected("工作簿有密码保护(已加密),请去掉密码后再导入") from None
         raise FileRejected("工作簿已损坏或格式无法识别,无法读取") from None
-    return _table(data)
 
 
 def decode(raw: bytes) -> str:
@@ -147,8 +150,7 @@ def _read_csv(raw: bytes) -> Table:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample else csv.excel
     except csv.Error:
         dialect = csv.excel
-    data: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    table = _table(data)
+    table = _table(csv.reader(io.StringIO(text), dialect))
     formulas = frozenset(
         (line, j)
         for line, row in table.rows
@@ -166,11 +168,12 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _table(data: list[list[object]]) -> Table:
-    lines = [(n, r) for n, r in enumerate(data, start=1) if any(_cell_text(v) for v in r)]
-    if not lines:
+def _table(data: Iterable[list[object]]) -> Table:
+    lines = ((n, r) for n, r in enumerate(data, start=1) if any(_cell_text(v) for v in r))
+    first = next(lines, None)
+    if first is None:
         raise FileRejected("文件中没有数据")
-    headers = ["".join(_cell_text(v).split()) for v in lines[0][1]]
+    headers = ["".join(_cell_text(v).split()) for v in first[1]]
     while headers and not headers[-1]:
         headers.pop()
     seen: set[str] = set()
@@ -178,7 +181,8 @@ def _table(data: list[list[object]]) -> Table:
         if h and h in seen:
             raise FileRejected(f"表头“{h}”出现了两次,请删除或改名其中一列")
         seen.add(h)
-    rows = [(n, [_normalise_cell(v) for v in r[: len(headers)]]) for n, r in lines[1:]]
+    width = len(headers)
+    rows = [(n, [_normalise_cell(v) for v in r[:width]]) for n, r in lines]
     return Table(headers, rows)
 
 

@@ -14,7 +14,7 @@ from functools import reduce
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from guanai.accounts.models import User
@@ -331,33 +331,37 @@ def child_person(child: Child) -> linkage.Person:
 
 
 def _blocks(record: SourceRecord) -> list[tuple]:
-    """The keys a row is compared on: village and birth date, name in pinyin, ID tail."""
-    keys = [("born", record.division_code, record.birth_date)]
-    keys.append(("pinyin", name_pinyin(linkage.simplify(record.name))))
-    if record.id_number:
-        # Rows and files hold valid numbers only, which a typo rarely keeps valid: the tail
-        # (last six digits) still meets a mistyped birth date on either side.
-        keys.append(("tail", record.id_number[-6:]))
-    return keys
+    """The keys a row is compared on: village and birth date first, then name in pinyin."""
+    return [
+        ("born", record.division_code, record.birth_date),
+        ("pinyin", name_pinyin(linkage.simplify(record.name))),
+    ]
 
 
 def _candidates(records: list[SourceRecord], people: dict) -> list[list[int]]:
-    """Ids of registered children sharing a block with each row, found for all rows at once;
-    `people` gets each of them prepared for comparison (kept across chunks)."""
-    wanted = [_blocks(r) for r in records]
+    """Ids of registered children a row may be, found for all rows at once; `people` gets each
+    of them prepared for comparison (kept across chunks).
+
+    Blocks: village and birth date, and the name in pinyin (a name shared by more than
+    MAX_BLOCK children is no evidence and is not fetched). A row with an ID number not on file
+    can only be a child registered without one: two valid different numbers never match.
+    """
     if not records:
         return []
+    wanted = [_blocks(r) for r in records]
     born: dict[str, set] = {}
-    pinyins, tails = set(), set()
+    pinyins = {key[1] for keys in wanted for key in keys if key[0] == "pinyin"}
     for keys in wanted:
-        for key in keys:
-            if key[0] == "born":
-                born.setdefault(key[1], set()).add(key[2])
-            elif key[0] == "pinyin":
-                pinyins.add(key[1])
-            else:
-                tails.add(key[1])
-    terms = [Q(name_pinyin__in=pinyins) | Q(id_number_tail__in=tails)]
+        born.setdefault(keys[0][1], set()).add(keys[0][2])
+    common = (
+        Child.objects.filter(name_pinyin__in=pinyins)
+        .values_list("name_pinyin")
+        .annotate(n=Count("id"))
+        .filter(n__gt=linkage.MAX_BLOCK)
+        .order_by()
+    )
+    pinyins -= {pinyin for pinyin, _ in common}
+    terms = [Q(name_pinyin__in=pinyins)]
     terms += [Q(division_code=code, birth_date__in=dates) for code, dates in born.items()]
     found: set[tuple] = set()
     # A few hundred terms per query: SQLite refuses expressions deeper than 1,000.
@@ -365,20 +369,25 @@ def _candidates(records: list[SourceRecord], people: dict) -> list[list[int]]:
         q = reduce(operator.or_, terms[start : start + 200])
         found.update(
             Child.objects.filter(q).values_list(
-                "id", "division_code", "birth_date", "name_pinyin", "id_number_tail"
+                "id", "division_code", "birth_date", "name_pinyin", "id_number"
             )
         )
     blocks: dict[tuple, list[int]] = {}
-    for pk, code, birth, pinyin, tail in found:
-        for key in (("born", code, birth), ("pinyin", pinyin), ("tail", tail)):
-            blocks.setdefault(key, []).append(pk)
+    without_number: set[int] = set()
+    for pk, code, birth, pinyin, number in found:
+        blocks.setdefault(("born", code, birth), []).append(pk)
+        blocks.setdefault(("pinyin", pinyin), []).append(pk)
+        if not number:
+            without_number.add(pk)
     result = []
-    for keys in wanted:
+    for record, keys in zip(records, wanted, strict=True):
         ids: set[int] = set()
         for key in keys:
             members = blocks.get(key, [])
             if len(members) <= linkage.MAX_BLOCK:  # a larger block is no evidence
                 ids.update(members)
+        if record.id_number:
+            ids &= without_number
         result.append(sorted(ids))
     missing = {pk for ids in result for pk in ids} - people.keys()
     if len(people) + len(missing) > PEOPLE_KEPT:
