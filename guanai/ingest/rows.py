@@ -53,7 +53,7 @@ def resolve_headers(headers: list[str], extra: dict[str, str] | None = None) -> 
     return found
 
 
-@dataclass
+@dataclass(slots=True)
 class CleanRow:
     line: int
     name: str

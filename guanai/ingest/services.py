@@ -203,13 +203,15 @@ def roster_import(
             continue
         cleaned.append((row, code, cells))
     report.rows = len(table.rows)
+    headers = table.headers
+    del table  # the cleaned rows keep the cells they need
     if errors:
         report.errors = errors
         if dry_run:
             return report
         raise ImportRejected(errors)
     with transaction.atomic():
-        _commit(actor, path, source, digest, table.headers, cleaned, report, as_of, progress)
+        _commit(actor, path, source, digest, headers, cleaned, report, as_of, progress)
         if dry_run:
             transaction.set_rollback(True)
             report.batch_id = None
@@ -227,7 +229,7 @@ def _commit(
         created_by=actor if actor is not None and actor.is_authenticated else None,
         rows_total=len(cleaned),
     )
-    seen: set[tuple[str, str]] = set()
+    seen: set[bytes] = set()  # rows of this file stored already, by a short digest
     opened = merge.Opened()
     total = len(cleaned)
     # Village by village (in file order within one): a chunk then meets few villages.
@@ -269,10 +271,11 @@ def _new_records(batch, headers, chunk, seen: set, report: ImportReport) -> list
     )
     records = []
     for row, code, cells, key, row_hash in keyed:
-        if (key, row_hash) in seen or (key, row_hash) in known:
+        digest = hashlib.blake2b(f"{key}|{row_hash}".encode(), digest_size=16).digest()
+        if digest in seen or (key, row_hash) in known:
             report.unchanged += 1
             continue
-        seen.add((key, row_hash))
+        seen.add(digest)
         records.append(
             SourceRecord(
                 batch=batch,

@@ -187,6 +187,8 @@ def _region_names_looked_up(number: str, year: int) -> tuple[str, ...]:
 
 def normalize(raw: str) -> str:
     """Strip all whitespace, full-width -> ASCII, 'x' -> 'X'. Does not validate."""
+    if raw.isascii() and raw.isalnum():  # the usual case, typed or read from a roster
+        return raw.replace("x", "X")
     # NFKC folds full-width digits, 'Ｘ'/'ｘ' and the ideographic space to ASCII.
     text = unicodedata.normalize("NFKC", raw)
     # Format characters (zero-width space, BOM) ride along in copy-paste from
