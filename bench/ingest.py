@@ -5,7 +5,8 @@
     .venv/bin/python bench/ingest.py 100000 --reuse /tmp/x/bench.sqlite3
     scripts/with-postgres.sh .venv/bin/python bench/ingest.py 100000
 
-Seeds a county (`guanai seed`, synthetic) of --county children (default ROWS), then writes a
+Seeds a county (`guanai seed`, synthetic) of --county children (default ROWS) unless the
+database has children already, then writes a
 school roster of ROWS rows as xlsx: --known of them (default 80%) are children already on file
 (one in six with another family phone, to be merged or kept as a conflict), the rest are
 children not yet on file (valid new ID numbers; families of two share a phone). The import
@@ -61,7 +62,7 @@ def main() -> int:
     try:
         call_command("migrate", verbosity=0)
         print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-        if not args.reuse:
+        if not args.reuse and not Child.objects.exists():
             started = time.perf_counter()
             call_command(
                 "seed",

@@ -54,7 +54,10 @@ def main() -> int:
     try:
         call_command("migrate", verbosity=0)
         county = Division.objects.filter(code=args.county_code).first()
-        if county is None or not Child.objects.filter(division_code__startswith=county.prefix):
+        if (
+            county is None
+            or not Child.objects.filter(division_code__startswith=county.prefix).exists()
+        ):
             print(f"seeding {args.children:,} children in {args.townships} township(s)")
             started = time.perf_counter()
             call_command(
