@@ -4,7 +4,8 @@
 for a roster of a million rows that is most of the import's time. `insert_many` adapts only the
 values whose Python type the driver does not take as it is (dates and times on SQLite, JSON)
 and sends multi-row INSERT ... RETURNING statements, setting the new ids on the instances, as
-`bulk_create` does. It runs no `save()` and sends no signals, like `bulk_create`.
+`bulk_create` does (on PostgreSQL: ids from the sequence, then COPY). It runs no `save()` and
+sends no signals, like `bulk_create`.
 """
 
 from collections.abc import Callable, Sequence
@@ -43,6 +44,9 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None
             for obj in objs:
                 setattr(obj, f.attname, now)
     adapters = [(f.attname, _adapter(f, connection)) for f in fields]
+    if connection.vendor == "postgresql":
+        _copy(connection, opts, fields, adapters, objs)
+        return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -52,18 +56,43 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None
             batch = objs[start : start + per_statement]
             params: list[Any] = []
             for obj in batch:
-                for attname, adapt in adapters:
-                    value = getattr(obj, attname)
-                    params.append(
-                        adapt(value) if adapt is not None and value is not None else value
-                    )
+                params.extend(_values(obj, adapters))
             cursor.execute(
                 f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
                 + ", ".join([placeholder] * len(batch))
                 + f" RETURNING {quote(opts.pk.column)}",
                 params,
             )
-            for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = connection.alias
+            _stored(batch, [pk for (pk,) in cursor.fetchall()], connection.alias)
+
+
+def _copy(connection, opts, fields, adapters, objs: Sequence[models.Model]) -> None:
+    """PostgreSQL: ids taken from the table's sequence first, then one COPY."""
+    quote = connection.ops.quote_name
+    table, pk = opts.db_table, opts.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(quote(c) for c in [pk, *(f.column for f in fields)])
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for obj, pk_value in zip(objs, ids, strict=True):
+                copy.write_row([pk_value, *_values(obj, adapters)])
+    _stored(objs, ids, connection.alias)
+
+
+def _values(obj: models.Model, adapters) -> list[Any]:
+    values = []
+    for attname, adapt in adapters:
+        value = getattr(obj, attname)
+        values.append(adapt(value) if adapt is not None and value is not None else value)
+    return values
+
+
+def _stored(objs: Sequence[models.Model], ids: list[int], alias: str) -> None:
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias

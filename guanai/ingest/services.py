@@ -109,7 +109,10 @@ class _Villages:
         if value not in self.by_code:
             qs = Division.objects.filter(level=Level.VILLAGE)
             if value.isdigit():
-                found = list(qs.filter(code=value).values_list("code", flat=True))
+                # The villages of the code's county at once: a county roster names thousands.
+                for code in qs.filter(code__startswith=value[:6]).values_list("code", flat=True):
+                    self.by_code[code] = code
+                found = [value] if value in self.by_code else []
             else:
                 if self.default is not None:
                     qs = qs.filter(code__startswith=self.default.code[:6])
