@@ -37,7 +37,7 @@ from guanai.ingest.models import (
 from guanai.ingest.permissions import can_review_links
 from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers
-from guanai.registry.models import Child
+from guanai.registry.models import Child, Guardian
 from guanai.registry.names import name_pinyin
 
 MAX_ERRORS = 200
@@ -322,18 +322,37 @@ def record_person(record: SourceRecord) -> linkage.Person:
     ).prepare()
 
 
-def child_person(child: Child) -> linkage.Person:
-    guardian = next(iter(child.guardians.all()), None)
-    return linkage.Person(
-        key=f"c{child.pk}",
-        name=child.name,
-        id_number=child.id_number or "",
-        birth_date=child.birth_date,
-        sex=child.sex,
-        guardian=guardian.name if guardian else "",
-        phone=(guardian.phone if guardian and guardian.phone else child.household.phone),
-        address=child.household.address,
-    ).prepare()
+def children_people(ids) -> dict[int, tuple[linkage.Person, str]]:
+    """Registered children as linkage compares them (with their village), in two queries."""
+    guardians: dict[int, tuple[str, str]] = {}
+    primary = Guardian.objects.filter(child_id__in=ids).order_by("-is_primary", "-id")
+    for child_id, name, phone in primary.values_list("child_id", "name", "phone"):
+        guardians[child_id] = (name, phone)  # the last one kept: the primary guardian
+    people = {}
+    rows = Child.objects.filter(pk__in=ids).values_list(
+        "id",
+        "name",
+        "id_number",
+        "birth_date",
+        "sex",
+        "household__phone",
+        "household__address",
+        "division_code",
+    )
+    for pk, name, number, birth, sex, household_phone, address, code in rows:
+        guardian, phone = guardians.get(pk, ("", ""))
+        person = linkage.Person(
+            key=f"c{pk}",
+            name=name,
+            id_number=number or "",
+            birth_date=birth,
+            sex=sex,
+            guardian=guardian,
+            phone=phone or household_phone,
+            address=address,
+        )
+        people[pk] = (person.prepare(), code)
+    return people
 
 
 def _blocks(record: SourceRecord) -> list[tuple]:
@@ -399,12 +418,7 @@ def _candidates(records: list[SourceRecord], people: dict) -> list[list[int]]:
     if len(people) + len(missing) > PEOPLE_KEPT:
         people.clear()
         missing = {pk for ids in result for pk in ids}
-    for child in (
-        Child.objects.filter(pk__in=missing)
-        .select_related("household")
-        .prefetch_related("guardians")
-    ):
-        people[child.pk] = (child_person(child), child.division_code)
+    people.update(children_people(missing))
     return result
 
 
