@@ -438,7 +438,7 @@ class Opened:
     share one), villages, and registered children as prepared for comparison."""
 
     def __init__(self):
-        self.households: dict[tuple[str, ...], Household] = {}
+        self.households: dict[tuple[str, ...], int] = {}  # family key -> household id
         self.villages: dict[str, Division] = {}
         # child id -> (linkage.Person, village code), prepared once
         self.people: dict[int, tuple] = {}
@@ -490,7 +490,7 @@ def records_open_files(
         record.child, record.link_method = child, LinkMethod.CREATED
         key = _household_key(record.division_code, record_values(record))
         if key:
-            opened.households.setdefault(key, child.household)
+            opened.households.setdefault(key, child.household_id)
     for record in result.same_as_created:
         record.child, record.link_method = record.twin_of.child, LinkMethod.ID_EXACT
     result.created = len(to_open)
@@ -498,15 +498,18 @@ def records_open_files(
 
 
 def _same_name_birth_village(records: list[SourceRecord]) -> dict[tuple, Child]:
-    names = {r.name for r in records}
-    codes = {r.division_code for r in records}
-    found = Child.objects.filter(name__in=names, division_code__in=codes)
+    """Files with a row's name, birth date and village (what the registry calls a duplicate)."""
     wanted = {(r.name, r.birth_date, r.division_code) for r in records}
-    return {
-        key: child
-        for child in found
-        if (key := (child.name, child.birth_date, child.division_code)) in wanted
+    found = Child.objects.filter(
+        name__in={key[0] for key in wanted},
+        birth_date__in={key[1] for key in wanted},
+        division_code__in={key[2] for key in wanted},
+    ).values_list("id", "name", "birth_date", "division_code")
+    hits = {
+        (name, birth, code): pk for pk, name, birth, code in found if (name, birth, code) in wanted
     }
+    children = Child.objects.in_bulk(set(hits.values()))
+    return {key: children[pk] for key, pk in hits.items()}
 
 
 def _known_households(records: list[SourceRecord], opened: Opened) -> None:
@@ -530,10 +533,9 @@ def _known_households(records: list[SourceRecord], opened: Opened) -> None:
         "child__household_id", "child__division_code", "phone"
     ):
         found.setdefault((code, phone), pk)
-    households = Household.objects.in_bulk(set(found.values()))
     for (code, phone), key in wanted.items():
         if (code, phone) in found:
-            opened.households[key] = households[found[(code, phone)]]
+            opened.households[key] = found[(code, phone)]
 
 
 def _sourced_child(record: SourceRecord, opened: Opened) -> SourcedChild:
@@ -550,7 +552,7 @@ def _sourced_child(record: SourceRecord, opened: Opened) -> SourcedChild:
         id_number=record.id_number or None,
         birth_date=record.birth_date,
         sex=record.sex,
-        household=opened.households.get(key) if key else None,
+        household_id=opened.households.get(key) if key else None,
         family=key,
         address=data.get("household_address", ""),
         household_phone=data.get("household_phone", "")

@@ -235,17 +235,18 @@ def _commit(
     seen: set[bytes] = set()  # rows of this file stored already, by a short digest
     opened = merge.Opened()
     total = len(cleaned)
+    codes = {code for _, code, _ in cleaned}
     # Village by village (in file order within one): a chunk then meets few villages.
-    cleaned = sorted(cleaned, key=lambda item: item[1])
+    cleaned.sort(key=lambda item: item[1])
     for start in range(0, total, CHUNK):
         progress("写入与关联", start, total)
-        records = _new_records(batch, headers, cleaned[start : start + CHUNK], seen, report)
-        _link_chunk(actor, records, report, opened)
+        chunk = cleaned[start : start + CHUNK]
+        _link_chunk(actor, _new_records(batch, headers, chunk, seen, report), report, opened)
+        cleaned[start : start + len(chunk)] = [None] * len(chunk)  # done: let the rows go
     progress("写入与关联", total, total)
     batch.rows_new, batch.rows_linked, batch.rows_review = report.new, report.linked, report.review
     batch.rows_created, batch.rows_merged = report.created, report.merged
     report.conflicts = merge.conflicts_in(batch)
-    codes = {code for _, code, _ in cleaned}
     batch.division_code = _common_prefix(codes)
     batch.save()
     report.batch_id = batch.pk

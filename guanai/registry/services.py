@@ -498,7 +498,7 @@ class SourcedChild:
     id_number: str | None
     birth_date: date
     sex: str
-    household: Household | None = None  # a sibling's household already on file
+    household_id: int | None = None  # a sibling's household already on file
     family: object = None  # rows with the same family key share one new household
     address: str = ""
     household_phone: str = ""
@@ -524,7 +524,7 @@ def children_register_from_source(
     households: dict[object, Household] = {}
     for row in children:
         key = row.family if row.family is not None else id(row)
-        if row.household is None and key not in households:
+        if row.household_id is None and key not in households:
             households[key] = Household(
                 division=row.village,
                 division_code=row.village.code,
@@ -535,8 +535,8 @@ def children_register_from_source(
     author = actor if actor is not None and actor.is_authenticated else None
     made = [
         Child(
-            household=row.household
-            or households[row.family if row.family is not None else id(row)],
+            household_id=row.household_id
+            or households[row.family if row.family is not None else id(row)].pk,
             division=row.village,
             division_code=row.village.code,
             name=row.name,
