@@ -13,7 +13,7 @@ from datetime import date
 from functools import reduce
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.bulk import insert_many
+from guanai.core.bulk import SqliteTuning, insert_many
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.ingest import linkage, merge
@@ -42,6 +42,7 @@ from guanai.registry.names import name_pinyin
 
 MAX_ERRORS = 200
 CHUNK = 2000  # rows stored and linked together
+IMPORT_CACHE_KIB = 131_072  # SQLite page cache while committing (128 MB)
 PEOPLE_KEPT = 200_000  # registered children kept prepared for comparison during one import
 PROGRESS_EVERY = 500
 # stage, rows done, rows in all: what an upload page shows while a file goes through
@@ -213,7 +214,8 @@ def roster_import(
         if dry_run:
             return report
         raise ImportRejected(errors)
-    with transaction.atomic():
+    # A big page cache: the rows go into indexes of million-row tables.
+    with SqliteTuning(connection, cache_kib=IMPORT_CACHE_KIB), transaction.atomic():
         _commit(actor, path, source, digest, headers, cleaned, report, as_of, progress)
         if dry_run:
             transaction.set_rollback(True)

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from guanai.audit.models import Action
 from guanai.audit.services import audit
+from guanai.core.bulk import SqliteTuning
 from guanai.core.errors import DomainError
 from guanai.geo.models import Division, Level
 from guanai.geo.services import DivisionRow, divisions_load
@@ -136,36 +137,6 @@ def _next_ids(using: str) -> IdStart:
         child=after(Child),
         guardian=after(Guardian),
     )
-
-
-class _SqliteTuning:
-    """synchronous=OFF and a big page cache while seeding (only outside a transaction)."""
-
-    def __init__(self, connection) -> None:
-        self.connection = connection
-        self.saved: list[tuple[str, object]] = []
-
-    def __enter__(self) -> _SqliteTuning:
-        c = self.connection
-        if c.vendor != "sqlite":
-            return self
-        with c.cursor() as cursor:
-            for pragma, value in (("cache_size", -262144), ("synchronous", 0)):
-                if pragma == "synchronous" and c.in_atomic_block:
-                    continue  # SQLite refuses to change it inside a transaction (tests)
-                cursor.execute(f"PRAGMA {pragma}")
-                self.saved.append((pragma, cursor.fetchone()[0]))
-                cursor.execute(f"PRAGMA {pragma} = {value}")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if not self.saved:
-            return
-        with self.connection.cursor() as cursor:
-            for pragma, value in self.saved:
-                if pragma == "synchronous" and self.connection.in_atomic_block:
-                    continue
-                cursor.execute(f"PRAGMA {pragma} = {int(value)}")
 
 
 # --------------------------------------------------------------------------- deleting
@@ -279,7 +250,7 @@ def county_seed(
         "children": _Table(Child, CHILD_COLUMNS, connection),
         "guardians": _Table(Guardian, GUARDIAN_COLUMNS, connection),
     }
-    with _SqliteTuning(connection):
+    with SqliteTuning(connection, cache_kib=262_144, synchronous_off=True):
         schools = generator.school_rows(start.school, division_ids)
         with transaction.atomic(using=using):
             tables["schools"].write(schools)
