@@ -154,6 +154,38 @@ def import_job_submit(
     return job
 
 
+def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
+    """A dry run that passed, imported for real: a new job on the same stored file."""
+    if not can_import(actor):
+        raise AccessDenied("您的角色不能导入名册")
+    if not job.dry_run or job.status != JobStatus.DONE or job.report.get("errors"):
+        raise DomainError("只有校验通过的“只校验”任务可以正式导入")
+    if not job_path(job).exists():
+        raise DomainError("上传的文件已不在,请重新上传")
+    with transaction.atomic():
+        real = ImportJob.objects.create(
+            source=job.source,
+            file=job.file,
+            file_name=job.file_name,
+            profile=job.profile,
+            village=job.village,
+            as_of=job.as_of,
+            dry_run=False,
+            division_code=job.division_code,
+            created_by=actor,
+        )
+        audit(
+            actor=actor,
+            action=Action.CREATE,
+            target=real,
+            detail=f"正式导入{Source(job.source).label}名册 {job.file_name}(校验任务 {job.pk})",
+        )
+        from guanai.ingest.tasks import import_task
+
+        transaction.on_commit(lambda: import_task.enqueue(real.pk))
+    return real
+
+
 def _set(job: ImportJob, **values) -> None:
     for name, value in values.items():
         setattr(job, name, value)

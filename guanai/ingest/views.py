@@ -179,6 +179,19 @@ def import_job(request, job_id: int):
     return render(request, "ingest/import_job.html", context)
 
 
+@require_POST
+def import_job_commit(request, job_id: int):
+    job = jobs.import_job_get_for(request.user, job_id)
+    try:
+        real = jobs.import_job_commit(actor=request.user, job=job)
+    except DomainError as error:
+        if isinstance(error, AccessDenied):
+            raise
+        messages.error(request, error.message)
+        return redirect("ingest:import_job", job_id=job.pk)
+    return redirect("ingest:import_job", job_id=real.pk)
+
+
 # Header-mapping profiles -------------------------------------------------------------------------
 
 

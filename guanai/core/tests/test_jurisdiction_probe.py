@@ -31,6 +31,7 @@ API = "api/"
 # (directors do not import), mapping profiles the county's.
 OWNERS = {
     "ingest:import_job": "supervisor_1",
+    "ingest:import_job_commit": "supervisor_1",
     "ingest:profile_edit": "county",
     "ingest:profile_delete": "county",
 }

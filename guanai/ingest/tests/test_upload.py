@@ -159,6 +159,34 @@ def test_a_dry_run_saves_nothing(login, users, place, django_capture_on_commit_c
     assert "校验通过" in client.get(reverse("ingest:import_job", args=[job.pk])).content.decode()
 
 
+def test_a_passed_dry_run_is_imported_for_real_from_the_same_file(
+    login, users, place, django_capture_on_commit_callbacks
+):
+    client = login(users["supervisor_1"])
+    upload = _upload([["姓名", "出生日期", "性别"], ["张三", "2015-01-01", "男"]])
+    job = _submit(
+        client,
+        django_capture_on_commit_callbacks,
+        upload,
+        village=place.village_a.code,
+        dry_run="on",
+    )
+    jobs.import_job_run(job.pk)
+    page = client.get(reverse("ingest:import_job", args=[job.pk])).content.decode()
+    assert "正式导入" in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("ingest:import_job_commit", args=[job.pk]))
+    real = ImportJob.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == reverse("ingest:import_job", args=[real.pk])
+    assert len(callbacks) == 1 and not real.dry_run and real.file == job.file
+    jobs.import_job_run(real.pk)
+    real.refresh_from_db()
+    assert real.status == JobStatus.DONE and real.report["created"] == 1
+    # Only a passed dry run can be committed, and only once its file is still there.
+    response = client.post(reverse("ingest:import_job_commit", args=[real.pk]), follow=True)
+    assert "只有校验通过" in response.content.decode()
+
+
 def test_a_profile_is_used_by_the_import(
     login, users, place, children, django_capture_on_commit_callbacks
 ):
