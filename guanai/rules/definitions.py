@@ -401,6 +401,21 @@ def topics(facts: ChildFacts) -> int:
     return found
 
 
+def recorded_change(facts: ChildFacts, on: date) -> Limit | None:
+    """A parent's status the file dates after `on` (evaluating as of a past day): until then
+    nothing found can be said to hold any longer."""
+    starts = [
+        Limit(parent.since - DAY, describe(parent))
+        for parent in (facts.father, facts.mother)
+        if parent is not None and parent.since is not None and parent.since > on
+    ]
+    return min(starts, key=lambda limit: limit.until) if starts else None
+
+
+def _first_end(limit: Limit, other: Limit | None) -> Limit:
+    return other if other is not None and other.until < limit.until else limit
+
+
 class Context:
     """One child on one day: the parents' views, the parameters and the findings so far."""
 
@@ -830,7 +845,7 @@ def evaluate_rules(
     if adult is None:
         return []
     on_file = topics(facts) if on_file is None else on_file
-    ctx = Context(facts, params, as_of, adult, on_file)
+    ctx = Context(facts, params, as_of, _first_end(adult, recorded_change(facts, as_of)), on_file)
     present = -1 if every_rule else on_file
     for rule, reads in RULES:
         if reads & present:

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from guanai.registry.choices import (
@@ -122,7 +122,57 @@ def test_nobody_of_18_has_a_finding(facts, on):
         assert evaluate(facts, national(on), on) == []
 
 
+def _parent(role, status, since=None, disability=""):
+    return ParentFacts(
+        role=role,
+        status=status,
+        since=since,
+        until=None,
+        away_destination="",
+        disability_category=disability,
+        disability_grade=None,
+        has_aids=False,
+        can_work=False,
+        guardianship_capacity="full",
+    )
+
+
+# Found by the property below: a mother recorded as dead from a day after `on` was, until then,
+# a disabled mother, and "de facto unsupported" ran to the 18th birthday across her death.
+FUTURE_DEATH = ChildFacts(
+    child_id=1,
+    division_code=VILLAGE,
+    is_active=True,
+    birth_date=date(2004, 1, 1),
+    urban=False,
+    lives_with_parents=False,
+    hukou_region_code="",
+    hukou_type="rural",
+    economic_status="none",
+    poverty_registered=False,
+    school_stage="none",
+    disability_category="",
+    disability_grade=None,
+    has_serious_illness=False,
+    father=_parent("father", "dead"),
+    mother=_parent("mother", "dead", date(2017, 1, 2), "intellectual"),
+    events=(),
+    receipts=(),
+)
+
+
+def test_a_finding_ends_on_the_eve_of_a_recorded_change():
+    on = date(2017, 1, 1)
+    [unsupported] = [
+        f for f in evaluate(FUTURE_DEATH, national(on), on) if f.code == "de_facto_unsupported"
+    ]
+    assert unsupported.until == on and unsupported.until_reason == "母亲 2017-01死亡"
+    later = {f.code for f in evaluate(FUTURE_DEATH, national(on + timedelta(1)), on + timedelta(1))}
+    assert "orphan" in later and "de_facto_unsupported" not in later
+
+
 @PROPERTY
+@example(FUTURE_DEATH, date(2017, 1, 1))
 @given(files(), ON)
 def test_a_category_holds_through_its_until(facts, on):
     """`until` is the last day a category holds if the file does not change."""
