@@ -370,36 +370,20 @@ def _candidates(records: list[SourceRecord], people: dict) -> list[list[int]]:
     """Ids of registered children a row may be, found for all rows at once; `people` gets each
     of them prepared for comparison (kept across chunks).
 
-    Blocks: village and birth date, and the name in pinyin (a name shared by more than
-    MAX_BLOCK children is no evidence and is not fetched). A row with an ID number not on file
-    can only be a child registered without one: two valid different numbers never match.
+    Blocks: village and birth date, and the name in pinyin (a block of more than MAX_BLOCK
+    children is no evidence). A row with an ID number not on file can only be a child
+    registered without one (two valid different numbers never match), so for such rows only
+    those are fetched.
     """
     if not records:
         return []
     wanted = [_blocks(r) for r in records]
-    born: dict[str, set] = {}
-    pinyins = {key[1] for keys in wanted for key in keys if key[0] == "pinyin"}
-    for keys in wanted:
-        born.setdefault(keys[0][1], set()).add(keys[0][2])
-    common = (
-        Child.objects.filter(name_pinyin__in=pinyins)
-        .values_list("name_pinyin")
-        .annotate(n=Count("id"))
-        .filter(n__gt=linkage.MAX_BLOCK)
-        .order_by()
-    )
-    pinyins -= {pinyin for pinyin, _ in common}
-    terms = [Q(name_pinyin__in=pinyins)]
-    terms += [Q(division_code=code, birth_date__in=dates) for code, dates in born.items()]
     found: set[tuple] = set()
-    # A few hundred terms per query: SQLite refuses expressions deeper than 1,000.
-    for start in range(0, len(terms), 200):
-        q = reduce(operator.or_, terms[start : start + 200])
-        found.update(
-            Child.objects.filter(q).values_list(
-                "id", "division_code", "birth_date", "name_pinyin", "id_number"
-            )
-        )
+    # Rows with a number need only children without one; the others need every child.
+    for numbered in (True, False):
+        keys = [k for r, k in zip(records, wanted, strict=True) if bool(r.id_number) == numbered]
+        if keys:
+            found |= _block_members(keys, only_unnumbered=numbered)
     blocks: dict[tuple, list[int]] = {}
     without_number: set[int] = set()
     for pk, code, birth, pinyin, number in found:
@@ -412,10 +396,10 @@ def _candidates(records: list[SourceRecord], people: dict) -> list[list[int]]:
         ids: set[int] = set()
         for key in keys:
             members = blocks.get(key, [])
+            if record.id_number:
+                members = [pk for pk in members if pk in without_number]
             if len(members) <= linkage.MAX_BLOCK:  # a larger block is no evidence
                 ids.update(members)
-        if record.id_number:
-            ids &= without_number
         result.append(sorted(ids))
     missing = {pk for ids in result for pk in ids} - people.keys()
     if len(people) + len(missing) > PEOPLE_KEPT:
@@ -423,6 +407,36 @@ def _candidates(records: list[SourceRecord], people: dict) -> list[list[int]]:
         missing = {pk for ids in result for pk in ids}
     people.update(children_people(missing))
     return result
+
+
+def _block_members(wanted: list[list[tuple]], *, only_unnumbered: bool) -> set[tuple]:
+    """(id, village, birth date, pinyin, number) of the children in these rows' blocks."""
+    born: dict[str, set] = {}
+    for keys in wanted:
+        born.setdefault(keys[0][1], set()).add(keys[0][2])
+    pinyins = {keys[1][1] for keys in wanted}
+    children = Child.objects.filter(id_number__isnull=True) if only_unnumbered else Child.objects
+    if not only_unnumbered:
+        common = (
+            Child.objects.filter(name_pinyin__in=pinyins)
+            .values_list("name_pinyin")
+            .annotate(n=Count("id"))
+            .filter(n__gt=linkage.MAX_BLOCK)
+            .order_by()
+        )
+        pinyins -= {pinyin for pinyin, _ in common}
+    terms = [Q(name_pinyin__in=pinyins)]
+    terms += [Q(division_code=code, birth_date__in=dates) for code, dates in born.items()]
+    found: set[tuple] = set()
+    # A few hundred terms per query: SQLite refuses expressions deeper than 1,000.
+    for start in range(0, len(terms), 200):
+        q = reduce(operator.or_, terms[start : start + 200])
+        found.update(
+            children.filter(q).values_list(
+                "id", "division_code", "birth_date", "name_pinyin", "id_number"
+            )
+        )
+    return found
 
 
 def _link_chunk(actor, records: list[SourceRecord], report: ImportReport, opened) -> None:
