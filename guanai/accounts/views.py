@@ -10,7 +10,7 @@ from guanai.accounts.selectors import assignable_divisions_for, user_get_for, us
 from guanai.accounts.services import login_check, unlock, user_create
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import DomainError
+from guanai.core.errors import DomainError, form_error
 
 
 @login_not_required
@@ -84,7 +84,7 @@ def user_new(request):
                 phone=data["phone"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, f"已创建账户 {created.username}")
             return redirect("accounts:user_list")

@@ -25,14 +25,10 @@ from guanai.care.forms import (
 from guanai.care.models import DueStatus, DutyTemplate, FlagStatus
 from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.registry.selectors import child_get_for
 
 PAGE_SIZE = 30
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _is_htmx(request) -> bool:
@@ -99,7 +95,7 @@ def record_create(request, child_pk: int):
                 due_item=due,
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             done = record.fulfilled.count()
             note = f"已记录{record.get_activity_display()}" + (
@@ -231,7 +227,7 @@ def flag_detail(request, flag_pk: int):
             try:
                 services.flag_handle(actor=request.user, flag=flag, note=form.cleaned_data["note"])
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, "已记录处理情况")
                 return redirect("care:flag_list")
@@ -267,7 +263,7 @@ def pairing_create(request, child_pk: int):
         try:
             result = services.pairing_create(actor=request.user, child=child, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"已安排结对:{result.pairing}")
             for warning in result.warnings:
@@ -290,7 +286,7 @@ def pairing_end(request, pairing_pk: int):
         try:
             services.pairing_end(actor=request.user, pairing=pairing, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, "结对已结束")
             return redirect("registry:child_detail", pk=pairing.child_id)
@@ -346,7 +342,7 @@ def term_list(request):
             try:
                 services.term_create(actor=request.user, county=county, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, "学期已保存")
                 return redirect("care:term_list")

@@ -9,3 +9,8 @@ class DomainError(Exception):
 
 class AccessDenied(DomainError):
     """The user may not see or change this object (views turn it into 404 or 403)."""
+
+
+def form_error(form, error: DomainError) -> None:
+    """Show a service's refusal on the form: beside its field when the form has it."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.ingest import jobs, profiles, selectors, services
 from guanai.ingest.forms import HeaderRowFormSet, ProfileForm, UploadForm, villages_choice
 from guanai.ingest.models import JobStatus, ReviewStatus, Source
@@ -140,7 +140,7 @@ def import_upload(request):
         except DomainError as error:
             if isinstance(error, AccessDenied):
                 raise
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             return redirect("ingest:import_job", job_id=job.pk)
     recent = jobs.import_job_list_for(request.user).filter(created_by=request.user)[:5]
@@ -255,7 +255,7 @@ def profile_create(request):
         except DomainError as error:
             if isinstance(error, AccessDenied):
                 raise
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(request, f"已保存表头对应方案“{profile.name}”")
             return redirect(f"{reverse('ingest:profile_list')}?source={profile.source}")
@@ -283,7 +283,7 @@ def profile_edit(request, profile_id: int):
         except DomainError as error:
             if isinstance(error, AccessDenied):
                 raise
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(request, f"已保存表头对应方案“{profile.name}”")
             return redirect(f"{reverse('ingest:profile_list')}?source={profile.source}")

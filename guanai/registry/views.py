@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.core.paging import BoundedPaginator
 from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
@@ -137,11 +137,6 @@ def child_revision(request, pk: int, number: int):
     )
 
 
-def _form_errors_from(form, exc: DomainError):
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 @require_http_methods(["GET", "POST"])
 def child_create(request):
     if not permissions.can_register_children(request.user):
@@ -186,9 +181,9 @@ def child_create(request):
             )
         except services.DuplicateChild as exc:
             duplicate = exc.existing if exc.visible else None
-            _form_errors_from(form, exc)
+            form_error(form, exc)
         except DomainError as exc:
-            _form_errors_from(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"已为 {child.name} 建档")
             return redirect("registry:child_detail", pk=child.pk)
@@ -227,9 +222,9 @@ def child_edit(request, pk: int):
             )
         except services.DuplicateChild as exc:
             duplicate = exc.existing if exc.visible else None
-            _form_errors_from(form, exc)
+            form_error(form, exc)
         except DomainError as exc:
-            _form_errors_from(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"已保存,修改了 {len(changes)} 项" if changes else "没有修改")
             return redirect("registry:child_detail", pk=child.pk)
@@ -258,7 +253,7 @@ def child_deactivate(request, pk: int):
         try:
             services.child_deactivate(actor=request.user, child=child, **form.cleaned_data)
         except DomainError as exc:
-            _form_errors_from(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"{child.name} 的档案已注销,档案保留可查")
             return redirect("registry:child_detail", pk=child.pk)

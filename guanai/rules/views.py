@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.geo.selectors import division_subtree
 from guanai.registry.selectors import child_get_for
 from guanai.rules import permissions, reports, selectors, services
@@ -19,10 +19,6 @@ from guanai.rules.parameters import SPECS
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _gap_filters(request) -> tuple[GapFilterForm, str, selectors.GapFilters]:
@@ -126,7 +122,7 @@ def _record(request, *, form, child, title: str, save, done: str):
         try:
             save(form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("registry:child_detail", pk=child.pk)
