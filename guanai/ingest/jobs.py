@@ -126,28 +126,18 @@ def import_job_submit(
         for chunk in upload.chunks():
             out.write(chunk)
     try:
-        with transaction.atomic():
-            job = ImportJob.objects.create(
-                source=source,
-                file=relative,
-                file_name=original[:255],
-                profile=profile.name if profile else "",
-                village=default_village.code if default_village else "",
-                as_of=as_of,
-                dry_run=dry_run,
-                division_code=actor.division.code if actor.division_id else "",
-                created_by=actor,
-            )
-            audit(
-                actor=actor,
-                action=Action.CREATE,
-                target=job,
-                detail=f"上传{Source(source).label}名册 {original}"
-                + ("(只校验)" if dry_run else ""),
-            )
-            from guanai.ingest.tasks import import_task
-
-            transaction.on_commit(lambda: import_task.enqueue(job.pk))
+        job = _queue(
+            actor,
+            f"上传{Source(source).label}名册 {original}" + ("(只校验)" if dry_run else ""),
+            source=source,
+            file=relative,
+            file_name=original[:255],
+            profile=profile.name if profile else "",
+            village=default_village.code if default_village else "",
+            as_of=as_of,
+            dry_run=dry_run,
+            division_code=actor.division.code if actor.division_id else "",
+        )
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -162,28 +152,29 @@ def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
         raise DomainError("只有校验通过的“只校验”任务可以正式导入")
     if not job_path(job).exists():
         raise DomainError("上传的文件已不在,请重新上传")
-    with transaction.atomic():
-        real = ImportJob.objects.create(
-            source=job.source,
-            file=job.file,
-            file_name=job.file_name,
-            profile=job.profile,
-            village=job.village,
-            as_of=job.as_of,
-            dry_run=False,
-            division_code=job.division_code,
-            created_by=actor,
-        )
-        audit(
-            actor=actor,
-            action=Action.CREATE,
-            target=real,
-            detail=f"正式导入{Source(job.source).label}名册 {job.file_name}(校验任务 {job.pk})",
-        )
-        from guanai.ingest.tasks import import_task
+    return _queue(
+        actor,
+        f"正式导入{Source(job.source).label}名册 {job.file_name}(校验任务 {job.pk})",
+        source=job.source,
+        file=job.file,
+        file_name=job.file_name,
+        profile=job.profile,
+        village=job.village,
+        as_of=job.as_of,
+        dry_run=False,
+        division_code=job.division_code,
+    )
 
-        transaction.on_commit(lambda: import_task.enqueue(real.pk))
-    return real
+
+@transaction.atomic
+def _queue(actor: User, detail: str, **fields) -> ImportJob:
+    """Create the job, audited; the task starts once the row is committed."""
+    job = ImportJob.objects.create(created_by=actor, **fields)
+    audit(actor=actor, action=Action.CREATE, target=job, detail=detail)
+    from guanai.ingest.tasks import import_task
+
+    transaction.on_commit(lambda: import_task.enqueue(job.pk))
+    return job
 
 
 def _set(job: ImportJob, **values) -> None:
