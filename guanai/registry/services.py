@@ -138,8 +138,8 @@ def find_duplicate(
     return candidates.filter(name=name, birth_date=birth_date, division_code=division_code).first()
 
 
-def _duplicate_error(user: User | None, existing: Child, by_number: bool) -> DuplicateChild:
-    if user is not None and not division_visible(user, existing.division_code):
+def _duplicate_error(user: User, existing: Child, by_number: bool) -> DuplicateChild:
+    if not division_visible(user, existing.division_code):
         # Say that the file exists, not whose it is: the user may not see outside their node.
         return DuplicateChild(
             "该身份证号已在您管辖范围以外的村(居)建档,请联系上级督导员核实", existing, visible=False
@@ -157,14 +157,19 @@ def _apply_child(child: Child, data: dict[str, Any], ids: IdCheck) -> None:
             setattr(child, field, data[field])
     child.name = child.name.strip()
     child.id_number = ids.number
-    child.id_number_tail = (ids.number or "")[-6:]
     child.birth_date = ids.birth_date
     child.sex = ids.sex
+    _derive_search_fields(child)
+    if child.disability_category and not child.disability_grade:
+        raise DomainError("填写残疾类别时请同时填写残疾等级", field="disability_grade")
+
+
+def _derive_search_fields(child: Child) -> None:
+    """The columns search reads, kept from the name and the number."""
+    child.id_number_tail = (child.id_number or "")[-6:]
     child.given_name = given_name(child.name)
     child.name_pinyin = name_pinyin(child.name)
     child.name_initials = name_initials(child.name)
-    if child.disability_category and not child.disability_grade:
-        raise DomainError("填写残疾类别时请同时填写残疾等级", field="disability_grade")
 
 
 def _apply_parent(
@@ -258,29 +263,6 @@ def child_register(
         raise AccessDenied("您的角色不能登记儿童")
     if village.level != Level.VILLAGE or not division_visible(actor, village.code):
         raise DomainError("请选择您管辖范围内的村(居)", field="village")
-    return _register(actor, village, data, household, "建档")
-
-
-@transaction.atomic
-def child_register_from_source(
-    *,
-    actor: User | None,
-    village: Division,
-    data: dict[str, Any],
-    household: Household | None,
-    summary: str,
-) -> Child:
-    """A file opened from a departmental roster row; the importer has checked the village."""
-    return _register(actor, village, data, household, summary)
-
-
-def _register(
-    actor: User | None,
-    village: Division,
-    data: dict[str, Any],
-    household: Household | None,
-    summary: str,
-) -> Child:
     if household is not None and household.division_code != village.code:
         raise DomainError("兄弟姐妹的家庭不在所选村(居)", field="village")
     ids = check_id_number(
@@ -310,7 +292,7 @@ def _register(
         setattr(child, role.value, parent)
     child.save()
     _apply_guardian(child, data)
-    changes = _record_revision(child, actor, summary, None)
+    changes = _record_revision(child, actor, "建档", None)
     audit(
         actor=actor,
         action=Action.CREATE,
@@ -460,7 +442,8 @@ def child_update_from_source(
         ids = check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)
         if Child.objects.filter(id_number=ids.number).exclude(pk=child.pk).exists():
             raise DomainError("身份证号已被另一份档案使用", field="id_number")
-        child.id_number, child.id_number_tail = ids.number, (ids.number or "")[-6:]
+        child.id_number = ids.number
+        _derive_search_fields(child)
     for field in SOURCE_CHILD_FIELDS:
         if field in data:
             setattr(child, field, data[field])
@@ -540,11 +523,7 @@ def children_register_from_source(
             division=row.village,
             division_code=row.village.code,
             name=row.name,
-            given_name=given_name(row.name),
-            name_pinyin=name_pinyin(row.name),
-            name_initials=name_initials(row.name),
             id_number=row.id_number or None,
-            id_number_tail=(row.id_number or "")[-6:],
             birth_date=row.birth_date,
             sex=row.sex,
             class_name=row.class_name,
@@ -555,6 +534,8 @@ def children_register_from_source(
         )
         for row in children
     ]
+    for child in made:
+        _derive_search_fields(child)
     insert_many(Child, made)
     insert_many(
         Guardian,
