@@ -468,6 +468,7 @@ def records_open_files(
     existing = _same_name_birth_village(records)
     first_of: dict[tuple, SourceRecord] = {}
     to_open: list[SourceRecord] = []
+    twins: list[tuple[SourceRecord, SourceRecord]] = []  # (row, the row that opens its file)
     for record in records:
         same = (record.name, record.birth_date, record.division_code)
         if same in existing:
@@ -475,9 +476,7 @@ def records_open_files(
             continue
         key = record.id_number or same
         if key in first_of or same in first_of:
-            first = first_of.get(key) or first_of[same]
-            record.twin_of = first
-            result.same_as_created.append(record)
+            twins.append((record, first_of.get(key) or first_of[same]))
             continue
         first_of[key] = first_of[same] = record
         to_open.append(record)
@@ -486,13 +485,13 @@ def records_open_files(
     by_batch = records[0].batch
     detail = f"导入 {Source(by_batch.source).label} 名册 {by_batch.file_name}:新建档案"
     children = children_register_from_source(actor=actor, children=rows, detail=detail)
-    for record, child in zip(to_open, children, strict=True):
+    for record, row, child in zip(to_open, rows, children, strict=True):
         record.child, record.link_method = child, LinkMethod.CREATED
-        key = _household_key(record.division_code, record_values(record))
-        if key:
-            opened.households.setdefault(key, child.household_id)
-    for record in result.same_as_created:
-        record.child, record.link_method = record.twin_of.child, LinkMethod.ID_EXACT
+        if row.family:
+            opened.households.setdefault(row.family, child.household_id)
+    for record, first in twins:
+        record.child, record.link_method = first.child, LinkMethod.ID_EXACT
+        result.same_as_created.append(record)
     result.created = len(to_open)
     return result
 
@@ -516,8 +515,9 @@ def _known_households(records: list[SourceRecord], opened: Opened) -> None:
     """Households already on file with a family phone of these rows (a sibling's)."""
     wanted = {}
     for record in records:
-        phone = record_values(record).get(ClaimField.PHONE)
-        key = _household_key(record.division_code, record_values(record))
+        given = record_values(record)
+        phone = given.get(ClaimField.PHONE)
+        key = _household_key(record.division_code, given)
         if phone and key and key not in opened.households:
             wanted[(record.division_code, phone)] = key
     if not wanted:
