@@ -214,9 +214,7 @@ def _display(field: str, value: str, reveal: bool) -> str:
 
 
 def _summary(record: SourceRecord) -> str:
-    return f"导入:{Source(record.source).label}名册 {record.batch.file_name} 第 {record.line} 行"[
-        :200
-    ]
+    return f"导入:{Source(record.source).label}名册 {record.batch.file_name} {record.place}"[:200]
 
 
 def _file_data(child: Child | None, division_code: str, values: dict[str, str]) -> dict:

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from guanai.ingest.rows import place
+
 
 class Source(models.TextChoices):
     POLICE = "police", "公安"
@@ -77,6 +79,8 @@ class SourceRecord(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
     source = models.CharField("来源部门", max_length=20, choices=Source.choices)
+    # Named only where a workbook holds several rosters (one sheet per village).
+    sheet = models.CharField("工作表", max_length=31, blank=True, default="")
     line = models.PositiveIntegerField("行号")
     natural_key = models.CharField(max_length=200)
     row_sha256 = models.CharField(max_length=64)
@@ -106,7 +110,11 @@ class SourceRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.batch} 第 {self.line} 行"
+        return f"{self.batch} {self.place}"
+
+    @property
+    def place(self) -> str:
+        return place(self.sheet, self.line)
 
 
 class ReviewStatus(models.TextChoices):

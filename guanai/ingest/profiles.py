@@ -14,7 +14,7 @@ from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.ingest.models import MappingProfile, Source
 from guanai.ingest.permissions import can_import
-from guanai.ingest.rows import FIELDS, _norm_header, default_columns
+from guanai.ingest.rows import FIELDS, _norm_header, default_columns, header_field
 
 PROFILE_MANAGERS = {Role.CIVIL_AFFAIRS, Role.ADMIN}
 MAX_HEADER = 100
@@ -25,13 +25,17 @@ def can_manage_profiles(user: User) -> bool:
 
 
 def field_choices() -> list[tuple[str, str]]:
-    return [(f, label) for f, (label, _) in FIELDS.items()]
+    return [(name, f.label) for name, f in FIELDS.items()]
+
+
+def field_label(name: str) -> str:
+    return FIELDS[name].label if name in FIELDS else name
 
 
 def rows_for_headers(headers: list[str]) -> list[dict[str, str]]:
     """A new profile's rows for a file's headers, with the field already known where it is."""
     known = default_columns()
-    return [{"header": h, "field": known.get(_norm_header(h), "")} for h in headers]
+    return [{"header": h, "field": header_field(h, known) or ""} for h in headers]
 
 
 # Reads -----------------------------------------------------------------------------------------
@@ -65,7 +69,7 @@ def profile_columns_clean(rows: list[tuple[str, str]]) -> dict[str, str]:
         if not header and not field:
             continue
         if not header:
-            raise DomainError(f"请填写对应“{FIELDS.get(field, (field,))[0]}”的表头")
+            raise DomainError(f"请填写对应“{field_label(field)}”的表头")
         if len(header) > MAX_HEADER:
             raise DomainError(f"表头“{header[:20]}…”过长(最多 {MAX_HEADER} 字)")
         if not field:
@@ -77,7 +81,7 @@ def profile_columns_clean(rows: list[tuple[str, str]]) -> dict[str, str]:
             raise DomainError(f"表头“{header}”填写了两次")
         if field in by_field:
             raise DomainError(
-                f"“{by_field[field]}”和“{header}”都对应{FIELDS[field][0]},每个字段只能对应一个表头"
+                f"“{by_field[field]}”和“{header}”都对应{FIELDS[field].label},每个字段只能对应一个表头"
             )
         seen[key] = header
         by_field[field] = header
@@ -102,7 +106,7 @@ def _name_clean(source: str, name: str, exclude_pk: int | None = None) -> str:
 
 
 def _describe(columns: dict[str, str]) -> str:
-    return "、".join(f"{h}→{FIELDS.get(f, (f,))[0]}" for h, f in columns.items())
+    return "、".join(f"{h}→{field_label(f)}" for h, f in columns.items())
 
 
 @transaction.atomic

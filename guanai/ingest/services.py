@@ -7,6 +7,7 @@ with any bad row saves nothing; importing the same file or the same rows again c
 import hashlib
 import json
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -74,6 +75,7 @@ class ImportReport:
     created: int = 0
     merged: int = 0
     conflicts: int = 0
+    skipped: int = 0  # blank template rows, totals, signature lines, headers printed again
     already_imported: bool = False
     dry_run: bool = False
     batch_id: int | None = None
@@ -95,36 +97,76 @@ def _jsonable(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
 
 
+_OFFICE = re.compile(r"(村民委员会|居民委员会|村委会|居委会|委员会)$")
+
+
 class _Villages:
-    """Village column value (12-digit code or name) -> code, with a default."""
+    """A row's village (12-digit code, or name with its township's where given) -> code."""
 
     def __init__(self, default: Division | None):
         self.default = default
-        self.by_code: dict[str, str | None] = {}
+        self.codes: set[str] = set()  # the village codes of every county met so far
+        self.counties: set[str] = set()
+        self.by_name: dict[tuple[str, str], str | None] = {}
 
-    def resolve(self, line: int, value: str) -> str:
+    def resolve(self, row: CleanRow) -> str:
+        value = row.village
         if not value:
             if self.default is None:
-                raise RowError(line, "村(居)", "为空,且导入时没有指定默认村(--village)")
+                raise RowError(
+                    row.line, "村(居)", "为空,且导入时没有指定默认村(--village)", row.sheet
+                )
             return self.default.code
-        if value not in self.by_code:
-            qs = Division.objects.filter(level=Level.VILLAGE)
-            if value.isdigit():
+        if value.isdigit():
+            if value[:6] not in self.counties:
                 # The villages of the code's county at once: a county roster names thousands.
-                for code in qs.filter(code__startswith=value[:6]).values_list("code", flat=True):
-                    self.by_code[code] = code
-                found = [value] if value in self.by_code else []
-            else:
-                if self.default is not None:
-                    qs = qs.filter(code__startswith=self.default.code[:6])
-                found = list(qs.filter(name=value).values_list("code", flat=True)[:2])
-            self.by_code[value] = found[0] if len(found) == 1 else None
-        code = self.by_code[value]
+                self.counties.add(value[:6])
+                self.codes.update(
+                    self._villages()
+                    .filter(code__startswith=value[:6])
+                    .values_list("code", flat=True)
+                )
+            code = value if value in self.codes else None
+        else:
+            key = (row.township, value)
+            if key not in self.by_name:
+                self.by_name[key] = self._by_name(row.township, value)
+            code = self.by_name[key]
         if code is None:
+            where = f"{row.township}没有" if row.township else "找不到"
             raise RowError(
-                line, "村(居)", f"找不到“{value}”(或同名的村不止一个),请填写 12 位区划代码"
+                row.line,
+                "村(居)",
+                f"{where}“{value}”(或同名的村不止一个),请填写 12 位区划代码",
+                row.sheet,
             )
         return code
+
+    def _villages(self):
+        return Division.objects.filter(level=Level.VILLAGE)
+
+    def _by_name(self, township: str, value: str) -> str | None:
+        """Rosters write 城关村, 城关, or 城关村委会 for one village; one match or none."""
+        stem = _OFFICE.sub("", value)
+        villages = self._villages().filter(name__in={value, stem, stem + "村", stem + "社区"})
+        if self.default is not None:
+            villages = villages.filter(code__startswith=self.default.code[:6])
+        if township:
+            stem = township.removesuffix("人民政府").removesuffix("办事处")
+            towns = Division.objects.filter(
+                level=Level.TOWNSHIP,
+                name__in={stem, stem + "镇", stem + "乡", stem + "街道", stem + "街道办事处"},
+            )
+            if self.default is not None:
+                towns = towns.filter(code__startswith=self.default.code[:6])
+            prefixes = [code[:9] for code in towns.values_list("code", flat=True)[:5]]
+            if not prefixes:
+                return None
+            villages = villages.filter(
+                reduce(operator.or_, (Q(code__startswith=p) for p in prefixes))
+            )
+        found = list(villages.values_list("code", flat=True)[:2])
+        return found[0] if len(found) == 1 else None
 
 
 def _village_default(code: str | None) -> Division | None:
@@ -176,7 +218,7 @@ def roster_import(
             raise FileRejected(f"来源“{Source(source).label}”没有名为“{profile}”的表头对应方案")
         extra = saved.columns
     progress("读取文件", 0, 0)
-    table = read_table(path)
+    table = read_table(path, extra)
     try:
         cols = resolve_headers(table.headers, extra)
     except ValueError as exc:
@@ -185,28 +227,24 @@ def roster_import(
     if actor is not None and default is not None and not division_visible(actor, default.code):
         raise FileRejected("默认村不在您的管辖范围内")
     villages = _Villages(default)
-    formulas_by_line: dict[int, set[int]] = {}
-    for line, col in table.formula_cells:
-        formulas_by_line.setdefault(line, set()).add(col)
-
     cleaned: list[tuple[CleanRow, str, list[object]]] = []
     errors: list[str] = []
     total = len(table.rows)
-    for done, (line, cells) in enumerate(table.rows):
+    for done, raw in enumerate(table.rows):
         if done % PROGRESS_EVERY == 0:
             progress("校验", done, total)
         try:
-            row = clean_row(line, cells, cols, formulas_by_line.get(line, set()))
-            code = villages.resolve(line, row.village)
+            row = clean_row(raw, cols)
+            code = villages.resolve(row)
             if actor is not None and not division_visible(actor, code):
-                raise RowError(line, "村(居)", "不在您的管辖范围内")
+                raise RowError(row.line, "村(居)", "不在您的管辖范围内", row.sheet)
         except RowError as exc:
             errors.append(str(exc))
             if len(errors) >= MAX_ERRORS:
                 break
             continue
-        cleaned.append((row, code, cells))
-    report.rows = len(table.rows)
+        cleaned.append((row, code, raw.cells))
+    report.rows, report.skipped = len(table.rows), table.skipped
     headers = table.headers
     del table  # the cleaned rows keep the cells they need
     if errors:
@@ -286,6 +324,7 @@ def _new_records(batch, headers, chunk, seen: set, report: ImportReport) -> list
             SourceRecord(
                 batch=batch,
                 source=batch.source,
+                sheet=row.sheet,
                 line=row.line,
                 natural_key=key,
                 row_sha256=row_hash,

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from guanai.ingest.readers import FileRejected, decode, read_table
+from guanai.ingest.rows import SheetRow
 
 HEAD = ["姓名", "身份证号", "出生日期"]
 
@@ -26,13 +27,13 @@ def test_it_reads_xlsx_with_line_numbers(tmp_path):
     path = _xlsx(tmp_path / "a.xlsx", [HEAD, ["张三", "", date(2015, 3, 9)], [], ["李四", "", ""]])
     table = read_table(path)
     assert table.headers == HEAD
-    assert [line for line, _ in table.rows] == [2, 4]
-    assert table.rows[0][1][2] == date(2015, 3, 9)
+    assert [row.line for row in table.rows] == [2, 4]
+    assert table.rows[0].cells[2] == date(2015, 3, 9)
 
 
 def test_it_finds_formula_cells(tmp_path):
     path = _xlsx(tmp_path / "f.xlsx", [HEAD, ["张三", "", ""]], formula=True)
-    assert (2, 2) in read_table(path).formula_cells
+    assert read_table(path).rows[0].formulas == {2}
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -41,7 +42,7 @@ def test_it_reads_csv_encodings(tmp_path, encoding):
     path.write_bytes("姓名,出生日期\n张三,2015-03-09\n".encode(encoding))
     table = read_table(path)
     assert table.headers == ["姓名", "出生日期"]
-    assert table.rows == [(2, ["张三", "2015-03-09"])]
+    assert table.rows == [SheetRow("", 2, ["张三", "2015-03-09"])]
 
 
 def test_it_rejects_undecodable_bytes():

@@ -4,8 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guanai.ingest.rows import RowError, clean_row, parse_date, resolve_headers
+from guanai.ingest.rows import RowError, SheetRow, parse_date, resolve_headers
+from guanai.ingest.rows import clean_row as clean_sheet_row
 from guanai.registry import idnumber
+
+
+def clean_row(line, cells, cols, formulas=frozenset(), sheet=""):
+    return clean_sheet_row(SheetRow(sheet, line, cells, frozenset(formulas)), cols)
+
 
 ID = idnumber.make(region_code="360426", birth_date=date(2015, 3, 9), sequence=3, sex="M")
 

@@ -69,4 +69,5 @@ class Command(BaseCommand):
                 f"自动关联 {report.linked}(其中更新档案 {report.merged}),"
                 f"新建档案 {report.created},待人工确认 {report.review},"
                 f"来源不一致保留待查 {report.conflicts} 项"
+                + (f";跳过空行、合计、签名等 {report.skipped} 行" if report.skipped else "")
             )
