@@ -27,7 +27,7 @@ FIELDS: dict[str, Field] = {
     "name": _field("姓名", "姓名 儿童姓名 学生姓名 幼儿姓名 孩子姓名 未成年人姓名 名字"),
     "id_number": _field(
         "身份证号",
-        "身份证号 身份证号码 公民身份号码 公民身份证号码 居民身份证号码 身份证件号码 "
+        "身份证号 身份证号码 公民身份号码 公民身份证号码 居民身份证号码 身份证件号码 身份证件号 "
         "儿童身份证号 学生身份证号 证件号码 身份证",
     ),
     "birth_date": _field("出生日期", "出生日期 出生年月日 出生年月 出生时间 生日"),
@@ -51,7 +51,8 @@ FIELDS: dict[str, Field] = {
         "村(居) 村居 村 所在村 村(社区) 所在村(社区) 村(居)委会 村委会 社区 村居代码 区划代码",
     ),
     "school": _field("学校", "学校 就读学校 学校名称 所在学校 在读学校 就读学校名称"),
-    "class_name": _field("班级", "班级 年级班级 所在班级", fallbacks="年级"),
+    "grade": _field("年级", "年级 所在年级 就读年级"),
+    "class_name": _field("班级", "班级 年级班级 所在班级"),
     "disability_category": _field("残疾类别", "残疾类别 残疾类型 残疾种类"),
     "disability_grade": _field("残疾等级", "残疾等级 残疾级别"),
     "disability": _field(
@@ -341,6 +342,10 @@ def clean_row(raw: SheetRow, cols: dict[str, int]) -> CleanRow:
                 row.values[f] = v
     if "phone" in row.values:
         row.values["phone"] = normalize_phone(row.values["phone"])
+    school_grade = text("grade") if "grade" in cols else ""
+    if school_grade and school_grade not in row.values.get("class_name", ""):
+        # School rosters split 三年级 and 2班; the file keeps one class, 三年级2班.
+        row.values["class_name"] = school_grade + row.values.get("class_name", "")
     if category or not _DISABILITY_FIELDS.isdisjoint(cols):
         _clean_disability(row, text, fail, category, grade)
     return row

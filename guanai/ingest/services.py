@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from guanai.accounts.models import User
-from guanai.accounts.scoping import division_visible
+from guanai.accounts.scoping import division_visible, user_prefix
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.bulk import SqliteTuning, insert_many
@@ -103,8 +103,10 @@ _OFFICE = re.compile(r"(村民委员会|居民委员会|村委会|居委会|委�
 class _Villages:
     """A row's village (12-digit code, or name with its township's where given) -> code."""
 
-    def __init__(self, default: Division | None):
+    def __init__(self, default: Division | None, within: str = ""):
         self.default = default
+        # Names are looked up where the user works, within the default village's county.
+        self.within = max(within, default.code[:6] if default is not None else "", key=len)
         self.codes: set[str] = set()  # the village codes of every county met so far
         self.counties: set[str] = set()
         self.by_name: dict[tuple[str, str], str | None] = {}
@@ -137,7 +139,8 @@ class _Villages:
             raise RowError(
                 row.line,
                 "村(居)",
-                f"{where}“{value}”(或同名的村不止一个),请填写 12 位区划代码",
+                f"{where}“{value}”(或同名的村不止一个),请填写 12 位区划代码"
+                + ("" if row.township else "或加一列乡镇(街道)"),
                 row.sheet,
             )
         return code
@@ -148,17 +151,16 @@ class _Villages:
     def _by_name(self, township: str, value: str) -> str | None:
         """Rosters write 城关村, 城关, or 城关村委会 for one village; one match or none."""
         stem = _OFFICE.sub("", value)
-        villages = self._villages().filter(name__in={value, stem, stem + "村", stem + "社区"})
-        if self.default is not None:
-            villages = villages.filter(code__startswith=self.default.code[:6])
+        villages = self._villages().filter(
+            name__in={value, stem, stem + "村", stem + "社区"}, code__startswith=self.within
+        )
         if township:
-            stem = township.removesuffix("人民政府").removesuffix("办事处")
+            town = township.removesuffix("人民政府").removesuffix("办事处")
             towns = Division.objects.filter(
                 level=Level.TOWNSHIP,
-                name__in={stem, stem + "镇", stem + "乡", stem + "街道", stem + "街道办事处"},
+                name__in={town, town + "镇", town + "乡", town + "街道", town + "街道办事处"},
+                code__startswith=self.within[:9],
             )
-            if self.default is not None:
-                towns = towns.filter(code__startswith=self.default.code[:6])
             prefixes = [code[:9] for code in towns.values_list("code", flat=True)[:5]]
             if not prefixes:
                 return None
@@ -226,7 +228,7 @@ def roster_import(
     default = _village_default(village)
     if actor is not None and default is not None and not division_visible(actor, default.code):
         raise FileRejected("默认村不在您的管辖范围内")
-    villages = _Villages(default)
+    villages = _Villages(default, (user_prefix(actor) or "") if actor is not None else "")
     cleaned: list[tuple[CleanRow, str, list[object]]] = []
     errors: list[str] = []
     total = len(table.rows)

@@ -218,6 +218,16 @@ def test_the_address_where_the_child_lives_wins_over_the_registered_one():
     }  # fmt: skip
 
 
+def test_grade_and_class_columns_make_one_class():
+    cols = resolve_headers(["学生姓名", "身份证件号", "年级", "班级"])
+    row = clean_row(SheetRow("", 2, ["王小红", SIS, "三年级", "2班"]), cols)
+    assert row.values["class_name"] == "三年级2班"
+    row = clean_row(SheetRow("", 3, ["王小红", SIS, "三年级", "三年级2班"]), cols)
+    assert row.values["class_name"] == "三年级2班"
+    row = clean_row(SheetRow("", 4, ["王小红", SIS, "三年级", ""]), cols)
+    assert row.values["class_name"] == "三年级"
+
+
 def test_disability_in_one_cell_and_from_the_certificate():
     cols = resolve_headers(["姓名", "身份证号", "残疾类别及等级"])
     multiple = clean_row(SheetRow("", 2, ["王小红", SIS, "智力二级、肢体三级"]), cols)
@@ -328,6 +338,20 @@ def test_a_village_name_in_another_township_is_refused_with_the_township(tmp_pat
     )
     with pytest.raises(ImportRejected, match="第 2 行 村\\(居\\):聂桥镇没有“东风村”"):
         roster_import(actor=None, path=path, source="civil")
+
+
+def test_village_names_are_looked_up_where_the_user_works(tmp_path, place, users):
+    path = tmp_path / "names.csv"
+    path.write_text(
+        f"姓名,身份证号,村\n陈平,{_id(date(2015, 2, 2), 3)},青石\n"
+        f"陈安,{_id(date(2016, 2, 2), 5)},河东村\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        roster_import(actor=users["supervisor_1"], path=path, source="civil", dry_run=False)
+    assert rejected.value.errors == [
+        "第 3 行 村(居):找不到“河东村”(或同名的村不止一个),请填写 12 位区划代码或加一列乡镇(街道)"
+    ]
 
 
 def test_a_file_whose_sheets_hold_no_roster_names_what_is_missing(tmp_path, place):
