@@ -5,20 +5,23 @@ The upload page calls ``import_job_submit``; the task (``ingest.tasks.import_tas
 stage, counts and outcome up to date for the job page.
 """
 
-import contextlib
+import json
 import logging
+import os
+import shutil
+import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible, scope
@@ -37,6 +40,9 @@ logger = logging.getLogger(__name__)
 IMPORT_DIR = "imports"
 SUFFIXES = (".xlsx", ".xls", ".csv")
 FINISHED = (JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED)
+PROGRESS_EVERY_SECONDS = 0.5
+# The importer's stages (services.roster_import), as the job page names them.
+STAGE_LABELS = {"读取文件": _("读取文件"), "校验": _("校验"), "写入与关联": _("写入与关联")}
 
 
 # Reads -----------------------------------------------------------------------------------------
@@ -58,6 +64,45 @@ def import_job_get_for(user: User, pk: int) -> ImportJob:
 
 def job_path(job: ImportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / job.file
+
+
+def _progress_path(job: ImportJob) -> Path:
+    """Per job: a passed dry run and its real import share one upload."""
+    return job_path(job).parent / f"progress-{job.pk}.json"
+
+
+@dataclass(frozen=True)
+class JobState:
+    """A job as its page shows it: a running job's progress comes from its progress file."""
+
+    status: JobStatus
+    stage: str
+    done: int
+    total: int
+
+    @property
+    def running(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def stage_label(self) -> str:
+        return str(STAGE_LABELS.get(self.stage, self.stage))
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+def import_job_state(job: ImportJob) -> JobState:
+    """The row, with the latest progress the worker wrote while the job runs."""
+    state = JobState(JobStatus(job.status), job.stage, job.done, job.total)
+    if job.status != JobStatus.RUNNING:
+        return state
+    try:
+        written = json.loads(_progress_path(job).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not written yet, or the job ended just now
+        return state
+    return replace(state, stage=written["stage"], done=written["done"], total=written["total"])
 
 
 # Writes ----------------------------------------------------------------------------------------
@@ -139,7 +184,7 @@ def import_job_submit(
             division_code=actor.division.code if actor.division_id else "",
         )
     except BaseException:
-        path.unlink(missing_ok=True)
+        _discard_upload(relative)
         raise
     return job
 
@@ -183,40 +228,38 @@ def _set(job: ImportJob, **values) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**values)
 
 
-class _ProgressWriter:
-    """The importer's progress callback: stage, done and total onto the job row.
+class _ProgressFile:
+    """The importer's progress callback: stage, done and total into a file beside the upload.
 
-    The importer writes rows in one transaction; an update on the same connection would stay
-    invisible to the page until it ends. So inside it (PostgreSQL) progress goes through a
-    connection of its own on a helper thread. SQLite lets one writer at a time, so there the
-    updates inside the transaction show only when it ends.
+    The importer writes its rows in one transaction, so progress written onto the job row would
+    stay invisible to the job page until the import ends; a second connection could carry it on
+    PostgreSQL, but on SQLite it would wait for the importer's write lock. A file serves both
+    databases: the web server reads it while the job runs (``import_job_state``), and it shares
+    MEDIA_ROOT with the worker already (the worker reads the upload from there). It is replaced
+    whole (a reader sees the old or the new content, never half) and removed when the job ends,
+    when the row takes the outcome.
     """
 
     def __init__(self, job: ImportJob):
-        self.job = job
-        self.pool: ThreadPoolExecutor | None = None
-        self.depth = len(connection.atomic_blocks)  # transactions open before the importer's
+        self.path = _progress_path(job)
+        self.stage = ""
+        self.written = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        values = {"stage": stage[:30], "done": done, "total": total}
-        for name, value in values.items():
-            setattr(self.job, name, value)
-        in_import = len(connection.atomic_blocks) > self.depth
-        if in_import and connection.vendor != "sqlite":
-            if self.pool is None:
-                self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-progress")
-            self.pool.submit(self._write, values)
-        else:
-            ImportJob.objects.filter(pk=self.job.pk).update(**values)
+        now = time.monotonic()
+        if stage == self.stage and now - self.written < PROGRESS_EVERY_SECONDS:
+            return  # validation reports every 500 rows: a few writes a second are plenty
+        self.stage, self.written = stage, now
+        data = {"stage": stage, "done": done, "total": total, "at": timezone.now().isoformat()}
+        temp = self.path.with_name(f".{self.path.name}.tmp")
+        try:
+            temp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(temp, self.path)
+        except OSError:  # the bar stands still; the import itself goes on
+            logger.warning("import job progress not written to %s", self.path, exc_info=True)
 
-    def _write(self, values: dict) -> None:
-        ImportJob.objects.filter(pk=self.job.pk).update(**values)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.submit(connections.close_all)
-            self.pool.shutdown(wait=True)
-            self.pool = None
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 def _header_report(job: ImportJob) -> dict:
@@ -239,12 +282,11 @@ def _header_report(job: ImportJob) -> dict:
     return {"headers": headers, "unknown_headers": unknown}
 
 
-def _discard_file(job: ImportJob) -> None:
-    path = job_path(job)
-    path.unlink(missing_ok=True)
-    if path.parent.name != IMPORT_DIR:
-        with contextlib.suppress(OSError):
-            path.parent.rmdir()
+def _discard_upload(file: str) -> None:
+    """An upload goes with its own folder (imports/<random>/), and any progress file in it."""
+    folder = (Path(settings.MEDIA_ROOT) / file).parent
+    if folder.parent == Path(settings.MEDIA_ROOT) / IMPORT_DIR:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def import_job_run(job_id: int) -> ImportJob:
@@ -253,7 +295,15 @@ def import_job_run(job_id: int) -> ImportJob:
     if job.status != JobStatus.QUEUED:
         return job
     _set(job, status=JobStatus.RUNNING, stage="读取文件", done=0, total=0)
-    progress = _ProgressWriter(job)
+    progress = _ProgressFile(job)
+    try:
+        _import(job, progress)
+    finally:
+        progress.remove()  # once the row has the outcome: the page never sees a bar go back
+    return job
+
+
+def _import(job: ImportJob, progress: _ProgressFile) -> None:
     try:
         report = roster_import(
             actor=job.created_by,
@@ -266,7 +316,6 @@ def import_job_run(job_id: int) -> ImportJob:
             progress=progress,
         )
     except (ImportRejected, FileRejected) as exc:
-        progress.close()
         errors = getattr(exc, "errors", None) or [exc.message]
         _set(
             job,
@@ -276,9 +325,8 @@ def import_job_run(job_id: int) -> ImportJob:
             error=exc.message[:2000],
             finished_at=timezone.now(),
         )
-        return job
+        return
     except Exception as exc:
-        progress.close()
         logger.exception("import job %s failed", job.pk)
         _set(
             job,
@@ -288,21 +336,19 @@ def import_job_run(job_id: int) -> ImportJob:
             finished_at=timezone.now(),
         )
         raise
-    progress.close()
     data = asdict(report)
-    if not report.errors and not job.dry_run:
-        _discard_file(job)  # the batch keeps every row as read; no copy of the roster stays
     if report.errors:  # a dry run lists its errors instead of raising
         data.update(_header_report(job))
     _set(
         job,
         status=JobStatus.REJECTED if report.errors else JobStatus.DONE,
         stage="",
-        done=job.total or report.rows,
-        total=job.total or report.rows,
+        done=report.rows,
+        total=report.rows,
         report=data,
         error="" if not report.errors else f"{len(report.errors)} 处错误",
         batch_id=report.batch_id,
         finished_at=timezone.now(),
     )
-    return job
+    if not report.errors and not job.dry_run:
+        _discard_upload(job.file)  # the batch keeps every row as read; no copy of the roster stays

@@ -188,10 +188,6 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{Source(self.source).label} {self.file_name}"
 
-    @property
-    def percent(self) -> int:
-        return min(100, self.done * 100 // self.total) if self.total else 0
-
 
 class ClaimField(models.TextChoices):
     """Fields of the file a roster can give, each with one displayed value and others kept."""

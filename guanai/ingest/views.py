@@ -14,7 +14,7 @@ from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.ingest import jobs, profiles, selectors, services
 from guanai.ingest.forms import HeaderRowFormSet, ProfileForm, UploadForm, villages_choice
-from guanai.ingest.models import JobStatus, ReviewStatus, Source
+from guanai.ingest.models import ReviewStatus, Source
 from guanai.ingest.permissions import can_import, can_review_links
 from guanai.registry.masking import mask_id_number
 
@@ -169,7 +169,7 @@ def import_job(request, job_id: int):
     job = jobs.import_job_get_for(request.user, job_id)
     context = {
         "job": job,
-        "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+        "state": jobs.import_job_state(job),
         "can_add_profile": can_import(request.user),
         "nav_active": "imports",
         "tab": "jobs",
