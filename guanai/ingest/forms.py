@@ -14,6 +14,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class UploadForm(forms.Form):
     required_css_class = "required"
+    # Filled from the query string when a rejected file is uploaded again, corrected.
+    AGAIN = ("source", "profile", "village", "as_of")
 
     file = forms.FileField(
         label=_("名册文件"),

@@ -5,19 +5,22 @@ The upload page calls ``import_job_submit``; the task (``ingest.tasks.import_tas
 stage, counts and outcome up to date for the job page.
 """
 
+import contextlib
 import json
 import logging
 import os
 import shutil
 import time
 import uuid
-from dataclasses import asdict, dataclass, replace
-from datetime import date
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -41,6 +44,9 @@ IMPORT_DIR = "imports"
 SUFFIXES = (".xlsx", ".xls", ".csv")
 FINISHED = (JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED)
 PROGRESS_EVERY_SECONDS = 0.5
+# A running job that wrote no progress for this long lost its worker (validation reports every
+# 500 rows, saving every 2,000; the slowest stage, reading a 100 MB workbook, takes minutes).
+STALLED_AFTER = timedelta(hours=2)
 # The importer's stages (services.roster_import), as the job page names them.
 STAGE_LABELS = {"读取文件": _("读取文件"), "校验": _("校验"), "写入与关联": _("写入与关联")}
 
@@ -71,14 +77,20 @@ def _progress_path(job: ImportJob) -> Path:
     return job_path(job).parent / f"progress-{job.pk}.json"
 
 
-@dataclass(frozen=True)
+@dataclass
 class JobState:
-    """A job as its page shows it: a running job's progress comes from its progress file."""
+    """A job as its page shows it, and what may be done with it next.
 
+    A running job's progress comes from its progress file; one silent for STALLED_AFTER shows
+    as failed (its worker died) and may be run again.
+    """
+
+    job: ImportJob
     status: JobStatus
     stage: str
     done: int
     total: int
+    stalled: bool = False
 
     @property
     def running(self) -> bool:
@@ -92,17 +104,63 @@ class JobState:
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
 
+    @cached_property
+    def file_missing(self) -> bool:
+        """The stored upload a next step needs (commit, run again) is gone (cleaned up)."""
+        needs_file = self.status == JobStatus.FAILED or (
+            self.status == JobStatus.DONE and self.job.dry_run
+        )
+        return needs_file and not job_path(self.job).exists()
+
+    @cached_property
+    def retried_as(self) -> ImportJob | None:
+        return ImportJob.objects.filter(retry_of=self.job).first()
+
+    @cached_property
+    def committed_as(self) -> ImportJob | None:
+        """A dry run's real import: the other job on its upload (each upload has its folder)."""
+        if not self.job.dry_run:
+            return None
+        real = ImportJob.objects.filter(file=self.job.file, dry_run=False)
+        return real.order_by("created_at", "pk").first()
+
+    @property
+    def can_commit(self) -> bool:
+        passed = self.status == JobStatus.DONE and not self.job.report.get("errors")
+        fresh = self.committed_as is None and not self.file_missing
+        return passed and self.job.dry_run and fresh
+
+    @property
+    def can_retry(self) -> bool:
+        failed = self.status == JobStatus.FAILED
+        return failed and not self.file_missing and self.retried_as is None
+
+    @property
+    def upload_again_query(self) -> str:
+        """The upload form's source, profile, village and date as this job had them."""
+        profile = MappingProfile.objects.filter(source=self.job.source, name=self.job.profile)
+        values = {
+            "source": self.job.source,
+            "profile": profile.values_list("pk", flat=True).first() if self.job.profile else "",
+            "village": self.job.village,
+            "as_of": self.job.as_of.isoformat() if self.job.as_of else "",
+        }
+        return urlencode({k: v for k, v in values.items() if v})
+
 
 def import_job_state(job: ImportJob) -> JobState:
     """The row, with the latest progress the worker wrote while the job runs."""
-    state = JobState(JobStatus(job.status), job.stage, job.done, job.total)
+    state = JobState(job, JobStatus(job.status), job.stage, job.done, job.total)
     if job.status != JobStatus.RUNNING:
         return state
-    try:
+    last_heard = job.created_at
+    with contextlib.suppress(OSError, ValueError):  # not written yet, or the job just ended
         written = json.loads(_progress_path(job).read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # not written yet, or the job ended just now
-        return state
-    return replace(state, stage=written["stage"], done=written["done"], total=written["total"])
+        state.stage, state.done, state.total = written["stage"], written["done"], written["total"]
+        last_heard = datetime.fromisoformat(written["at"])
+    if timezone.now() - last_heard > STALLED_AFTER:
+        state.status, state.stalled = JobStatus.FAILED, True
+    return state
 
 
 # Writes ----------------------------------------------------------------------------------------
@@ -189,26 +247,67 @@ def import_job_submit(
     return job
 
 
+def _same_file(job: ImportJob) -> dict:
+    """A new job's fields for the stored upload of ``job``, with its options and node."""
+    names = ("source", "file", "file_name", "profile", "village", "as_of", "division_code")
+    return {name: getattr(job, name) for name in names}
+
+
 def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """A dry run that passed, imported for real: a new job on the same stored file."""
     if not can_import(actor):
         raise AccessDenied("您的角色不能导入名册")
-    if not job.dry_run or job.status != JobStatus.DONE or job.report.get("errors"):
+    state = import_job_state(job)
+    if state.committed_as is not None:
+        raise DomainError(f"这个文件已经提交正式导入(任务 {state.committed_as.pk})")
+    if state.file_missing:
+        raise DomainError("上传的文件已删除,请重新上传")
+    if not state.can_commit:
         raise DomainError("只有校验通过的“只校验”任务可以正式导入")
-    if not job_path(job).exists():
-        raise DomainError("上传的文件已不在,请重新上传")
     return _queue(
         actor,
         f"正式导入{Source(job.source).label}名册 {job.file_name}(校验任务 {job.pk})",
-        source=job.source,
-        file=job.file,
-        file_name=job.file_name,
-        profile=job.profile,
-        village=job.village,
-        as_of=job.as_of,
-        dry_run=False,
-        division_code=job.division_code,
+        **_same_file(job) | {"dry_run": False},
     )
+
+
+def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
+    """A failed job (an error, or a worker that died) run again: a new job on the same file.
+
+    A new job rather than the failed one queued again: the failed job keeps its error and who
+    ran it, and a worker that only seemed dead cannot write over the new run's progress.
+    """
+    if not can_import(actor):
+        raise AccessDenied("您的角色不能导入名册")
+    state = import_job_state(job)
+    if state.retried_as is not None:
+        raise DomainError(f"这个任务已经重新运行了(任务 {state.retried_as.pk})")
+    if state.file_missing:
+        raise DomainError("上传的文件已删除,请重新上传")
+    if not state.can_retry:
+        raise DomainError("只有出错的任务可以重新运行")
+    try:
+        with transaction.atomic():
+            if state.stalled:
+                _fail_stalled(job)
+            return _queue(
+                actor,
+                f"重新运行出错的导入任务 {job.pk}:{Source(job.source).label}名册 {job.file_name}",
+                **_same_file(job) | {"dry_run": job.dry_run, "retry_of": job},
+            )
+    except IntegrityError:  # someone else ran it again a moment ago (retry_of is one-to-one)
+        raise DomainError("这个任务刚刚已经重新运行了") from None
+
+
+def _fail_stalled(job: ImportJob) -> None:
+    hours = STALLED_AFTER // timedelta(hours=1)
+    _set(
+        job,
+        status=JobStatus.FAILED,
+        error=f"超过 {hours} 小时没有进展,后台任务进程可能已停止",
+        finished_at=timezone.now(),
+    )
+    _progress_path(job).unlink(missing_ok=True)
 
 
 @transaction.atomic

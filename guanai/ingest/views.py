@@ -116,12 +116,21 @@ def _require_importer(request) -> None:
         raise AccessDenied("您的角色不能导入名册")
 
 
+def _with_state(listed):
+    """Jobs of a list, each with its state (a job whose worker died shows as failed)."""
+    listed = list(listed)
+    for job in listed:
+        job.state = jobs.import_job_state(job)
+    return listed
+
+
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_importer(request)
     form = UploadForm(
         request.POST or None,
         request.FILES or None,
+        initial={name: request.GET[name] for name in UploadForm.AGAIN if name in request.GET},
         profiles=profiles.profile_list_for(request.user),
         villages=villages_choice(request.user.division),
     )
@@ -143,7 +152,7 @@ def import_upload(request):
             form_error(form, error)
         else:
             return redirect("ingest:import_job", job_id=job.pk)
-    recent = jobs.import_job_list_for(request.user).filter(created_by=request.user)[:5]
+    recent = _with_state(jobs.import_job_list_for(request.user).filter(created_by=request.user)[:5])
     return render(
         request,
         "ingest/import_upload.html",
@@ -157,6 +166,7 @@ def import_job_list(request):
     page = Paginator(jobs.import_job_list_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    _with_state(page)
     return render(
         request,
         "ingest/import_job_list.html",
@@ -179,17 +189,27 @@ def import_job(request, job_id: int):
     return render(request, "ingest/import_job.html", context)
 
 
-@require_POST
-def import_job_commit(request, job_id: int):
+def _queue_again(request, job_id: int, action):
+    """Commit a dry run or run a failed job again; the page of the new job, or the refusal."""
     job = jobs.import_job_get_for(request.user, job_id)
     try:
-        real = jobs.import_job_commit(actor=request.user, job=job)
+        queued = action(actor=request.user, job=job)
     except DomainError as error:
         if isinstance(error, AccessDenied):
             raise
         messages.error(request, error.message)
         return redirect("ingest:import_job", job_id=job.pk)
-    return redirect("ingest:import_job", job_id=real.pk)
+    return redirect("ingest:import_job", job_id=queued.pk)
+
+
+@require_POST
+def import_job_commit(request, job_id: int):
+    return _queue_again(request, job_id, jobs.import_job_commit)
+
+
+@require_POST
+def import_job_retry(request, job_id: int):
+    return _queue_again(request, job_id, jobs.import_job_retry)
 
 
 # Header-mapping profiles -------------------------------------------------------------------------

@@ -185,9 +185,14 @@ def test_a_passed_dry_run_is_imported_for_real_from_the_same_file(
     jobs.import_job_run(real.pk)
     real.refresh_from_db()
     assert real.status == JobStatus.DONE and real.report["created"] == 1
-    # Only a passed dry run can be committed, and only once its file is still there.
+    # Only a passed dry run can be committed, and only once.
     response = client.post(reverse("ingest:import_job_commit", args=[real.pk]), follow=True)
     assert "只有校验通过" in response.content.decode()
+    response = client.post(reverse("ingest:import_job_commit", args=[job.pk]), follow=True)
+    page = response.content.decode()
+    assert f"已经提交正式导入(任务 {real.pk})" in page
+    assert reverse("ingest:import_job", args=[real.pk]) in page and "已删除" not in page
+    assert ImportJob.objects.count() == 2
 
 
 def test_a_profile_is_used_by_the_import(
