@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 IMPORT_DIR = "imports"
 SUFFIXES = (".xlsx", ".xls", ".csv")
-FINISHED = (JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED)
 PROGRESS_EVERY_SECONDS = 0.5
 # A running job that wrote no progress for this long lost its worker (validation reports every
 # 500 rows, saving every 2,000; the slowest stage, reading a 100 MB workbook, takes minutes).
@@ -424,6 +423,7 @@ def _import(job: ImportJob, progress: _ProgressFile) -> None:
             error=exc.message[:2000],
             finished_at=timezone.now(),
         )
+        _discard_upload(job.file)  # of no more use: the corrected file is uploaded anew
         return
     except Exception as exc:
         logger.exception("import job %s failed", job.pk)
@@ -449,5 +449,48 @@ def _import(job: ImportJob, progress: _ProgressFile) -> None:
         batch_id=report.batch_id,
         finished_at=timezone.now(),
     )
-    if not report.errors and not job.dry_run:
-        _discard_upload(job.file)  # the batch keeps every row as read; no copy of the roster stays
+    # Imported: the batch keeps every row as read, no copy of the roster stays (0006). Rejected:
+    # the corrected file is uploaded anew. A passed dry run keeps it to be committed.
+    if report.errors or not job.dry_run:
+        _discard_upload(job.file)
+
+
+# Cleanup ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    files_deleted: int
+    jobs_failed: int
+
+
+def import_files_cleanup() -> Cleanup:
+    """Delete the uploads no job needs any more; mark running jobs whose worker died as failed.
+
+    Kept: the upload of a queued or running job; of a failed job for IMPORT_KEEP_DAYS after it
+    failed (to run it again); of a passed dry run for as long (to commit it). An imported file
+    and a rejected one go when their job ends; this also catches those a dead worker left.
+    """
+    stalled = [
+        job
+        for job in ImportJob.objects.filter(status=JobStatus.RUNNING)
+        if import_job_state(job).stalled
+    ]
+    for job in stalled:
+        _fail_stalled(job)
+    kept_since = timezone.now() - timedelta(days=settings.IMPORT_KEEP_DAYS)
+    needed = ImportJob.objects.filter(
+        Q(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+        | Q(status=JobStatus.FAILED, finished_at__gte=kept_since)
+        | Q(status=JobStatus.DONE, dry_run=True, finished_at__gte=kept_since)
+    )
+    files = set(ImportJob.objects.values_list("file", flat=True)) - set(
+        needed.values_list("file", flat=True)
+    )
+    deleted = 0
+    for file in files:
+        if (Path(settings.MEDIA_ROOT) / file).parent.exists():
+            _discard_upload(file)
+            deleted += 1
+    logger.info("import cleanup: %s uploads deleted, %s stalled jobs failed", deleted, len(stalled))
+    return Cleanup(files_deleted=deleted, jobs_failed=len(stalled))

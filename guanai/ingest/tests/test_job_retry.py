@@ -10,24 +10,13 @@ from django.utils import timezone
 from guanai.audit.models import AuditEvent
 from guanai.ingest import jobs
 from guanai.ingest.models import ImportJob, JobStatus
-from guanai.ingest.tests.factories import import_job_build, profile_build, xlsx_bytes
-
-ROWS = [["姓名", "出生日期", "性别"], ["张三", "2015-01-01", "男"]]
+from guanai.ingest.tests.factories import import_job_build, profile_build, stored_job_build
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def stored_job_build(user, rows=ROWS, **values) -> ImportJob:
-    """A job with its upload on disk, as import_job_submit leaves it."""
-    job = import_job_build(user, file="imports/0a1b/学生名册.xlsx", **values)
-    path = jobs.job_path(job)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(xlsx_bytes(rows))
-    return job
 
 
 def _page(client, job) -> str:
