@@ -7,6 +7,8 @@ townships may rely on is for the county bureau and administrators.
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Role, User
 from guanai.audit.models import Action
@@ -24,8 +26,26 @@ def can_manage_profiles(user: User) -> bool:
     return user.is_authenticated and user.role in PROFILE_MANAGERS
 
 
+# The fields as the profile pages name them; rows.FIELDS names them in Chinese for row errors
+# and audit rows.
+FIELD_LABELS = {
+    "name": _("姓名"),
+    "id_number": _("身份证号"),
+    "birth_date": _("出生日期"),
+    "sex": _("性别"),
+    "guardian": _("监护人"),
+    "phone": _("联系电话"),
+    "address": _("住址"),
+    "village": _("村(居)"),
+    "school": _("学校"),
+    "class_name": _("班级"),
+    "disability_category": _("残疾类别"),
+    "disability_grade": _("残疾等级"),
+}
+
+
 def field_choices() -> list[tuple[str, str]]:
-    return [(f, label) for f, (label, _) in FIELDS.items()]
+    return [(f, FIELD_LABELS.get(f, label)) for f, (label, _spellings) in FIELDS.items()]
 
 
 def rows_for_headers(headers: list[str]) -> list[dict[str, str]]:
@@ -65,39 +85,48 @@ def profile_columns_clean(rows: list[tuple[str, str]]) -> dict[str, str]:
         if not header and not field:
             continue
         if not header:
-            raise DomainError(f"请填写对应“{FIELDS.get(field, (field,))[0]}”的表头")
+            label = FIELD_LABELS.get(field, field)
+            raise DomainError(gettext("请填写对应“%(field)s”的表头") % {"field": label})
         if len(header) > MAX_HEADER:
-            raise DomainError(f"表头“{header[:20]}…”过长(最多 {MAX_HEADER} 字)")
+            raise DomainError(
+                gettext("表头“%(header)s…”过长(最多 %(most)s 字)")
+                % {"header": header[:20], "most": MAX_HEADER}
+            )
         if not field:
             continue  # a header left without a field is not imported
         if field not in FIELDS:
-            raise DomainError(f"未知的字段“{field}”")
+            raise DomainError(gettext("未知的字段“%(field)s”") % {"field": field})
         key = _norm_header(header)
         if key in seen:
-            raise DomainError(f"表头“{header}”填写了两次")
+            raise DomainError(gettext("表头“%(header)s”填写了两次") % {"header": header})
         if field in by_field:
             raise DomainError(
-                f"“{by_field[field]}”和“{header}”都对应{FIELDS[field][0]},每个字段只能对应一个表头"
+                gettext("“%(first)s”和“%(second)s”都对应%(field)s,每个字段只能对应一个表头")
+                % {"first": by_field[field], "second": header, "field": FIELD_LABELS[field]}
             )
         seen[key] = header
         by_field[field] = header
         columns[header] = field
     if not columns:
-        raise DomainError("请至少填写一行表头对应")
+        raise DomainError(gettext("请至少填写一行表头对应"))
     return columns
 
 
 def _name_clean(source: str, name: str, exclude_pk: int | None = None) -> str:
     name = " ".join((name or "").split())
     if source not in Source.values:
-        raise DomainError("请选择来源部门", field="source")
+        raise DomainError(gettext("请选择来源部门"), field="source")
     if not name:
-        raise DomainError("请填写方案名称", field="name")
+        raise DomainError(gettext("请填写方案名称"), field="name")
     if len(name) > 50:
-        raise DomainError("方案名称最多 50 字", field="name")
+        raise DomainError(gettext("方案名称最多 50 字"), field="name")
     clash = MappingProfile.objects.filter(source=source, name=name).exclude(pk=exclude_pk)
     if clash.exists():
-        raise DomainError(f"{Source(source).label}已有名为“{name}”的方案", field="name")
+        raise DomainError(
+            gettext("%(source)s已有名为“%(name)s”的方案")
+            % {"source": gettext(Source(source).label), "name": name},
+            field="name",
+        )
     return name
 
 
