@@ -1,8 +1,11 @@
 """Import jobs: a roster uploaded in the browser, imported in the background with progress.
 
 The upload page calls ``import_job_submit``; the task (``ingest.tasks.import_task``) calls
-``import_job_run``, which runs the one importer (``services.roster_import``) and keeps the job's
-stage, counts and outcome up to date for the job page.
+``import_job_run``, which runs the one importer (``services.roster_import``), reports its progress
+into a file beside the upload and puts the outcome on the job. The job page reads
+``import_job_state``: progress, a job whose worker died shown as failed, and what may follow
+(``import_job_commit`` a dry run, ``import_job_retry`` a failed job, upload again a rejected one).
+Uploads go once no job needs them: when imported or rejected, else ``import_files_cleanup``.
 """
 
 import contextlib
