@@ -139,6 +139,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # their packing ratio, see ingest/readers.py).
 IMPORT_MAX_BYTES = env_int("GUANAI_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env_int("GUANAI_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
+# Uploads of failed imports (to run them again) and of passed dry runs (to commit them) are
+# kept this many days; `guanai ingest_cleanup` deletes them after.
+IMPORT_KEEP_DAYS = env_int("GUANAI_IMPORT_KEEP_DAYS", 7)
 
 # Care work: a carer looks after at most this many children one to one (over it: a warning).
 CARER_CHILD_LIMIT = env_int("GUANAI_CARER_CHILD_LIMIT", 2)

@@ -49,6 +49,219 @@ ENGLISH = {
     "菜单": "Menu",
     "退出": "Log out",
     "主菜单": "Main menu",
+    # Roster import (ingest): upload, jobs, mapping profiles, review, the file page's sources
+    "统计": "Statistics",
+    "导入": "Imports",
+    "名册文件": "Roster file",
+    "xlsx、xls 或 csv;第一行为表头": "xlsx, xls or csv; the first row holds the headers",
+    "来源部门": "Source department",
+    "表头对应方案": "Header mapping",
+    "文件表头与常用写法不同时选择;须属于所选来源部门": (
+        "Choose one when the file's headers differ from the usual ones; it must belong to the "
+        "source department"
+    ),
+    "默认村(居)": "Default village",
+    "文件没有村(居)列时,每行都归入此村": (
+        "When the file has no village column, every row goes to this village"
+    ),
+    "名册日期": "Roster date",
+    "部门导出名册的日期;默认今天": "The day the department exported the roster; today if empty",
+    "只校验不导入": "Check only, do not import",
+    "(不使用)": "(none)",
+    "(按文件中的村(居)列)": "(from the file's village column)",
+    "方案名称": "Mapping name",
+    "表头": "Header",
+    "字段": "Field",
+    "(不导入)": "(not imported)",
+    "读取文件": "reading the file",
+    "校验": "checking",
+    "写入与关联": "saving and linking",
+    "请选择您管辖范围内的村(居)": "Choose a village in your area",
+    "请选择来源部门": "Choose the source department",
+    "表头对应方案“%(name)s”属于%(source)s,与来源部门不符": (
+        "The header mapping “%(name)s” belongs to %(source)s, not to the source department"
+    ),
+    "请上传 xlsx、xls 或 csv 文件": "Upload an xlsx, xls or csv file",
+    "文件过大:%(size).1f MB,上限为 %(most).0f MB,请拆分后导入": (
+        "The file is too large: %(size).1f MB, at most %(most).0f MB; split it and import the parts"
+    ),
+    "文件是空的": "The file is empty",
+    "名册日期不能晚于今天": "The roster date cannot be later than today",
+    "这个文件已经提交正式导入(任务 %(pk)s)": "This file was already imported for real (job %(pk)s)",
+    "上传的文件已删除,请重新上传": "The uploaded file has been deleted; upload it again",
+    "只有校验通过的“只校验”任务可以正式导入": "Only a check-only job that passed can be imported",
+    "这个任务已经重新运行了(任务 %(pk)s)": "This job was already run again (job %(pk)s)",
+    "只有出错的任务可以重新运行": "Only a job that failed can be run again",
+    "这个任务刚刚已经重新运行了": "This job has just been run again",
+    "教育(学校)": "Education (schools)",
+    "其他": "Other",
+    "未关联": "Not linked",
+    "多项比对一致": "Matching details",
+    "人工确认": "Confirmed by a person",
+    "新建档案": "New file",
+    "待确认": "To confirm",
+    "是同一人": "Same child",
+    "不是同一人": "Not the same child",
+    "排队中": "Queued",
+    "导入中": "Importing",
+    "已完成": "Done",
+    "未导入": "Not imported",
+    "出错": "Failed",
+    "监护人": "Guardian",
+    "联系电话": "Phone",
+    "家庭住址": "Home address",
+    "学校": "School",
+    "班级": "Class",
+    "残疾类别和等级": "Disability category and grade",
+    "档案录入": "Entered on the file",
+    "姓名": "Name",
+    "身份证号": "ID number",
+    "出生日期": "Date of birth",
+    "性别": "Sex",
+    "住址": "Address",
+    "村(居)": "Village",
+    "残疾类别": "Disability category",
+    "跳过的空行、合计、签名行": "Blank, total and signature lines left out",
+    "%(name)s 工作表“%(sheet)s”第 %(line)s 行": "%(name)s sheet “%(sheet)s” line %(line)s",
+    "%(source)s名册(%(place)s)": "%(source)s roster (%(place)s)",
+    "乡镇(街道)": "Township",
+    "年级": "Grade",
+    "残疾类别及等级": "Disability (category and grade)",
+    "残疾证号": "Disability certificate number",
+    "残疾等级": "Disability grade",
+    "男": "Male",
+    "女": "Female",
+    "请填写对应“%(field)s”的表头": "Fill in the header for “%(field)s”",
+    "表头“%(header)s…”过长(最多 %(most)s 字)": (
+        "The header “%(header)s…” is too long (at most %(most)s characters)"
+    ),
+    "未知的字段“%(field)s”": "Unknown field “%(field)s”",
+    "表头“%(header)s”填写了两次": "The header “%(header)s” is given twice",
+    "“%(first)s”和“%(second)s”都对应%(field)s,每个字段只能对应一个表头": (
+        "“%(first)s” and “%(second)s” both map to %(field)s; each field takes one header"
+    ),
+    "请至少填写一行表头对应": "Fill in at least one header",
+    "请填写方案名称": "Fill in the mapping's name",
+    "方案名称最多 50 字": "A mapping's name has at most 50 characters",
+    "%(source)s已有名为“%(name)s”的方案": "%(source)s already has a mapping named “%(name)s”",
+    "各部门名册中的信息": "What departmental rosters say",
+    "档案显示最新的可信来源;其他来源的值保留在此,供核实。": (
+        "The file shows the newest trusted source; the other sources' values are kept here "
+        "to check."
+    ),
+    "项目": "Item",
+    "档案显示": "On the file",
+    "其他来源": "Other sources",
+    "未采用": "Not used",
+    "%(name)s 第 %(line)s 行": "%(name)s line %(line)s",
+    "无": "None",
+    "出现在以下名册": "Appears in these rosters",
+    "名册日期 %(day)s": "roster date %(day)s",
+    "状态": "Status",
+    "状态:": "Status: ",
+    "来源部门:": "Source department: ",
+    "行": "rows",
+    "等待开始…": "Waiting to start…",
+    "此文件已导入过,没有任何改动。": "This file was imported before; nothing changed.",
+    "校验通过(未保存)。": "Check passed (nothing saved).",
+    "行数": "Rows",
+    "新增": "New",
+    "未变": "Unchanged",
+    "自动关联": "Linked automatically",
+    "待人工确认": "To confirm by a person",
+    "更新档案": "Files updated",
+    "来源值不一致": "Values differing between sources",
+    "已提交正式导入:": "Imported for real as ",
+    "任务 %(pk)s": "job %(pk)s",
+    "正式导入": "Import for real",
+    "上传的文件已删除(只校验的文件保留数天),不能再正式导入。": (
+        "The uploaded file has been deleted (a checked file is kept a few days); it can no longer "
+        "be imported."
+    ),
+    "重新上传": "Upload again",
+    "去确认配对": "Confirm the pairs",
+    "%(n)s 处错误,未导入任何数据:": (
+        "%(n)s error; nothing was imported:",
+        "%(n)s errors; nothing was imported:",
+    ),
+    "文件中不认识的表头:": "Headers in the file that are not known: ",
+    "新建表头对应方案": "New header mapping",
+    "修正后重新上传": "Correct the file and upload it again",
+    "导入中断:长时间没有进展,后台任务进程可能已停止。未导入任何数据。": (
+        "The import stopped: no progress for a long time, the background worker may have "
+        "stopped. Nothing was imported."
+    ),
+    "导入出错,未导入任何数据。": "The import failed; nothing was imported.",
+    "已重新运行:": "Run again as ",
+    "重新运行": "Run again",
+    "用同一个文件和选项再导入一次;仍出错请联系管理员。": (
+        "Imports the same file with the same choices once more; if it fails again, contact the "
+        "administrator."
+    ),
+    "上传的文件已删除,不能重新运行。": "The uploaded file has been deleted; the job cannot run again.",
+    "上传名册": "Upload a roster",
+    "导入记录": "Import jobs",
+    "待确认配对": "Pairs to confirm",
+    "导入任务": "Import job",
+    "%(who)s 于 %(when)s 上传": "Uploaded by %(who)s on %(when)s",
+    "文件": "File",
+    "上传人": "Uploaded by",
+    "时间": "Time",
+    "只校验": "check only",
+    "还没有导入记录": "No imports yet",
+    "上一页": "Previous",
+    "下一页": "Next",
+    "导入部门名册": "Import a departmental roster",
+    "先校验全部行:任何一行有错误都不会导入,并列出每个错误所在的行和列。导入在后台进行,页面显示进度。": (
+        "Every row is checked first: if any row has an error nothing is imported, and each "
+        "error is listed with its line and column. The import runs in the background; this page "
+        "shows its progress."
+    ),
+    "上传并导入": "Upload and import",
+    "我最近的导入": "My recent imports",
+    "修改表头对应方案": "Edit header mapping",
+    "按文件 %(name)s 的表头填写:为每个表头选择字段,不需要的选“不导入”。": (
+        "Filled from the headers of %(name)s: choose a field for each header, or “not imported”."
+    ),
+    "表头(与文件中一致)→ 字段": "Header (as in the file) → field",
+    "保存": "Save",
+    "取消": "Cancel",
+    "新建方案": "New mapping",
+    "部门名册的表头与常用写法不同时,用方案说明哪一列是哪个字段。方案按来源部门保存,导入时选择。": (
+        "When a department's roster has unusual headers, a mapping says which column holds which "
+        "field. Mappings are kept per source department and chosen when importing."
+    ),
+    "修改或删除方案请联系县民政局。": "To change or delete a mapping, ask the county bureau.",
+    "修改": "Edit",
+    "删除这个方案?": "Delete this mapping?",
+    "删除": "Delete",
+    "还没有方案": "No mappings yet",
+    "对照:%(a)s 与 %(b)s": "Compare: %(a)s and %(b)s",
+    "是同一名儿童吗?": "Is this the same child?",
+    "得分 %(score)s:": "Score %(score)s: ",
+    "已有档案": "File on record",
+    "撤销": "Undo",
+    "名册导入:待确认配对": "Roster import: pairs to confirm",
+    "部门名册中的一行与已有档案可能是同一名儿童,但证据不足以自动关联。请逐条核对。共 %(n)s 条。": (
+        "A roster row and a file on record may be the same child, but the evidence is not enough "
+        "to link them automatically. Check them one by one. %(n)s pair.",
+        "A roster row and a file on record may be the same child, but the evidence is not enough "
+        "to link them automatically. Check them one by one. %(n)s pairs.",
+    ),
+    "名册(来源)": "Roster (source)",
+    "名册中的儿童": "Child in the roster",
+    "得分": "Score",
+    "依据": "Evidence",
+    "名册": "Roster",
+    "对照": "Compare",
+    "没有%(label)s的配对": "No pairs: %(label)s",
+    "第 %(number)s / %(pages)s 页": "Page %(number)s of %(pages)s",
+    "已撤销,配对回到待确认": "Undone; the pair is to confirm again",
+    "已确认为同一人": "Confirmed as the same child",
+    "已确认不是同一人": "Confirmed as not the same child",
+    "请选择“是同一人”或“不是同一人”": "Choose “Same child” or “Not the same child”",
+    "已保存表头对应方案“%(name)s”": "Header mapping “%(name)s” saved",
+    "已删除表头对应方案“%(name)s”": "Header mapping “%(name)s” deleted",
 }
 
 
@@ -57,10 +270,17 @@ def main() -> int:
     catalogue = polib.pofile(str(po_path))
     missing = []
     for entry in catalogue:
-        entry.msgstr = ENGLISH.get(entry.msgid, entry.msgstr)
+        english = ENGLISH.get(entry.msgid)
+        if entry.msgid_plural:  # (singular, plural) in the table
+            if english:
+                entry.msgstr_plural = dict(enumerate(english))
+            translated = all(entry.msgstr_plural.values())
+        else:
+            entry.msgstr = english or entry.msgstr
+            translated = bool(entry.msgstr)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        if not entry.msgstr:
+        if not translated:
             missing.append(entry.msgid)
     catalogue.save()
     catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))

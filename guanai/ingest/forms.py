@@ -1,6 +1,7 @@
 """Forms of the upload and mapping-profile pages (the services check everything again)."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guanai.geo.models import Division
@@ -10,17 +11,21 @@ from guanai.ingest.profiles import field_choices
 
 # The browser's date input reads and writes ISO dates, whatever the language.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Source names are stored in Chinese (models.Source); the forms show them translated.
+SOURCES = [("", "---------"), *((value, _(label)) for value, label in Source.choices)]
 
 
 class UploadForm(forms.Form):
     required_css_class = "required"
+    # Filled from the query string when a rejected file is uploaded again, corrected.
+    AGAIN = ("source", "profile", "village", "as_of")
 
     file = forms.FileField(
         label=_("名册文件"),
         help_text=_("xlsx、xls 或 csv;第一行为表头"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUFFIXES)}),
     )
-    source = forms.ChoiceField(label=_("来源部门"), choices=[("", "---------"), *Source.choices])
+    source = forms.ChoiceField(label=_("来源部门"), choices=SOURCES)
     profile = forms.ChoiceField(
         label=_("表头对应方案"),
         required=False,
@@ -38,7 +43,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         by_source: dict[str, list[tuple[str, str]]] = {}
         for p in profiles:
-            by_source.setdefault(p.get_source_display(), []).append((str(p.pk), p.name))
+            by_source.setdefault(gettext(p.get_source_display()), []).append((str(p.pk), p.name))
         self.fields["profile"].choices = [("", _("(不使用)")), *by_source.items()]
         by_township: dict[str, list[tuple[str, str]]] = {}
         for v in villages:
@@ -55,7 +60,7 @@ class UploadForm(forms.Form):
 class ProfileForm(forms.Form):
     required_css_class = "required"
 
-    source = forms.ChoiceField(label=_("来源部门"), choices=[("", "---------"), *Source.choices])
+    source = forms.ChoiceField(label=_("来源部门"), choices=SOURCES)
     name = forms.CharField(label=_("方案名称"), max_length=50)
 
     def __init__(self, *args, editing: bool = False, **kwargs):

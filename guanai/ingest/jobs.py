@@ -1,24 +1,34 @@
 """Import jobs: a roster uploaded in the browser, imported in the background with progress.
 
 The upload page calls ``import_job_submit``; the task (``ingest.tasks.import_task``) calls
-``import_job_run``, which runs the one importer (``services.roster_import``) and keeps the job's
-stage, counts and outcome up to date for the job page.
+``import_job_run``, which runs the one importer (``services.roster_import``), reports its progress
+into a file beside the upload and puts the outcome on the job. The job page reads
+``import_job_state``: progress, a job whose worker died shown as failed, and what may follow
+(``import_job_commit`` a dry run, ``import_job_retry`` a failed job, upload again a rejected one).
+Uploads go once no job needs them: when imported or rejected, else ``import_files_cleanup``.
 """
 
 import contextlib
+import json
 import logging
+import os
+import shutil
+import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
-from datetime import date
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, connections, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible, scope
@@ -29,14 +39,19 @@ from guanai.geo.models import Division, Level
 from guanai.ingest.models import ImportJob, JobStatus, MappingProfile, Source
 from guanai.ingest.permissions import can_import
 from guanai.ingest.readers import MB, FileRejected, max_bytes, read_table
-from guanai.ingest.rows import _norm_header, default_columns, resolve_headers
+from guanai.ingest.rows import header_columns, header_field, resolve_headers
 from guanai.ingest.services import ImportRejected, roster_import
 
 logger = logging.getLogger(__name__)
 
 IMPORT_DIR = "imports"
 SUFFIXES = (".xlsx", ".xls", ".csv")
-FINISHED = (JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED)
+PROGRESS_EVERY_SECONDS = 0.5
+# A running job that wrote no progress for this long lost its worker (validation reports every
+# 500 rows, saving every 2,000; the slowest stage, reading a 100 MB workbook, takes minutes).
+STALLED_AFTER = timedelta(hours=2)
+# The importer's stages (services.roster_import), as the job page names them.
+STAGE_LABELS = {"读取文件": _("读取文件"), "校验": _("校验"), "写入与关联": _("写入与关联")}
 
 
 # Reads -----------------------------------------------------------------------------------------
@@ -60,6 +75,97 @@ def job_path(job: ImportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / job.file
 
 
+def _progress_path(job: ImportJob) -> Path:
+    """Per job: a passed dry run and its real import share one upload."""
+    return job_path(job).parent / f"progress-{job.pk}.json"
+
+
+@dataclass
+class JobState:
+    """A job as its page shows it, and what may be done with it next.
+
+    A running job's progress comes from its progress file; one silent for STALLED_AFTER shows
+    as failed (its worker died) and may be run again.
+    """
+
+    job: ImportJob
+    status: JobStatus
+    stage: str
+    done: int
+    total: int
+    stalled: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def stage_label(self) -> str:
+        return str(STAGE_LABELS.get(self.stage, self.stage))
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @cached_property
+    def file_missing(self) -> bool:
+        """The stored upload a next step needs (commit, run again) is gone (cleaned up)."""
+        needs_file = self.status == JobStatus.FAILED or (
+            self.status == JobStatus.DONE and self.job.dry_run
+        )
+        return needs_file and not job_path(self.job).exists()
+
+    @cached_property
+    def retried_as(self) -> ImportJob | None:
+        return ImportJob.objects.filter(retry_of=self.job).first()
+
+    @cached_property
+    def committed_as(self) -> ImportJob | None:
+        """A dry run's real import: the other job on its upload (each upload has its folder)."""
+        if not self.job.dry_run:
+            return None
+        real = ImportJob.objects.filter(file=self.job.file, dry_run=False)
+        return real.order_by("created_at", "pk").first()
+
+    @property
+    def can_commit(self) -> bool:
+        passed = self.status == JobStatus.DONE and not self.job.report.get("errors")
+        fresh = self.committed_as is None and not self.file_missing
+        return passed and self.job.dry_run and fresh
+
+    @property
+    def can_retry(self) -> bool:
+        failed = self.status == JobStatus.FAILED
+        return failed and not self.file_missing and self.retried_as is None
+
+    @property
+    def upload_again_query(self) -> str:
+        """The upload form's source, profile, village and date as this job had them."""
+        profile = MappingProfile.objects.filter(source=self.job.source, name=self.job.profile)
+        values = {
+            "source": self.job.source,
+            "profile": profile.values_list("pk", flat=True).first() if self.job.profile else "",
+            "village": self.job.village,
+            "as_of": self.job.as_of.isoformat() if self.job.as_of else "",
+        }
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def import_job_state(job: ImportJob) -> JobState:
+    """The row, with the latest progress the worker wrote while the job runs."""
+    state = JobState(job, JobStatus(job.status), job.stage, job.done, job.total)
+    if job.status != JobStatus.RUNNING:
+        return state
+    last_heard = job.created_at
+    with contextlib.suppress(OSError, ValueError):  # not written yet, or the job just ended
+        written = json.loads(_progress_path(job).read_text(encoding="utf-8"))
+        state.stage, state.done, state.total = written["stage"], written["done"], written["total"]
+        last_heard = datetime.fromisoformat(written["at"])
+    if timezone.now() - last_heard > STALLED_AFTER:
+        state.status, state.stalled = JobStatus.FAILED, True
+    return state
+
+
 # Writes ----------------------------------------------------------------------------------------
 
 
@@ -81,7 +187,7 @@ def _village_for(actor: User, code: str) -> Division | None:
         return None
     village = Division.objects.filter(code=code, level=Level.VILLAGE).first()
     if village is None or not division_visible(actor, village.code):
-        raise DomainError("请选择您管辖范围内的村(居)", field="village")
+        raise DomainError(gettext("请选择您管辖范围内的村(居)"), field="village")
     return village
 
 
@@ -99,24 +205,26 @@ def import_job_submit(
     if not can_import(actor):
         raise AccessDenied("您的角色不能导入名册")
     if source not in Source.values:
-        raise DomainError("请选择来源部门", field="source")
+        raise DomainError(gettext("请选择来源部门"), field="source")
     if profile is not None and profile.source != source:
         raise DomainError(
-            f"表头对应方案“{profile.name}”属于{Source(profile.source).label},与来源部门不符",
+            gettext("表头对应方案“%(name)s”属于%(source)s,与来源部门不符")
+            % {"name": profile.name, "source": gettext(Source(profile.source).label)},
             field="profile",
         )
     original = Path(upload.name or "").name
     if Path(original).suffix.lower() not in SUFFIXES:
-        raise DomainError("请上传 xlsx、xls 或 csv 文件", field="file")
+        raise DomainError(gettext("请上传 xlsx、xls 或 csv 文件"), field="file")
     if upload.size > max_bytes():
         raise DomainError(
-            f"文件过大:{upload.size / MB:.1f} MB,上限为 {max_bytes() / MB:.0f} MB,请拆分后导入",
+            gettext("文件过大:%(size).1f MB,上限为 %(most).0f MB,请拆分后导入")
+            % {"size": upload.size / MB, "most": max_bytes() / MB},
             field="file",
         )
     if upload.size == 0:
-        raise DomainError("文件是空的", field="file")
+        raise DomainError(gettext("文件是空的"), field="file")
     if as_of is not None and as_of > timezone.localdate():
-        raise DomainError("名册日期不能晚于今天", field="as_of")
+        raise DomainError(gettext("名册日期不能晚于今天"), field="as_of")
     default_village = _village_for(actor, village)
 
     relative = _stored_name(original)
@@ -139,31 +247,76 @@ def import_job_submit(
             division_code=actor.division.code if actor.division_id else "",
         )
     except BaseException:
-        path.unlink(missing_ok=True)
+        _discard_upload(relative)
         raise
     return job
+
+
+def _same_file(job: ImportJob) -> dict:
+    """A new job's fields for the stored upload of ``job``, with its options and node."""
+    names = ("source", "file", "file_name", "profile", "village", "as_of", "division_code")
+    return {name: getattr(job, name) for name in names}
 
 
 def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """A dry run that passed, imported for real: a new job on the same stored file."""
     if not can_import(actor):
         raise AccessDenied("您的角色不能导入名册")
-    if not job.dry_run or job.status != JobStatus.DONE or job.report.get("errors"):
-        raise DomainError("只有校验通过的“只校验”任务可以正式导入")
-    if not job_path(job).exists():
-        raise DomainError("上传的文件已不在,请重新上传")
+    state = import_job_state(job)
+    if state.committed_as is not None:
+        raise DomainError(
+            gettext("这个文件已经提交正式导入(任务 %(pk)s)") % {"pk": state.committed_as.pk}
+        )
+    if state.file_missing:
+        raise DomainError(gettext("上传的文件已删除,请重新上传"))
+    if not state.can_commit:
+        raise DomainError(gettext("只有校验通过的“只校验”任务可以正式导入"))
     return _queue(
         actor,
         f"正式导入{Source(job.source).label}名册 {job.file_name}(校验任务 {job.pk})",
-        source=job.source,
-        file=job.file,
-        file_name=job.file_name,
-        profile=job.profile,
-        village=job.village,
-        as_of=job.as_of,
-        dry_run=False,
-        division_code=job.division_code,
+        **_same_file(job) | {"dry_run": False},
     )
+
+
+def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
+    """A failed job (an error, or a worker that died) run again: a new job on the same file.
+
+    A new job rather than the failed one queued again: the failed job keeps its error and who
+    ran it, and a worker that only seemed dead cannot write over the new run's progress.
+    """
+    if not can_import(actor):
+        raise AccessDenied("您的角色不能导入名册")
+    state = import_job_state(job)
+    if state.retried_as is not None:
+        raise DomainError(
+            gettext("这个任务已经重新运行了(任务 %(pk)s)") % {"pk": state.retried_as.pk}
+        )
+    if state.file_missing:
+        raise DomainError(gettext("上传的文件已删除,请重新上传"))
+    if not state.can_retry:
+        raise DomainError(gettext("只有出错的任务可以重新运行"))
+    try:
+        with transaction.atomic():
+            if state.stalled:
+                _fail_stalled(job)
+            return _queue(
+                actor,
+                f"重新运行出错的导入任务 {job.pk}:{Source(job.source).label}名册 {job.file_name}",
+                **_same_file(job) | {"dry_run": job.dry_run, "retry_of": job},
+            )
+    except IntegrityError:  # someone else ran it again a moment ago (retry_of is one-to-one)
+        raise DomainError(gettext("这个任务刚刚已经重新运行了")) from None
+
+
+def _fail_stalled(job: ImportJob) -> None:
+    hours = STALLED_AFTER // timedelta(hours=1)
+    _set(
+        job,
+        status=JobStatus.FAILED,
+        error=f"超过 {hours} 小时没有进展,后台任务进程可能已停止",
+        finished_at=timezone.now(),
+    )
+    _progress_path(job).unlink(missing_ok=True)
 
 
 @transaction.atomic
@@ -183,52 +336,50 @@ def _set(job: ImportJob, **values) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**values)
 
 
-class _ProgressWriter:
-    """The importer's progress callback: stage, done and total onto the job row.
+class _ProgressFile:
+    """The importer's progress callback: stage, done and total into a file beside the upload.
 
-    The importer writes rows in one transaction; an update on the same connection would stay
-    invisible to the page until it ends. So inside it (PostgreSQL) progress goes through a
-    connection of its own on a helper thread. SQLite lets one writer at a time, so there the
-    updates inside the transaction show only when it ends.
+    The importer writes its rows in one transaction, so progress written onto the job row would
+    stay invisible to the job page until the import ends; a second connection could carry it on
+    PostgreSQL, but on SQLite it would wait for the importer's write lock. A file serves both
+    databases: the web server reads it while the job runs (``import_job_state``), and it shares
+    MEDIA_ROOT with the worker already (the worker reads the upload from there). It is replaced
+    whole (a reader sees the old or the new content, never half) and removed when the job ends,
+    when the row takes the outcome.
     """
 
     def __init__(self, job: ImportJob):
-        self.job = job
-        self.pool: ThreadPoolExecutor | None = None
-        self.depth = len(connection.atomic_blocks)  # transactions open before the importer's
+        self.path = _progress_path(job)
+        self.stage = ""
+        self.written = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        values = {"stage": stage[:30], "done": done, "total": total}
-        for name, value in values.items():
-            setattr(self.job, name, value)
-        in_import = len(connection.atomic_blocks) > self.depth
-        if in_import and connection.vendor != "sqlite":
-            if self.pool is None:
-                self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-progress")
-            self.pool.submit(self._write, values)
-        else:
-            ImportJob.objects.filter(pk=self.job.pk).update(**values)
+        now = time.monotonic()
+        if stage == self.stage and now - self.written < PROGRESS_EVERY_SECONDS:
+            return  # validation reports every 500 rows: a few writes a second are plenty
+        self.stage, self.written = stage, now
+        data = {"stage": stage, "done": done, "total": total, "at": timezone.now().isoformat()}
+        temp = self.path.with_name(f".{self.path.name}.tmp")
+        try:
+            temp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(temp, self.path)
+        except OSError:  # the bar stands still; the import itself goes on
+            logger.warning("import job progress not written to %s", self.path, exc_info=True)
 
-    def _write(self, values: dict) -> None:
-        ImportJob.objects.filter(pk=self.job.pk).update(**values)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.submit(connections.close_all)
-            self.pool.shutdown(wait=True)
-            self.pool = None
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 def _header_report(job: ImportJob) -> dict:
     """The file's headers and those neither the built-in map nor the profile knows."""
-    try:
-        headers = [h for h in read_table(job_path(job)).headers if h]
-    except (DomainError, OSError):
-        return {}
     saved = MappingProfile.objects.filter(source=job.source, name=job.profile).first()
     extra = saved.columns if saved and job.profile else {}
-    columns = default_columns() | {_norm_header(k): v for k, v in extra.items()}
-    unknown = [h for h in headers if _norm_header(h) not in columns]
+    try:
+        headers = [h for h in read_table(job_path(job), extra).headers if h]
+    except (DomainError, OSError):
+        return {}
+    columns = header_columns(extra)
+    unknown = [h for h in headers if header_field(h, columns) is None]
     try:
         resolve_headers(headers, extra)
         column_error = False
@@ -239,12 +390,11 @@ def _header_report(job: ImportJob) -> dict:
     return {"headers": headers, "unknown_headers": unknown}
 
 
-def _discard_file(job: ImportJob) -> None:
-    path = job_path(job)
-    path.unlink(missing_ok=True)
-    if path.parent.name != IMPORT_DIR:
-        with contextlib.suppress(OSError):
-            path.parent.rmdir()
+def _discard_upload(file: str) -> None:
+    """An upload goes with its own folder (imports/<random>/), and any progress file in it."""
+    folder = (Path(settings.MEDIA_ROOT) / file).parent
+    if folder.parent == Path(settings.MEDIA_ROOT) / IMPORT_DIR:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def import_job_run(job_id: int) -> ImportJob:
@@ -253,7 +403,15 @@ def import_job_run(job_id: int) -> ImportJob:
     if job.status != JobStatus.QUEUED:
         return job
     _set(job, status=JobStatus.RUNNING, stage="读取文件", done=0, total=0)
-    progress = _ProgressWriter(job)
+    progress = _ProgressFile(job)
+    try:
+        _import(job, progress)
+    finally:
+        progress.remove()  # once the row has the outcome: the page never sees a bar go back
+    return job
+
+
+def _import(job: ImportJob, progress: _ProgressFile) -> None:
     try:
         report = roster_import(
             actor=job.created_by,
@@ -266,7 +424,6 @@ def import_job_run(job_id: int) -> ImportJob:
             progress=progress,
         )
     except (ImportRejected, FileRejected) as exc:
-        progress.close()
         errors = getattr(exc, "errors", None) or [exc.message]
         _set(
             job,
@@ -276,9 +433,9 @@ def import_job_run(job_id: int) -> ImportJob:
             error=exc.message[:2000],
             finished_at=timezone.now(),
         )
-        return job
+        _discard_upload(job.file)  # of no more use: the corrected file is uploaded anew
+        return
     except Exception as exc:
-        progress.close()
         logger.exception("import job %s failed", job.pk)
         _set(
             job,
@@ -288,21 +445,62 @@ def import_job_run(job_id: int) -> ImportJob:
             finished_at=timezone.now(),
         )
         raise
-    progress.close()
     data = asdict(report)
-    if not report.errors and not job.dry_run:
-        _discard_file(job)  # the batch keeps every row as read; no copy of the roster stays
     if report.errors:  # a dry run lists its errors instead of raising
         data.update(_header_report(job))
     _set(
         job,
         status=JobStatus.REJECTED if report.errors else JobStatus.DONE,
         stage="",
-        done=job.total or report.rows,
-        total=job.total or report.rows,
+        done=report.rows,
+        total=report.rows,
         report=data,
         error="" if not report.errors else f"{len(report.errors)} 处错误",
         batch_id=report.batch_id,
         finished_at=timezone.now(),
     )
-    return job
+    # Imported: the batch keeps every row as read, no copy of the roster stays (0006). Rejected:
+    # the corrected file is uploaded anew. A passed dry run keeps it to be committed.
+    if report.errors or not job.dry_run:
+        _discard_upload(job.file)
+
+
+# Cleanup ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    files_deleted: int
+    jobs_failed: int
+
+
+def import_files_cleanup() -> Cleanup:
+    """Delete the uploads no job needs any more; mark running jobs whose worker died as failed.
+
+    Kept: the upload of a queued or running job; of a failed job for IMPORT_KEEP_DAYS after it
+    failed (to run it again); of a passed dry run for as long (to commit it). An imported file
+    and a rejected one go when their job ends; this also catches those a dead worker left.
+    """
+    stalled = [
+        job
+        for job in ImportJob.objects.filter(status=JobStatus.RUNNING)
+        if import_job_state(job).stalled
+    ]
+    for job in stalled:
+        _fail_stalled(job)
+    kept_since = timezone.now() - timedelta(days=settings.IMPORT_KEEP_DAYS)
+    needed = ImportJob.objects.filter(
+        Q(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+        | Q(status=JobStatus.FAILED, finished_at__gte=kept_since)
+        | Q(status=JobStatus.DONE, dry_run=True, finished_at__gte=kept_since)
+    )
+    files = set(ImportJob.objects.values_list("file", flat=True)) - set(
+        needed.values_list("file", flat=True)
+    )
+    deleted = 0
+    for file in files:
+        if (Path(settings.MEDIA_ROOT) / file).parent.exists():
+            _discard_upload(file)
+            deleted += 1
+    logger.info("import cleanup: %s uploads deleted, %s stalled jobs failed", deleted, len(stalled))
+    return Cleanup(files_deleted=deleted, jobs_failed=len(stalled))

@@ -2,17 +2,22 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from guanai.ingest.rows import place
 
 
 class Source(models.TextChoices):
-    POLICE = "police", "公安"
-    EDUCATION = "education", "教育(学校)"
-    DISABLED = "disabled", "残联"
-    CIVIL = "civil", "民政"
-    HEALTH = "health", "卫健"
-    OTHER = "other", "其他"
+    """Marked, not lazy: the Chinese name goes into stored text (revisions, audit rows); pages
+    translate it where they show it (``{% translate job.get_source_display %}``)."""
+
+    POLICE = "police", gettext_noop("公安")
+    EDUCATION = "education", gettext_noop("教育(学校)")
+    DISABLED = "disabled", gettext_noop("残联")
+    CIVIL = "civil", gettext_noop("民政")
+    HEALTH = "health", gettext_noop("卫健")
+    OTHER = "other", gettext_noop("其他")
 
 
 class MappingProfile(models.Model):
@@ -65,11 +70,11 @@ class ImportBatch(models.Model):
 
 
 class LinkMethod(models.TextChoices):
-    NONE = "", "未关联"
-    ID_EXACT = "id_exact", "身份证号相同"
-    SCORE = "score", "多项比对一致"
-    REVIEWED = "reviewed", "人工确认"
-    CREATED = "created", "新建档案"
+    NONE = "", _("未关联")
+    ID_EXACT = "id_exact", _("身份证号相同")
+    SCORE = "score", _("多项比对一致")
+    REVIEWED = "reviewed", _("人工确认")
+    CREATED = "created", _("新建档案")
 
 
 class SourceRecord(models.Model):
@@ -118,9 +123,9 @@ class SourceRecord(models.Model):
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING = "pending", "待确认"
-    ACCEPTED = "accepted", "是同一人"
-    REJECTED = "rejected", "不是同一人"
+    PENDING = "pending", _("待确认")
+    ACCEPTED = "accepted", _("是同一人")
+    REJECTED = "rejected", _("不是同一人")
 
 
 class ReviewPair(models.Model):
@@ -151,11 +156,11 @@ class ReviewPair(models.Model):
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "导入中"
-    DONE = "done", "已完成"
-    REJECTED = "rejected", "未导入"
-    FAILED = "failed", "出错"
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    REJECTED = "rejected", _("未导入")
+    FAILED = "failed", _("出错")
 
 
 class ImportJob(models.Model):
@@ -187,6 +192,10 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The failed job this one runs again; one-to-one, so a failed job is run again only once.
+    retry_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -196,25 +205,21 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{Source(self.source).label} {self.file_name}"
 
-    @property
-    def percent(self) -> int:
-        return min(100, self.done * 100 // self.total) if self.total else 0
-
 
 class ClaimField(models.TextChoices):
     """Fields of the file a roster can give, each with one displayed value and others kept."""
 
-    ID_NUMBER = "id_number", "身份证号"
-    GUARDIAN = "guardian", "监护人"
-    PHONE = "phone", "联系电话"
-    ADDRESS = "address", "家庭住址"
-    SCHOOL = "school", "学校"
-    CLASS_NAME = "class_name", "班级"
-    DISABILITY = "disability", "残疾类别和等级"
+    ID_NUMBER = "id_number", _("身份证号")
+    GUARDIAN = "guardian", _("监护人")
+    PHONE = "phone", _("联系电话")
+    ADDRESS = "address", _("家庭住址")
+    SCHOOL = "school", _("学校")
+    CLASS_NAME = "class_name", _("班级")
+    DISABILITY = "disability", _("残疾类别和等级")
 
 
 FILE_ENTRY = "file"
-CLAIM_SOURCES = [(FILE_ENTRY, "档案录入"), *Source.choices]
+CLAIM_SOURCES = [(FILE_ENTRY, gettext_noop("档案录入")), *Source.choices]  # as Source
 
 
 class FieldClaim(models.Model):

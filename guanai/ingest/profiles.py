@@ -7,6 +7,7 @@ townships may rely on is for the county bureau and administrators.
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from guanai.accounts.models import Role, User
 from guanai.audit.models import Action
@@ -25,11 +26,11 @@ def can_manage_profiles(user: User) -> bool:
 
 
 def field_choices() -> list[tuple[str, str]]:
-    return [(name, f.label) for name, f in FIELDS.items()]
+    return [(name, gettext(f.label)) for name, f in FIELDS.items()]
 
 
 def field_label(name: str) -> str:
-    return FIELDS[name].label if name in FIELDS else name
+    return gettext(FIELDS[name].label) if name in FIELDS else name
 
 
 def rows_for_headers(headers: list[str]) -> list[dict[str, str]]:
@@ -69,44 +70,55 @@ def profile_columns_clean(rows: list[tuple[str, str]]) -> dict[str, str]:
         if not header and not field:
             continue
         if not header:
-            raise DomainError(f"请填写对应“{field_label(field)}”的表头")
+            raise DomainError(
+                gettext("请填写对应“%(field)s”的表头") % {"field": field_label(field)}
+            )
         if len(header) > MAX_HEADER:
-            raise DomainError(f"表头“{header[:20]}…”过长(最多 {MAX_HEADER} 字)")
+            raise DomainError(
+                gettext("表头“%(header)s…”过长(最多 %(most)s 字)")
+                % {"header": header[:20], "most": MAX_HEADER}
+            )
         if not field:
             continue  # a header left without a field is not imported
         if field not in FIELDS:
-            raise DomainError(f"未知的字段“{field}”")
+            raise DomainError(gettext("未知的字段“%(field)s”") % {"field": field})
         key = _norm_header(header)
         if key in seen:
-            raise DomainError(f"表头“{header}”填写了两次")
+            raise DomainError(gettext("表头“%(header)s”填写了两次") % {"header": header})
         if field in by_field:
             raise DomainError(
-                f"“{by_field[field]}”和“{header}”都对应{FIELDS[field].label},每个字段只能对应一个表头"
+                gettext("“%(first)s”和“%(second)s”都对应%(field)s,每个字段只能对应一个表头")
+                % {"first": by_field[field], "second": header, "field": field_label(field)}
             )
         seen[key] = header
         by_field[field] = header
         columns[header] = field
     if not columns:
-        raise DomainError("请至少填写一行表头对应")
+        raise DomainError(gettext("请至少填写一行表头对应"))
     return columns
 
 
 def _name_clean(source: str, name: str, exclude_pk: int | None = None) -> str:
     name = " ".join((name or "").split())
     if source not in Source.values:
-        raise DomainError("请选择来源部门", field="source")
+        raise DomainError(gettext("请选择来源部门"), field="source")
     if not name:
-        raise DomainError("请填写方案名称", field="name")
+        raise DomainError(gettext("请填写方案名称"), field="name")
     if len(name) > 50:
-        raise DomainError("方案名称最多 50 字", field="name")
+        raise DomainError(gettext("方案名称最多 50 字"), field="name")
     clash = MappingProfile.objects.filter(source=source, name=name).exclude(pk=exclude_pk)
     if clash.exists():
-        raise DomainError(f"{Source(source).label}已有名为“{name}”的方案", field="name")
+        raise DomainError(
+            gettext("%(source)s已有名为“%(name)s”的方案")
+            % {"source": gettext(Source(source).label), "name": name},
+            field="name",
+        )
     return name
 
 
 def _describe(columns: dict[str, str]) -> str:
-    return "、".join(f"{h}→{field_label(f)}" for h, f in columns.items())
+    # Audit rows stay in Chinese, whatever the page's language.
+    return "、".join(f"{h}→{FIELDS[f].label if f in FIELDS else f}" for h, f in columns.items())
 
 
 @transaction.atomic

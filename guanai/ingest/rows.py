@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from django.utils.translation import gettext_noop
+
 from guanai.registry import idnumber
 from guanai.registry.choices import DisabilityCategory, DisabilityGrade
 
@@ -23,42 +25,54 @@ def _field(label: str, spellings: str, fallbacks: str = "") -> Field:
     return Field(label, tuple(spellings.split()), tuple(fallbacks.split()))
 
 
+# Labels stay Chinese in row errors; pages translate them where they show them (gettext_noop
+# puts them in the catalogue).
+
+
 FIELDS: dict[str, Field] = {
-    "name": _field("姓名", "姓名 儿童姓名 学生姓名 幼儿姓名 孩子姓名 未成年人姓名 名字"),
+    "name": _field(
+        gettext_noop("姓名"), "姓名 儿童姓名 学生姓名 幼儿姓名 孩子姓名 未成年人姓名 名字"
+    ),
     "id_number": _field(
-        "身份证号",
+        gettext_noop("身份证号"),
         "身份证号 身份证号码 公民身份号码 公民身份证号码 居民身份证号码 身份证件号码 身份证件号 "
         "儿童身份证号 学生身份证号 证件号码 身份证",
     ),
-    "birth_date": _field("出生日期", "出生日期 出生年月日 出生年月 出生时间 生日"),
-    "sex": _field("性别", "性别"),
-    "guardian": _field("监护人", "监护人 监护人姓名 实际监护人 实际监护人姓名 家长姓名 家长"),
+    "birth_date": _field(gettext_noop("出生日期"), "出生日期 出生年月日 出生年月 出生时间 生日"),
+    "sex": _field(gettext_noop("性别"), "性别"),
+    "guardian": _field(
+        gettext_noop("监护人"), "监护人 监护人姓名 实际监护人 实际监护人姓名 家长姓名 家长"
+    ),
     "phone": _field(
-        "联系电话",
+        gettext_noop("联系电话"),
         "联系电话 联系方式 电话 手机 手机号 手机号码 家长电话 家长联系电话 家长手机 "
         "监护人电话 监护人联系电话 监护人联系方式 监护人手机",
     ),
     "address": _field(
-        "住址",
+        gettext_noop("住址"),
         "住址 家庭住址 现住址 家庭详细住址 家庭地址 居住地址 现居住地址 现居住地 详细地址 地址",
         fallbacks="户籍地址 户籍所在地 户籍地",
     ),
     "township": _field(
-        "乡镇(街道)", "乡镇(街道) 乡镇 乡镇街道 乡(镇、街道) 镇(街道) 所属乡镇 所在乡镇"
+        gettext_noop("乡镇(街道)"),
+        "乡镇(街道) 乡镇 乡镇街道 乡(镇、街道) 镇(街道) 所属乡镇 所在乡镇",
     ),
     "village": _field(
-        "村(居)",
+        gettext_noop("村(居)"),
         "村(居) 村居 村 所在村 村(社区) 所在村(社区) 村(居)委会 村委会 社区 村居代码 区划代码",
     ),
-    "school": _field("学校", "学校 就读学校 学校名称 所在学校 在读学校 就读学校名称"),
-    "grade": _field("年级", "年级 所在年级 就读年级"),
-    "class_name": _field("班级", "班级 年级班级 所在班级"),
-    "disability_category": _field("残疾类别", "残疾类别 残疾类型 残疾种类"),
-    "disability_grade": _field("残疾等级", "残疾等级 残疾级别"),
+    "school": _field(gettext_noop("学校"), "学校 就读学校 学校名称 所在学校 在读学校 就读学校名称"),
+    "grade": _field(gettext_noop("年级"), "年级 所在年级 就读年级"),
+    "class_name": _field(gettext_noop("班级"), "班级 年级班级 所在班级"),
+    "disability_category": _field(gettext_noop("残疾类别"), "残疾类别 残疾类型 残疾种类"),
+    "disability_grade": _field(gettext_noop("残疾等级"), "残疾等级 残疾级别"),
     "disability": _field(
-        "残疾类别及等级", "残疾类别及等级 残疾类别和等级 残疾类型及等级 残疾类别等级 残疾情况"
+        gettext_noop("残疾类别及等级"),
+        "残疾类别及等级 残疾类别和等级 残疾类型及等级 残疾类别等级 残疾情况",
     ),
-    "disability_cert": _field("残疾证号", "残疾证号 残疾人证号 残疾证号码 残疾人证号码 残疾证编号"),
+    "disability_cert": _field(
+        gettext_noop("残疾证号"), "残疾证号 残疾人证号 残疾证号码 残疾人证号码 残疾证编号"
+    ),
 }
 REQUIRED = ("name",)
 _NOTE = re.compile(r"\([^(]*\)$")  # 联系电话(监护人), 出生日期(格式:2015-01-01)

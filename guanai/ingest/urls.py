@@ -8,6 +8,7 @@ urlpatterns = [
     path("jobs/", views.import_job_list, name="import_job_list"),
     path("jobs/<int:job_id>/", views.import_job, name="import_job"),
     path("jobs/<int:job_id>/commit/", views.import_job_commit, name="import_job_commit"),
+    path("jobs/<int:job_id>/retry/", views.import_job_retry, name="import_job_retry"),
     path("profiles/", views.profile_list, name="profile_list"),
     path("profiles/new/", views.profile_create, name="profile_create"),
     path("profiles/<int:profile_id>/", views.profile_edit, name="profile_edit"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanai.audit.models import Action
@@ -14,7 +15,7 @@ from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.ingest import jobs, profiles, selectors, services
 from guanai.ingest.forms import HeaderRowFormSet, ProfileForm, UploadForm, villages_choice
-from guanai.ingest.models import JobStatus, ReviewStatus, Source
+from guanai.ingest.models import ReviewStatus, Source
 from guanai.ingest.permissions import can_import, can_review_links
 from guanai.registry.masking import mask_id_number
 
@@ -58,19 +59,20 @@ def review_detail(request, pk: int):
     record, child = pair.record, pair.child
     guardian = child.guardians.first()
     v = record.values
+    sex = {"M": gettext("男"), "F": gettext("女")}
     rows = [
-        ("姓名", record.name, child.name),
-        ("身份证号", record.id_number, child.id_number or ""),
-        ("出生日期", record.birth_date, child.birth_date),
-        ("性别", {"M": "男", "F": "女"}.get(record.sex, ""), child.get_sex_display()),
-        ("监护人", v.get("guardian", ""), guardian.name if guardian else ""),
+        (gettext("姓名"), record.name, child.name),
+        (gettext("身份证号"), record.id_number, child.id_number or ""),
+        (gettext("出生日期"), record.birth_date, child.birth_date),
+        (gettext("性别"), sex.get(record.sex, ""), sex.get(child.sex, "")),
+        (gettext("监护人"), v.get("guardian", ""), guardian.name if guardian else ""),
         (
-            "联系电话",
+            gettext("联系电话"),
             v.get("phone", ""),
             (guardian.phone if guardian else "") or child.household.phone,
         ),
-        ("住址", v.get("address", ""), child.household.address),
-        ("学校", v.get("school", ""), child.school.name if child.school_id else ""),
+        (gettext("住址"), v.get("address", ""), child.household.address),
+        (gettext("学校"), v.get("school", ""), child.school.name if child.school_id else ""),
     ]
     audit(actor=request.user, action=Action.VIEW, target=child, detail="查看待确认配对")
     return render(
@@ -79,7 +81,7 @@ def review_detail(request, pk: int):
         {
             "pair": pair,
             "rows": [(label, a or "", b or "", (a or "") == (b or "")) for label, a, b in rows],
-            "source_label": Source(record.source).label,
+            "source_label": gettext(Source(record.source).label),
             "nav_active": "imports",
         },
     )
@@ -93,14 +95,15 @@ def review_decide(request, pk: int):
     try:
         if decision == "undo":
             services.review_undo(actor=request.user, pair=pair)
-            messages.success(request, "已撤销,配对回到待确认")
+            messages.success(request, gettext("已撤销,配对回到待确认"))
         elif decision in ("accept", "reject"):
             services.review_decide(actor=request.user, pair=pair, same=decision == "accept")
-            messages.success(
-                request, "已确认为同一人" if decision == "accept" else "已确认不是同一人"
+            done = (
+                gettext("已确认为同一人") if decision == "accept" else gettext("已确认不是同一人")
             )
+            messages.success(request, done)
         else:
-            messages.error(request, "请选择“是同一人”或“不是同一人”")
+            messages.error(request, gettext("请选择“是同一人”或“不是同一人”"))
     except DomainError as exc:
         if isinstance(exc, AccessDenied):
             raise
@@ -116,12 +119,21 @@ def _require_importer(request) -> None:
         raise AccessDenied("您的角色不能导入名册")
 
 
+def _with_state(listed):
+    """Jobs of a list, each with its state (a job whose worker died shows as failed)."""
+    listed = list(listed)
+    for job in listed:
+        job.state = jobs.import_job_state(job)
+    return listed
+
+
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_importer(request)
     form = UploadForm(
         request.POST or None,
         request.FILES or None,
+        initial={name: request.GET[name] for name in UploadForm.AGAIN if name in request.GET},
         profiles=profiles.profile_list_for(request.user),
         villages=villages_choice(request.user.division),
     )
@@ -143,7 +155,7 @@ def import_upload(request):
             form_error(form, error)
         else:
             return redirect("ingest:import_job", job_id=job.pk)
-    recent = jobs.import_job_list_for(request.user).filter(created_by=request.user)[:5]
+    recent = _with_state(jobs.import_job_list_for(request.user).filter(created_by=request.user)[:5])
     return render(
         request,
         "ingest/import_upload.html",
@@ -157,6 +169,7 @@ def import_job_list(request):
     page = Paginator(jobs.import_job_list_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    _with_state(page)
     return render(
         request,
         "ingest/import_job_list.html",
@@ -169,7 +182,7 @@ def import_job(request, job_id: int):
     job = jobs.import_job_get_for(request.user, job_id)
     context = {
         "job": job,
-        "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+        "state": jobs.import_job_state(job),
         "can_add_profile": can_import(request.user),
         "nav_active": "imports",
         "tab": "jobs",
@@ -179,17 +192,27 @@ def import_job(request, job_id: int):
     return render(request, "ingest/import_job.html", context)
 
 
-@require_POST
-def import_job_commit(request, job_id: int):
+def _queue_again(request, job_id: int, action):
+    """Commit a dry run or run a failed job again; the page of the new job, or the refusal."""
     job = jobs.import_job_get_for(request.user, job_id)
     try:
-        real = jobs.import_job_commit(actor=request.user, job=job)
+        queued = action(actor=request.user, job=job)
     except DomainError as error:
         if isinstance(error, AccessDenied):
             raise
         messages.error(request, error.message)
         return redirect("ingest:import_job", job_id=job.pk)
-    return redirect("ingest:import_job", job_id=real.pk)
+    return redirect("ingest:import_job", job_id=queued.pk)
+
+
+@require_POST
+def import_job_commit(request, job_id: int):
+    return _queue_again(request, job_id, jobs.import_job_commit)
+
+
+@require_POST
+def import_job_retry(request, job_id: int):
+    return _queue_again(request, job_id, jobs.import_job_retry)
 
 
 # Header-mapping profiles -------------------------------------------------------------------------
@@ -257,7 +280,9 @@ def profile_create(request):
                 raise
             form_error(form, error)
         else:
-            messages.success(request, f"已保存表头对应方案“{profile.name}”")
+            messages.success(
+                request, gettext("已保存表头对应方案“%(name)s”") % {"name": profile.name}
+            )
             return redirect(f"{reverse('ingest:profile_list')}?source={profile.source}")
     return _profile_page(request, form, formset, job=job)
 
@@ -285,7 +310,9 @@ def profile_edit(request, profile_id: int):
                 raise
             form_error(form, error)
         else:
-            messages.success(request, f"已保存表头对应方案“{profile.name}”")
+            messages.success(
+                request, gettext("已保存表头对应方案“%(name)s”") % {"name": profile.name}
+            )
             return redirect(f"{reverse('ingest:profile_list')}?source={profile.source}")
     return _profile_page(request, form, formset, profile=profile)
 
@@ -294,5 +321,5 @@ def profile_edit(request, profile_id: int):
 def profile_delete(request, profile_id: int):
     profile = profiles.profile_get_for(request.user, profile_id)
     profiles.profile_delete(actor=request.user, profile=profile)
-    messages.success(request, f"已删除表头对应方案“{profile.name}”")
+    messages.success(request, gettext("已删除表头对应方案“%(name)s”") % {"name": profile.name})
     return redirect(f"{reverse('ingest:profile_list')}?source={profile.source}")

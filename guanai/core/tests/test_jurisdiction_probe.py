@@ -32,6 +32,7 @@ API = "api/"
 OWNERS = {
     "ingest:import_job": "supervisor_1",
     "ingest:import_job_commit": "supervisor_1",
+    "ingest:import_job_retry": "supervisor_1",
     "ingest:profile_edit": "county",
     "ingest:profile_delete": "county",
 }

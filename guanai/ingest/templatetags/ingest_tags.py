@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from guanai.ingest.merge import claims_for_file, source_rows_for_file
 
@@ -15,3 +16,12 @@ def child_sources(child):
 def child_source_rows(child):
     """The roster rows linked to a file (rosters it appears in)."""
     return source_rows_for_file(child)
+
+
+@register.simple_tag
+def record_place(record):
+    """Where a roster row was: its file, the sheet where a workbook held several, the line."""
+    values = {"name": record.batch.file_name, "sheet": record.sheet, "line": record.line}
+    if record.sheet:
+        return gettext("%(name)s 工作表“%(sheet)s”第 %(line)s 行") % values
+    return gettext("%(name)s 第 %(line)s 行") % values

@@ -1,6 +1,7 @@
 """Builders for import-job tests (here and in the jurisdiction probe)."""
 
 import io
+import uuid
 
 from guanai.accounts.models import User
 from guanai.ingest.models import ImportJob, MappingProfile
@@ -30,6 +31,18 @@ def import_job_build(user: User, **values) -> ImportJob:
         }
         | values
     )
+
+
+def stored_job_build(user: User, rows: list[list[object]] | None = None, **values) -> ImportJob:
+    """A job with its upload on disk (in a folder of its own), as the upload page leaves it."""
+    from guanai.ingest.jobs import IMPORT_DIR, job_path
+
+    rows = rows or [["姓名", "出生日期", "性别"], ["张三", "2015-01-01", "男"]]
+    job = import_job_build(user, file=f"{IMPORT_DIR}/{uuid.uuid4().hex}/学生名册.xlsx", **values)
+    path = job_path(job)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(xlsx_bytes(rows))
+    return job
 
 
 def profile_build(source: str = "education", name: str = "学校学籍表", **columns) -> MappingProfile:

@@ -4,6 +4,7 @@ sheets, totals and signatures at the foot, numbers typed as numbers, web pages s
 from datetime import date, datetime
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -20,6 +21,7 @@ from guanai.ingest.rows import (
     resolve_headers,
 )
 from guanai.ingest.services import ImportRejected, roster_import
+from guanai.ingest.templatetags.ingest_tags import record_place
 from guanai.registry import idnumber
 from guanai.registry.choices import DisabilityCategory
 from guanai.registry.models import Child
@@ -327,6 +329,9 @@ def test_a_township_workbook_imports_with_village_and_township_names(tmp_path, p
     assert brother.division == place.village_a
     record = SourceRecord.objects.get(child=brother)
     assert (record.sheet, record.line, record.place) == ("东风村", 6, "工作表“东风村”第 6 行")
+    assert record_place(record) == "蒲亭镇.xlsx 工作表“东风村”第 6 行"
+    with translation.override("en"):
+        assert record_place(record) == "蒲亭镇.xlsx sheet “东风村” line 6"
     sister = Child.objects.get(id_number=SIS)
     assert sister.household_id == brother.household_id  # the merged guardian and phone
 

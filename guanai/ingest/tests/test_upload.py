@@ -4,12 +4,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from guanai.audit.models import AuditEvent
 from guanai.ingest import jobs
 from guanai.ingest.models import ImportBatch, ImportJob, JobStatus
+from guanai.ingest.services import roster_import
 from guanai.ingest.tests.factories import import_job_build, profile_build, xlsx_bytes
 from guanai.registry import idnumber
 
@@ -182,9 +185,14 @@ def test_a_passed_dry_run_is_imported_for_real_from_the_same_file(
     jobs.import_job_run(real.pk)
     real.refresh_from_db()
     assert real.status == JobStatus.DONE and real.report["created"] == 1
-    # Only a passed dry run can be committed, and only once its file is still there.
+    # Only a passed dry run can be committed, and only once.
     response = client.post(reverse("ingest:import_job_commit", args=[real.pk]), follow=True)
     assert "只有校验通过" in response.content.decode()
+    response = client.post(reverse("ingest:import_job_commit", args=[job.pk]), follow=True)
+    page = response.content.decode()
+    assert f"已经提交正式导入(任务 {real.pk})" in page
+    assert reverse("ingest:import_job", args=[real.pk]) in page and "已删除" not in page
+    assert ImportJob.objects.count() == 2
 
 
 def test_a_profile_is_used_by_the_import(
@@ -215,11 +223,65 @@ def test_a_profile_of_another_source_is_refused(login, users, place):
     assert ImportJob.objects.count() == 0
 
 
-def test_progress_goes_onto_the_job(users):
-    job = import_job_build(users["supervisor_1"])
-    jobs._ProgressWriter(job)("校验", 500, 2000)
+def test_the_page_shows_progress_while_the_rows_are_saved_in_one_transaction(
+    login, users, place, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The save stage runs in one transaction; the page reads the progress file, not the row."""
+    client = login(users["supervisor_1"])
+    rows = [
+        ["姓名", "出生日期", "性别"],
+        ["张三", "2015-01-01", "男"],
+        ["李四", "2016-02-02", "女"],
+    ]
+    job = _submit(
+        client, django_capture_on_commit_callbacks, _upload(rows), village=place.village_a.code
+    )
+    depth = len(connection.atomic_blocks)
+    seen = []
+
+    def importing(**kwargs):
+        report_progress = kwargs["progress"]
+
+        def progress(stage, done, total):
+            report_progress(stage, done, total)
+            if stage == "写入与关联" and not seen:
+                assert len(connection.atomic_blocks) > depth  # inside the importer's transaction
+                row = ImportJob.objects.values("stage", "done", "total").get(pk=job.pk)
+                assert row == {"stage": "读取文件", "done": 0, "total": 0}
+                url = reverse("ingest:import_job", args=[job.pk])
+                seen.append(client.get(url, HTTP_HX_REQUEST="true").content.decode())
+
+        return roster_import(**kwargs | {"progress": progress})
+
+    monkeypatch.setattr(jobs, "roster_import", importing)
+    jobs.import_job_run(job.pk)
+
+    assert "写入与关联" in seen[0] and "0 / 2 行" in seen[0] and 'hx-trigger="every 1s"' in seen[0]
     job.refresh_from_db()
-    assert (job.stage, job.done, job.total, job.percent) == ("校验", 500, 2000, 25)
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)
+    assert not (Path(settings.MEDIA_ROOT) / job.file).parent.exists()  # upload and progress
+
+
+def test_the_progress_file_is_replaced_whole_and_removed_when_the_job_ends(users, media):
+    job = import_job_build(users["supervisor_1"], status=JobStatus.RUNNING, stage="读取文件")
+    folder = Path(media) / job.file
+    folder.parent.mkdir(parents=True)
+    progress = jobs._ProgressFile(job)
+    progress("校验", 500, 2000)
+    state = jobs.import_job_state(job)
+    assert (state.stage_label, state.done, state.total, state.percent) == ("校验", 500, 2000, 25)
+    assert [p.name for p in folder.parent.iterdir()] == [f"progress-{job.pk}.json"]  # no temp
+    progress.remove()
+    assert jobs.import_job_state(job).stage == "读取文件"  # the row again
+
+
+def test_a_progress_file_that_cannot_be_read_or_written_leaves_the_row_and_the_import(users, media):
+    job = import_job_build(users["supervisor_1"], status=JobStatus.RUNNING, stage="读取文件")
+    jobs._ProgressFile(job)("校验", 1, 2)  # the folder is gone: logged, not raised
+    folder = (Path(media) / job.file).parent
+    folder.mkdir(parents=True)
+    (folder / f"progress-{job.pk}.json").write_text("{half")
+    assert jobs.import_job_state(job).stage == "读取文件"
 
 
 def test_an_unexpected_error_fails_the_job(users, monkeypatch):
@@ -282,15 +344,3 @@ def test_the_menu_leads_importers_to_the_upload_page(login, users):
     assert reverse("ingest:import_upload") in body
     page = login(users["supervisor_1"]).get(reverse("ingest:import_upload")).content.decode()
     assert "只校验不导入" in page and "东风村" in page and "河东村" not in page
-
-
-def test_progress_inside_the_importers_transaction_does_not_wait_for_it(users):
-    """PostgreSQL: through a connection of its own (visible at once); SQLite: the same one."""
-    from django.db import transaction
-
-    job = import_job_build(users["supervisor_1"])
-    writer = jobs._ProgressWriter(job)
-    with transaction.atomic():
-        writer("写入与关联", 10, 20)
-    writer.close()
-    assert (job.stage, job.done, job.total) == ("写入与关联", 10, 20)

@@ -1,0 +1,173 @@
+"""Running a failed job again, a job whose worker died, and uploading a rejected file again."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from guanai.audit.models import AuditEvent
+from guanai.ingest import jobs
+from guanai.ingest.models import ImportJob, JobStatus
+from guanai.ingest.tests.factories import import_job_build, profile_build, stored_job_build
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _page(client, job) -> str:
+    return client.get(reverse("ingest:import_job", args=[job.pk])).content.decode()
+
+
+def _retry(client, job, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("ingest:import_job_retry", args=[job.pk]))
+    return response, callbacks
+
+
+def test_it_runs_a_failed_job_again_from_the_same_file(
+    login, users, place, monkeypatch, django_capture_on_commit_callbacks
+):
+    job = stored_job_build(users["supervisor_1"], village=place.village_a.code)
+    real_import = jobs.roster_import
+
+    def broken(**kwargs):
+        raise RuntimeError("数据库连接断开")
+
+    monkeypatch.setattr(jobs, "roster_import", broken)
+    with pytest.raises(RuntimeError):
+        jobs.import_job_run(job.pk)
+    monkeypatch.setattr(jobs, "roster_import", real_import)
+    county = login(users["county"])  # anyone who may import there, not only the uploader
+    page = _page(county, job)
+    assert "导入出错" in page and reverse("ingest:import_job_retry", args=[job.pk]) in page
+
+    response, callbacks = _retry(county, job, django_capture_on_commit_callbacks)
+
+    again = ImportJob.objects.get(retry_of=job)
+    assert response["Location"] == reverse("ingest:import_job", args=[again.pk])
+    assert len(callbacks) == 1 and again.status == JobStatus.QUEUED
+    assert (again.file, again.village, again.source, again.dry_run) == (
+        job.file,
+        job.village,
+        job.source,
+        job.dry_run,
+    )
+    assert again.created_by == users["county"] and again.division_code == job.division_code
+    event = AuditEvent.objects.get(object_type="ingest.importjob", object_id=str(again.pk))
+    assert f"重新运行出错的导入任务 {job.pk}" in event.detail
+    jobs.import_job_run(again.pk)
+    again.refresh_from_db()
+    assert again.status == JobStatus.DONE and again.report["created"] == 1
+    page = _page(county, job)
+    assert "已重新运行" in page and reverse("ingest:import_job", args=[again.pk]) in page
+    assert reverse("ingest:import_job_retry", args=[job.pk]) not in page
+
+    response, callbacks = _retry(county, job, django_capture_on_commit_callbacks)
+    assert not callbacks and ImportJob.objects.count() == 2  # once only
+    assert f"已经重新运行了(任务 {again.pk})" in county.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("status", [JobStatus.QUEUED, JobStatus.DONE, JobStatus.REJECTED])
+def test_a_job_that_did_not_fail_is_not_run_again(
+    login, users, status, django_capture_on_commit_callbacks
+):
+    client = login(users["supervisor_1"])
+    job = stored_job_build(users["supervisor_1"], status=status)
+    assert reverse("ingest:import_job_retry", args=[job.pk]) not in _page(client, job)
+    response, callbacks = _retry(client, job, django_capture_on_commit_callbacks)
+    assert not callbacks and ImportJob.objects.count() == 1
+    assert "只有出错的任务可以重新运行" in client.get(response["Location"]).content.decode()
+
+
+def _progress_written(job, *, ago: timedelta) -> None:
+    at = (timezone.now() - ago).isoformat()
+    data = {"stage": "写入与关联", "done": 2000, "total": 8000, "at": at}
+    (jobs.job_path(job).parent / f"progress-{job.pk}.json").write_text(json.dumps(data))
+
+
+def test_a_running_job_silent_for_two_hours_shows_as_failed_and_runs_again(
+    login, users, django_capture_on_commit_callbacks
+):
+    client = login(users["supervisor_1"])
+    job = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
+    _progress_written(job, ago=timedelta(minutes=10))
+    page = _page(client, job)
+    assert "导入中" in page and "2000 / 8000" in page and 'hx-trigger="every 1s"' in page
+    assert reverse("ingest:import_job_retry", args=[job.pk]) not in page
+
+    _progress_written(job, ago=timedelta(hours=2, minutes=1))
+    page = _page(client, job)
+    assert "出错" in page and "导入中断" in page and "hx-trigger" not in page
+    assert reverse("ingest:import_job_retry", args=[job.pk]) in page
+    listed = client.get(reverse("ingest:import_job_list")).content.decode()
+    assert "出错" in listed and "导入中" not in listed
+
+    response, callbacks = _retry(client, job, django_capture_on_commit_callbacks)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "没有进展" in job.error and job.finished_at
+    assert not (jobs.job_path(job).parent / f"progress-{job.pk}.json").exists()
+    again = ImportJob.objects.get(retry_of=job)
+    assert response["Location"] == reverse("ingest:import_job", args=[again.pk])
+    assert len(callbacks) == 1
+
+
+def test_a_running_job_without_progress_is_judged_from_its_creation(users):
+    job = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
+    assert not jobs.import_job_state(job).stalled
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    job.refresh_from_db()
+    assert jobs.import_job_state(job).status == JobStatus.FAILED
+
+
+def test_a_failed_job_whose_file_is_gone_says_so_and_offers_no_retry(
+    login, users, place, django_capture_on_commit_callbacks
+):
+    client = login(users["supervisor_1"])
+    job = import_job_build(
+        users["supervisor_1"], status=JobStatus.FAILED, village=place.village_a.code
+    )
+    page = _page(client, job)
+    assert "上传的文件已删除" in page
+    assert reverse("ingest:import_job_retry", args=[job.pk]) not in page
+    assert f"{reverse('ingest:import_upload')}?source=education&amp;village=" in page
+    response, callbacks = _retry(client, job, django_capture_on_commit_callbacks)
+    assert not callbacks
+    assert "上传的文件已删除" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("who", ["supervisor_2", "director_a", "carer_a", "department"])
+def test_others_cannot_run_it_again(login, users, who, django_capture_on_commit_callbacks):
+    job = stored_job_build(users["supervisor_1"], status=JobStatus.FAILED)
+    response, callbacks = _retry(login(users[who]), job, django_capture_on_commit_callbacks)
+    assert response.status_code == 404 and not callbacks
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_rejected_file_is_uploaded_again_with_the_same_choices(login, users, place):
+    profile = profile_build("education", "学籍表")
+    job = import_job_build(
+        users["supervisor_1"],
+        status=JobStatus.REJECTED,
+        profile="学籍表",
+        village=place.village_a.code,
+        as_of=date(2026, 9, 1),
+        report={"errors": ["第 2 行 姓名:不能为空"]},
+    )
+    client = login(users["supervisor_1"])
+    page = _page(client, job)
+    link = (
+        f"{reverse('ingest:import_upload')}?source=education&amp;profile={profile.pk}"
+        f"&amp;village={place.village_a.code}&amp;as_of=2026-09-01"
+    )
+    assert "修正后重新上传" in page and link in page
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert '<option value="education" selected>' in form
+    assert f'<option value="{profile.pk}" selected>' in form
+    assert f'<option value="{place.village_a.code}" selected>' in form
+    assert 'value="2026-09-01"' in form
