@@ -7,7 +7,6 @@ with any bad row saves nothing; importing the same file or the same rows again c
 import hashlib
 import json
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -36,6 +35,7 @@ from guanai.ingest.models import (
     SourceRecord,
 )
 from guanai.ingest.permissions import can_review_links
+from guanai.ingest.places import VillageFinder
 from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers
 from guanai.registry.models import Child, Guardian
@@ -97,80 +97,6 @@ def _jsonable(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
 
 
-_OFFICE = re.compile(r"(村民委员会|居民委员会|村委会|居委会|委员会)$")
-
-
-class _Villages:
-    """A row's village (12-digit code, or name with its township's where given) -> code."""
-
-    def __init__(self, default: Division | None, within: str = ""):
-        self.default = default
-        # Names are looked up where the user works, within the default village's county.
-        self.within = max(within, default.code[:6] if default is not None else "", key=len)
-        self.codes: set[str] = set()  # the village codes of every county met so far
-        self.counties: set[str] = set()
-        self.by_name: dict[tuple[str, str], str | None] = {}
-
-    def resolve(self, row: CleanRow) -> str:
-        value = row.village
-        if not value:
-            if self.default is None:
-                raise RowError(
-                    row.line, "村(居)", "为空,且导入时没有指定默认村(--village)", row.sheet
-                )
-            return self.default.code
-        if value.isdigit():
-            if value[:6] not in self.counties:
-                # The villages of the code's county at once: a county roster names thousands.
-                self.counties.add(value[:6])
-                self.codes.update(
-                    self._villages()
-                    .filter(code__startswith=value[:6])
-                    .values_list("code", flat=True)
-                )
-            code = value if value in self.codes else None
-        else:
-            key = (row.township, value)
-            if key not in self.by_name:
-                self.by_name[key] = self._by_name(row.township, value)
-            code = self.by_name[key]
-        if code is None:
-            where = f"{row.township}没有" if row.township else "找不到"
-            raise RowError(
-                row.line,
-                "村(居)",
-                f"{where}“{value}”(或同名的村不止一个),请填写 12 位区划代码"
-                + ("" if row.township else "或加一列乡镇(街道)"),
-                row.sheet,
-            )
-        return code
-
-    def _villages(self):
-        return Division.objects.filter(level=Level.VILLAGE)
-
-    def _by_name(self, township: str, value: str) -> str | None:
-        """Rosters write 城关村, 城关, or 城关村委会 for one village; one match or none."""
-        stem = _OFFICE.sub("", value)
-        villages = self._villages().filter(
-            name__in={value, stem, stem + "村", stem + "社区"}, code__startswith=self.within
-        )
-        if township:
-            town = township.removesuffix("人民政府").removesuffix("办事处")
-            towns = Division.objects.filter(
-                level=Level.TOWNSHIP,
-                name__in={town, town + "镇", town + "乡", town + "街道", town + "街道办事处"},
-                code__startswith=self.within[:9],
-            )
-            prefixes = [code[:9] for code in towns.values_list("code", flat=True)[:5]]
-            if not prefixes:
-                return None
-            villages = villages.filter(
-                reduce(operator.or_, (Q(code__startswith=p) for p in prefixes))
-            )
-        found = list(villages.values_list("code", flat=True)[:2])
-        return found[0] if len(found) == 1 else None
-
-
 def _village_default(code: str | None) -> Division | None:
     if not code:
         return None
@@ -228,7 +154,7 @@ def roster_import(
     default = _village_default(village)
     if actor is not None and default is not None and not division_visible(actor, default.code):
         raise FileRejected("默认村不在您的管辖范围内")
-    villages = _Villages(default, (user_prefix(actor) or "") if actor is not None else "")
+    villages = VillageFinder(default, (user_prefix(actor) or "") if actor is not None else "")
     cleaned: list[tuple[CleanRow, str, list[object]]] = []
     errors: list[str] = []
     total = len(table.rows)

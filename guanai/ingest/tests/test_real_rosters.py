@@ -359,6 +359,36 @@ def test_village_names_are_looked_up_where_the_user_works(tmp_path, place, users
     ]
 
 
+def test_without_a_village_column_the_address_names_the_village(tmp_path, place):
+    path = tmp_path / "police.csv"
+    path.write_text(
+        "姓名,公民身份号码,户籍地址,现住址\n"
+        f"陈平,{_id(date(2015, 2, 2), 3)},江西省德安县聂桥镇河东村,德安县 蒲亭镇 青石村 5组\n"
+        f"陈安,{_id(date(2016, 2, 2), 5)},,蒲亭镇东风村委会旁\n"
+        f"陈宁,{_id(date(2016, 4, 2), 5)},,县城光明路\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        roster_import(actor=None, path=path, source="police")
+    assert rejected.value.errors == [
+        "第 4 行 村(居):为空,住址“县城光明路”中也找不到唯一的村(居);"
+        "请加一列村(居),或导入时指定默认村"
+    ]
+    path.write_text(path.read_text().rsplit("陈宁", 1)[0], encoding="utf-8")
+    roster_import(actor=None, path=path, source="police")
+    assert Child.objects.get(name="陈平").division == place.village_b  # where the child lives
+    assert Child.objects.get(name="陈安").division == place.village_a
+
+
+def test_township_and_village_in_one_cell(tmp_path, place):
+    path = tmp_path / "one.csv"
+    path.write_text(
+        f"姓名,身份证号,所在村\n陈平,{_id(date(2015, 2, 2), 3)},聂桥镇河东村\n", encoding="utf-8"
+    )
+    roster_import(actor=None, path=path, source="civil")
+    assert Child.objects.get(name="陈平").division == place.village_c
+
+
 def test_a_file_whose_sheets_hold_no_roster_names_what_is_missing(tmp_path, place):
     wb = Workbook()
     wb.active.append(["本表为汇总表"])
