@@ -2,6 +2,7 @@
 sheets, totals and signatures at the foot, numbers typed as numbers, web pages saved as .xls."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -109,6 +110,20 @@ def test_every_visible_village_sheet_is_read_and_errors_name_the_sheet(tmp_path)
     assert (chen.name, chen.village, chen.sheet) == ("陈平", "青石村", "青石村")
     with pytest.raises(RowError, match="^工作表“青石村”第 3 行 身份证号:"):
         clean_row(table.rows[4], cols)
+
+
+def test_an_excel_97_workbook_with_merges(tmp_path):
+    """data/ledger.xls was written by xlwt 1.3 (BIFF8, as Excel 2003 saves): a 说明 sheet, a title
+    merged across, a two-row header, guardian cells merged over two siblings, the brother's ID
+    typed as a number, and a 合计 line. Synthetic numbers only."""
+    table = read_table(Path(__file__).parent / "data" / "ledger.xls")
+    assert table.headers == ["序号", "姓名", "身份证号", "监护人姓名", "监护人联系电话", "村(居)"]
+    assert (table.skipped, [r.line for r in table.rows]) == (1, [4, 5])
+    cols = resolve_headers(table.headers)
+    sister = clean_row(table.rows[0], cols)
+    assert sister.values == {"guardian": "王大山", "phone": "13800001111"}
+    with pytest.raises(RowError, match="第 5 行 身份证号:被 Excel 存成了数字"):
+        clean_row(table.rows[1], cols)
 
 
 def test_a_sheet_that_starts_further_in_keeps_excel_line_and_column(tmp_path):
