@@ -122,6 +122,7 @@ ENGLISH = {
     "村(居)": "Village",
     "残疾类别": "Disability category",
     "跳过的空行、合计、签名行": "Blank, total and signature lines left out",
+    "已满 18 周岁,未导入": "Aged 18 or over, not imported",
     "%(name)s 工作表“%(sheet)s”第 %(line)s 行": "%(name)s sheet “%(sheet)s” line %(line)s",
     "%(source)s名册(%(place)s)": "%(source)s roster (%(place)s)",
     "乡镇(街道)": "Township",

@@ -40,6 +40,7 @@ from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers
 from guanai.registry.models import Child, Guardian
 from guanai.registry.names import name_pinyin
+from guanai.rules.definitions import add_years
 
 MAX_ERRORS = 200
 CHUNK = 2000  # rows stored and linked together
@@ -76,6 +77,7 @@ class ImportReport:
     merged: int = 0
     conflicts: int = 0
     skipped: int = 0  # blank template rows, totals, signature lines, headers printed again
+    adults: int = 0  # rows of people 18 or over on the roster's day: not children, not imported
     already_imported: bool = False
     dry_run: bool = False
     batch_id: int | None = None
@@ -158,11 +160,17 @@ def roster_import(
     cleaned: list[tuple[CleanRow, str, list[object]]] = []
     errors: list[str] = []
     total = len(table.rows)
+    # The day a person turns 18 and leaves the register (the disabled persons' federation lists
+    # every age): born on or before it, a row is an adult's.
+    adult_born_by = add_years(as_of or timezone.localdate(), -18)
     for done, raw in enumerate(table.rows):
         if done % PROGRESS_EVERY == 0:
             progress("校验", done, total)
         try:
             row = clean_row(raw, cols)
+            if row.birth_date is not None and row.birth_date <= adult_born_by:
+                report.adults += 1
+                continue
             code = villages.resolve(row)
             if actor is not None and not division_visible(actor, code):
                 raise RowError(row.line, "村(居)", "不在您的管辖范围内", row.sheet)

@@ -395,6 +395,18 @@ def test_without_a_village_column_the_address_names_the_village(tmp_path, place)
     assert Child.objects.get(name="陈安").division == place.village_a
 
 
+def test_adults_on_a_roster_of_every_age_are_counted_not_imported(tmp_path, place):
+    path = tmp_path / "cdpf.csv"
+    adult = idnumber.make(region_code="360426", birth_date=date(2008, 11, 1), sequence=3, sex="M")
+    turning = idnumber.make(region_code="360426", birth_date=date(2008, 11, 2), sequence=3, sex="F")
+    path.write_text(
+        f"姓名,残疾证号,村\n大人,{adult}41,东风村\n快满,{turning}51,东风村\n", encoding="utf-8"
+    )
+    report = roster_import(actor=None, path=path, source="disabled", as_of=date(2026, 11, 1))
+    assert (report.rows, report.adults, report.created) == (2, 1, 1)
+    assert list(Child.objects.values_list("name", flat=True)) == ["快满"]
+
+
 def test_township_and_village_in_one_cell(tmp_path, place):
     path = tmp_path / "one.csv"
     path.write_text(

@@ -70,4 +70,5 @@ class Command(BaseCommand):
                 f"新建档案 {report.created},待人工确认 {report.review},"
                 f"来源不一致保留待查 {report.conflicts} 项"
                 + (f";跳过空行、合计、签名等 {report.skipped} 行" if report.skipped else "")
+                + (f";已满 18 周岁未导入 {report.adults} 人" if report.adults else "")
             )
