@@ -47,7 +47,8 @@ class VillageFinder:
         self._town_names: dict[str, str] = {}  # 蒲亭镇 -> 9-digit prefix
         self._longest = 0
 
-    def resolve(self, row: CleanRow) -> str:
+    def resolve(self, row: CleanRow) -> str | None:
+        """The row's village; None where only its address could say and does not."""
         value = row.village
         if value.isdigit():
             code = self._by_code(value)
@@ -57,19 +58,8 @@ class VillageFinder:
                 code = self.in_text(value)  # 蒲亭镇东风村 in one cell
         elif self.default is not None:
             return self.default.code
-        elif row.values.get("address"):
-            code = self.in_text(row.values["address"])
-            if code is None:
-                raise RowError(
-                    row.line,
-                    LABEL,
-                    f"为空,住址“{row.values['address']}”中也找不到唯一的村(居);"
-                    "请加一列村(居),或导入时指定默认村",
-                    row.sheet,
-                )
-            return code
         else:
-            raise RowError(row.line, LABEL, "为空,且导入时没有指定默认村(--village)", row.sheet)
+            return self.in_text(row.values.get("address", ""))
         if code is None:
             where = f"{row.township}没有" if row.township else "找不到"
             hint = "" if row.township else "或加一列乡镇(街道)"
@@ -80,6 +70,17 @@ class VillageFinder:
                 row.sheet,
             )
         return code
+
+    def unplaced(self, row: CleanRow) -> RowError:
+        """The error for a row whose village nothing names."""
+        if row.values.get("address"):
+            message = (
+                f"为空,住址“{row.values['address']}”中也找不到唯一的村(居);"
+                "请加一列村(居),或导入时指定默认村"
+            )
+        else:
+            message = "为空,且导入时没有指定默认村(--village)"
+        return RowError(row.line, LABEL, message, row.sheet)
 
     def _by_code(self, value: str) -> str | None:
         if value[:6] not in self.counties:
@@ -117,6 +118,8 @@ class VillageFinder:
 
     def in_text(self, text: str) -> str | None:
         """The one village an address names (narrowed by a township it names), or None."""
+        if not text:
+            return None
         self._load()
         text = "".join(text.split())
         found: set[str] = set()

@@ -99,6 +99,23 @@ def _jsonable(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
 
 
+def _check_scope(actor: User | None, row: CleanRow, code: str) -> None:
+    if actor is not None and not division_visible(actor, code):
+        raise RowError(row.line, "村(居)", "不在您的管辖范围内", row.sheet)
+
+
+def _placed_by_file(unplaced: list[tuple[CleanRow, list[object]]]):
+    """(row, cells, village code or None): a school roster with only a street address names
+    no village, but the file the row's number belongs to does."""
+    for start in range(0, len(unplaced), 5000):
+        chunk = unplaced[start : start + 5000]
+        files = Child.objects.filter(id_number__in={row.id_number for row, _ in chunk})
+        # An active file first, where a number has an old inactive duplicate too.
+        codes = dict(files.order_by("is_active").values_list("id_number", "division_code"))
+        for row, cells in chunk:
+            yield row, cells, codes.get(row.id_number)
+
+
 def _village_default(code: str | None) -> Division | None:
     if not code:
         return None
@@ -158,6 +175,7 @@ def roster_import(
         raise FileRejected("默认村不在您的管辖范围内")
     villages = VillageFinder(default, (user_prefix(actor) or "") if actor is not None else "")
     cleaned: list[tuple[CleanRow, str, list[object]]] = []
+    unplaced: list[tuple[CleanRow, list[object]]] = []
     errors: list[str] = []
     total = len(table.rows)
     # The day a person turns 18 and leaves the register (the disabled persons' federation lists
@@ -172,14 +190,28 @@ def roster_import(
                 report.adults += 1
                 continue
             code = villages.resolve(row)
-            if actor is not None and not division_visible(actor, code):
-                raise RowError(row.line, "村(居)", "不在您的管辖范围内", row.sheet)
+            if code is None:
+                if not row.id_number:
+                    raise villages.unplaced(row)
+                unplaced.append((row, raw.cells))  # the village of the file with its number
+                continue
+            _check_scope(actor, row, code)
         except RowError as exc:
             errors.append(str(exc))
             if len(errors) >= MAX_ERRORS:
                 break
             continue
         cleaned.append((row, code, raw.cells))
+    for row, cells, code in _placed_by_file(unplaced):
+        try:
+            if code is None:
+                raise villages.unplaced(row)
+            _check_scope(actor, row, code)
+        except RowError as exc:
+            errors.append(str(exc))
+            continue
+        cleaned.append((row, code, cells))
+    errors = errors[:MAX_ERRORS]
     report.rows, report.skipped = len(table.rows), table.skipped
     headers = table.headers
     del table  # the cleaned rows keep the cells they need

@@ -1,12 +1,14 @@
 import os
 import secrets
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from guanai.core.demo import demo_accounts_ensure
 from guanai.geo.models import Division, Level
 from guanai.registry.models import Child
+from guanai.synth.rosters import department_rosters
 
 
 class Command(BaseCommand):
@@ -26,6 +28,10 @@ class Command(BaseCommand):
         county = Division.objects.filter(code=county_code, level=Level.COUNTY).first()
         if county is None:
             raise CommandError(f"未知的县级区划代码 {county_code}")
+        rosters = settings.VAR_DIR / "demo-rosters"
+        if not rosters.exists():
+            # Files to try the import page with, in the layouts departments send.
+            department_rosters(rosters, county_code, seed=seed)
         password = os.environ.get("GUANAI_DEMO_PASSWORD") or secrets.token_urlsafe(9)
         accounts = demo_accounts_ensure(county, password)
         self.stdout.write("")
@@ -33,4 +39,5 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.username:<12} {account.role:<16} {account.node}")
         self.stdout.write("")
+        self.stdout.write(f"各部门示例名册(可在“导入”页面试用):{rosters}")
         self.stdout.write("打开 http://127.0.0.1:8000/ 登录。")
