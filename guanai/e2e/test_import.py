@@ -1,6 +1,7 @@
 """A township supervisor imports a department's roster on a phone and watches it finish."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,20 @@ def test_a_supervisor_imports_a_roster_and_sees_the_report(phone):
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.click("nav.tabs a:has-text('导入记录')")
     assert "学校名册.xlsx" in phone.locator("main").inner_text()
+
+
+def test_a_supervisor_imports_the_township_ledger_as_villages_keep_it(phone, demo_server):
+    """The demo's 民政 ledger: a sheet per village under a title, a two-row header, guardian cells
+    merged over siblings, numbered empty lines, 合计 and signatures; no default village needed."""
+    rosters = Path(demo_server["env"]["GUANAI_VAR_DIR"]) / "demo-rosters"
+    ledger = next(rosters.glob("民政_留守儿童台账_*.xlsx"))
+    log_in(phone, "supervisor")
+    phone.goto("/import/")
+    phone.set_input_files("#id_file", str(ledger))
+    phone.select_option("#id_source", "civil")
+    phone.click("button:has-text('上传并导入')")
+    phone.wait_for_url(re.compile(r"/import/jobs/\d+/$"))
+    phone.wait_for_selector("#import-status [data-status=done]", timeout=90000)
+    body = phone.locator("#import-status").inner_text()
+    assert "跳过的空行、合计、签名行" in body and "新建档案\n0" in body
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
