@@ -123,6 +123,10 @@ ENGLISH = {
     "残疾类别": "Disability category",
     "跳过的空行、合计、签名行": "Blank, total and signature lines left out",
     "已满 18 周岁,未导入": "Aged 18 or over, not imported",
+    "%(n)s 行有提示,已照常导入": (
+        "%(n)s row has a note and was imported",
+        "%(n)s rows have notes and were imported",
+    ),
     "%(name)s 工作表“%(sheet)s”第 %(line)s 行": "%(name)s sheet “%(sheet)s” line %(line)s",
     "%(source)s名册(%(place)s)": "%(source)s roster (%(place)s)",
     "乡镇(街道)": "Township",

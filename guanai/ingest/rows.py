@@ -153,6 +153,7 @@ class CleanRow:
     village: str = ""
     sheet: str = ""
     values: dict[str, str] = field(default_factory=dict)  # guardian, phone, address, school, ...
+    warning: str = ""  # imported all the same: an ID number not used, or contradicting columns
 
 
 class RowError(ValueError):
@@ -331,22 +332,34 @@ def clean_row(raw: SheetRow, cols: dict[str, int]) -> CleanRow:
         try:
             parsed = idnumber.parse(id_text)
         except idnumber.IdNumberError as exc:
-            raise fail(label, exc.message.removeprefix("身份证号")) from None
-        problems = idnumber.cross_check(parsed, birth_date=row.birth_date, sex=row.sex)
-        if birth_month and birth_month != (parsed.birth_date.year, parsed.birth_date.month):
-            problems.append("出生年月与身份证号不一致")
-        if problems:
-            raise fail(label, ";".join(problems))
-        if cert and id_cell and cert[:18] != parsed.number:
-            raise fail("残疾证号", "前 18 位与身份证号不一致")
-        row.id_number, row.birth_date, row.sex = parsed.number, parsed.birth_date, parsed.sex
-    else:
-        if birth_month is not None:
+            # Another department's typo is not the importer's to fix: the row comes in without
+            # the number (kept as given, for linkage to read one-digit typos) and is linked by
+            # name, birth date and household, or waits for review.
+            _number_unused(row, label, exc.message.removeprefix("身份证号"), id_text)
+            parsed = None
+        if parsed is not None:
+            problems = idnumber.cross_check(parsed, birth_date=row.birth_date, sex=row.sex)
+            if birth_month and birth_month != (parsed.birth_date.year, parsed.birth_date.month):
+                problems.append("出生年月与身份证号不一致")
+            if cert and id_cell and cert[:18] != parsed.number:
+                raise fail("残疾证号", "前 18 位与身份证号不一致")
+            if problems:
+                row.warning = f"{place(sheet, line)} {label}:{';'.join(problems)};采用身份证号"
+            row.id_number, row.birth_date, row.sex = parsed.number, parsed.birth_date, parsed.sex
+    if (
+        not row.id_number
+        and birth_month
+        and row.birth_date
+        and birth_month != (row.birth_date.year, row.birth_date.month)
+    ):
+        row.birth_date = None  # an invalid number's date that the roster's 出生年月 contradicts
+    if not row.id_number:
+        if birth_month is not None and row.birth_date is None:
             raise fail("出生日期", "只有年月;没有身份证号时请写到日,如 2015-03-08")
         if row.birth_date is None:
-            raise fail("出生日期", "没有身份证号时必须填写")
+            raise fail("出生日期", "没有有效的身份证号时必须填写")
         if not row.sex:
-            raise fail("性别", "没有身份证号时必须填写")
+            raise fail("性别", "没有有效的身份证号时必须填写")
     row.township = text("township")
     row.village = text("village")
     for f in _VALUE_FIELDS:
@@ -363,6 +376,17 @@ def clean_row(raw: SheetRow, cols: dict[str, int]) -> CleanRow:
     if category or not _DISABILITY_FIELDS.isdisjoint(cols):
         _clean_disability(row, text, fail, category, grade)
     return row
+
+
+def _number_unused(row: CleanRow, label: str, problem: str, number: str) -> None:
+    """An invalid number: the row keeps it aside, and takes the birth date and sex it seems to
+    carry where the roster has no column for them."""
+    number = idnumber.normalize(number)[:30]
+    row.values["id_number_given"] = number
+    row.warning = f"{place(row.sheet, row.line)} {label}:{problem};号码未采用,按其他信息关联"
+    birth, sex = idnumber.stated_birth_and_sex(number)
+    row.birth_date = row.birth_date or birth
+    row.sex = row.sex or sex or ""
 
 
 def _clean_disability(row: CleanRow, text, fail, cert_category: str, cert_grade: int | None):

@@ -82,6 +82,7 @@ class ImportReport:
     dry_run: bool = False
     batch_id: int | None = None
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # rows imported all the same; see each
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -186,6 +187,8 @@ def roster_import(
             progress("校验", done, total)
         try:
             row = clean_row(raw, cols)
+            if row.warning and len(report.warnings) < MAX_ERRORS:
+                report.warnings.append(row.warning)
             if row.birth_date is not None and row.birth_date <= adult_born_by:
                 report.adults += 1
                 continue
@@ -323,7 +326,8 @@ def record_person(record: SourceRecord) -> linkage.Person:
     return linkage.Person(
         key=f"r{record.pk}",
         name=record.name,
-        id_number=record.id_number,
+        # An invalid number given on the roster still tells a one-digit typo of a file's.
+        id_number=record.id_number or v.get("id_number_given", ""),
         birth_date=record.birth_date,
         sex=record.sex,
         guardian=v.get("guardian", ""),

@@ -35,6 +35,7 @@ __all__ = [
     "mask",
     "normalize",
     "parse",
+    "stated_birth_and_sex",
 ]
 
 MIN_BIRTH_YEAR = 1900
@@ -302,6 +303,19 @@ def cross_check(idn: IdNumber, *, birth_date: date | None, sex: str | None) -> l
             f"性别与身份证号不一致:填写为{_SEX_LABELS[entered]},身份证号为{_SEX_LABELS[idn.sex]}"
         )
     return problems
+
+
+def stated_birth_and_sex(raw: str) -> tuple[date | None, str | None]:
+    """The birth date and sex an 18-digit number states even when it is invalid (a typo in
+    another digit): (None, None) for what cannot be read."""
+    number = normalize(raw)
+    if len(number) != 18 or not number[:17].isdigit():
+        return None, None
+    try:
+        birth = ric.get_birth_date(number)
+    except InvalidComponent:
+        birth = None
+    return birth, "M" if int(number[16]) % 2 else "F"
 
 
 def make(*, region_code: str, birth_date: date, sequence: int, sex: str) -> str:

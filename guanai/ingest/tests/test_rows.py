@@ -38,12 +38,14 @@ def test_two_headers_for_one_field_are_refused():
         resolve_headers(["姓名", "身份证号", "身份证号码"])
 
 
-def test_it_names_line_and_column_of_a_check_digit_error():
+def test_a_check_digit_error_is_a_warning_naming_line_and_column():
     bad = ID[:17] + ("0" if ID[17] != "0" else "1")
     cols = resolve_headers(["姓名", "身份证号"])
-    with pytest.raises(RowError) as err:
-        clean_row(12, ["张三", bad], cols, set())
-    assert str(err.value) == f"第 12 行 身份证号:校验位错误,应为 {ID[17]}"
+    row = clean_row(12, ["张三", bad], cols, set())
+    assert row.warning == f"第 12 行 身份证号:校验位错误,应为 {ID[17]};号码未采用,按其他信息关联"
+    # The number is set aside; what it states about birth and sex is still read.
+    assert (row.id_number, row.values["id_number_given"]) == ("", bad)
+    assert (row.birth_date, row.sex) == (date(2015, 3, 9), "M")
 
 
 def test_it_fills_birth_and_sex_from_the_id():
@@ -51,15 +53,17 @@ def test_it_fills_birth_and_sex_from_the_id():
     assert (row.id_number, row.birth_date, row.sex) == (ID, date(2015, 3, 9), "M")
 
 
-def test_it_reports_a_contradicting_birth_date():
+def test_a_birth_date_contradicting_a_valid_number_gives_way_with_a_warning():
     cols = resolve_headers(["姓名", "身份证号", "出生日期"])
-    with pytest.raises(RowError, match="第 3 行 身份证号:出生日期与身份证号不一致"):
-        clean_row(3, ["张三", ID, "2015-03-10"], cols, set())
+    row = clean_row(3, ["张三", ID, "2015-03-10"], cols, set())
+    assert row.warning.startswith("第 3 行 身份证号:出生日期与身份证号不一致")
+    assert row.warning.endswith(";采用身份证号")
+    assert (row.id_number, row.birth_date) == (ID, date(2015, 3, 9))
 
 
 def test_without_id_birth_and_sex_are_required():
     cols = resolve_headers(["姓名", "出生日期", "性别"])
-    with pytest.raises(RowError, match="第 4 行 性别:没有身份证号时必须填写"):
+    with pytest.raises(RowError, match="第 4 行 性别:没有有效的身份证号时必须填写"):
         clean_row(4, ["张三", "2015-03-09", ""], cols, set())
 
 

@@ -5,7 +5,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from guanai.audit.models import AuditEvent
-from guanai.ingest.models import ImportBatch, MappingProfile, ReviewPair, SourceRecord
+from guanai.ingest.models import (
+    FieldClaim,
+    ImportBatch,
+    MappingProfile,
+    ReviewPair,
+    SourceRecord,
+)
 from guanai.ingest.readers import FileRejected
 from guanai.ingest.services import ImportRejected, roster_import
 from guanai.registry import idnumber
@@ -70,17 +76,31 @@ def test_a_homophone_without_id_in_the_same_household_links(tmp_path, place, chi
     assert SourceRecord.objects.get().link_method == "score"
 
 
-def test_an_id_typo_goes_to_review(tmp_path, place, child):
+def test_an_id_typo_is_imported_without_the_number_and_linked(tmp_path, place, child):
     typo = child.id_number[:5] + str((int(child.id_number[5]) + 1) % 10) + child.id_number[6:]
-    path = _csv(tmp_path, f"姓名,身份证号,出生日期,性别\n张晓敏,{typo},2015-03-09,男\n")
-    # An invalid number is a row error: departments must fix it, so it is not imported.
-    with pytest.raises(ImportRejected):
-        roster_import(actor=None, path=path, source="police", village=place.village_a.code)
+    path = _csv(tmp_path, f"姓名,身份证号\n张晓敏,{typo}\n")
+    # Another department's typo: the row comes in without the number, which stays aside,
+    # with the birth date and sex the number states, and a warning naming line and column.
+    report = roster_import(actor=None, path=path, source="police", village=place.village_a.code)
+    (warning,) = report.warnings
+    assert warning.startswith("第 2 行 身份证号:") and warning.endswith(
+        ";号码未采用,按其他信息关联"
+    )
+    # One digit from the file's number, the same birth date, a homophone name: a sure match.
+    assert (report.linked, report.review, report.created) == (1, 0, 0)
+    record = SourceRecord.objects.get()
+    assert (record.id_number, record.values["id_number_given"]) == ("", typo)
+    assert (record.birth_date, record.sex, record.link_method) == (date(2015, 3, 9), "M", "score")
+    child.refresh_from_db()
+    assert child.id_number != typo  # the file keeps its valid number
+    assert not FieldClaim.objects.filter(field="id_number").exists()
+
+
+def test_a_row_without_a_number_goes_to_review_by_name_and_birth(tmp_path, place, child):
     path = _csv(tmp_path, "姓名,出生日期,性别\n张晓敏,2015-03-09,男\n", "c.csv")
     report = roster_import(actor=None, path=path, source="police", village=place.village_a.code)
-    assert report.review == 1
-    pair = ReviewPair.objects.get()
-    assert pair.child == child and pair.status == "pending"
+    assert report.review == 1 and not report.warnings
+    assert ReviewPair.objects.get().child == child
 
 
 def test_a_twin_is_not_linked_and_gets_a_file_of_their_own(tmp_path, place, child):
@@ -94,12 +114,14 @@ def test_a_twin_is_not_linked_and_gets_a_file_of_their_own(tmp_path, place, chil
 def test_bad_rows_save_nothing_and_name_line_and_column(tmp_path, place):
     good = _id(date(2015, 3, 9))
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    path = _csv(tmp_path, f"姓名,身份证号\n张三,{good}\n李四,{bad}\n,{good}\n")
+    path = _csv(tmp_path, f"姓名,身份证号\n张三,{good}\n李四,{bad}\n,{good}\n王五,12345\n")
     with pytest.raises(ImportRejected) as err:
         roster_import(actor=None, path=path, source="police", village=place.village_a.code)
+    # A wrong check digit still states a birth date and sex, so that row is no error; a
+    # number that states nothing leaves the row without a birth date.
     assert err.value.errors == [
-        f"第 3 行 身份证号:校验位错误,应为 {good[17]}",
         "第 4 行 姓名:不能为空",
+        "第 5 行 出生日期:没有有效的身份证号时必须填写",
     ]
     assert not SourceRecord.objects.exists() and not ImportBatch.objects.exists()
 

@@ -93,13 +93,29 @@ def test_a_bad_file_lists_every_row_error_with_line_and_column(
     jobs.import_job_run(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.REJECTED
-    assert len(job.report["errors"]) == 3
+    assert len(job.report["errors"]) == 2
     body = client.get(reverse("ingest:import_job", args=[job.pk])).content.decode()
-    assert "未导入" in body and "3 处错误" in body
-    for line, column in [(3, "姓名"), (4, "身份证号"), (5, "身份证号")]:
+    assert "未导入" in body and "2 处错误" in body
+    for line, column in [(3, "姓名"), (5, "出生日期")]:
         assert f"第 {line} 行 {column}" in body
     assert ImportBatch.objects.count() == 0
     assert "新建表头对应方案" not in body  # the columns were fine
+
+
+def test_a_row_with_a_wrong_number_is_imported_and_its_note_shown(
+    login, users, place, django_capture_on_commit_callbacks
+):
+    client = login(users["supervisor_1"])
+    good = idnumber.make(region_code="360426", birth_date=date(2015, 1, 1), sequence=3, sex="M")
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    upload = _upload([["姓名", "身份证号"], ["张三", good], ["李四", bad]])
+    job = _submit(client, django_capture_on_commit_callbacks, upload, village=place.village_a.code)
+    jobs.import_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.report["created"] == 2
+    body = client.get(reverse("ingest:import_job", args=[job.pk])).content.decode()
+    assert "1 行有提示,已照常导入" in body
+    assert f"第 3 行 身份证号:校验位错误,应为 {good[-1]};号码未采用,按其他信息关联" in body
 
 
 def test_missing_columns_offer_a_profile_prefilled_with_the_headers(

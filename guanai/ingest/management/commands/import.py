@@ -63,6 +63,8 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(f"检查发现 {len(report.errors)} 处错误(未保存)")
         else:
+            for line in report.warnings:
+                self.stderr.write(f"提示:{line}")
             prefix = "检查通过(未保存):" if report.dry_run else "导入完成:"
             self.stdout.write(
                 f"{prefix}{report.rows} 行,新增 {report.new},未变 {report.unchanged},"
