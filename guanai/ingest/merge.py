@@ -21,7 +21,8 @@ from django.db.models import Exists, Max, OuterRef
 from guanai.accounts.models import User
 from guanai.core.bulk import insert_many
 from guanai.core.errors import DomainError
-from guanai.geo.models import Division
+from guanai.geo.models import Division, Level
+from guanai.ingest import linkage
 from guanai.ingest.models import (
     FILE_ENTRY,
     ClaimField,
@@ -284,6 +285,33 @@ def _claim(child: Child, record: SourceRecord | None, field: str, value: str, **
 
 
 @transaction.atomic
+class AdminPrefixes:
+    """Province, city, county and township names, which rosters put before an address and files
+    often leave out: 德安县蒲亭镇东风村三组 and 东风村三组 are one address."""
+
+    def __init__(self):
+        self._by_first: dict[str, list[str]] | None = None
+
+    def strip(self, address: str) -> str:
+        if self._by_first is None:
+            names = Division.objects.exclude(level=Level.VILLAGE).values_list("name", flat=True)
+            self._by_first = {}
+            for name in sorted(set(names), key=len, reverse=True):
+                self._by_first.setdefault(name[:1], []).append(name)
+        text = "".join(address.split())
+        while text:
+            prefix = next((n for n in self._by_first.get(text[0], ()) if text.startswith(n)), "")
+            if not prefix or prefix == text:
+                break
+            text = text[len(prefix) :]
+        return text
+
+    def same_address(self, a: str, b: str) -> bool:
+        return bool(a and b) and linkage.clean_address(self.strip(a)) == linkage.clean_address(
+            self.strip(b)
+        )
+
+
 def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
     """Bring linked rows' values onto their files; returns how many files changed.
 
@@ -294,10 +322,16 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
     with history, audit and the rules, like any edit.
     """
     current = files_values({r.child_id for r in records})
+    places = AdminPrefixes()
     todo = []
     for record in records:
         values = current[record.child_id]
-        given = {f: v for f, v in record_values(record).items() if v != values[f]}
+        given = {
+            f: v
+            for f, v in record_values(record).items()
+            if v != values[f]
+            and not (f == ClaimField.ADDRESS and places.same_address(v, values[f]))
+        }
         if given:
             todo.append((record, given))
     if not todo:

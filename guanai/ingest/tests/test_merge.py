@@ -66,6 +66,23 @@ def test_a_newer_roster_updates_the_file_and_keeps_the_old_value(tmp_path, place
     assert not phone["13800001111"].displayed and phone["13800001111"].source == FILE_ENTRY
 
 
+def test_an_address_with_county_and_township_before_it_is_the_same_address(
+    tmp_path, place, child
+):
+    report = _import(
+        tmp_path,
+        place,
+        f"姓名,身份证号,住址\n张小明,{child.id_number},江西省 德安县蒲亭镇东风村3组\n",
+        as_of=_later(),
+    )
+    assert (report.linked, report.merged, report.conflicts) == (1, 0, 0)
+    assert not FieldClaim.objects.exists()
+    child.refresh_from_db()
+    assert child.household.address == "东风村3组"
+    # A township name is no wildcard: another group of the village is another address.
+    assert not merge.AdminPrefixes().same_address("蒲亭镇东风村5组", "东风村3组")
+
+
 def test_an_older_roster_does_not_override_and_its_value_is_kept(tmp_path, place, child):
     report = _import(
         tmp_path,
