@@ -53,7 +53,9 @@ ENGLISH = {
     "统计": "Statistics",
     "导入": "Imports",
     "名册文件": "Roster file",
-    "xlsx、xls 或 csv;第一行为表头": "xlsx, xls or csv; the first row holds the headers",
+    "xlsx、xls 或 csv;表头上方的标题、每村一个工作表、合并单元格都可以": (
+        "xlsx, xls or csv; titles above the headers, a sheet per village and merged cells are fine"
+    ),
     "来源部门": "Source department",
     "表头对应方案": "Header mapping",
     "文件表头与常用写法不同时选择;须属于所选来源部门": (
@@ -61,14 +63,15 @@ ENGLISH = {
         "source department"
     ),
     "默认村(居)": "Default village",
-    "文件没有村(居)列时,每行都归入此村": (
-        "When the file has no village column, every row goes to this village"
+    "文件没有村(居)列时,每行都归入此村;不选则按住址中的村名或档案所在村": (
+        "Without a village column every row goes to this village; left empty, the village named"
+        " in the address or that of the child's file is used"
     ),
     "名册日期": "Roster date",
     "部门导出名册的日期;默认今天": "The day the department exported the roster; today if empty",
     "只校验不导入": "Check only, do not import",
     "(不使用)": "(none)",
-    "(按文件中的村(居)列)": "(from the file's village column)",
+    "(按文件中的村(居)列或住址)": "(from the file's village column or address)",
     "方案名称": "Mapping name",
     "表头": "Header",
     "字段": "Field",

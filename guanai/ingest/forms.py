@@ -22,7 +22,7 @@ class UploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("名册文件"),
-        help_text=_("xlsx、xls 或 csv;第一行为表头"),
+        help_text=_("xlsx、xls 或 csv;表头上方的标题、每村一个工作表、合并单元格都可以"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUFFIXES)}),
     )
     source = forms.ChoiceField(label=_("来源部门"), choices=SOURCES)
@@ -32,7 +32,9 @@ class UploadForm(forms.Form):
         help_text=_("文件表头与常用写法不同时选择;须属于所选来源部门"),
     )
     village = forms.ChoiceField(
-        label=_("默认村(居)"), required=False, help_text=_("文件没有村(居)列时,每行都归入此村")
+        label=_("默认村(居)"),
+        required=False,
+        help_text=_("文件没有村(居)列时,每行都归入此村;不选则按住址中的村名或档案所在村"),
     )
     as_of = forms.DateField(
         label=_("名册日期"), required=False, widget=DATE, help_text=_("部门导出名册的日期;默认今天")
@@ -49,7 +51,7 @@ class UploadForm(forms.Form):
         for v in villages:
             group = v.parent.name if v.parent_id else ""
             by_township.setdefault(group, []).append((v.code, v.name))
-        self.fields["village"].choices = [("", _("(按文件中的村(居)列)")), *by_township.items()]
+        self.fields["village"].choices = [("", _("(按文件中的村(居)列或住址)")), *by_township.items()]
         self.profiles = {str(p.pk): p for p in profiles}
 
     def clean_profile(self) -> MappingProfile | None:
