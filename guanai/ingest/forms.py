@@ -51,7 +51,10 @@ class UploadForm(forms.Form):
         for v in villages:
             group = v.parent.name if v.parent_id else ""
             by_township.setdefault(group, []).append((v.code, v.name))
-        self.fields["village"].choices = [("", _("(按文件中的村(居)列或住址)")), *by_township.items()]
+        self.fields["village"].choices = [
+            ("", _("(按文件中的村(居)列或住址)")),
+            *by_township.items(),
+        ]
         self.profiles = {str(p.pk): p for p in profiles}
 
     def clean_profile(self) -> MappingProfile | None:

@@ -78,6 +78,10 @@ REQUIRED = ("name",)
 _NOTE = re.compile(r"\([^(]*\)$")  # 联系电话(监护人), 出生日期(格式:2015-01-01)
 
 
+_CHILD_OWN = frozenset({"name", "id_number", "birth_date", "sex"})
+_OTHER_PERSON = re.compile("监护人|家长|父|母|户主|联系人")
+
+
 def _norm_header(h: str) -> str:
     # NFKC: full-width brackets and colons, as typed in Chinese, read as their ASCII forms.
     text = unicodedata.normalize("NFKC", "".join(str(h).split()))
@@ -100,6 +104,10 @@ def header_field(header: str, columns: dict[str, str]) -> str | None:
     found = columns.get(key)
     if found is None and key.endswith(")"):
         found = columns.get(_NOTE.sub("", key))
+        # 身份证号(监护人) is the guardian's number, not the child's; 联系电话(监护人) is the
+        # family's phone all the same.
+        if found in _CHILD_OWN and _OTHER_PERSON.search(_NOTE.search(key)[0]):
+            return None
     return found
 
 

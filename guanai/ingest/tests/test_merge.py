@@ -66,9 +66,7 @@ def test_a_newer_roster_updates_the_file_and_keeps_the_old_value(tmp_path, place
     assert not phone["13800001111"].displayed and phone["13800001111"].source == FILE_ENTRY
 
 
-def test_an_address_with_county_and_township_before_it_is_the_same_address(
-    tmp_path, place, child
-):
+def test_an_address_with_county_and_township_before_it_is_the_same_address(tmp_path, place, child):
     report = _import(
         tmp_path,
         place,

@@ -230,9 +230,9 @@ def test_the_address_where_the_child_lives_wins_over_the_registered_one():
     # A profile that names the registered address chooses it.
     chosen = resolve_headers(["姓名", "身份证号", "户籍地址", "现住址"], {"户籍地址": "address"})
     assert chosen["address"] == 2
-    assert resolve_headers(["姓名", "身份证号(18位)", "联系电话(监护人)"]) == {
-        "name": 0, "id_number": 1, "phone": 2,
-    }  # fmt: skip
+    assert resolve_headers(
+        ["姓名", "身份证号(18位)", "联系电话(监护人)", "身份证号(监护人)", "姓名(父亲)"]
+    ) == {"name": 0, "id_number": 1, "phone": 2}
 
 
 def test_grade_and_class_columns_make_one_class():
