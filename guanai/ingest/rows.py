@@ -47,6 +47,7 @@ FIELDS: dict[str, Field] = {
         gettext_noop("联系电话"),
         "联系电话 联系方式 电话 手机 手机号 手机号码 家长电话 家长联系电话 家长手机 "
         "监护人电话 监护人联系电话 监护人联系方式 监护人手机",
+        fallbacks="父亲联系电话 母亲联系电话 父亲电话 母亲电话 父亲手机 母亲手机",
     ),
     "address": _field(
         gettext_noop("住址"),
@@ -128,6 +129,8 @@ def resolve_headers(headers: list[str], extra: dict[str, str] | None = None) -> 
         key = _norm_header(h)
         tier = tiers[0 if key in chosen else 2 if key in FALLBACK_HEADERS else 1]
         if f in tier:
+            if tier is tiers[2]:
+                continue  # of two fallbacks (父亲联系电话, 母亲联系电话) the first will do
             raise ValueError(f"“{headers[tier[f]]}”和“{h}”都对应{FIELDS[f].label},请只保留一列")
         tier[f] = i
     found = tiers[2] | tiers[1] | tiers[0]

@@ -227,6 +227,8 @@ def test_the_address_where_the_child_lives_wins_over_the_registered_one():
     cols = resolve_headers(["姓名", "身份证号", "户籍地址", "现住址"])
     assert cols["address"] == 3
     assert resolve_headers(["姓名", "身份证号", "户籍地址"])["address"] == 2
+    parents = resolve_headers(["姓名", "身份证号", "父亲联系电话", "母亲联系电话"])
+    assert parents["phone"] == 2  # without a family phone, the first parent's will do
     # A profile that names the registered address chooses it.
     chosen = resolve_headers(["姓名", "身份证号", "户籍地址", "现住址"], {"户籍地址": "address"})
     assert chosen["address"] == 2
