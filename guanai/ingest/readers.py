@@ -98,6 +98,8 @@ def read_table(path: Path | str, extra: dict[str, str] | None = None) -> Table:
         if _SPREADSHEET_ML in head:
             return _read_spreadsheet_ml(text, columns)
         return _read_html(text, columns)
+    if suffix == ".xls" and not head.startswith((OLE_MAGIC, ZIP_MAGIC)) and b"\x00" not in head:
+        return _read_csv(path.read_bytes(), columns)  # tab-separated text named .xls
     if suffix in {".xlsx", ".xlsm", ".xls"}:
         formulas: dict[str, frozenset[tuple[int, int]]] = {}
         if head.startswith(ZIP_MAGIC):

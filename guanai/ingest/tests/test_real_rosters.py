@@ -189,6 +189,13 @@ def test_a_web_page_saved_as_xls_is_read_with_its_spans(tmp_path):
     assert brother.values["disability_category"] == "intellectual"
 
 
+def test_tab_separated_text_saved_as_xls_is_read(tmp_path):
+    path = tmp_path / "export.xls"
+    path.write_bytes(f"姓名\t身份证号\n王小红\t{SIS}\n".encode("gbk"))
+    table = read_table(path)
+    assert table.headers == ["姓名", "身份证号"] and table.rows[0].cells == ["王小红", SIS]
+
+
 def test_excel_2003_xml_saved_as_xls_is_read_with_its_merges(tmp_path):
     xml = f"""<?xml version="1.0" encoding="gb2312"?>
 <?mso-application progid="Excel.Sheet"?>
