@@ -20,13 +20,13 @@ pinyin lists, birth date as YYYYMMDD, cleaned household fields); an absent value
 """
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import product
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from guanai.ingest import linkage
@@ -206,20 +206,11 @@ def _given_masks(given: tuple[str, ...]) -> list[str]:
     return [_SEP.join((*given[:i], _MASK, *given[i + 1 :])) for i in range(len(given))]
 
 
-def _keys(p: linkage.Person) -> dict[str, str]:
-    return {key.split(":", 1)[0]: key for key in linkage.blocking_keys(p)}
-
-
-def table(records: Sequence[linkage.Person], block_sizes: Counter) -> pa.Table:
-    """The columns the model compares, from prepared records; row i has unique_id i.
-
-    A blocking key shared by more than ``linkage.MAX_BLOCK`` records is left out (NULL), as
-    ``linkage.candidate_pairs`` skips such blocks.
-    """
+def table(records: Sequence[linkage.Person]) -> pa.Table:
+    """The columns the model compares, from prepared records; row i has unique_id i."""
     columns: dict[str, list] = {name: [] for name in SCHEMA.names}
     for i, p in enumerate(records):
         given = linkage.given_syllables(p)
-        keys = _keys(p)
         values = {
             "unique_id": i,
             "id_valid": p.id_valid,
@@ -234,17 +225,36 @@ def table(records: Sequence[linkage.Person], block_sizes: Counter) -> pa.Table:
             "syllables": list(p.syllables),
             "given": list(given),
             "given_masks": _given_masks(given),
+            **{f"block_{prefix}": None for prefix in BLOCK_PREFIXES},
         }
-        for prefix in BLOCK_PREFIXES:
-            key = keys.pop(prefix, None)
-            values[f"block_{prefix}"] = (
-                key if key and block_sizes[key] <= linkage.MAX_BLOCK else None
-            )
-        if keys:
-            raise ValueError(f"blocking keys without a column: {sorted(keys)}")
+        for key in linkage.blocking_keys(p):
+            column = "block_" + key.split(":", 1)[0]
+            if column not in values:
+                raise ValueError(f"blocking key without a column: {key}")
+            values[column] = key
         for name, value in values.items():
             columns[name].append(value)
     return pa.table(columns, schema=SCHEMA)
+
+
+def without_large_blocks(tables: list[pa.Table]) -> list[pa.Table]:
+    """Blocking keys shared by more than ``linkage.MAX_BLOCK`` rows (over all tables) set to
+    NULL, as ``linkage.candidate_pairs`` skips such blocks."""
+    for prefix in BLOCK_PREFIXES:
+        column = f"block_{prefix}"
+        counts = pc.value_counts(pa.chunked_array([t[column] for t in tables]).drop_null())
+        large = pc.filter(
+            counts.field("values"), pc.greater(counts.field("counts"), linkage.MAX_BLOCK)
+        )
+        tables = [
+            t.set_column(
+                t.schema.get_field_index(column),
+                column,
+                pc.if_else(pc.is_in(t[column], large), pa.scalar(None, pa.string()), t[column]),
+            )
+            for t in tables
+        ]
+    return tables
 
 
 def predict(
@@ -262,14 +272,13 @@ def predict(
     Runs on a fresh in-memory DuckDB connection.
     """
     lists = [left] if right is None else [left, right]
-    block_sizes = Counter(k for records in lists for p in records for k in _keys(p).values())
+    tables = without_large_blocks([table(records) for records in lists])
     connection = duckdb.connect(config={"threads": threads} if threads else {})
     try:
         db_api = DuckDBAPI(connection)
-        names = ("left_records", "right_records")
         frames = [
-            db_api.register(table(records, block_sizes), dataset_display_name=name)
-            for name, records in zip(names, lists, strict=False)
+            db_api.register(t, dataset_display_name=name)
+            for name, t in zip(("left_records", "right_records"), tables, strict=False)
         ]
         linker = Linker(
             frames[0] if right is None else frames,
@@ -286,11 +295,10 @@ def predict(
         rows = result.as_pyarrow_table().select(columns).to_pydict()
     finally:
         connection.close()
+    scored = zip(rows["unique_id_l"], rows["unique_id_r"], rows["match_weight"], strict=True)
     if right is None:
-        return list(
-            zip(rows["unique_id_l"], rows["unique_id_r"], rows["match_weight"], strict=True)
-        )
+        return list(scored)
     return [
         (i, j, w) if source == "left_records" else (j, i, w)
-        for i, j, w, source in zip(*rows.values(), strict=True)
+        for (i, j, w), source in zip(scored, rows["source_dataset_l"], strict=True)
     ]

@@ -184,6 +184,14 @@ def test_splink_blocks_like_candidate_pairs_and_keeps_the_pairs_to_review(batch)
     }
     assert {(i, j): w for i, j, w in splink_model.predict(records)} == expected
 
+    # Two lists (roster rows against children on file): the pairs across them.
+    left, right = records[::2], records[1::2]
+    across = {
+        (i, j - len(left)) for i, j in linkage.candidate_pairs(left + right) if i < len(left) <= j
+    }
+    linked = splink_model.predict(left, right, min_weight=None)
+    assert {(i, j) for i, j, _ in linked} == across
+
 
 ID = valid_id(date(2015, 3, 9), "M", 3)
 TWIN_ID = valid_id(date(2015, 3, 9), "M", 5)
