@@ -22,6 +22,7 @@ pinyin lists, birth date as YYYYMMDD, cleaned household fields); an absent value
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 import duckdb
@@ -202,39 +203,38 @@ SCHEMA = pa.schema(
 )
 
 
+@lru_cache(maxsize=65536)
 def _given_masks(given: tuple[str, ...]) -> list[str]:
     return [_SEP.join((*given[:i], _MASK, *given[i + 1 :])) for i in range(len(given))]
 
 
 def table(records: Sequence[linkage.Person]) -> pa.Table:
     """The columns the model compares, from prepared records; row i has unique_id i."""
-    columns: dict[str, list] = {name: [] for name in SCHEMA.names}
+    given = [linkage.given_syllables(p) for p in records]
+    blocks: dict[str, list[str | None]] = {
+        f"block_{prefix}": [None] * len(records) for prefix in BLOCK_PREFIXES
+    }
     for i, p in enumerate(records):
-        given = linkage.given_syllables(p)
-        values = {
-            "unique_id": i,
-            "id_valid": p.id_valid,
-            "id_number": p.id_number,
-            "simple_name": p.simple_name,
-            "surname": p.syllables[0] if p.syllables else "",
-            "birth_date": p.birth_date.strftime("%Y%m%d") if p.birth_date else "",
-            "sex": p.sex,
-            "guardian": p.guardian,
-            "phone": p.phone,
-            "address": p.address,
-            "syllables": list(p.syllables),
-            "given": list(given),
-            "given_masks": _given_masks(given),
-            **{f"block_{prefix}": None for prefix in BLOCK_PREFIXES},
-        }
         for key in linkage.blocking_keys(p):
-            column = "block_" + key.split(":", 1)[0]
-            if column not in values:
+            column = blocks.get("block_" + key.split(":", 1)[0])
+            if column is None:
                 raise ValueError(f"blocking key without a column: {key}")
-            values[column] = key
-        for name, value in values.items():
-            columns[name].append(value)
-    return pa.table(columns, schema=SCHEMA)
+            column[i] = key
+    columns = {
+        "unique_id": range(len(records)),
+        "id_valid": [p.id_valid for p in records],
+        "id_number": [p.id_number for p in records],
+        "simple_name": [p.simple_name for p in records],
+        "surname": [p.syllables[0] if p.syllables else "" for p in records],
+        "birth_date": [p.birth_date.strftime("%Y%m%d") if p.birth_date else "" for p in records],
+        "sex": [p.sex for p in records],
+        **{c: [getattr(p, c) for p in records] for c in HOUSEHOLD},
+        "syllables": [p.syllables for p in records],
+        "given": given,
+        "given_masks": [_given_masks(g) for g in given],
+        **blocks,
+    }
+    return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
 
 
 def without_large_blocks(tables: list[pa.Table]) -> list[pa.Table]:
