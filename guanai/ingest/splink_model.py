@@ -141,7 +141,7 @@ def _twins_levels() -> tuple[Level, ...]:
     # leaving them out keeps the SQL short and the CASE values the same).
     possible = [[lv for lv in levels if lv.twins] for levels in COMPARISONS.values()]
     score = " + ".join(_weight_sql(levels) for levels in possible)
-    sums = {sum(lv.weight for lv in combo) for combo in product(*possible)}
+    sums = {float(sum(lv.weight for lv in combo)) for combo in product(*possible)}
     return (
         Level("not twins", f"NOT ({TWINS})", null=True),
         *(
