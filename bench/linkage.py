@@ -1,21 +1,26 @@
 """Record linkage across four departmental rosters with known truth: precision, recall, F1, time.
 
     .venv/bin/python bench/linkage.py 100000          # about 100,000 roster rows
-    .venv/bin/python bench/linkage.py 20000 --seed 3
+    .venv/bin/python bench/linkage.py 20000 --seed 3 --generic
 
 Children, households and guardians come from the synthetic county generator (guanai.synth);
 each child then appears in up to four rosters (police, schools, civil affairs, disabled
 persons' federation) with the mistakes departments make: homophone or traditional characters
 in the name, a one-digit or transposed ID typo, a missing ID number, birth day and month
-swapped, household fields left out. The linkage under test is guanai.ingest.linkage (the same
-functions the importer calls). Figures are pairwise over the final clusters (transitive
+swapped, household fields left out. Figures are pairwise over the final clusters (transitive
 closure of "match" pairs); "review" pairs are what a township supervisor would be shown.
 
-No database and nothing written. With --splink (pip install splink: DuckDB, pyarrow), Splink\nruns beside it with generic settings (Jaro-Winkler on characters, household fields independent,\nu from 2 million sampled pairs, EM on two blocking rules) on the same rows.
+The linkage under test is guanai's model run by Splink on DuckDB (guanai.ingest.splink_model);
+beside it the same model in pure Python (guanai.ingest.linkage, what the importer calls), with
+the number of pairs on which the two disagree, and with --generic Splink with generic settings
+(Jaro-Winkler on characters, household fields independent, u from 2 million sampled pairs, EM
+on two blocking rules). No database and nothing written.
 """
 
 import argparse
+import os
 import random
+import resource
 import sys
 import time
 from collections import Counter
@@ -25,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guanai.ingest import linkage  # noqa: E402
+from guanai.ingest import linkage, splink_model  # noqa: E402
 from guanai.registry import idnumber  # noqa: E402
 from guanai.synth import names_data as nd  # noqa: E402
 from guanai.synth.generator import (  # noqa: E402
@@ -153,8 +158,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("rows", type=int, nargs="?", default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
     parser.add_argument(
-        "--splink", action="store_true", help="also run Splink on DuckDB with generic settings"
+        "--generic", action="store_true", help="also run Splink with generic settings"
+    )
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        metavar="ROWS",
+        help="only time one importer chunk of ROWS rows against its candidates, both engines",
     )
     args = parser.parse_args()
 
@@ -164,60 +176,137 @@ def main() -> None:
     for r in records:
         r.prepare()
     t2 = time.perf_counter()
-    matches, review, review_true, candidates = [], 0, 0, 0
-    for i, j, result in linkage.link(records):
-        candidates += 1
-        if result.verdict == "match":
-            matches.append((i, j))
-        elif result.verdict == "review":
-            review += 1
-            review_true += truth[i] == truth[j]
-    t3 = time.perf_counter()
-    cluster = linkage.clusters(len(records), matches)
-
-    true_pairs = pairs_within(truth)
-    predicted = pairs_within(cluster)
-    correct = pairs_within(list(zip(cluster, truth, strict=True)))
-    precision = correct / predicted if predicted else 1.0
-    recall = correct / true_pairs if true_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    direct_true = sum(truth[i] == truth[j] for i, j in matches)
-
+    if args.chunk:
+        chunk_cost(records, args.chunk, args.threads)
+        return
     print(
         f"roster rows              {len(records):>10,}  ({len(set(truth)):,} children, 4 sources)"
     )
+    print(f"true pairs               {pairs_within(truth):>10,}")
     print(
-        f"candidate pairs          {candidates:>10,}  (blocking: ID, ID halves, pinyin+birth year, phone+birth)"
+        f"time                     build {t1 - t0:.1f} s, prepare {t2 - t1:.1f} s "
+        "(pure Python: ID parsing, pinyin; shared by both runs of guanai's model)"
     )
-    print(f"true pairs               {true_pairs:>10,}")
+
+    splink_scores = {(i, j): w for i, j, w in splink_model.predict(records, threads=args.threads)}
+    t3 = time.perf_counter()
+    label = f"guanai model, Splink on DuckDB ({args.threads} threads)"
+    _report(label, records, truth, splink_scores, t3 - t2)
+
+    t3 = time.perf_counter()
+    candidates = 0
+    above_review: dict[tuple[int, int], float] = {}
+    for i, j, result in linkage.link(records):
+        candidates += 1
+        if result.score >= linkage.REVIEW:
+            above_review[i, j] = result.score
+    t4 = time.perf_counter()
+    _report("guanai.ingest.linkage (Python)", records, truth, above_review, t4 - t3)
+
+    # Both runs block alike, so a pair missing from one side's list is a non-match there.
+    different = sum(
+        _verdict(splink_scores.get(pair)) != _verdict(above_review.get(pair))
+        for pair in splink_scores.keys() | above_review.keys()
+    )
+    gap = max(
+        (
+            abs(splink_scores[p] - above_review[p])
+            for p in splink_scores.keys() & above_review.keys()
+        ),
+        default=0.0,
+    )
     print(
-        f"auto-linked pairs        {len(matches):>10,}  ({direct_true / max(1, len(matches)):.4f} correct)"
+        f"  same model, two engines: {candidates:,} candidate pairs, "
+        f"{different:,} with another verdict, largest score difference {gap:g}"
     )
-    print(
-        f"review queue             {review:>10,}  ({review_true / max(1, review):.2%} are the same child)"
-    )
-    print(f"precision (clusters)     {precision:>10.4f}")
-    print(f"recall (clusters)        {recall:>10.4f}")
-    print(f"F1                       {f1:>10.4f}")
-    print(
-        f"time                     build {t1 - t0:.1f} s, prepare {t2 - t1:.1f} s, "
-        f"compare {t3 - t2:.1f} s (one process, pure Python)"
-    )
-    _print_scores("guanai.ingest.linkage", cluster, truth, t3 - t1)
-    if args.splink:
-        splink_generic(records, truth)
+    if args.generic:
+        splink_generic(records, truth, args.threads)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"peak memory              {peak:>10.2f} GB  (load average {load})")
 
 
-def splink_generic(records: list[linkage.Person], truth: list[int]) -> None:
+def chunk_cost(records: list[linkage.Person], size: int, threads: int) -> None:
+    """What the importer would pay per chunk: ``size`` school-roster rows scored against their
+    candidates in the other rosters (standing for the children on file)."""
+    chunk = [i for i, r in enumerate(records) if r.key.startswith("education:")][:size]
+    in_chunk = set(chunk)
+    on_file = set()
+    for i, j in linkage.candidate_pairs(records):
+        if (i in in_chunk) != (j in in_chunk):
+            on_file.add(j if i in in_chunk else i)
+    on_file -= {i for i in on_file if records[i].key.startswith("education:")}
+    rows = [records[i] for i in chunk]
+    files = [records[i] for i in sorted(on_file)]
+    both = rows + files
+
+    def python() -> int:
+        pairs = [(i, j) for i, j in linkage.candidate_pairs(both) if i < len(rows) <= j]
+        return sum(linkage.compare(both[i], both[j]).score >= linkage.REVIEW for i, j in pairs)
+
+    def splink() -> int:
+        return len(splink_model.predict(rows, files, threads=threads))
+
+    def fixed() -> int:
+        return len(splink_model.predict(rows[:1], files[:1], threads=threads))
+
+    def tables() -> int:
+        return len(
+            splink_model.without_large_blocks([splink_model.table(rows), splink_model.table(files)])
+        )
+
+    print(f"chunk: {len(rows):,} rows against {len(files):,} children on file; median of 5 runs")
+    for label, run in (
+        ("Python scorer (blocking and compare)", python),
+        ("Splink model, whole predict()", splink),
+        ("  of which: 1 row against 1 (connection, settings, SQL)", fixed),
+        ("  of which: Arrow tables built in Python", tables),
+    ):
+        seconds = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            result = run()
+            seconds.append(time.perf_counter() - t0)
+        print(f"{label:<56} {sorted(seconds)[2] * 1000:>7.0f} ms  ({result:,})")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average {load}")
+
+
+def _verdict(score: float | None) -> str:
+    if score is None or score < linkage.REVIEW:
+        return "non_match"
+    return "match" if score >= linkage.MATCH else "review"
+
+
+def _report(
+    label: str,
+    records: list[linkage.Person],
+    truth: list[int],
+    above_review: dict[tuple[int, int], float],
+    seconds: float,
+) -> None:
+    """Scores of one linkage from its pairs at or above REVIEW, with the review queue."""
+    matches = [pair for pair, score in above_review.items() if score >= linkage.MATCH]
+    review = [pair for pair, score in above_review.items() if score < linkage.MATCH]
+    _print_scores(label, linkage.clusters(len(records), matches), truth, seconds)
+    linked_true = sum(truth[i] == truth[j] for i, j in matches) / max(1, len(matches))
+    review_true = sum(truth[i] == truth[j] for i, j in review) / max(1, len(review))
+    print(
+        f"  auto-linked pairs {len(matches):,} ({linked_true:.4f} correct), "
+        f"review queue {len(review):,} ({review_true:.2%} the same child)"
+    )
+
+
+def splink_generic(records: list[linkage.Person], truth: list[int], threads: int) -> None:
     """Splink on DuckDB with generic settings: characters, fields independent, capped training."""
     import logging
 
+    import duckdb
     import pyarrow as pa
     import splink.comparison_library as cl
     from splink import Linker, SettingsCreator, block_on
     from splink.backends.duckdb import DuckDBAPI
 
-    logging.getLogger("splink").setLevel(logging.WARNING)
     t0 = time.perf_counter()
     table = pa.table(
         {
@@ -233,7 +322,7 @@ def splink_generic(records: list[linkage.Person], truth: list[int]) -> None:
             "address": [r.address or None for r in records],
         }
     )
-    db_api = DuckDBAPI()
+    db_api = DuckDBAPI(duckdb.connect(config={"threads": threads}))
     df = db_api.register(table)
     settings = SettingsCreator(
         link_type="dedupe_only",
@@ -251,7 +340,7 @@ def splink_generic(records: list[linkage.Person], truth: list[int]) -> None:
             block_on("name_pinyin", "birth_year"),
         ],
     )
-    linker = Linker(df, settings)
+    linker = Linker(df, settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("id_number")], recall=0.85
     )
@@ -278,7 +367,7 @@ def _print_scores(label: str, cluster: list, truth: list[int], seconds: float) -
     recall = correct / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(
-        f"{label:<26} precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}  "
+        f"{label:<44} precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}  "
         f"time {seconds:.1f} s"
     )
 

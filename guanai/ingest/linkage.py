@@ -105,8 +105,8 @@ class Comparison:
     reasons: tuple[str, ...]
 
 
-def _given(p: Person) -> tuple[str, ...]:
-    # Surname: one syllable, two for the compound surnames.
+def given_syllables(p: Person) -> tuple[str, ...]:
+    """Pinyin of the given name: the surname is one syllable, two for the compound surnames."""
     n = 2 if len(p.simple_name) >= 4 else 1
     return p.syllables[n:]
 
@@ -153,7 +153,7 @@ def compare(a: Person, b: Person) -> Comparison:
     elif a.syllables and a.syllables == b.syllables:
         score += 6
         reasons.append("姓名同音")
-    elif a.syllables[:1] == b.syllables[:1] and _near(_given(a), _given(b)):
+    elif a.syllables[:1] == b.syllables[:1] and _near(given_syllables(a), given_syllables(b)):
         score += 1
         reasons.append("姓相同,名相近")
     else:

@@ -1,0 +1,304 @@
+"""``linkage.compare`` as a Splink model on DuckDB: the same weights, so the same verdicts.
+
+Every comparison level has fixed m and u (no training) chosen so that log2(m/u) is the weight
+``linkage.compare`` gives that outcome, and the prior is 1/2 (weight 0), so Splink's
+match_weight is ``Comparison.score`` and ``MATCH``/``REVIEW`` apply unchanged. Only the ratio of
+m to u means anything: they are not estimates and do not sum to 1 over a comparison.
+
+The scorer is a decision list, Splink a sum of one weight per comparison; the cross-column
+rules are levels with SQL over several columns:
+
+* equal ID numbers (30) and two valid different ones (-30) decide alone: every other
+  comparison opens with an "ID numbers decide" level of weight 0;
+* guardian, phone and address are one comparison (agreement counted once);
+* twins (same birth date and household, different name) cap the score at 0. A cap is not a
+  sum, so the ``twins`` comparison carries -max(score, 0): its levels are the positive values
+  the other comparisons can add up to, each matched by that sum written in SQL.
+
+Columns are prepared in Python from prepared ``linkage.Person`` records (simplified name,
+pinyin lists, birth date as YYYYMMDD, cleaned household fields); an absent value is ''.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+from guanai.ingest import linkage
+
+HOUSEHOLD = ("guardian", "phone", "address")
+BLOCK_PREFIXES = ("id", "ida", "idb", "py", "hh")  # the kinds of key linkage.blocking_keys makes
+_MASK = "\x1e"  # stands for one syllable of a given name; never in pinyin
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    sql: str  # DuckDB condition on <column>_l and <column>_r, or "ELSE"
+    weight: float = 0.0  # log2 Bayes factor, the one linkage.compare gives
+    null: bool = False  # nothing to compare (Splink's null level, weight 0)
+    twins: bool = True  # can hold together with TWINS (False: TWINS excludes it)
+
+
+ID_DECIDES = (
+    "id_number_l <> '' AND id_number_r <> '' "
+    "AND (id_number_l = id_number_r OR (id_valid_l AND id_valid_r))"
+)
+HOUSEHOLD_AGREES = " OR ".join(f"({c}_l <> '' AND {c}_l = {c}_r)" for c in HOUSEHOLD)
+TWINS = (
+    f"({HOUSEHOLD_AGREES}) AND birth_date_l = birth_date_r "
+    "AND simple_name_l <> simple_name_r AND syllables_l <> syllables_r "
+    f"AND NOT ({ID_DECIDES})"
+)
+# linkage._near on the given names: same length and at most one syllable differs (they share
+# a masked form), or one syllable dropped.
+GIVEN_NEAR = (
+    "(len(given_l) = len(given_r) "
+    "AND (given_l = given_r OR len(list_intersect(given_masks_l, given_masks_r)) > 0)) "
+    "OR (len(given_l) = len(given_r) + 1 AND list_has_all(given_l, given_r)) "
+    "OR (len(given_r) = len(given_l) + 1 AND list_has_all(given_r, given_l))"
+)
+_ID_DECIDE_LEVEL = Level("ID numbers decide", ID_DECIDES, twins=False)
+
+COMPARISONS: dict[str, tuple[Level, ...]] = {
+    "id_number": (
+        Level("missing", "id_number_l = '' OR id_number_r = ''", null=True),
+        Level("same", "id_number_l = id_number_r", 30, twins=False),
+        Level("both valid, different", "id_valid_l AND id_valid_r", -30, twins=False),
+        Level(
+            "one character or adjacent swap apart",
+            "length(id_number_l) = 18 AND length(id_number_r) = 18 "
+            "AND damerau_levenshtein(id_number_l, id_number_r) = 1",
+            9,
+        ),
+        Level("different", "ELSE", -6),
+    ),
+    "name": (
+        _ID_DECIDE_LEVEL,
+        Level(
+            "same characters",
+            "simple_name_l <> '' AND simple_name_l = simple_name_r",
+            8,
+            twins=False,
+        ),
+        Level("same pinyin", "len(syllables_l) > 0 AND syllables_l = syllables_r", 6, twins=False),
+        Level("same surname, given name near", f"surname_l = surname_r AND ({GIVEN_NEAR})", 1),
+        Level("different", "ELSE", -7),
+    ),
+    "birth_date": (
+        Level("missing", "birth_date_l = '' OR birth_date_r = ''", null=True),
+        _ID_DECIDE_LEVEL,
+        Level("same", "birth_date_l = birth_date_r", 6),
+        Level(
+            "day and month swapped",
+            "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
+            "AND substr(birth_date_l, 5, 2) = substr(birth_date_r, 7, 2) "
+            "AND substr(birth_date_l, 7, 2) = substr(birth_date_r, 5, 2)",
+            3,
+            twins=False,
+        ),
+        Level("one digit apart", "hamming(birth_date_l, birth_date_r) = 1", 2, twins=False),
+        Level("different", "ELSE", -8, twins=False),
+    ),
+    "sex": (
+        Level("missing", "sex_l = '' OR sex_r = ''", null=True),
+        _ID_DECIDE_LEVEL,
+        Level("same", "sex_l = sex_r", 1),
+        Level("different", "ELSE", -5),
+    ),
+    "household": (
+        Level(
+            "nothing to compare",
+            "NOT (" + " OR ".join(f"({c}_l <> '' AND {c}_r <> '')" for c in HOUSEHOLD) + ")",
+            null=True,
+            twins=False,
+        ),
+        _ID_DECIDE_LEVEL,
+        Level("guardian, phone or address agrees", HOUSEHOLD_AGREES, 4),
+        Level("differs", "ELSE", -1, twins=False),
+    ),
+}
+
+
+def _weight_sql(levels: Sequence[Level]) -> str:
+    """The weight a comparison gives a pair, as one SQL expression."""
+    whens = " ".join(
+        f"WHEN {lv.sql} THEN {float(lv.weight)!r}" for lv in levels if lv.sql != "ELSE"
+    )
+    rest = next((lv.weight for lv in levels if lv.sql == "ELSE"), 0.0)
+    return f"(CASE {whens} ELSE {float(rest)!r} END)"
+
+
+def _twins_levels() -> tuple[Level, ...]:
+    # The score of twins, from the levels that can hold with TWINS (the others cannot fire, so
+    # leaving them out keeps the SQL short and the CASE values the same).
+    possible = [[lv for lv in levels if lv.twins] for levels in COMPARISONS.values()]
+    score = " + ".join(_weight_sql(levels) for levels in possible)
+    sums = {float(sum(lv.weight for lv in combo)) for combo in product(*possible)}
+    return (
+        Level("not twins", f"NOT ({TWINS})", null=True),
+        *(
+            Level(f"twins, other evidence {s:+g}", f"{score} = {s!r}", -s)
+            for s in sorted(s for s in sums if s > 0)
+        ),
+        Level("twins, other evidence not positive", "ELSE"),
+    )
+
+
+def _splink_level(level: Level) -> dict:
+    if level.null:
+        return {"sql_condition": level.sql, "label_for_charts": level.label, "is_null_level": True}
+    # m and u are fixed, with the ratio 2**weight; only the ratio is used.
+    m, u = (1.0, 2.0**-level.weight) if level.weight >= 0 else (2.0**level.weight, 1.0)
+    return {
+        "sql_condition": level.sql,
+        "label_for_charts": level.label,
+        "m_probability": m,
+        "u_probability": u,
+        "fix_m_probability": True,
+        "fix_u_probability": True,
+    }
+
+
+BLOCKING_RULES = [block_on(f"block_{prefix}") for prefix in BLOCK_PREFIXES]
+
+
+def settings(link_type: str = "dedupe_only", blocking_rules=None) -> SettingsCreator:
+    """Splink settings whose match_weight is ``linkage.compare(a, b).score``."""
+    comparisons = {**COMPARISONS, "twins": _twins_levels()}
+    return SettingsCreator(
+        link_type=link_type,
+        comparisons=[
+            {
+                "output_column_name": name,
+                "comparison_levels": [_splink_level(lv) for lv in levels],
+            }
+            for name, levels in comparisons.items()
+        ],
+        blocking_rules_to_generate_predictions=BLOCKING_RULES
+        if blocking_rules is None
+        else blocking_rules,
+        probability_two_random_records_match=0.5,  # prior weight 0
+        retain_matching_columns=False,
+    )
+
+
+_TEXT = ("id_number", "simple_name", "surname", "birth_date", "sex", *HOUSEHOLD)
+_LISTS = ("syllables", "given", "given_masks")
+SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.int64()),
+        ("id_valid", pa.bool_()),
+        *((c, pa.string()) for c in _TEXT),
+        *((c, pa.list_(pa.string())) for c in _LISTS),
+        *((f"block_{p}", pa.string()) for p in BLOCK_PREFIXES),
+    ]
+)
+
+
+@lru_cache(maxsize=65536)
+def _given_masks(given: tuple[str, ...]) -> list[str]:
+    return [_SEP.join((*given[:i], _MASK, *given[i + 1 :])) for i in range(len(given))]
+
+
+def table(records: Sequence[linkage.Person]) -> pa.Table:
+    """The columns the model compares, from prepared records; row i has unique_id i."""
+    given = [linkage.given_syllables(p) for p in records]
+    blocks: dict[str, list[str | None]] = {
+        f"block_{prefix}": [None] * len(records) for prefix in BLOCK_PREFIXES
+    }
+    for i, p in enumerate(records):
+        for key in linkage.blocking_keys(p):
+            column = blocks.get("block_" + key.split(":", 1)[0])
+            if column is None:
+                raise ValueError(f"blocking key without a column: {key}")
+            column[i] = key
+    columns = {
+        "unique_id": range(len(records)),
+        "id_valid": [p.id_valid for p in records],
+        "id_number": [p.id_number for p in records],
+        "simple_name": [p.simple_name for p in records],
+        "surname": [p.syllables[0] if p.syllables else "" for p in records],
+        "birth_date": [p.birth_date.strftime("%Y%m%d") if p.birth_date else "" for p in records],
+        "sex": [p.sex for p in records],
+        **{c: [getattr(p, c) for p in records] for c in HOUSEHOLD},
+        "syllables": [p.syllables for p in records],
+        "given": given,
+        "given_masks": [_given_masks(g) for g in given],
+        **blocks,
+    }
+    return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
+
+
+def without_large_blocks(tables: list[pa.Table]) -> list[pa.Table]:
+    """Blocking keys shared by more than ``linkage.MAX_BLOCK`` rows (over all tables) set to
+    NULL, as ``linkage.candidate_pairs`` skips such blocks."""
+    for prefix in BLOCK_PREFIXES:
+        column = f"block_{prefix}"
+        counts = pc.value_counts(pa.chunked_array([t[column] for t in tables]).drop_null())
+        large = pc.filter(
+            counts.field("values"), pc.greater(counts.field("counts"), linkage.MAX_BLOCK)
+        )
+        tables = [
+            t.set_column(
+                t.schema.get_field_index(column),
+                column,
+                pc.if_else(pc.is_in(t[column], large), pa.scalar(None, pa.string()), t[column]),
+            )
+            for t in tables
+        ]
+    return tables
+
+
+def predict(
+    left: Sequence[linkage.Person],
+    right: Sequence[linkage.Person] | None = None,
+    *,
+    min_weight: float | None = linkage.REVIEW,
+    blocking_rules=None,
+    threads: int | None = None,
+) -> list[tuple[int, int, float]]:
+    """(i, j, match_weight) for pairs at or above ``min_weight`` (None: every pair compared).
+
+    One list: pairs i < j within it. Two lists: i indexes ``left``, j ``right``. Records must be
+    prepared. Blocking defaults to ``linkage.blocking_keys`` (block sizes over both lists).
+    Runs on a fresh in-memory DuckDB connection.
+    """
+    lists = [left] if right is None else [left, right]
+    tables = without_large_blocks([table(records) for records in lists])
+    connection = duckdb.connect(config={"threads": threads} if threads else {})
+    try:
+        db_api = DuckDBAPI(connection)
+        frames = [
+            db_api.register(t, dataset_display_name=name)
+            for name, t in zip(("left_records", "right_records"), tables, strict=False)
+        ]
+        linker = Linker(
+            frames[0] if right is None else frames,
+            settings("dedupe_only" if right is None else "link_only", blocking_rules),
+            # The settings are fixed and the parity tests run them; validating re-parses every
+            # level's SQL on each call (0.1 s). The missing null level of "name" is deliberate.
+            log_level=logging.ERROR,
+            validate_settings=False,
+        )
+        result = linker.inference.predict(threshold_match_weight=min_weight)
+        columns = ["unique_id_l", "unique_id_r", "match_weight"]
+        if right is not None:
+            columns.append("source_dataset_l")
+        rows = result.as_pyarrow_table().select(columns).to_pydict()
+    finally:
+        connection.close()
+    scored = zip(rows["unique_id_l"], rows["unique_id_r"], rows["match_weight"], strict=True)
+    if right is None:
+        return list(scored)
+    return [
+        (i, j, w) if source == "left_records" else (j, i, w)
+        for (i, j, w), source in zip(scored, rows["source_dataset_l"], strict=True)
+    ]
