@@ -8,7 +8,9 @@ and sends multi-row INSERT ... RETURNING statements, setting the new ids on the 
 sends no signals, like `bulk_create`.
 """
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, models, router
@@ -142,3 +144,17 @@ class SqliteTuning:
                 if pragma == "synchronous" and self.connection.in_atomic_block:
                     continue
                 cursor.execute(f"PRAGMA {pragma} = {int(value)}")
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off for one bulk job. It runs after every few hundred new objects
+    and walks the young ones again each time: over the model instances of a million-row import
+    that is a tenth of the CPU. A job's rows hold no reference cycles worth collecting early."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

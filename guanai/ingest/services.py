@@ -21,7 +21,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.bulk import SqliteTuning, insert_many
+from guanai.core.bulk import SqliteTuning, cycle_collection_paused, insert_many
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.ingest import linkage, merge
@@ -240,11 +240,12 @@ def _commit(
     codes = {code for _, code, _ in cleaned}
     # Village by village (in file order within one): a chunk then meets few villages.
     cleaned.sort(key=lambda item: item[1])
-    for start in range(0, total, CHUNK):
-        progress("写入与关联", start, total)
-        chunk = cleaned[start : start + CHUNK]
-        _link_chunk(actor, _new_records(batch, headers, chunk, seen, report), report, opened)
-        cleaned[start : start + len(chunk)] = [None] * len(chunk)  # done: let the rows go
+    with cycle_collection_paused():
+        for start in range(0, total, CHUNK):
+            progress("写入与关联", start, total)
+            chunk = cleaned[start : start + CHUNK]
+            _link_chunk(actor, _new_records(batch, headers, chunk, seen, report), report, opened)
+            cleaned[start : start + len(chunk)] = [None] * len(chunk)  # done: let the rows go
     progress("写入与关联", total, total)
     batch.rows_new, batch.rows_linked, batch.rows_review = report.new, report.linked, report.review
     batch.rows_created, batch.rows_merged = report.created, report.merged
