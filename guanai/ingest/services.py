@@ -463,8 +463,10 @@ class _Unnumbered:
     def recheck(self, ids: Iterable[int]) -> None:
         """Children a row with a number was merged onto: those whose file took it go out."""
         ids = [pk for pk in ids if pk in self.children]
+        if not ids:
+            return
         given = Child.objects.filter(pk__in=ids, id_number__isnull=False)
-        for pk in given.values_list("id", flat=True) if ids else ():
+        for pk in given.values_list("id", flat=True):
             _, code, birth, pinyin, _ = self.children.pop(pk)
             self.blocks[("born", code, birth)].discard(pk)
             self.blocks[("pinyin", pinyin)].discard(pk)
