@@ -4,6 +4,7 @@
 with any bad row saves nothing; importing the same file or the same rows again changes nothing.
 """
 
+import gc
 import hashlib
 import json
 import operator
@@ -248,6 +249,7 @@ def _commit(
             records = _new_records(batch, headers, chunk, seen, report)
             _link_chunk(actor, records, report, opened, unnumbered)
             cleaned[start : start + len(chunk)] = [None] * len(chunk)  # done: let the rows go
+            gc.collect(1)  # the cycles the chunk left (saving changed files leaves some), once
     progress("写入与关联", total, total)
     batch.rows_new, batch.rows_linked, batch.rows_review = report.new, report.linked, report.review
     batch.rows_created, batch.rows_merged = report.created, report.merged
