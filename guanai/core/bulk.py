@@ -8,7 +8,9 @@ and sends multi-row INSERT ... RETURNING statements, setting the new ids on the 
 sends no signals, like `bulk_create`.
 """
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, models, router
@@ -39,25 +41,33 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.primary_key]
     now = timezone.now()
+    adapters = []
     for f in fields:
+        adapt = _adapter(f, connection)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, f.attname, now)
-    adapters = [(f.attname, _adapter(f, connection)) for f in fields]
+            # Every row has the same time: adapted once, not once per row.
+            adapt = _constant(adapt(now) if adapt is not None else now)
+        adapters.append((f.attname, adapt))
     if connection.vendor == "postgresql":
         _copy(connection, opts, fields, adapters, objs)
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    placeholder = "(" + ", ".join(["?"] * len(fields)) + ")"
     per_statement = max(1, MAX_PARAMS // len(fields))
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    # sqlite3's own connection takes "?" as written; Django's cursor would rewrite "%s" to "?"
+    # with a regular expression over each 100 KB statement (7 ms each, 2% of an import).
+    with connection.wrap_database_errors:
         for start in range(0, len(objs), per_statement):
             batch = objs[start : start + per_statement]
             params: list[Any] = []
             for obj in batch:
                 params.extend(_values(obj, adapters))
-            cursor.execute(
+            cursor = connection.connection.execute(
                 f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
                 + ", ".join([placeholder] * len(batch))
                 + f" RETURNING {quote(opts.pk.column)}",
@@ -81,6 +91,10 @@ def _copy(connection, opts, fields, adapters, objs: Sequence[models.Model]) -> N
             for obj, pk_value in zip(objs, ids, strict=True):
                 copy.write_row([pk_value, *_values(obj, adapters)])
     _stored(objs, ids, connection.alias)
+
+
+def _constant(value: Any) -> Callable[[Any], Any]:
+    return lambda _: value
 
 
 def _values(obj: models.Model, adapters) -> list[Any]:
@@ -130,3 +144,17 @@ class SqliteTuning:
                 if pragma == "synchronous" and self.connection.in_atomic_block:
                     continue
                 cursor.execute(f"PRAGMA {pragma} = {int(value)}")
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off for one bulk job. It runs after every few hundred new objects
+    and walks the young ones again each time: over the model instances of a million-row import
+    that is a tenth of the CPU. The job collects (`gc.collect(1)`) once per part instead."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -513,6 +513,9 @@ def records_open_files(
         first_of[key] = first_of[same] = record
         to_open.append(record)
     _known_households(to_open, opened)
+    # The villages of the chunk at once (a county roster names thousands).
+    codes = {record.division_code for record in to_open} - opened.villages.keys()
+    opened.villages.update(Division.objects.in_bulk(codes, field_name="code"))
     rows = [_sourced_child(record, opened) for record in to_open]
     by_batch = records[0].batch
     detail = f"导入 {Source(by_batch.source).label} 名册 {by_batch.file_name}:新建档案"
@@ -573,8 +576,6 @@ def _known_households(records: list[SourceRecord], opened: Opened) -> None:
 def _sourced_child(record: SourceRecord, opened: Opened) -> SourcedChild:
     given = record_values(record)
     code = record.division_code
-    if code not in opened.villages:
-        opened.villages[code] = Division.objects.get(code=code)
     # The number is the row's own, checked on reading and on no file yet (linking looked).
     data = _file_data(None, code, {f: v for f, v in given.items() if f != ClaimField.ID_NUMBER})
     key = _household_key(code, given)

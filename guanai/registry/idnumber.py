@@ -251,8 +251,10 @@ def parse(raw: str, *, today: date | None = None) -> IdNumber:
         raise IdNumberError("身份证号只能包含数字,最后一位可以是 X", code="format")
 
     try:
-        birth_date = ric.get_birth_date(number)
-    except InvalidComponent:
+        # What ric.get_birth_date does once the format is checked, without its cleaning pass
+        # (a third of the time of checking a roster's numbers).
+        birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise IdNumberError("身份证号中的出生日期无效", code="birth_date") from None
     if birth_date.year < MIN_BIRTH_YEAR:
         raise IdNumberError(

@@ -182,3 +182,28 @@ def test_the_command_lists_errors(tmp_path, place):
     path = _csv(tmp_path, "姓名,出生日期,性别\n张三,2015-13-09,男\n")
     with pytest.raises(CommandError, match="1 处错误"):
         call_command("import", str(path), source="police", village=place.village_a.code)
+
+
+def test_later_chunks_see_the_files_earlier_chunks_numbered_and_opened(
+    tmp_path, place, monkeypatch
+):
+    monkeypatch.setattr("guanai.ingest.services.CHUNK", 1)
+    unnumbered = child_build(place.village_a, "张小明", with_id=False)
+    first, second = _id(date(2015, 3, 9), seq=11), _id(date(2015, 3, 9), seq=12)
+    path = _csv(
+        tmp_path,
+        "姓名,身份证号,出生日期,性别,联系电话\n"
+        f"张小明,{first},,,13800001111\n"  # links by score: the file takes the number
+        f"张小明,{second},,,\n"  # another number: that file is no longer a candidate
+        "王小丽,,2016-05-01,女,13900002222\n"  # opens a file without a number...
+        f"王小丽,{_id(date(2016, 5, 1), seq=13, sex='F')},,,13900002222\n",  # ...which this is
+    )
+    roster_import(actor=None, path=path, source="police", village=place.village_a.code)
+    unnumbered.refresh_from_db()
+    assert unnumbered.id_number == first
+    records = {r.line: r for r in SourceRecord.objects.all()}
+    assert records[2].child == unnumbered and records[2].link_method == "score"
+    assert records[3].child is None
+    assert ReviewPair.objects.get(record=records[3]).child == unnumbered
+    assert records[4].link_method == "created"
+    assert records[5].child == records[4].child and records[5].link_method == "score"
