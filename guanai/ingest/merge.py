@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
 
 from guanai.accounts.models import User
 from guanai.core.bulk import insert_many
@@ -373,7 +374,9 @@ class _ClaimBook:
             self.by_key.setdefault((claim.child_id, claim.field), []).append(claim)
         last = Revision.objects.filter(child_id__in=child_ids).values("child_id")
         self.changed_on = {
-            row["child_id"]: row["at"].date() for row in last.annotate(at=Max("at")).order_by()
+            # Local days, as rosters are dated: a UTC date is a day behind from 16:00 to 24:00.
+            row["child_id"]: timezone.localdate(row["at"])
+            for row in last.annotate(at=Max("at")).order_by()
         }
         self.rows: dict[int, list[SourceRecord]] = {}
         linked = SourceRecord.objects.filter(child_id__in=child_ids).select_related("batch")
@@ -399,7 +402,7 @@ class _ClaimBook:
             self._set(claim, False)
         if not value:
             return
-        day = self.changed_on.get(child.pk) or child.created_at.date()
+        day = self.changed_on.get(child.pk) or timezone.localdate(child.created_at)
         confirmed_by = None
         for other in self.rows.get(child.pk, []):
             if other.pk == record.pk or other.batch.as_of < day:

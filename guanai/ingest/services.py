@@ -176,6 +176,27 @@ def roster_import(
     if actor is not None and default is not None and not division_visible(actor, default.code):
         raise FileRejected("默认村不在您的管辖范围内")
     villages = VillageFinder(default, (user_prefix(actor) or "") if actor is not None else "")
+    with cycle_collection_paused():  # a million CleanRows would set it off again and again
+        cleaned, errors = _checked(actor, table, cols, villages, report, as_of, progress)
+    report.rows, report.skipped = len(table.rows), table.skipped
+    headers = table.headers
+    del table  # the cleaned rows keep the cells they need
+    if errors:
+        report.errors = errors
+        if dry_run:
+            return report
+        raise ImportRejected(errors)
+    # A big page cache: the rows go into indexes of million-row tables.
+    with SqliteTuning(connection, cache_kib=IMPORT_CACHE_KIB), transaction.atomic():
+        _commit(actor, path, source, digest, headers, cleaned, report, as_of, progress)
+        if dry_run:
+            transaction.set_rollback(True)
+            report.batch_id = None
+    return report
+
+
+def _checked(actor, table, cols, villages: VillageFinder, report: ImportReport, as_of, progress):
+    """(cleaned rows with their village code and cells, errors): every row validated."""
     cleaned: list[tuple[CleanRow, str, list[object]]] = []
     unplaced: list[tuple[CleanRow, list[object]]] = []
     errors: list[str] = []
@@ -188,11 +209,11 @@ def roster_import(
             progress("校验", done, total)
         try:
             row = clean_row(raw, cols)
-            if row.warning and len(report.warnings) < MAX_ERRORS:
-                report.warnings.append(row.warning)
             if row.birth_date is not None and row.birth_date <= adult_born_by:
                 report.adults += 1
                 continue
+            if row.warning and len(report.warnings) < MAX_ERRORS:
+                report.warnings.append(row.warning)
             code = villages.resolve(row)
             if code is None:
                 if not row.id_number:
@@ -215,22 +236,7 @@ def roster_import(
             errors.append(str(exc))
             continue
         cleaned.append((row, code, cells))
-    errors = errors[:MAX_ERRORS]
-    report.rows, report.skipped = len(table.rows), table.skipped
-    headers = table.headers
-    del table  # the cleaned rows keep the cells they need
-    if errors:
-        report.errors = errors
-        if dry_run:
-            return report
-        raise ImportRejected(errors)
-    # A big page cache: the rows go into indexes of million-row tables.
-    with SqliteTuning(connection, cache_kib=IMPORT_CACHE_KIB), transaction.atomic():
-        _commit(actor, path, source, digest, headers, cleaned, report, as_of, progress)
-        if dry_run:
-            transaction.set_rollback(True)
-            report.batch_id = None
-    return report
+    return cleaned, errors[:MAX_ERRORS]
 
 
 def _commit(

@@ -213,6 +213,8 @@ class Guardian(models.Model):
         ordering = ["-is_primary", "id"]
         verbose_name = "监护人"
         verbose_name_plural = "监护人"
+        # An import finds a sibling's household by the family phone its guardians give.
+        indexes = [models.Index(fields=["phone"], name="guardian_phone")]
 
     def __str__(self) -> str:
         return self.name
