@@ -123,7 +123,9 @@ def write_roster(path: Path, rows: int, known_share: float, seed: int) -> tuple[
 
     rng = random.Random(seed)
     wanted = int(rows * known_share)
-    ids = list(Child.objects.filter(is_active=True).values_list("id", flat=True))
+    # In id order: rng.sample over rows in whatever order the database returns them would pick
+    # other children from run to run (PostgreSQL's plans differ), and so another roster.
+    ids = list(Child.objects.filter(is_active=True).order_by("id").values_list("id", flat=True))
     sample = set(rng.sample(ids, min(wanted, len(ids))))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("学生名册")
