@@ -126,6 +126,7 @@ ENGLISH = {
     "残疾类别": "Disability category",
     "跳过的空行、合计、签名行": "Blank, total and signature lines left out",
     "已满 18 周岁,未导入": "Aged 18 or over, not imported",
+    "名册上的身份证号有误:%(given)s": "ID number on the roster is invalid: %(given)s",
     "%(n)s 行有提示,已照常导入": (
         "%(n)s row has a note and was imported",
         "%(n)s rows have notes and were imported",

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext
 
 from guanai.ingest.merge import claims_for_file, source_rows_for_file
+from guanai.registry.masking import mask_id_number
 
 register = template.Library()
 
@@ -25,3 +26,10 @@ def record_place(record):
     if record.sheet:
         return gettext("%(name)s 工作表“%(sheet)s”第 %(line)s 行") % values
     return gettext("%(name)s 第 %(line)s 行") % values
+
+
+@register.simple_tag
+def given_id_number(record):
+    """An invalid ID number the roster gave (not used; the file keeps its own), masked."""
+    given = record.values.get("id_number_given", "")
+    return mask_id_number(given) if given else ""

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
 
 from guanai.audit.models import AuditEvent
 from guanai.ingest.models import (
@@ -94,6 +95,9 @@ def test_an_id_typo_is_imported_without_the_number_and_linked(tmp_path, place, c
     child.refresh_from_db()
     assert child.id_number != typo  # the file keeps its valid number
     assert not FieldClaim.objects.filter(field="id_number").exists()
+    # The file page names the roster's wrong number, masked, for the director to follow up.
+    page = render_to_string("ingest/_child_sources.html", {"child": child})
+    assert f"名册上的身份证号有误:{idnumber.mask(typo)}" in page and typo not in page
 
 
 def test_a_row_without_a_number_goes_to_review_by_name_and_birth(tmp_path, place, child):
