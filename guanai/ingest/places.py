@@ -8,12 +8,12 @@ The villages and townships where the importing user works are read once and matc
 import re
 
 from guanai.geo.models import Division, Level
-from guanai.ingest.rows import CleanRow, RowError
+from guanai.ingest.rows import FIELDS, CleanRow, RowError
 
 _OFFICE = re.compile(r"(村民委员会|居民委员会|村委会|居委会|委员会)$")
 _VILLAGE_WORD = re.compile(r"(村|社区|居)$")
 _TOWN_WORD = re.compile(r"(镇|乡|街道|街道办事处)$")
-LABEL = "村(居)"
+LABEL = FIELDS["village"].label
 
 
 def spoken(name: str) -> str:

@@ -167,9 +167,14 @@ class CleanRow:
     warning: str = ""  # imported all the same: an ID number not used, or contradicting columns
 
 
+def row_said(sheet: str, line: int, label: str, message: str) -> str:
+    """What is said of a row, error or warning: where, which column, what."""
+    return f"{place(sheet, line)} {label}:{message}"
+
+
 class RowError(ValueError):
     def __init__(self, line: int, label: str, message: str, sheet: str = ""):
-        super().__init__(f"{place(sheet, line)} {label}:{message}")
+        super().__init__(row_said(sheet, line, label, message))
         self.line, self.label, self.message, self.sheet = line, label, message, sheet
 
 
@@ -355,7 +360,7 @@ def clean_row(raw: SheetRow, cols: dict[str, int]) -> CleanRow:
             if cert and id_cell and cert[:18] != parsed.number:
                 raise fail("残疾证号", "前 18 位与身份证号不一致")
             if problems:
-                row.warning = f"{place(sheet, line)} {label}:{';'.join(problems)};采用身份证号"
+                row.warning = row_said(sheet, line, label, ";".join(problems) + ";采用身份证号")
             row.id_number, row.birth_date, row.sex = parsed.number, parsed.birth_date, parsed.sex
     if (
         not row.id_number
@@ -394,7 +399,7 @@ def _number_unused(row: CleanRow, label: str, problem: str, number: str) -> None
     carry where the roster has no column for them."""
     number = idnumber.normalize(number)[:30]
     row.values["id_number_given"] = number
-    row.warning = f"{place(row.sheet, row.line)} {label}:{problem};号码未采用,按其他信息关联"
+    row.warning = row_said(row.sheet, row.line, label, f"{problem};号码未采用,按其他信息关联")
     birth, sex = idnumber.stated_birth_and_sex(number)
     row.birth_date = row.birth_date or birth
     row.sex = row.sex or sex or ""

@@ -25,7 +25,7 @@ from guanai.audit.services import audit
 from guanai.core.bulk import SqliteTuning, cycle_collection_paused, insert_many
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
-from guanai.ingest import linkage, merge
+from guanai.ingest import linkage, merge, places
 from guanai.ingest.models import (
     ImportBatch,
     LinkMethod,
@@ -103,7 +103,7 @@ def _jsonable(v: object) -> object:
 
 def _check_scope(actor: User | None, row: CleanRow, code: str) -> None:
     if actor is not None and not division_visible(actor, code):
-        raise RowError(row.line, "村(居)", "不在您的管辖范围内", row.sheet)
+        raise RowError(row.line, places.LABEL, "不在您的管辖范围内", row.sheet)
 
 
 def _placed_by_file(unplaced: list[tuple[CleanRow, list[object]]]):
