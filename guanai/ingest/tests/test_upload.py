@@ -161,17 +161,17 @@ def test_a_default_village_outside_the_node_is_refused(login, users, place):
     assert response.status_code == 200 and ImportJob.objects.count() == 0
 
 
+def _dry_run(client, callbacks, place):
+    """A one-row roster checked only, its job run."""
+    upload = _upload([["姓名", "出生日期", "性别"], ["张三", "2015-01-01", "男"]])
+    job = _submit(client, callbacks, upload, village=place.village_a.code, dry_run="on")
+    jobs.import_job_run(job.pk)
+    return job
+
+
 def test_a_dry_run_saves_nothing(login, users, place, django_capture_on_commit_callbacks):
     client = login(users["supervisor_1"])
-    upload = _upload([["姓名", "出生日期", "性别"], ["张三", "2015-01-01", "男"]])
-    job = _submit(
-        client,
-        django_capture_on_commit_callbacks,
-        upload,
-        village=place.village_a.code,
-        dry_run="on",
-    )
-    jobs.import_job_run(job.pk)
+    job = _dry_run(client, django_capture_on_commit_callbacks, place)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.report["dry_run"] and job.batch is None
     assert ImportBatch.objects.count() == 0
@@ -182,15 +182,7 @@ def test_a_passed_dry_run_is_imported_for_real_from_the_same_file(
     login, users, place, django_capture_on_commit_callbacks
 ):
     client = login(users["supervisor_1"])
-    upload = _upload([["姓名", "出生日期", "性别"], ["张三", "2015-01-01", "男"]])
-    job = _submit(
-        client,
-        django_capture_on_commit_callbacks,
-        upload,
-        village=place.village_a.code,
-        dry_run="on",
-    )
-    jobs.import_job_run(job.pk)
+    job = _dry_run(client, django_capture_on_commit_callbacks, place)
     page = client.get(reverse("ingest:import_job", args=[job.pk])).content.decode()
     assert "正式导入" in page
     with django_capture_on_commit_callbacks() as callbacks:
