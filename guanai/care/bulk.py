@@ -16,7 +16,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
-from guanai.care.due import area_q, due_items_materialise
+from guanai.accounts.scoping import unscoped_area, within
+from guanai.care.due import due_items_materialise
 from guanai.care.models import CareRecord, CarerKind, DueItem, DueStatus, Pairing
 from guanai.care.services import terms_set_standard
 from guanai.core.errors import DomainError
@@ -45,7 +46,8 @@ def _timed(result: BulkResult, name: str, started: float) -> None:
 def _carers_and_pairings(county: Division, year: int, seed: int, paired: float) -> BulkResult:
     rng = random.Random(seed)
     result = BulkResult()
-    children = Child.objects.filter(division_code__startswith=county.code, is_active=True)
+    seeded = unscoped_area(county.prefix, purpose="seed")
+    children = within(seeded, Child.objects.filter(is_active=True))
     by_village: dict[int, list[int]] = {}
     for child_id, village_id in children.order_by("id").values_list("id", "division_id"):
         if rng.random() < paired:
@@ -100,8 +102,9 @@ def _record_day_sql(today: date) -> tuple[str, list]:
 def _records(county: Division, year: int, completion: float, today: date) -> int:
     """Mark a share of the year's items done, each with a record whose id is the item's id."""
     day_sql, day_params = _record_day_sql(today)
-    area = area_q(county.code)
-    items = DueItem.objects.filter(area, due_date__gte=date(year, 1, 1), period_start__lte=today)
+    seeded = unscoped_area(county.prefix, purpose="seed")
+    items = within(seeded, DueItem.objects.filter(due_date__gte=date(year, 1, 1)))
+    items = items.filter(period_start__lte=today)
     where, where_params = (
         items.values("id").query.get_compiler(connection=connection).compile(items.query.where)
     )
@@ -144,7 +147,7 @@ def care_bulk(
 ) -> BulkResult:
     today = today or timezone.localdate()
     county = Division.objects.get(code=county_code, level=Level.COUNTY)
-    if Pairing.objects.filter(child__division_code__startswith=county.code).exists():
+    if within(unscoped_area(county.prefix, purpose="seed"), Pairing.objects.all()).exists():
         raise DomainError("该县已有结对数据,批量生成只用于新生成的合成数据")
     for y in (year - 1, year, year + 1):
         terms_set_standard(actor=None, county=county, year=y)

@@ -14,6 +14,7 @@ from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Subquery,
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from guanai.accounts.scoping import in_force_q, unscoped, unscoped_area, within
 from guanai.care.categories import left_behind
 from guanai.care.models import (
     CareRecord,
@@ -44,20 +45,6 @@ INSERT_COLUMNS = [
 ]
 
 
-def area_q(prefix: str, field: str = "division_code") -> Q:
-    """Codes under a prefix as a range (index-friendly in every collation); codes are 12 digits."""
-    if not prefix:
-        return Q()
-    return Q(**{f"{field}__gte": prefix.ljust(12, "0"), f"{field}__lte": prefix.ljust(12, "9")})
-
-
-def in_force_on(day: date, prefix: str = "") -> Q:
-    p = f"{prefix}__" if prefix else ""
-    return Q(**{f"{p}start_date__lte": day}) & (
-        Q(**{f"{p}end_date__isnull": True}) | Q(**{f"{p}end_date__gte": day})
-    )
-
-
 def county_terms(county_code: str) -> list[TermDates]:
     return [
         TermDates(t.start, t.end)
@@ -68,9 +55,8 @@ def county_terms(county_code: str) -> list[TermDates]:
 def _owing(template: DutyTemplate, period: Period, prefix: str, on: date) -> QuerySet[Pairing]:
     """Pairings that owe `period` of `template` (the SQL form of schedules.owed_period)."""
     mid = period.midpoint
-    base = Pairing.objects.filter(in_force_on(mid), child__is_active=True)
-    if prefix:
-        base = base.filter(area_q(prefix, "child__division_code"))
+    owed = unscoped_area(prefix, purpose="due items")
+    base = within(owed, Pairing.objects.filter(in_force_q(mid), child__is_active=True))
     if template.condition == Condition.LEFT_BEHIND:
         base = base.filter(left_behind("child_id", on))
     kinds = list(template.carer_kinds)
@@ -79,7 +65,7 @@ def _owing(template: DutyTemplate, period: Period, prefix: str, on: date) -> Que
     # One per child: the first kind in the template's order, then the oldest pairing.
     first = Q(pk__in=[])
     for rank, kind in enumerate(kinds):
-        before = Pairing.objects.filter(in_force_on(mid), child_id=OuterRef("child_id")).filter(
+        before = Pairing.objects.filter(in_force_q(mid), child_id=OuterRef("child_id")).filter(
             Q(kind__in=kinds[:rank]) | Q(kind=kind, id__lt=OuterRef("id"))
         )
         first |= Q(kind=kind) & ~Exists(before)
@@ -169,8 +155,9 @@ def due_items_match(*, start: date, end: date, prefix: str = "") -> int:
     """Mark open items done where a record of the same child, carer and activity falls in the
     item's period (records entered before their item existed)."""
     records = _matching_records()
-    items = DueItem.objects.filter(
-        area_q(prefix), status=DueStatus.OPEN, period_end__gte=start, period_start__lte=end
+    items = within(
+        unscoped_area(prefix, purpose="due items"),
+        DueItem.objects.filter(status=DueStatus.OPEN, period_end__gte=start, period_start__lte=end),
     ).filter(Exists(records))
     return items.update(
         status=DueStatus.DONE,
@@ -181,14 +168,18 @@ def due_items_match(*, start: date, end: date, prefix: str = "") -> int:
 
 def due_items_fulfil(record: CareRecord) -> int:
     """The open items this record fulfils (same child, carer, activity; date in the period)."""
-    return DueItem.objects.filter(
-        child_id=record.child_id,
-        carer_id=record.carer_id,
-        activity=record.activity,
-        status=DueStatus.OPEN,
-        period_start__lte=record.date,
-        period_end__gte=record.date,
-    ).update(status=DueStatus.DONE, fulfilled_by=record, done_on=record.date)
+    items = unscoped(
+        DueItem.objects.filter(
+            child_id=record.child_id,
+            carer_id=record.carer_id,
+            activity=record.activity,
+            status=DueStatus.OPEN,
+            period_start__lte=record.date,
+            period_end__gte=record.date,
+        ),
+        purpose="due items",
+    )
+    return items.update(status=DueStatus.DONE, fulfilled_by=record, done_on=record.date)
 
 
 def due_items_cancel_closed(*, prefix: str = "") -> int:
@@ -196,11 +187,9 @@ def due_items_cancel_closed(*, prefix: str = "") -> int:
     closed = Child.objects.filter(
         pk=OuterRef("child_id"), is_active=False, inactive_on__lte=OuterRef("due_date")
     )
-    return (
-        DueItem.objects.filter(area_q(prefix), status=DueStatus.OPEN)
-        .filter(Exists(closed))
-        .update(status=DueStatus.CANCELLED)
-    )
+    owed = unscoped_area(prefix, purpose="due items")
+    items = within(owed, DueItem.objects.filter(status=DueStatus.OPEN).filter(Exists(closed)))
+    return items.update(status=DueStatus.CANCELLED)
 
 
 def due_items_reclip(pairing: Pairing) -> int:
@@ -209,9 +198,11 @@ def due_items_reclip(pairing: Pairing) -> int:
         return 0
     changed = 0
     terms = None
-    items = DueItem.objects.filter(
-        pairing=pairing, status=DueStatus.OPEN, due_date__gt=pairing.end_date
-    ).select_related("template")
+    items = unscoped(
+        DueItem.objects.filter(pairing=pairing, status=DueStatus.OPEN),
+        purpose="due items",
+    )
+    items = items.filter(due_date__gt=pairing.end_date).select_related("template")
     for item in items:
         frequency = item.template.frequency
         if frequency in TERM_FREQUENCIES and terms is None:

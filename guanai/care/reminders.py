@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
+from guanai.accounts.scoping import unscoped
 from guanai.care.due import Materialised, due_items_materialise
 from guanai.care.models import DueItem, DueStatus, Notice, NoticeKind
 from guanai.care.services import notices_create
@@ -34,7 +35,9 @@ def remind_days() -> int:
 def _carer_notices(on: date) -> int:
     soon = on + timedelta(days=remind_days())
     rows = (
-        DueItem.objects.filter(status=DueStatus.OPEN, due_date__lte=soon)
+        unscoped(
+            DueItem.objects.filter(status=DueStatus.OPEN, due_date__lte=soon), purpose="reminders"
+        )
         .values("carer_id")
         .annotate(
             due_soon=Count("id", filter=Q(due_date__gte=on)),
@@ -75,7 +78,10 @@ def _staff_notices(on: date) -> int:
     overdue: dict[str, int] = {}
     for length in set(lengths.values()):
         rows = (
-            DueItem.objects.filter(status=DueStatus.OPEN, due_date__lt=on)
+            unscoped(
+                DueItem.objects.filter(status=DueStatus.OPEN, due_date__lt=on),
+                purpose="reminders",
+            )
             .values(area=Substr("division_code", 1, length))
             .annotate(n=Count("id"))
         )

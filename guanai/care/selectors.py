@@ -7,9 +7,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Substr
 
 from guanai.accounts.models import User
-from guanai.accounts.scoping import scope, user_prefix
+from guanai.accounts.scoping import in_force_q, scope, user_prefix
 from guanai.care import permissions
-from guanai.care.due import area_q, in_force_on, overdue_q
+from guanai.care.due import overdue_q
 from guanai.care.models import (
     ONE_TO_ONE_KINDS,
     CareRecord,
@@ -24,7 +24,7 @@ from guanai.care.models import (
 from guanai.care.schedules import Period, week_of
 from guanai.care.services import carer_child_limit
 from guanai.core.errors import AccessDenied
-from guanai.geo.models import Division
+from guanai.geo.models import Division, code_prefix_q
 from guanai.registry.models import Child
 from guanai.registry.selectors import children_for
 
@@ -53,7 +53,7 @@ def pairings_for(user: User) -> QuerySet[Pairing]:
 def pairing_list_for(user: User, *, today: date, current_only: bool = True) -> QuerySet[Pairing]:
     pairings = pairings_for(user).select_related("child", "child__division", "carer")
     if current_only:
-        pairings = pairings.filter(in_force_on(today))
+        pairings = pairings.filter(in_force_q(today))
     return pairings.order_by("child__division_code", "child__name", "kind", "id")
 
 
@@ -99,7 +99,7 @@ def carer_week(user: User, today: date) -> CarerWeek:
     pairings = list(
         pairings_for(user)
         .filter(carer=user)
-        .filter(in_force_on(today))
+        .filter(in_force_q(today))
         .select_related("child")
         .order_by("child__name")
     )
@@ -268,7 +268,7 @@ def figures_for(user: User, period: Period, today: date) -> Figures:
     if not permissions.can_see_figures(user):
         raise AccessDenied("您的角色不能查看关爱任务统计")
     prefix = _prefix(user)
-    items = due_items_for(user).filter(area_q(prefix))
+    items = due_items_for(user).filter(code_prefix_q("division_code", prefix))
     areas: list[FigureRow] = []
     if len(prefix) < 12:
         areas = sorted(
@@ -312,9 +312,9 @@ def overdue_list_for(
     if not permissions.can_see_figures(user):
         raise AccessDenied("您的角色不能查看逾期任务")
     prefix = _prefix(user)
-    items = due_items_for(user).filter(overdue_q(today), area_q(prefix))
+    items = due_items_for(user).filter(overdue_q(today), code_prefix_q("division_code", prefix))
     if area and area.startswith(prefix):
-        items = items.filter(area_q(area))
+        items = items.filter(code_prefix_q("division_code", area))
     if carer_id:
         items = items.filter(carer_id=carer_id)
     return items.select_related("child", "carer", "template").order_by("due_date", "id")
@@ -322,7 +322,7 @@ def overdue_list_for(
 
 def unpaired_children_for(user: User, today: date) -> QuerySet[Child]:
     """Children in the user's area with no pairing in force today."""
-    paired = Pairing.objects.filter(in_force_on(today), child_id=OuterRef("pk"))
+    paired = Pairing.objects.filter(in_force_q(today), child_id=OuterRef("pk"))
     return (
         children_for(user)
         .filter(is_active=True)
@@ -342,7 +342,7 @@ class CarerLoad:
 def _over_limit(user: User, today: date) -> QuerySet:
     return (
         pairings_for(user)
-        .filter(in_force_on(today), area_q(_prefix(user), "child__division_code"))
+        .filter(in_force_q(today), code_prefix_q("child__division_code", _prefix(user)))
         .filter(kind__in=ONE_TO_ONE_KINDS)
         .values("carer_id")
         .annotate(load=Count("child_id", distinct=True))

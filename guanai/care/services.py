@@ -13,11 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
-from guanai.accounts.scoping import division_visible
+from guanai.accounts.scoping import (
+    area_for,
+    division_visible,
+    in_force_q,
+    scope,
+    unscoped,
+    within,
+)
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.care import permissions
-from guanai.care.due import due_items_fulfil, due_items_reclip, in_force_on
+from guanai.care.due import due_items_fulfil, due_items_reclip
 from guanai.care.models import (
     ONE_TO_ONE_KINDS,
     Activity,
@@ -66,12 +73,11 @@ class PairingResult:
 
 def carer_load(carer: User, on: date) -> int:
     """How many children a carer looks after one to one on a day."""
-    return (
-        Pairing.objects.filter(in_force_on(on), carer=carer, kind__in=ONE_TO_ONE_KINDS)
-        .values("child_id")
-        .distinct()
-        .count()
+    pairings = unscoped(
+        Pairing.objects.filter(in_force_q(on), carer=carer, kind__in=ONE_TO_ONE_KINDS),
+        purpose="carer load",
     )
+    return pairings.values("child_id").distinct().count()
 
 
 def _check_pairing_dates(start_date: date, end_date: date | None) -> None:
@@ -108,7 +114,7 @@ def pairing_create(
     ):
         raise DomainError("请选择您管辖范围内的爱心人士或儿童主任", field="carer")
     _check_pairing_dates(start_date, end_date)
-    overlapping = Pairing.objects.filter(child=child, carer=carer, kind=kind).filter(
+    overlapping = scope(actor, Pairing.objects.filter(child=child, carer=carer, kind=kind)).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start_date)
     )
     if end_date is not None:
@@ -221,7 +227,9 @@ def terms_set_standard(*, actor: User | None, county: Division, year: int) -> li
 
 def _record_pairing(actor: User, child: Child, day: date) -> Pairing | None:
     """The actor's pairing that the record falls under; a carer is refused outside it."""
-    mine = list(Pairing.objects.filter(child=child, carer=actor).order_by("start_date"))
+    # Every pairing of the actor's with the child, past ones too (a record may be dated in one).
+    own = within(area_for(actor, child.division), Pairing.objects.filter(child=child, carer=actor))
+    mine = list(own.order_by("start_date"))
     covering = [p for p in mine if p.covers(day)]
     if actor.role != Role.CARER:
         return covering[0] if covering else None  # staff visit children of their area
@@ -307,9 +315,8 @@ def care_record_create(
         and day > due_item.period_end
     )
     if late:
-        fulfilled = DueItem.objects.filter(pk=due_item.pk, status=DueStatus.OPEN).update(
-            status=DueStatus.DONE, fulfilled_by=record, done_on=day
-        )
+        item = scope(actor, DueItem.objects.filter(pk=due_item.pk, status=DueStatus.OPEN))
+        fulfilled = item.update(status=DueStatus.DONE, fulfilled_by=record, done_on=day)
     else:
         fulfilled = due_items_fulfil(record)
     audit(

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guanai.accounts.models import Department, Role, User
+from guanai.accounts.scoping import unscoped
 from guanai.accounts.services import user_create
 from guanai.care.models import CarerKind, Pairing
 from guanai.geo.models import Division, Level
@@ -57,11 +58,12 @@ def demo_accounts_ensure(county: Division, password: str) -> list[DemoAccount]:
             user.save()
         accounts.append(DemoAccount(username, user.role_label, node.name if node else "全部"))
     carer = User.objects.get(username="carer")
-    if not Pairing.objects.filter(carer=carer).exists():
+    if not unscoped(Pairing.objects.filter(carer=carer), purpose="seed").exists():
         start = timezone.localdate().replace(month=9, day=1)
         if start > timezone.localdate():
             start = start.replace(year=start.year - 1)
-        for child in Child.objects.filter(division=village, is_active=True).order_by("id")[:2]:
+        children = unscoped(Child.objects.filter(division=village, is_active=True), purpose="seed")
+        for child in children.order_by("id")[:2]:
             Pairing.objects.create(
                 child=child, carer=carer, kind=CarerKind.CARING_MOTHER, start_date=start
             )

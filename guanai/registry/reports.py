@@ -28,6 +28,7 @@ from weasyprint.urls import URLFetcher
 import guanai
 from guanai.accounts import permissions
 from guanai.accounts.models import User
+from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.care.selectors import pairings_for
@@ -205,14 +206,11 @@ def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield chunk
 
 
-def _primary_guardians(child_ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    """Child id -> (name, relation, phone) of the primary (else first) guardian.
-
-    The ids come from a scoped query, so these guardians are in the user's scope too.
-    """
+def _primary_guardians(user: User, child_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """Child id -> (name, relation, phone) of the primary (else first) guardian."""
     guardians: dict[int, tuple[str, str, str]] = {}
     rows = (
-        Guardian.objects.filter(child_id__in=child_ids)
+        scope(user, Guardian.objects.filter(child_id__in=child_ids))
         .order_by("child_id", "-is_primary", "id")
         .values_list("child_id", "name", "relation", "phone")
     )
@@ -290,7 +288,7 @@ def roster_rows(user: User, filters: selectors.ChildFilters, *, today: date) -> 
     children = selectors.child_list_for(user, filters).values(*ROSTER_FIELDS)
     number = 0
     for chunk in _chunks(children.iterator(chunk_size=ROSTER_CHUNK), ROSTER_CHUNK):
-        guardians = _primary_guardians([child["id"] for child in chunk])
+        guardians = _primary_guardians(user, [child["id"] for child in chunk])
         for child in chunk:
             number += 1
             yield _roster_row(number, child, guardians.get(child["id"]), reveal=reveal, today=today)

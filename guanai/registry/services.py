@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from guanai.accounts import permissions
 from guanai.accounts.models import User
-from guanai.accounts.scoping import division_visible
+from guanai.accounts.scoping import (
+    division_visible,
+    require_division,
+    scope,
+    scope_acting,
+    unscoped,
+)
 from guanai.audit.models import Action
 from guanai.audit.services import audit, audit_many
 from guanai.core.bulk import insert_many
@@ -129,8 +135,9 @@ def find_duplicate(
     division_code: str,
     exclude_pk: int | None = None,
 ) -> Child | None:
-    """Same number anywhere, or same name, birth date and village."""
-    candidates = Child.objects.exclude(pk=exclude_pk) if exclude_pk else Child.objects.all()
+    """Same number anywhere, or same name, birth date and village (the caller says only
+    that a file exists when it lies outside the user's node: `_duplicate_error`)."""
+    candidates = unscoped(Child.objects.exclude(pk=exclude_pk or None), purpose="duplicate id")
     if id_number:
         found = candidates.filter(id_number=id_number).first()
         if found:
@@ -331,7 +338,9 @@ def child_update(
             actor, existing, by_number=bool(ids.number) and existing.id_number == ids.number
         )
     # Claim the version first: a concurrent save that got there before us makes this update 0 rows.
-    claimed = Child.objects.filter(pk=child.pk, version=version).update(version=F("version") + 1)
+    claimed = scope(actor, Child.objects.filter(pk=child.pk, version=version)).update(
+        version=F("version") + 1
+    )
     if not claimed:
         last = child.revisions.order_by("-number").first()
         who = f"{last.actor_name} 于 {timezone.localtime(last.at):%m-%d %H:%M} " if last else ""
@@ -422,6 +431,10 @@ def child_sensitive_revealed(*, actor: User, child: Child) -> None:
     )
 
 
+# What the uploader of a roster hears of a row whose ID number is on file in another node:
+# no more than that (nothing of that child), and the county reviews it.
+OUTSIDE_SCOPE_ID_MESSAGE = "此身份证号已在其他乡镇(街道)登记,已转县级核对"
+
 # Fields a departmental roster can change on a file (keys as in the forms' data).
 SOURCE_CHILD_FIELDS = ("class_name", "school", "disability_category", "disability_grade")
 
@@ -433,14 +446,18 @@ def child_update_from_source(
     """Take over values from a departmental roster, as `ingest.merge` decided them.
 
     `data` holds some of id_number, SOURCE_CHILD_FIELDS, household_address, household_phone,
-    guardian_name, guardian_phone. The importer has checked the actor's scope. Versioned,
-    kept in the history and audited like any edit; the rules run again.
+    guardian_name, guardian_phone. Only a file in the actor's scope changes (an importer's
+    row matched to a file elsewhere is refused here too). Versioned, kept in the history
+    and audited like any edit; the rules run again.
     """
-    child = Child.objects.select_for_update().get(pk=child.pk)
+    child = scope_acting(actor, Child.objects.select_for_update().filter(pk=child.pk)).first()
+    if child is None:
+        raise AccessDenied(OUTSIDE_SCOPE_ID_MESSAGE)
     before = file_snapshot(child)
     if "id_number" in data:
         ids = check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)
-        if Child.objects.filter(id_number=ids.number).exclude(pk=child.pk).exists():
+        taken = unscoped(Child.objects.filter(id_number=ids.number), purpose="duplicate id")
+        if taken.exclude(pk=child.pk).exists():
             raise DomainError("身份证号已被另一份档案使用", field="id_number")
         child.id_number = ids.number
         _derive_search_fields(child)
@@ -504,6 +521,9 @@ def children_register_from_source(
     """
     if not children:
         return []
+    if actor is not None:
+        for row in children:
+            require_division(actor, row.village.code, f"{row.village.name}不在您的管辖范围内")
     households: dict[object, Household] = {}
     for row in children:
         key = row.family if row.family is not None else id(row)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import QuerySet
 
+from guanai.accounts.scoping import unscoped, unscoped_area, within
 from guanai.registry.models import Child
 from guanai.rules.models import BenefitReceipt, HardshipEvent
 
@@ -195,10 +196,11 @@ def _facts(children: QuerySet, events: QuerySet, receipts: QuerySet) -> list[Chi
 
 
 def child_facts(child_id: int) -> ChildFacts | None:
+    purpose = "rules on save"
     found = _facts(
-        Child.objects.filter(pk=child_id),
-        HardshipEvent.objects.filter(child_id=child_id),
-        BenefitReceipt.objects.filter(child_id=child_id),
+        unscoped(Child.objects.filter(pk=child_id), purpose=purpose),
+        unscoped(HardshipEvent.objects.filter(child_id=child_id), purpose=purpose),
+        unscoped(BenefitReceipt.objects.filter(child_id=child_id), purpose=purpose),
     )
     return found[0] if found else None
 
@@ -206,9 +208,9 @@ def child_facts(child_id: int) -> ChildFacts | None:
 def facts_between(first_id: int, last_id: int, division_code: str = "") -> list[ChildFacts]:
     """Facts of the children with first_id <= id <= last_id inside a division, in id order."""
     ids = {"child_id__gte": first_id, "child_id__lte": last_id}
-    area = {"division_code__startswith": division_code} if division_code else {}
+    area = unscoped_area(division_code, purpose="rules batch")
     return _facts(
-        Child.objects.filter(id__gte=first_id, id__lte=last_id, **area),
-        HardshipEvent.objects.filter(**ids, **area),
-        BenefitReceipt.objects.filter(**ids, **area),
+        within(area, Child.objects.filter(id__gte=first_id, id__lte=last_id)),
+        within(area, HardshipEvent.objects.filter(**ids)),
+        within(area, BenefitReceipt.objects.filter(**ids)),
     )

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from guanai.accounts import permissions
 from guanai.accounts.models import User
-from guanai.accounts.scoping import division_visible
+from guanai.accounts.scoping import division_visible, scope, unscoped, unscoped_area, within
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
@@ -260,7 +260,9 @@ def child_evaluate(child: Child, as_of: date | None = None) -> EvaluationStats:
     if facts is None:
         return stats
     book = book_load(facts.division_code)
-    stored = ChildFinding.objects.filter(child_id=child.pk, is_current=True)
+    stored = unscoped(
+        ChildFinding.objects.filter(child_id=child.pk, is_current=True), purpose="rules on save"
+    )
     current = _stored(stored.values_list(*STORED_FIELDS)).get(child.pk, {})
     baselined = ChildBaseline.objects.filter(child_id=child.pk).exists()
     plan = Plan(as_of)
@@ -288,10 +290,8 @@ def id_range_evaluate(first_id: int, last_id: int, as_of: date | None = None) ->
 
 def id_ranges(division_code: str, chunk_size: int) -> list[tuple[int, int]]:
     """(first id, last id) of consecutive chunks of the children inside a division."""
-    children = Child.objects.order_by("id")
-    if division_code:
-        children = children.filter(division_code__startswith=division_code)
-    ids = list(children.values_list("id", flat=True))
+    area = unscoped_area(division_code, purpose="rules batch")
+    ids = list(within(area, Child.objects.order_by("id")).values_list("id", flat=True))
     return [
         (ids[start], ids[min(start + chunk_size, len(ids)) - 1])
         for start in range(0, len(ids), chunk_size)
@@ -304,11 +304,12 @@ def chunk_plan(
     """Evaluate the children of one id range and plan the writes (reads only)."""
     facts = facts_between(first_id, last_id, division_code)
     in_range = {"child_id__gte": first_id, "child_id__lte": last_id}
-    area = {"child__division_code__startswith": division_code} if division_code else {}
-    stored = ChildFinding.objects.filter(is_current=True, **in_range, **area).order_by()
+    area = unscoped_area(division_code, purpose="rules batch")
+    stored = within(area, ChildFinding.objects.filter(is_current=True, **in_range)).order_by()
     current = _stored(stored.values_list(*STORED_FIELDS).iterator(chunk_size=10_000))
+    in_area = {"child__division_code__startswith": division_code} if division_code else {}
     baselined = set(
-        ChildBaseline.objects.filter(**in_range, **area).values_list("child_id", flat=True)
+        ChildBaseline.objects.filter(**in_range, **in_area).values_list("child_id", flat=True)
     )
     plan = Plan(as_of)
     params = book.params
@@ -416,7 +417,7 @@ def benefit_receipt_record(
     _check_dates(start_on, end_on, "start_on", "end_on")
     if monthly_amount is not None and monthly_amount < 0:
         raise DomainError("金额不能为负数", field="monthly_amount")
-    overlapping = BenefitReceipt.objects.filter(child=child, benefit=benefit).exclude(
+    overlapping = scope(actor, BenefitReceipt.objects.filter(child=child, benefit=benefit)).exclude(
         end_on__lt=start_on
     )
     if end_on is not None:

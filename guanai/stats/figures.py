@@ -19,6 +19,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
+from guanai.accounts.scoping import Area, area_for, in_force_q, within
 from guanai.care.due import overdue_q
 from guanai.care.models import Activity, CareRecord, DueItem, DueStatus, Flag, Pairing
 from guanai.care.schedules import Period
@@ -85,13 +86,8 @@ def quarter_of(day: date) -> Period:
     return Period(start, next_start - timedelta(days=1))
 
 
-def _grouped(queryset: QuerySet, prefix: str, length: int, field_name: str = "division_code"):
-    return (
-        queryset.filter(code_prefix_q(field_name, prefix))
-        .annotate(key=Substr(field_name, 1, length))
-        .values("key")
-        .order_by()
-    )
+def _grouped(queryset: QuerySet, length: int, field_name: str = "division_code"):
+    return queryset.annotate(key=Substr(field_name, 1, length)).values("key").order_by()
 
 
 def _add(counts: dict[str, Counter], rows, names: list[str]) -> None:
@@ -100,30 +96,33 @@ def _add(counts: dict[str, Counter], rows, names: list[str]) -> None:
             counts[row["key"]][name] += row[name] or 0
 
 
-def node_counts(prefix: str, length: int, as_of: date, period: Period) -> dict[str, Counter]:
-    """Every count of the subtree under `prefix`, grouped by the first `length` code digits."""
+def node_counts(area: Area, length: int, as_of: date, period: Period) -> dict[str, Counter]:
+    """Every count of the area's subtree, grouped by the first `length` code digits."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    active = Child.objects.filter(is_active=True)
+    active = within(area, Child.objects.filter(is_active=True))
     ages = {f"age:{band.value}": Count("id", filter=age_q(as_of, *band.years)) for band in AgeBand}
-    rows = _grouped(active, prefix, length).annotate(
+    rows = _grouped(active, length).annotate(
         children=Count("id"), with_id=Count("id", filter=Q(id_number__isnull=False)), **ages
     )
     _add(counts, rows, ["children", "with_id", *ages])
     # A separate query: EXISTS in WHERE is a semi-join, inside FILTER it runs once per row.
     with_guardian = active.filter(Exists(Guardian.objects.filter(child=OuterRef("pk"))))
-    rows = _grouped(with_guardian, prefix, length).annotate(
+    rows = _grouped(with_guardian, length).annotate(
         with_guardian=Count("id"), complete=Count("id", filter=Q(id_number__isnull=False))
     )
     _add(counts, rows, ["with_guardian", "complete"])
 
-    categories = ChildFinding.objects.filter(
-        kind=FindingKind.CATEGORY, is_current=True, child__is_active=True
+    categories = within(
+        area,
+        ChildFinding.objects.filter(
+            kind=FindingKind.CATEGORY, is_current=True, child__is_active=True
+        ),
     )
-    for row in _grouped(categories, prefix, length).values("key", "code").annotate(n=Count("id")):
+    for row in _grouped(categories, length).values("key", "code").annotate(n=Count("id")):
         counts[row["key"]][f"cat:{row['code']}"] += row["n"]
 
-    bases = StatisticalBase.objects.filter(year=as_of.year)
-    rows = _grouped(bases, prefix, length).annotate(
+    bases = within(area, StatisticalBase.objects.filter(year=as_of.year))
+    rows = _grouped(bases, length).annotate(
         expected=Sum("children_expected"),
         lb_expected=Sum("left_behind_expected"),
         base_villages=Count("id"),
@@ -131,9 +130,9 @@ def node_counts(prefix: str, length: int, as_of: date, period: Period) -> dict[s
     _add(counts, rows, ["expected", "lb_expected", "base_villages"])
     # Registered children and left-behind children in the villages that entered a base.
     with_base = Exists(bases.filter(division_code=OuterRef("division_code")))
-    rows = _grouped(active.filter(with_base), prefix, length).annotate(children_in_base=Count("id"))
+    rows = _grouped(active.filter(with_base), length).annotate(children_in_base=Count("id"))
     _add(counts, rows, ["children_in_base"])
-    rows = _grouped(categories.filter(code=Category.LEFT_BEHIND).filter(with_base), prefix, length)
+    rows = _grouped(categories.filter(code=Category.LEFT_BEHIND).filter(with_base), length)
     _add(counts, rows.annotate(lb_in_base=Count("id")), ["lb_in_base"])
 
     for level, role, name in [
@@ -141,7 +140,8 @@ def node_counts(prefix: str, length: int, as_of: date, period: Period) -> dict[s
         (Level.TOWNSHIP, Role.CHILD_SUPERVISOR, "townships"),
     ]:
         staffed = Exists(User.objects.filter(division=OuterRef("pk"), role=role, is_active=True))
-        rows = _grouped(Division.objects.filter(level=level), prefix, length, "code").annotate(
+        nodes = Division.objects.filter(code_prefix_q("code", area.prefix), level=level)
+        rows = _grouped(nodes, length, "code").annotate(
             **{name: Count("id"), f"{name}_staffed": Count("id", filter=Q(staffed))}
         )
         # The node's own row (a township under itself) is grouped by its shorter code.
@@ -149,8 +149,11 @@ def node_counts(prefix: str, length: int, as_of: date, period: Period) -> dict[s
 
     in_period = Q(due_date__gte=period.start, due_date__lte=period.end)
     # Only the rows counted (a year of a county's items is millions): the indexes serve both.
-    due = DueItem.objects.exclude(status=DueStatus.CANCELLED).filter(in_period | overdue_q(as_of))
-    rows = _grouped(due, prefix, length).annotate(
+    due = within(
+        area,
+        DueItem.objects.exclude(status=DueStatus.CANCELLED).filter(in_period | overdue_q(as_of)),
+    )
+    rows = _grouped(due, length).annotate(
         due=Count("id", filter=in_period),
         due_done=Count("id", filter=in_period & Q(status=DueStatus.DONE)),
         overdue=Count("id", filter=overdue_q(as_of)),
@@ -162,33 +165,37 @@ def node_counts(prefix: str, length: int, as_of: date, period: Period) -> dict[s
         child_id=OuterRef("child_id"),
         benefit=OuterRef("code"),
     )
-    eligible = ChildFinding.objects.filter(
-        kind=FindingKind.BENEFIT, is_current=True, child__is_active=True
+    eligible = within(
+        area,
+        ChildFinding.objects.filter(
+            kind=FindingKind.BENEFIT, is_current=True, child__is_active=True
+        ),
     )
-    rows = _grouped(eligible, prefix, length).annotate(
+    rows = _grouped(eligible, length).annotate(
         eligible=Count("id"), receiving=Count("id", filter=Q(Exists(receiving)))
     )
     _add(counts, rows, ["eligible", "receiving"])
 
-    pairings = Pairing.objects.filter(
-        Q(start_date__lte=as_of) & (Q(end_date__isnull=True) | Q(end_date__gte=as_of))
-    )
-    rows = _grouped(pairings, prefix, length, "child__division_code").annotate(pairings=Count("id"))
+    pairings = within(area, Pairing.objects.filter(in_force_q(as_of)))
+    rows = _grouped(pairings, length, Pairing.scope_division_field).annotate(pairings=Count("id"))
     _add(counts, rows, ["pairings"])
 
-    records = CareRecord.objects.filter(date__gte=period.start, date__lte=period.end)
-    rows = _grouped(records, prefix, length).annotate(
+    records = within(area, CareRecord.objects.filter(date__gte=period.start, date__lte=period.end))
+    rows = _grouped(records, length).annotate(
         records=Count("id"),
         visits=Count("id", filter=Q(activity=Activity.HOME_VISIT)),
         activities=Count("id", filter=Q(activity=Activity.LECTURE)),
     )
     _add(counts, rows, ["records", "visits", "activities"])
-    flags = Flag.objects.filter(raised_at__date__gte=period.start, raised_at__date__lte=period.end)
-    _add(counts, _grouped(flags, prefix, length).annotate(problems=Count("id")), ["problems"])
+    flags = within(
+        area,
+        Flag.objects.filter(raised_at__date__gte=period.start, raised_at__date__lte=period.end),
+    )
+    _add(counts, _grouped(flags, length).annotate(problems=Count("id")), ["problems"])
     return counts
 
 
-def trends_for(prefix: str, as_of: date) -> dict[str, list[tuple[str, int]]]:
+def trends_for(area: Area, as_of: date) -> dict[str, list[tuple[str, int]]]:
     """New files and care records per month, the last TREND_MONTHS months up to the day."""
     first = date(as_of.year, as_of.month, 1)
     for _ in range(TREND_MONTHS - 1):
@@ -203,7 +210,7 @@ def trends_for(prefix: str, as_of: date) -> dict[str, list[tuple[str, int]]]:
 
     def per_month(queryset: QuerySet, field_name: str, start) -> list[tuple[str, int]]:
         rows = (
-            queryset.filter(code_prefix_q("division_code", prefix), **{f"{field_name}__gte": start})
+            queryset.filter(**{f"{field_name}__gte": start})
             .annotate(month=TruncMonth(field_name))
             .values("month")
             .annotate(n=Count("id"))
@@ -213,8 +220,10 @@ def trends_for(prefix: str, as_of: date) -> dict[str, list[tuple[str, int]]]:
         return [(month, found.get(month, 0)) for month in months]
 
     return {
-        "new_files": per_month(Child.objects.all(), "created_at", since),
-        "records": per_month(CareRecord.objects.filter(date__lte=as_of), "date", first),
+        "new_files": per_month(within(area, Child.objects.all()), "created_at", since),
+        "records": per_month(
+            within(area, CareRecord.objects.filter(date__lte=as_of)), "date", first
+        ),
     }
 
 
@@ -367,6 +376,7 @@ def _figures(
 
 
 def figures_for(
+    viewer: User,
     division: Division,
     as_of: date,
     period: Period | None = None,
@@ -375,15 +385,15 @@ def figures_for(
     use_cache: bool = False,
 ) -> NodeFigures:
     """The node's figures on the day, care counted over `period` (default: the day's quarter
-    up to the day), with one row of counts per child node."""
+    up to the day), with one row of counts per child node. The node must be the viewer's."""
+    area = area_for(viewer, division)
     period = period or Period(quarter_of(as_of).start, as_of)
     key = f"stats:{division.code}:{as_of}:{period.start}:{period.end}"
     data = cache.get(key) if use_cache else None
-    prefix = division.prefix
-    length = SUB_LENGTH[len(prefix)]
+    length = SUB_LENGTH[len(area.prefix)]
     if data is None:
-        counts = node_counts(prefix, length, as_of, period)
-        data = (dict(counts), trends_for(prefix, as_of))
+        counts = node_counts(area, length, as_of, period)
+        data = (dict(counts), trends_for(area, as_of))
         if use_cache:
             cache.set(key, data, CACHE_SECONDS)
     counts, trends = data

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+from guanai.accounts.models import User
 from guanai.care.schedules import Period
 from guanai.geo.models import Division
 from guanai.registry import selectors as registry_selectors
@@ -110,6 +111,7 @@ TABLES = {
 
 
 def table_rows(
+    viewer: User,
     division: Division,
     period: Period,
     row: Callable[[str, Counter], list[Any]],
@@ -117,7 +119,7 @@ def table_rows(
     progress: Progress,
 ) -> Iterator[list[Any]]:
     """One row per node below, the total (the sum of the rows above it), then the definitions."""
-    figures = figures_for(division, period.end, period)
+    figures = figures_for(viewer, division, period.end, period)
     progress(60)
     for node, counts in figures.breakdown:
         yield row(node.name, counts)
@@ -160,7 +162,7 @@ def report_write(job: ReportJob, out, progress: Progress) -> int:
         sheet_name=sheet_name,
         title=title,
         columns=columns(),
-        rows=table_rows(job.division, period, row, notes, progress),
+        rows=table_rows(job.requested_by, job.division, period, row, notes, progress),
     )
     return written - len(notes) - 1  # the blank row and the definitions are not data
 

@@ -35,7 +35,9 @@ def _chart_data(figures) -> dict:
 def dashboard(request, division_code: str | None = None):
     node = selectors.node_get_for(request.user, division_code)
     home = selectors.home_node(request.user)
-    figures = figures_for(node, timezone.localdate(), viewer_node=home, use_cache=True)
+    figures = figures_for(
+        request.user, node, timezone.localdate(), viewer_node=home, use_cache=True
+    )
     path = [d for d in node.ancestors() if home.contains(d.code) and d.pk != node.pk]
     return render(
         request,

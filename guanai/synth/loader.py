@@ -26,6 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, tra
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
+from guanai.accounts.scoping import unscoped_area, within
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.bulk import SqliteTuning
@@ -158,10 +159,11 @@ def county_delete(county_code: str, *, using: str = DEFAULT_DB_ALIAS) -> int:
     # Rows filed directly under the county (or under divisions not in the tree) come last.
     for prefix in [*townships, county_code]:
         with transaction.atomic(using=using):
-            children = Child.objects.using(using).filter(division_code__startswith=prefix)
+            area = unscoped_area(prefix, purpose="seed")
+            children = within(area, Child.objects.using(using).all())
             deleted += children.count()
             children.delete()
-            Household.objects.using(using).filter(division_code__startswith=prefix).delete()
+            within(area, Household.objects.using(using).all()).delete()
     with transaction.atomic(using=using):
         School.objects.using(using).filter(division_code__startswith=county_code).delete()
     return deleted
@@ -204,7 +206,7 @@ def county_seed(
     result = SeedResult(county_code=code, county_name=generator.county_name)
     connection = connections[using]
 
-    existing = Child.objects.using(using).filter(division_code__startswith=code).count()
+    existing = within(unscoped_area(code, purpose="seed"), Child.objects.using(using).all()).count()
     if existing and not replace:
         raise DomainError(
             f"{generator.county_name}({code})已有 {existing} 名儿童的档案,未生成合成数据。"

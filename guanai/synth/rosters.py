@@ -18,6 +18,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from guanai.accounts.scoping import unscoped, unscoped_area, within
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
 from guanai.registry.choices import GuardianRelation
@@ -76,7 +77,8 @@ class Kid:
 def _kids(county_code: str) -> list[Kid]:
     names = dict(Division.objects.filter(code__startswith=county_code).values_list("code", "name"))
     guardians: dict[int, tuple[str, str, str]] = {}
-    rows = Child.objects.filter(division_code__startswith=county_code, is_active=True).values_list(
+    county = unscoped_area(county_code, purpose="seed")
+    rows = within(county, Child.objects.filter(is_active=True)).values_list(
         "id",
         "name",
         "id_number",
@@ -94,7 +96,7 @@ def _kids(county_code: str) -> list[Kid]:
         "disability_grade",
     )
     for child_id, name, relation, phone in (
-        Child.objects.filter(division_code__startswith=county_code)
+        within(county, Child.objects.all())
         .values_list("id", "guardians__name", "guardians__relation", "guardians__phone")
         .order_by("id", "guardians__id")
     ):
@@ -202,7 +204,8 @@ def school_roster(path: Path, kids: list[Kid], county: Division, rng: random.Ran
                 sequence=400 + rng.randrange(100),
                 sex=sex,
             )
-            if number in taken or Child.objects.filter(id_number=number).exists():
+            on_file = unscoped(Child.objects.filter(id_number=number), purpose="seed").exists()
+            if number in taken or on_file:
                 continue
             taken.add(number)
             home = rng.choice(pupils)

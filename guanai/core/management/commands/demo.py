@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from guanai.accounts.scoping import unscoped_area, within
 from guanai.core.demo import demo_accounts_ensure
 from guanai.geo.models import Division, Level
 from guanai.registry.models import Child
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, county_code, children, seed, **options):
-        if not Child.objects.filter(division_code__startswith=county_code).exists():
+        demo_county = unscoped_area(county_code, purpose="seed")
+        if not within(demo_county, Child.objects.all()).exists():
             self.stdout.write(f"生成演示县 {county_code}:{children} 名儿童 …")
             call_command("seed", county_code=county_code, children=children, seed=seed)
             # Categories and benefits, so the demo's lists and dashboards are not empty.
