@@ -271,6 +271,15 @@ ENGLISH = {
     "请选择“是同一人”或“不是同一人”": "Choose “Same child” or “Not the same child”",
     "已保存表头对应方案“%(name)s”": "Header mapping “%(name)s” saved",
     "已删除表头对应方案“%(name)s”": "Header mapping “%(name)s” deleted",
+    "只导入本辖区的行": "Import only the rows of my area",
+    "全县(或更大范围)的名册:本辖区以外各村的行不导入,只列出行号": (
+        "A roster of the whole county (or wider): rows of villages outside your area are not"
+        " imported, only listed by line"
+    ),
+    "身份证号已在其他乡镇(街道)登记,已转县级核对": (
+        "ID number registered in another township (subdistrict), passed to the county to check"
+    ),
+    "本辖区以外的行,未导入": "Rows outside your area, not imported",
 }
 
 

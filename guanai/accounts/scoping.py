@@ -22,7 +22,8 @@ The gate is one family of functions:
 
 A model opts in by declaring `scope_division_field` (the field holding the 12-digit village
 code of the record) and, where carers see records, `scope_pairing_path` (the path to
-care.Pairing; "" on Pairing itself). `guanai/accounts/tests/test_one_gate.py` fails when a
+care.Pairing; "" on Pairing itself). A row about two places (a roster row proposed for a
+file) names the other in `scope_also_division_fields`: it is reached only where both are. `guanai/accounts/tests/test_one_gate.py` fails when a
 query on such a model appears outside selectors without passing through this gate.
 """
 
@@ -85,6 +86,8 @@ def scope_filter(user: User, model: type[Model]) -> Q:
     if prefix is None:
         return Q(pk__in=[])
     q = code_prefix_q(division_field, prefix)
+    for also in getattr(model, "scope_also_division_fields", ()):
+        q &= code_prefix_q(also, prefix)
     if user.role == Role.CARER:
         pairing_path = getattr(model, "scope_pairing_path", None)
         if pairing_path is None:

@@ -18,7 +18,7 @@ SOURCES = [("", "---------"), *((value, _(label)) for value, label in Source.cho
 class UploadForm(forms.Form):
     required_css_class = "required"
     # Filled from the query string when a rejected file is uploaded again, corrected.
-    AGAIN = ("source", "profile", "village", "as_of")
+    AGAIN = ("source", "profile", "village", "as_of", "own_rows_only")
 
     file = forms.FileField(
         label=_("名册文件"),
@@ -40,6 +40,11 @@ class UploadForm(forms.Form):
         label=_("名册日期"), required=False, widget=DATE, help_text=_("部门导出名册的日期;默认今天")
     )
     dry_run = forms.BooleanField(label=_("只校验不导入"), required=False)
+    own_rows_only = forms.BooleanField(
+        label=_("只导入本辖区的行"),
+        required=False,
+        help_text=_("全县(或更大范围)的名册:本辖区以外各村的行不导入,只列出行号"),
+    )
 
     def __init__(self, *args, profiles, villages, **kwargs):
         super().__init__(*args, **kwargs)

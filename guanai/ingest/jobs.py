@@ -200,6 +200,7 @@ def import_job_submit(
     village: str = "",
     as_of: date | None = None,
     dry_run: bool = False,
+    own_rows_only: bool = False,
 ) -> ImportJob:
     """Check and store the upload under MEDIA_ROOT/imports/, queue the import on commit."""
     if not can_import(actor):
@@ -244,6 +245,7 @@ def import_job_submit(
             village=default_village.code if default_village else "",
             as_of=as_of,
             dry_run=dry_run,
+            own_rows_only=own_rows_only,
             division_code=actor.division.code if actor.division_id else "",
         )
     except BaseException:
@@ -254,7 +256,16 @@ def import_job_submit(
 
 def _same_file(job: ImportJob) -> dict:
     """A new job's fields for the stored upload of ``job``, with its options and node."""
-    names = ("source", "file", "file_name", "profile", "village", "as_of", "division_code")
+    names = (
+        "source",
+        "file",
+        "file_name",
+        "profile",
+        "village",
+        "as_of",
+        "own_rows_only",
+        "division_code",
+    )
     return {name: getattr(job, name) for name in names}
 
 
@@ -421,6 +432,7 @@ def _import(job: ImportJob, progress: _ProgressFile) -> None:
             village=job.village or None,
             as_of=job.as_of,
             dry_run=job.dry_run,
+            own_rows_only=job.own_rows_only,
             progress=progress,
         )
     except (ImportRejected, FileRejected) as exc:

@@ -20,8 +20,9 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from guanai.accounts.models import User
+from guanai.accounts.scoping import scope_acting, unscoped
 from guanai.core.bulk import insert_many
-from guanai.core.errors import DomainError
+from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.ingest import linkage
 from guanai.ingest.models import (
@@ -63,12 +64,13 @@ _MASK_AS = {
 }
 
 
-def conflicts_in(batch) -> int:
+def conflicts_in(actor: User | None, batch) -> int:
     """Values of a batch that differ from what the files show (kept, not shown)."""
     shown_same = FieldClaim.objects.filter(
         child=OuterRef("child"), field=OuterRef("field"), value=OuterRef("value"), displayed=True
     )
-    return FieldClaim.objects.filter(record__batch=batch).exclude(Exists(shown_same)).count()
+    claims = scope_acting(actor, FieldClaim.objects.filter(record__batch=batch))
+    return claims.exclude(Exists(shown_same)).count()
 
 
 def displayed_claim(claims: Sequence[FieldClaim]) -> FieldClaim | None:
@@ -111,18 +113,19 @@ _FILE_COLUMNS = (
 )
 
 
-def files_values(ids) -> dict[int, dict[str, str]]:
-    """What each file shows now for the fields a roster can give, read in two queries."""
+def files_values(actor: User | None, ids) -> dict[int, dict[str, str]]:
+    """What each file the actor reaches shows now for the fields a roster can give, read in
+    two queries."""
     guardians: dict[int, tuple[str, str]] = {}
-    primary = Guardian.objects.filter(child_id__in=ids, is_primary=True).order_by("-id")
-    for child_id, name, phone in primary.values_list("child_id", "name", "phone"):
+    primary = scope_acting(actor, Guardian.objects.filter(child_id__in=ids, is_primary=True))
+    for child_id, name, phone in primary.order_by("-id").values_list("child_id", "name", "phone"):
         guardians[child_id] = (name, phone)
-    rows = Child.objects.filter(pk__in=ids).values_list(*_FILE_COLUMNS)
+    rows = scope_acting(actor, Child.objects.filter(pk__in=ids)).values_list(*_FILE_COLUMNS)
     return {row[0]: _shown(row, guardians.get(row[0])) for row in rows}
 
 
-def file_values(child: Child) -> dict[str, str]:
-    return files_values([child.pk])[child.pk]
+def file_values(actor: User | None, child: Child) -> dict[str, str]:
+    return files_values(actor, [child.pk])[child.pk]
 
 
 def _shown(row: tuple, guardian: tuple[str, str] | None) -> dict[str, str]:
@@ -232,10 +235,8 @@ def _file_data(child: Child | None, division_code: str, values: dict[str, str]) 
                 )
             except DomainError:
                 continue
-            taken = Child.objects.filter(id_number=value)
-            if child is not None:
-                taken = taken.exclude(pk=child.pk)
-            if not taken.exists():
+            taken = unscoped(Child.objects.filter(id_number=value), purpose="duplicate id")
+            if not taken.exclude(pk=child.pk if child else None).exists():
                 data["id_number"] = value
         elif field == ClaimField.GUARDIAN:
             data["guardian_name"] = value
@@ -322,7 +323,9 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
     value); `displayed_claim` then picks what the file shows. Each changed file is saved once,
     with history, audit and the rules, like any edit.
     """
-    current = files_values({r.child_id for r in records})
+    current = files_values(actor, {r.child_id for r in records})
+    if current.keys() != {r.child_id for r in records}:
+        raise AccessDenied("要更新的档案不在您的管辖范围内")
     places = AdminPrefixes()
     todo = []
     for record in records:
@@ -337,8 +340,8 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
             todo.append((record, given))
     if not todo:
         return 0
-    children = Child.objects.in_bulk({record.child_id for record, _ in todo})
-    book = _ClaimBook(set(children))
+    children = scope_acting(actor, Child.objects.all()).in_bulk({r.child_id for r, _ in todo})
+    book = _ClaimBook(actor, set(children))
     changes: dict[int, tuple[dict, list[SourceRecord]]] = {}
     for record, given in todo:
         child, values = children[record.child_id], current[record.child_id]
@@ -368,18 +371,23 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
 class _ClaimBook:
     """The claims of some files, loaded at once, changed in memory and saved together."""
 
-    def __init__(self, child_ids: set[int]):
+    def __init__(self, actor: User | None, child_ids: set[int]):
+        self.actor = actor
         self.by_key: dict[tuple[int, str], list[FieldClaim]] = {}
-        for claim in FieldClaim.objects.filter(child_id__in=child_ids).order_by("id"):
+        claims = scope_acting(actor, FieldClaim.objects.filter(child_id__in=child_ids))
+        for claim in claims.order_by("id"):
             self.by_key.setdefault((claim.child_id, claim.field), []).append(claim)
-        last = Revision.objects.filter(child_id__in=child_ids).values("child_id")
+        last = scope_acting(actor, Revision.objects.filter(child_id__in=child_ids)).values(
+            "child_id"
+        )
         self.changed_on = {
             # Local days, as rosters are dated: a UTC date is a day behind from 16:00 to 24:00.
             row["child_id"]: timezone.localdate(row["at"])
             for row in last.annotate(at=Max("at")).order_by()
         }
         self.rows: dict[int, list[SourceRecord]] = {}
-        linked = SourceRecord.objects.filter(child_id__in=child_ids).select_related("batch")
+        linked = scope_acting(actor, SourceRecord.objects.filter(child_id__in=child_ids))
+        linked = linked.select_related("batch")
         for row in linked:
             self.rows.setdefault(row.child_id, []).append(row)
         self.added: list[FieldClaim] = []
@@ -429,7 +437,8 @@ class _ClaimBook:
         for displayed in (True, False):
             pks = [pk for pk, c in self.flipped.items() if c.displayed is displayed]
             if pks:
-                FieldClaim.objects.filter(pk__in=pks).update(displayed=displayed)
+                flipped = scope_acting(self.actor, FieldClaim.objects.filter(pk__in=pks))
+                flipped.update(displayed=displayed)
 
 
 def _age(claim: FieldClaim) -> tuple:
@@ -445,12 +454,14 @@ def record_unmerge(*, actor: User | None, record: SourceRecord, child: Child) ->
     if not fields:
         return
     child = (
-        Child.objects.select_for_update(of=("self",))
+        scope_acting(actor, Child.objects.select_for_update(of=("self",)).filter(pk=child.pk))
         .select_related("household", "school")
-        .get(pk=child.pk)
+        .first()
     )
-    current = file_values(child)
-    book = _ClaimBook({child.pk})
+    if child is None:
+        raise AccessDenied("该档案不在您的管辖范围内")
+    current = file_values(actor, child)
+    book = _ClaimBook(actor, {child.pk})
     data: dict = {}
     for field in fields:
         claims = book.claims(child.pk, field)
@@ -500,7 +511,7 @@ def records_open_files(
     result = OpenedFiles()
     if not records:
         return result
-    existing = _same_name_birth_village(records)
+    existing = _same_name_birth_village(actor, records)
     first_of: dict[tuple, SourceRecord] = {}
     to_open: list[SourceRecord] = []
     twins: list[tuple[SourceRecord, SourceRecord]] = []  # (row, the row that opens its file)
@@ -515,7 +526,7 @@ def records_open_files(
             continue
         first_of[key] = first_of[same] = record
         to_open.append(record)
-    _known_households(to_open, opened)
+    _known_households(actor, to_open, opened)
     # The villages of the chunk at once (a county roster names thousands).
     codes = {record.division_code for record in to_open} - opened.villages.keys()
     opened.villages.update(Division.objects.in_bulk(codes, field_name="code"))
@@ -534,23 +545,28 @@ def records_open_files(
     return result
 
 
-def _same_name_birth_village(records: list[SourceRecord]) -> dict[tuple, Child]:
+def _same_name_birth_village(actor: User | None, records: list[SourceRecord]) -> dict[tuple, Child]:
     """Files with a row's name, birth date and village (what the registry calls a duplicate)."""
     wanted = {(r.name, r.birth_date, r.division_code) for r in records}
-    found = Child.objects.filter(
-        name__in={key[0] for key in wanted},
-        birth_date__in={key[1] for key in wanted},
-        division_code__in={key[2] for key in wanted},
-    ).values_list("id", "name", "birth_date", "division_code")
+    same = scope_acting(
+        actor,
+        Child.objects.filter(
+            name__in={key[0] for key in wanted},
+            birth_date__in={key[1] for key in wanted},
+            division_code__in={key[2] for key in wanted},
+        ),
+    )
+    found = same.values_list("id", "name", "birth_date", "division_code")
     hits = {
         (name, birth, code): pk for pk, name, birth, code in found if (name, birth, code) in wanted
     }
-    children = Child.objects.in_bulk(set(hits.values()))
+    children = scope_acting(actor, Child.objects.all()).in_bulk(set(hits.values()))
     return {key: children[pk] for key, pk in hits.items()}
 
 
-def _known_households(records: list[SourceRecord], opened: Opened) -> None:
-    """Households already on file with a family phone of these rows (a sibling's)."""
+def _known_households(actor: User | None, records: list[SourceRecord], opened: Opened) -> None:
+    """Households already on file, in the actor's reach, with a family phone of these rows
+    (a sibling's)."""
     wanted = {}
     for record in records:
         given = record_values(record)
@@ -563,10 +579,14 @@ def _known_households(records: list[SourceRecord], opened: Opened) -> None:
     codes = {code for code, _ in wanted}
     phones = {phone for _, phone in wanted}
     found: dict[tuple[str, str], int] = {}
-    by_household = Household.objects.filter(division_code__in=codes, phone__in=phones)
+    by_household = scope_acting(
+        actor, Household.objects.filter(division_code__in=codes, phone__in=phones)
+    )
     for pk, code, phone in by_household.order_by("-id").values_list("id", "division_code", "phone"):
         found[(code, phone)] = pk
-    by_guardian = Guardian.objects.filter(child__division_code__in=codes, phone__in=phones)
+    by_guardian = scope_acting(
+        actor, Guardian.objects.filter(child__division_code__in=codes, phone__in=phones)
+    )
     for pk, code, phone in by_guardian.order_by("-id").values_list(
         "child__household_id", "child__division_code", "phone"
     ):

@@ -131,13 +131,19 @@ class ReviewStatus(models.TextChoices):
 class ReviewPair(models.Model):
     """An uncertain pair for the township supervisor: this roster row, that child."""
 
-    scope_division_field = "division_code"
+    scope_division_field = "division_code"  # the file's village
+    # and the row's: a reviewer reaches both (a row matched to a file in another township
+    # is for the county)
+    scope_also_division_fields = ("record__division_code",)
 
     record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="reviews")
     child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
     division_code = models.CharField(max_length=12, db_index=True)
     score = models.FloatField("得分")
     reasons = models.JSONField("依据", default=list)
+    held_outside = models.BooleanField(
+        "身份证号已在其他乡镇(街道)登记", default=False
+    )  # the row changed nothing: the county decides
     status = models.CharField(
         max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
     )
@@ -175,6 +181,7 @@ class ImportJob(models.Model):
     village = models.CharField("默认村(居)", max_length=12, blank=True)
     as_of = models.DateField("名册日期", null=True, blank=True)
     dry_run = models.BooleanField("只校验不导入", default=False)
+    own_rows_only = models.BooleanField("只导入本辖区的行", default=False)
     division_code = models.CharField(max_length=12, db_index=True)
     status = models.CharField(
         "状态", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED

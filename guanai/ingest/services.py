@@ -19,7 +19,13 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from guanai.accounts.models import User
-from guanai.accounts.scoping import division_visible, user_prefix
+from guanai.accounts.scoping import (
+    division_visible,
+    scope,
+    scope_acting,
+    unscoped,
+    user_prefix,
+)
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.bulk import SqliteTuning, cycle_collection_paused, insert_many
@@ -38,9 +44,10 @@ from guanai.ingest.models import (
 from guanai.ingest.permissions import can_review_links
 from guanai.ingest.places import VillageFinder
 from guanai.ingest.readers import FileRejected, read_table
-from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers
+from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers, row_said
 from guanai.registry.models import Child, Guardian
 from guanai.registry.names import name_pinyin
+from guanai.registry.services import OUTSIDE_SCOPE_ID_MESSAGE
 from guanai.rules.definitions import add_years
 
 MAX_ERRORS = 200
@@ -79,6 +86,8 @@ class ImportReport:
     conflicts: int = 0
     skipped: int = 0  # blank template rows, totals, signature lines, headers printed again
     adults: int = 0  # rows of people 18 or over on the roster's day: not children, not imported
+    held: int = 0  # rows whose ID number is on file in another township: for the county
+    outside: int = 0  # rows of villages outside the uploader's node, left out on request
     already_imported: bool = False
     dry_run: bool = False
     batch_id: int | None = None
@@ -101,21 +110,35 @@ def _jsonable(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
 
 
-def _check_scope(actor: User | None, row: CleanRow, code: str) -> None:
+OUTSIDE_ROW = "不在您的管辖范围内(全县名册请勾选“只导入本辖区的行”)"
+OWN_ROWS_ONLY = "不在您的管辖范围内,未导入(只导入本辖区的行)"
+
+
+class _OutsideRow(Exception):
+    """A row of a village outside the uploader's node, left out (only their own rows wanted)."""
+
+
+def _check_scope(actor: User | None, row: CleanRow, code: str, own_rows_only: bool) -> None:
     if actor is not None and not division_visible(actor, code):
-        raise RowError(row.line, places.LABEL, "不在您的管辖范围内", row.sheet)
+        if own_rows_only:
+            raise _OutsideRow(row_said(row.sheet, row.line, places.LABEL, OWN_ROWS_ONLY))
+        raise RowError(row.line, places.LABEL, OUTSIDE_ROW, row.sheet)
 
 
-def _placed_by_file(unplaced: list[tuple[CleanRow, list[object]]]):
-    """(row, cells, village code or None): a school roster with only a street address names
-    no village, but the file the row's number belongs to does."""
+def _placed_by_file(actor: User | None, unplaced: list[tuple[CleanRow, list[object]]]):
+    """(row, cells, village code or None, whether that file is in the actor's reach): a school
+    roster with only a street address names no village, but the file the row's number
+    belongs to does. A file outside is not named (the row goes to the county)."""
     for start in range(0, len(unplaced), 5000):
         chunk = unplaced[start : start + 5000]
-        files = Child.objects.filter(id_number__in={row.id_number for row, _ in chunk})
+        numbers = {row.id_number for row, _ in chunk}
+        on_file = unscoped(Child.objects.filter(id_number__in=numbers), purpose="duplicate id")
         # An active file first, where a number has an old inactive duplicate too.
-        codes = dict(files.order_by("is_active").values_list("id_number", "division_code"))
+        codes = dict(on_file.order_by("is_active").values_list("id_number", "division_code"))
+        reach = scope_acting(actor, Child.objects.filter(id_number__in=numbers))
+        reachable = set(reach.values_list("id_number", flat=True))
         for row, cells in chunk:
-            yield row, cells, codes.get(row.id_number)
+            yield row, cells, codes.get(row.id_number), row.id_number in reachable
 
 
 def _village_default(code: str | None) -> Division | None:
@@ -147,9 +170,15 @@ def roster_import(
     village: str | None = None,
     as_of: date | None = None,
     dry_run: bool = False,
+    own_rows_only: bool = False,
     progress: Progress = _no_progress,
 ) -> ImportReport:
-    """Import one roster; `as_of` is the day it describes (default today), dating its values."""
+    """Import one roster; `as_of` is the day it describes (default today), dating its values.
+
+    Everything it reads and writes is the actor's (see accounts/scoping.py): a row of a
+    village outside is an error (or, with `own_rows_only`, left out and reported), and a row
+    whose ID number is on file outside changes nothing there: it waits for the county
+    (`OUTSIDE_SCOPE_ID_MESSAGE`)."""
     path = Path(path)
     if source not in Source.values:
         raise FileRejected(f"未知的来源部门“{source}”,可选:" + "、".join(Source.values))
@@ -177,7 +206,9 @@ def roster_import(
         raise FileRejected("默认村不在您的管辖范围内")
     villages = VillageFinder(default, (user_prefix(actor) or "") if actor is not None else "")
     with cycle_collection_paused():  # a million CleanRows would set it off again and again
-        cleaned, errors = _checked(actor, table, cols, villages, report, as_of, progress)
+        cleaned, errors = _checked(
+            actor, table, cols, villages, report, as_of, own_rows_only, progress
+        )
     report.rows, report.skipped = len(table.rows), table.skipped
     headers = table.headers
     del table  # the cleaned rows keep the cells they need
@@ -195,7 +226,16 @@ def roster_import(
     return report
 
 
-def _checked(actor, table, cols, villages: VillageFinder, report: ImportReport, as_of, progress):
+def _checked(
+    actor,
+    table,
+    cols,
+    villages: VillageFinder,
+    report: ImportReport,
+    as_of,
+    own_rows_only,
+    progress,
+):
     """(cleaned rows with their village code and cells, errors): every row validated."""
     cleaned: list[tuple[CleanRow, str, list[object]]] = []
     unplaced: list[tuple[CleanRow, list[object]]] = []
@@ -220,23 +260,31 @@ def _checked(actor, table, cols, villages: VillageFinder, report: ImportReport, 
                     raise villages.unplaced(row)
                 unplaced.append((row, raw.cells))  # the village of the file with its number
                 continue
-            _check_scope(actor, row, code)
+            _check_scope(actor, row, code, own_rows_only)
+        except _OutsideRow as left_out:
+            _left_out(report, str(left_out))
+            continue
         except RowError as exc:
             errors.append(str(exc))
             if len(errors) >= MAX_ERRORS:
                 break
             continue
         cleaned.append((row, code, raw.cells))
-    for row, cells, code in _placed_by_file(unplaced):
-        try:
-            if code is None:
-                raise villages.unplaced(row)
-            _check_scope(actor, row, code)
-        except RowError as exc:
-            errors.append(str(exc))
+    for row, cells, code, reachable in _placed_by_file(actor, unplaced):
+        if code is None:
+            errors.append(str(villages.unplaced(row)))
             continue
+        if not reachable:
+            # Placed by a file elsewhere: stored at the uploader's own node, for the county.
+            code = actor.division.code
         cleaned.append((row, code, cells))
     return cleaned, errors[:MAX_ERRORS]
+
+
+def _left_out(report: ImportReport, said: str) -> None:
+    report.outside += 1
+    if len(report.warnings) < MAX_ERRORS:
+        report.warnings.append(said)
 
 
 def _commit(
@@ -252,7 +300,7 @@ def _commit(
     )
     seen: set[bytes] = set()  # rows of this file stored already, by a short digest
     opened = merge.Opened()
-    unnumbered = _Unnumbered()
+    unnumbered = _Unnumbered(actor)
     total = len(cleaned)
     codes = {code for _, code, _ in cleaned}
     # Village by village (in file order within one): a chunk then meets few villages.
@@ -261,14 +309,14 @@ def _commit(
         for start in range(0, total, CHUNK):
             progress("写入与关联", start, total)
             chunk = cleaned[start : start + CHUNK]
-            records = _new_records(batch, headers, chunk, seen, report)
+            records = _new_records(actor, batch, headers, chunk, seen, report)
             _link_chunk(actor, records, report, opened, unnumbered)
             cleaned[start : start + len(chunk)] = [None] * len(chunk)  # done: let the rows go
             gc.collect(1)  # the cycles the chunk left (saving changed files leaves some), once
     progress("写入与关联", total, total)
     batch.rows_new, batch.rows_linked, batch.rows_review = report.new, report.linked, report.review
     batch.rows_created, batch.rows_merged = report.created, report.merged
-    report.conflicts = merge.conflicts_in(batch)
+    report.conflicts = merge.conflicts_in(actor, batch)
     batch.division_code = _common_prefix(codes)
     batch.save()
     report.batch_id = batch.pk
@@ -279,22 +327,24 @@ def _commit(
         detail=(
             f"导入 {Source(source).label} 名册 {path.name}:新增 {report.new} 行,"
             f"自动关联 {report.linked}(更新档案 {report.merged}),新建档案 {report.created},"
-            f"待确认 {report.review}"
+            f"待确认 {report.review},转县级核对 {report.held}"
         ),
     )
 
 
-def _new_records(batch, headers, chunk, seen: set, report: ImportReport) -> list[SourceRecord]:
+def _new_records(
+    actor, batch, headers, chunk, seen: set, report: ImportReport
+) -> list[SourceRecord]:
     """The rows not imported before (same source, natural key and content), not saved yet."""
     keyed = [
         (row, code, cells, _natural_key(row, code)[:200], _row_hash(cells))
         for row, code, cells in chunk
     ]
-    known = set(
-        SourceRecord.objects.filter(
-            source=batch.source, natural_key__in={k[3] for k in keyed}
-        ).values_list("natural_key", "row_sha256")
+    before = scope_acting(
+        actor,
+        SourceRecord.objects.filter(source=batch.source, natural_key__in={k[3] for k in keyed}),
     )
+    known = set(before.values_list("natural_key", "row_sha256"))
     records = []
     for row, code, cells, key, row_hash in keyed:
         digest = hashlib.blake2b(f"{key}|{row_hash}".encode(), digest_size=16).digest()
@@ -347,14 +397,16 @@ def record_person(record: SourceRecord) -> linkage.Person:
     ).prepare()
 
 
-def children_people(ids) -> dict[int, tuple[linkage.Person, str]]:
+def children_people(actor: User | None, ids) -> dict[int, tuple[linkage.Person, str]]:
     """Registered children as linkage compares them (with their village), in two queries."""
     guardians: dict[int, tuple[str, str]] = {}
-    primary = Guardian.objects.filter(child_id__in=ids).order_by("-is_primary", "-id")
-    for child_id, name, phone in primary.values_list("child_id", "name", "phone"):
+    primary = scope_acting(actor, Guardian.objects.filter(child_id__in=ids))
+    for child_id, name, phone in primary.order_by("-is_primary", "-id").values_list(
+        "child_id", "name", "phone"
+    ):
         guardians[child_id] = (name, phone)  # the last one kept: the primary guardian
     people = {}
-    rows = Child.objects.filter(pk__in=ids).values_list(
+    rows = scope_acting(actor, Child.objects.filter(pk__in=ids)).values_list(
         "id",
         "name",
         "id_number",
@@ -389,7 +441,7 @@ def _blocks(record: SourceRecord) -> list[tuple]:
 
 
 def _candidates(
-    records: list[SourceRecord], people: dict, unnumbered: "_Unnumbered"
+    actor: User | None, records: list[SourceRecord], people: dict, unnumbered: "_Unnumbered"
 ) -> list[list[int]]:
     """Ids of registered children a row may be, found for all rows at once; `people` gets each
     of them prepared for comparison (kept across chunks).
@@ -397,7 +449,7 @@ def _candidates(
     Blocks: village and birth date, and the name in pinyin (a block of more than MAX_BLOCK
     children is no evidence). A row with an ID number not on file can only be a child
     registered without one (two valid different numbers never match), so for such rows only
-    those are looked at.
+    those are looked at. Only children in the actor's reach are candidates.
     """
     if not records:
         return []
@@ -407,7 +459,7 @@ def _candidates(
     for numbered in (True, False):
         keys = [k for r, k in zip(records, wanted, strict=True) if bool(r.id_number) == numbered]
         if keys:
-            found |= unnumbered.members(keys) if numbered else _block_members(keys)
+            found |= unnumbered.members(keys) if numbered else _block_members(actor, keys)
     blocks: dict[tuple, list[int]] = {}
     without_number: set[int] = set()
     for pk, code, birth, pinyin, number in found:
@@ -429,21 +481,21 @@ def _candidates(
     if len(people) + len(missing) > PEOPLE_KEPT:
         people.clear()
         missing = {pk for ids in result for pk in ids}
-    people.update(children_people(missing))
+    people.update(children_people(actor, missing))
     return result
 
 
 _MEMBER = ("id", "division_code", "birth_date", "name_pinyin", "id_number")
 
 
-def _block_members(wanted: list[list[tuple]]) -> set[tuple]:
+def _block_members(actor: User | None, wanted: list[list[tuple]]) -> set[tuple]:
     """(id, village, birth date, pinyin, number) of the children in these rows' blocks."""
     born: dict[str, set] = {}
     for keys in wanted:
         born.setdefault(keys[0][1], set()).add(keys[0][2])
     pinyins = {keys[1][1] for keys in wanted}
     common = (
-        Child.objects.filter(name_pinyin__in=pinyins)
+        scope_acting(actor, Child.objects.filter(name_pinyin__in=pinyins))
         .values_list("name_pinyin")
         .annotate(n=Count("id"))
         .filter(n__gt=linkage.MAX_BLOCK)
@@ -456,7 +508,7 @@ def _block_members(wanted: list[list[tuple]]) -> set[tuple]:
     # A few hundred terms per query: SQLite refuses expressions deeper than 1,000.
     for start in range(0, len(terms), 200):
         q = reduce(operator.or_, terms[start : start + 200])
-        found.update(Child.objects.filter(q).values_list(*_MEMBER))
+        found.update(scope_acting(actor, Child.objects.filter(q)).values_list(*_MEMBER))
     return found
 
 
@@ -467,7 +519,8 @@ class _Unnumbered:
     through every such child each time: a fifth of a million-row import on SQLite.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, actor: User | None) -> None:
+        self.actor = actor  # only the children in the actor's reach
         self.last_pk: int | None = None  # children up to this id have been looked at
         self.children: dict[int, tuple] = {}  # id -> (id, village, birth date, pinyin, None)
         self.blocks: dict[tuple, set[int]] = {}
@@ -484,7 +537,7 @@ class _Unnumbered:
         ids = [pk for pk in ids if pk in self.children]
         if not ids:
             return
-        given = Child.objects.filter(pk__in=ids, id_number__isnull=False)
+        given = scope_acting(self.actor, Child.objects.filter(pk__in=ids, id_number__isnull=False))
         for pk in given.values_list("id", flat=True):
             _, code, birth, pinyin, _ = self.children.pop(pk)
             self.blocks[("born", code, birth)].discard(pk)
@@ -493,10 +546,11 @@ class _Unnumbered:
     def _take_new(self) -> None:
         if self.last_pk is None:
             # The last id first: a child registered meanwhile comes in with the next look.
-            self.last_pk = Child.objects.aggregate(last=Max("id"))["last"] or 0
-            children = Child.objects.filter(id_number__isnull=True)
+            reach = scope_acting(self.actor, Child.objects.all())
+            self.last_pk = reach.aggregate(last=Max("id"))["last"] or 0
+            children = reach.filter(id_number__isnull=True)
         else:
-            children = Child.objects.filter(id__gt=self.last_pk)
+            children = scope_acting(self.actor, Child.objects.filter(id__gt=self.last_pk))
             self.last_pk = children.aggregate(last=Max("id"))["last"] or self.last_pk
         for member in children.filter(id__lte=self.last_pk).values_list(*_MEMBER):
             pk, code, birth, pinyin, number = member
@@ -512,12 +566,26 @@ def _link_chunk(
     """Link new rows, then store them: an equal ID number or a sure match takes the row's values
     onto the file, no candidate opens a file, anything in between waits for review."""
     numbers = [r.id_number for r in records if r.id_number]
-    by_number = dict(Child.objects.filter(id_number__in=numbers).values_list("id_number", "id"))
+    reach = scope_acting(actor, Child.objects.filter(id_number__in=numbers))
+    by_number = dict(reach.values_list("id_number", "id"))
+    on_file = unscoped(Child.objects.filter(id_number__in=numbers), purpose="duplicate id")
+    elsewhere = {
+        number: (pk, code)
+        for number, pk, code in on_file.values_list("id_number", "id", "division_code")
+        if number not in by_number
+    }
     linked, unmatched, asks = [], [], []
-    rest = [r for r in records if r.id_number not in by_number]
-    found = _candidates(rest, opened.people, unnumbered)
+    rest = [r for r in records if r.id_number not in by_number and r.id_number not in elsewhere]
+    found = _candidates(actor, rest, opened.people, unnumbered)
     candidates = dict(zip(map(id, rest), found, strict=True))
+    held = []
     for record in records:
+        if record.id_number in elsewhere:
+            held.append(record)
+            said = row_said(record.sheet, record.line, "身份证号", OUTSIDE_SCOPE_ID_MESSAGE)
+            if len(report.warnings) < MAX_ERRORS:
+                report.warnings.append(said)
+            continue
         if record.id_number in by_number:
             record.child_id, record.link_method = by_number[record.id_number], LinkMethod.ID_EXACT
             linked.append(record)
@@ -549,10 +617,23 @@ def _link_chunk(
             )
             for record, scored in asks
             for score, child_id, division_code, result in scored[:5]
+        ]
+        + [
+            # Seen only by a reviewer who reaches both the row and that file: the county.
+            ReviewPair(
+                record=record,
+                child_id=elsewhere[record.id_number][0],
+                division_code=elsewhere[record.id_number][1],
+                score=1.0,
+                reasons=["身份证号相同,档案在其他乡镇(街道)"],
+                held_outside=True,
+            )
+            for record in held
         ],
     )
     report.new += len(records)
     report.review += len(asks)
+    report.held += len(held)
     report.created += opened_files.created
     linked += opened_files.same_as_created
     report.linked += len(linked)
@@ -580,10 +661,10 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
     """Accept (same child: link the row) or reject a pair; remembered, audited, undoable."""
     if not can_review_links(actor):
         raise AccessDenied("您的角色不能确认配对")
-    pair = ReviewPair.objects.select_for_update().get(pk=pair.pk)
+    pair = _pair_locked(actor, pair)
     if pair.status != ReviewStatus.PENDING:
         raise DomainError("这条配对已经处理过,请先撤销")
-    record = SourceRecord.objects.select_for_update().get(pk=pair.record_id)
+    record = scope(actor, SourceRecord.objects.select_for_update().filter(pk=pair.record_id)).get()
     if same:
         if record.child_id is not None and record.child_id != pair.child_id:
             raise DomainError("这一行已关联到另一名儿童,请先撤销那条确认")
@@ -597,6 +678,8 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
         merge.records_merge(actor=actor, records=[record])
     elif (
         record.child_id is None
+        # A row whose number is another file's opens no file of its own (the number is taken).
+        and not pair.held_outside
         and not record.reviews.exclude(status=ReviewStatus.REJECTED).exists()
     ):
         # Every candidate rejected: the row is a child of its own (unless the registry already
@@ -610,11 +693,11 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
 def review_undo(*, actor: User, pair: ReviewPair) -> None:
     if not can_review_links(actor):
         raise AccessDenied("您的角色不能确认配对")
-    pair = ReviewPair.objects.select_for_update().get(pk=pair.pk)
+    pair = _pair_locked(actor, pair)
     if pair.status == ReviewStatus.PENDING:
         return
     before = pair.status
-    record = SourceRecord.objects.select_for_update().get(pk=pair.record_id)
+    record = scope(actor, SourceRecord.objects.select_for_update().filter(pk=pair.record_id)).get()
     if before == ReviewStatus.REJECTED and record.link_method == LinkMethod.CREATED:
         raise DomainError(
             "这一行已新建了档案,不能撤销;如确属同一人,请注销多余的档案并说明“重复建档”"
@@ -626,6 +709,14 @@ def review_undo(*, actor: User, pair: ReviewPair) -> None:
     pair.status, pair.decided_by, pair.decided_at = ReviewStatus.PENDING, None, None
     pair.save(update_fields=["status", "decided_by", "decided_at"])
     _audit_pair(actor, pair, before)
+
+
+def _pair_locked(actor: User, pair: ReviewPair) -> ReviewPair:
+    """The pair, locked, if the actor reaches both its row and its file."""
+    locked = scope(actor, ReviewPair.objects.select_for_update().filter(pk=pair.pk)).first()
+    if locked is None:
+        raise AccessDenied("没有找到这条待确认配对")
+    return locked
 
 
 def _audit_pair(actor: User, pair: ReviewPair, before: str) -> None:

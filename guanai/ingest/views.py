@@ -148,6 +148,7 @@ def import_upload(request):
                 village=data["village"],
                 as_of=data["as_of"],
                 dry_run=data["dry_run"],
+                own_rows_only=data["own_rows_only"],
             )
         except DomainError as error:
             if isinstance(error, AccessDenied):

@@ -364,3 +364,70 @@ def test_it_fails_on_an_api_route_it_does_not_know(client, users, children, moun
     mount(path("api/leak/", leaky_api(undescribed=True).urls))
     with pytest.raises(AssertionError, match="api-leak:mystery is not described"):
         probe_api(client, users, children)
+
+
+def probe_writes(client, users, children, capture) -> tuple[int, list[str]]:
+    """Write paths as outsiders, with valid input: each importer uploads, with the upload page,
+    a roster of their own village carrying child B's ID number (the probe that once merged
+    into B's file); every outsider accepts a review pair of B's and saves B's file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from guanai.ingest.jobs import import_job_run
+    from guanai.ingest.models import ImportJob, ReviewPair
+    from guanai.ingest.tests.factories import xlsx_bytes
+
+    foreign = children["b"]
+    before = (foreign.version, foreign.guardians.count())
+    leaks, checked = [], 0
+    own_village = {"supervisor_2": children["c"].division}
+    for username, village in own_village.items():
+        client.force_login(users[username])
+        rows = [
+            ["姓名", "身份证号", "村(居)", "监护人", "联系电话"],
+            [foreign.name, foreign.id_number, village.code, "外乡监护人", "13900002222"],
+        ]
+        upload = SimpleUploadedFile("名册.xlsx", xlsx_bytes(rows))
+        since = last_audit_id()
+        with capture(execute=True):
+            response = client.post(
+                reverse("ingest:import_upload"), {"file": upload, "source": "civil"}
+            )
+        where = f"{username} uploads a roster with B's number"
+        if response.status_code != 302:
+            leaks.append(f"{where}: upload answered {response.status_code}")
+        job = ImportJob.objects.get(created_by=users[username])
+        import_job_run(job.pk)  # what the worker does
+        leaks += findings(where, client.get(response.url), False, since, foreign)
+        checked += 1
+    # The row waits for the county: the outsiders may not decide it.
+    pair = ReviewPair.objects.get(child=foreign, held_outside=True)
+    for username in OUTSIDERS:
+        client.force_login(users[username])
+        since = last_audit_id()
+        for url, data in [
+            (reverse("ingest:review_decide", args=[pair.pk]), {"decision": "accept"}),
+            (
+                reverse("registry:child_edit", args=[foreign.pk]),
+                {k: v for k, v in initial_from_child(foreign).items() if v is not None}
+                | {"version": foreign.version, "hobbies": "篮球"},
+            ),
+        ]:
+            response = client.post(url, data)
+            leaks += findings(f"{username} POST {url}", response, True, since, foreign)
+            checked += 1
+    client.logout()
+    foreign.refresh_from_db()
+    if (foreign.version, foreign.guardians.count()) != before:
+        leaks.append(f"{foreign.name}'s file changed: {before} -> {foreign.version}")
+    return checked, leaks
+
+
+@pytest.mark.django_db
+def test_it_probes_write_paths_for_changes(
+    client, users, children, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    checked, leaks = probe_writes(client, users, children, django_capture_on_commit_callbacks)
+    assert leaks == []
+    assert checked == 1 + 2 * len(OUTSIDERS)

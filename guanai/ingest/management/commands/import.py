@@ -1,4 +1,5 @@
-"""guanai import FILE --source NAME [--mapping PROFILE] [--village CODE] [--as-of DATE] [--dry-run]."""
+"""guanai import FILE --source NAME [--mapping PROFILE] [--village CODE] [--as-of DATE] [--dry-run]
+[--user NAME [--own-rows-only]]."""
 
 import json
 from datetime import date
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             "--as-of", type=date.fromisoformat, help="名册所反映的日期 YYYY-MM-DD(默认今天)"
         )
         parser.add_argument("--dry-run", action="store_true", help="只检查,不保存")
+        parser.add_argument(
+            "--own-rows-only",
+            action="store_true",
+            help="只导入 --user 管辖范围内各村的行,其余的行列出行号、不导入",
+        )
         parser.add_argument("--report-json", help="把导入结果写成 JSON 文件")
 
     def handle(self, *args, **options):
@@ -42,6 +48,7 @@ class Command(BaseCommand):
                 village=options["village"],
                 as_of=options["as_of"],
                 dry_run=options["dry_run"],
+                own_rows_only=options["own_rows_only"],
             )
         except ImportRejected as exc:
             if options["report_json"]:
@@ -73,4 +80,6 @@ class Command(BaseCommand):
                 f"来源不一致保留待查 {report.conflicts} 项"
                 + (f";跳过空行、合计、签名等 {report.skipped} 行" if report.skipped else "")
                 + (f";已满 18 周岁未导入 {report.adults} 人" if report.adults else "")
+                + (f";身份证号已在其他乡镇登记、转县级核对 {report.held} 行" if report.held else "")
+                + (f";本辖区以外未导入 {report.outside} 行" if report.outside else "")
             )
