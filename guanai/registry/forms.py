@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from guanai.geo.models import Division
 from guanai.registry.choices import AgeBand, AttachmentKind, InactiveReason, ParentRole
+from guanai.registry.extensions import child_list_filters
 from guanai.registry.models import Child, Guardian, Household, Parent
 from guanai.registry.services import CHILD_FIELDS, GUARDIAN_FIELDS, HOUSEHOLD_FIELDS, PARENT_FIELDS
-from guanai.rules.choices import Category
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -139,14 +139,15 @@ class SearchForm(forms.Form):
     age_band = forms.ChoiceField(
         label="年龄段", choices=[("", "全部"), *AgeBand.choices], required=False
     )
-    category = forms.ChoiceField(
-        label="儿童类别", choices=[("", "全部"), *Category.choices], required=False
-    )
 
     def __init__(self, *args, divisions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if divisions is not None:
             self.fields["division"].queryset = divisions
+        for extra in child_list_filters():  # what other apps add (the rules' category)
+            self.fields[extra.key] = forms.ChoiceField(
+                label=extra.label, choices=[("", "全部"), *extra.choices()], required=False
+            )
 
 
 class AttachmentForm(forms.Form):

@@ -31,7 +31,6 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.care.selectors import pairings_for
 from guanai.core.errors import AccessDenied
 from guanai.geo.models import Division, Level
 from guanai.registry import selectors, services
@@ -46,6 +45,7 @@ from guanai.registry.choices import (
     ParentStatus,
     Sex,
 )
+from guanai.registry.extensions import child_list_filters, file_panels
 from guanai.registry.history import key_label
 from guanai.registry.masking import mask_id_number, mask_phone, mask_text
 from guanai.registry.models import Child, Guardian
@@ -108,8 +108,7 @@ def child_pdf_html(actor: User, child: Child, *, reveal: bool, printed_at: datet
         "place": local_place_name(child.division, " "),
         "file": child_file_view(actor, child, reveal=reveal),
         "revisions": revisions,
-        # Past pairings too (the file's history); a carer sees only their own.
-        "pairings": pairings_for(actor).filter(child=child).select_related("carer"),
+        "panels": file_panels(actor, child, pdf=True),
         "photos": [card for card in attachment_cards(photos) if card.thumbnail_uri],
         "revealed": reveal,
         "printed_at": timezone.localtime(printed_at),
@@ -319,6 +318,9 @@ def describe_filters(filters: selectors.ChildFilters) -> str:
         parts.append("缺监护人")
     if filters.age_band:
         parts.append(f"{filters.age_band}岁")
+    for extra in child_list_filters():
+        if filters.extra.get(extra.key):
+            parts.append(f"{extra.label} {filters.extra[extra.key]}")
     return "、".join(parts) or "无"
 
 

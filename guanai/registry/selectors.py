@@ -1,7 +1,7 @@
 """Reads of the child's file. Everything goes through jurisdiction scoping first."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -12,9 +12,9 @@ from guanai.accounts.scoping import scope
 from guanai.core.errors import AccessDenied
 from guanai.geo.models import code_prefix_q
 from guanai.registry.choices import AgeBand
+from guanai.registry.extensions import child_list_condition
 from guanai.registry.idnumber import normalize
 from guanai.registry.models import Child, Guardian, Household, Revision, School
-from guanai.rules.selectors import current_findings
 
 FEW_MATCHES = 500
 ID_CHARS = re.compile(r"^[0-9Xx]+$")
@@ -28,7 +28,8 @@ class ChildFilters:
     school_id: int | None = None
     include_inactive: bool = False
     missing_id: bool = False
-    category: str = ""  # a current rules finding (guanai.rules)
+    # the list filters other apps add (registry.extensions), by key: {"category": ...}
+    extra: dict[str, str] = field(default_factory=dict)
     age_band: str = ""  # an AgeBand value, age on the day of the request
     missing_guardian: bool = False
 
@@ -54,10 +55,8 @@ def child_list_for(user: User, filters: ChildFilters | None = None) -> QuerySet[
         children = children.filter(age_q(timezone.localdate(), *AgeBand(filters.age_band).years))
     if filters.text:
         children = children.filter(text_query(filters.text))
-    if filters.category:
-        children = children.filter(
-            Exists(current_findings(filters.category).filter(child=OuterRef("pk")))
-        )
+    if filters.extra:
+        children = children.filter(child_list_condition(filters.extra))
     if filters.text:
         # Asked for an ordered first page, the planner walks the list index hoping to meet a
         # match soon; for a rare name that reads the whole county. So look for the matches

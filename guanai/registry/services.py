@@ -24,10 +24,10 @@ from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
 from guanai.registry.choices import GuardianRelation, InactiveReason, ParentRole, ParentStatus
+from guanai.registry.extensions import file_changed, files_opened
 from guanai.registry.history import file_snapshot, snapshot_diff
 from guanai.registry.models import Child, Guardian, Household, Parent, Revision, School
 from guanai.registry.names import given_name, name_initials, name_pinyin
-from guanai.rules.services import child_evaluate, id_range_evaluate
 
 CHILD_FIELDS = [
     "name",
@@ -306,7 +306,7 @@ def child_register(
         target=child,
         changes={k: ("", v[1]) for k, v in changes.items() if not k.endswith("id_number")},
     )
-    child_evaluate(child)
+    file_changed(child)
     return child
 
 
@@ -363,7 +363,7 @@ def child_update(
             target=child,
             changes={k: tuple(v) for k, v in changes.items()},
         )
-    child_evaluate(child)
+    file_changed(child)
     return changes
 
 
@@ -395,7 +395,7 @@ def child_deactivate(
         changes={k: tuple(v) for k, v in changes.items()},
         detail=InactiveReason(reason).label,
     )
-    child_evaluate(child)
+    file_changed(child)
 
 
 @transaction.atomic
@@ -417,7 +417,7 @@ def child_reactivate(*, actor: User, child: Child) -> None:
         changes={k: tuple(v) for k, v in changes.items()},
         detail="恢复档案",
     )
-    child_evaluate(child)
+    file_changed(child)
 
 
 def child_file_opened(*, actor: User, child: Child, what: str = "查看档案") -> None:
@@ -485,7 +485,7 @@ def child_update_from_source(
             changes={k: tuple(v) for k, v in changes.items()},
             detail=summary,
         )
-    child_evaluate(child)
+    file_changed(child)
     return changes
 
 
@@ -573,5 +573,5 @@ def children_register_from_source(
     )
     audit_many(actor=actor, action=Action.CREATE, targets=made, detail=detail)
     ids = [child.pk for child in made]
-    id_range_evaluate(min(ids), max(ids))
+    files_opened(min(ids), max(ids))
     return made

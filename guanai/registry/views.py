@@ -12,6 +12,7 @@ from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
 from guanai.registry import selectors, services
 from guanai.registry.attachments import attachment_cards, attachment_list_for
+from guanai.registry.extensions import child_list_filters, file_panels
 from guanai.registry.forms import (
     AttachmentForm,
     ChildFileForm,
@@ -54,7 +55,7 @@ def child_search(request) -> tuple[SearchForm, selectors.ChildFilters]:
         missing_id=data["missing_id"],
         missing_guardian=data["missing_guardian"],
         age_band=data["age_band"],
-        category=data["category"],
+        extra={extra.key: data[extra.key] for extra in child_list_filters()},
     )
 
 
@@ -94,6 +95,7 @@ def child_detail(request, pk: int):
             "attachments": attachment_cards(attachment_list_for(request.user, child)),
             "can_upload": permissions.can_upload_attachments(request.user),
             "attachment_form": AttachmentForm(),
+            "panels": file_panels(request.user, child),
             "nav_active": "children",
         },
     )

@@ -141,7 +141,7 @@ def report_write(job: ReportJob, out, progress: Progress) -> int:
     period = Period(job.period_start, job.period_end)
     if job.kind == ReportKind.LEFT_BEHIND_ROSTER:
         filters = registry_selectors.ChildFilters(
-            division_code=job.division.code, category=Category.LEFT_BEHIND
+            division_code=job.division.code, extra={"category": Category.LEFT_BEHIND}
         )
         total = registry_selectors.child_list_for(job.requested_by, filters).count() or 1
 

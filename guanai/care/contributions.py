@@ -1,0 +1,22 @@
+"""What care adds to the registry (see registry/extensions.py): the file's pairings and care
+panel, on the page and in the PDF."""
+
+from guanai.care.selectors import pairings_for
+from guanai.registry import extensions
+
+
+def _pdf_context(user, child) -> dict:
+    # Past pairings too (the file's history); a carer sees only their own.
+    return {"pairings": pairings_for(user).filter(child=child).select_related("carer")}
+
+
+def register() -> None:
+    extensions.file_panel_add(
+        extensions.FilePanel(
+            key="care",
+            order=20,
+            template="care/_child_care.html",
+            pdf_template="care/_child_pdf_care.html",
+            context=_pdf_context,
+        )
+    )

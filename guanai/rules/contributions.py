@@ -1,0 +1,30 @@
+"""What the rules add to the registry (see registry/extensions.py): the file's categories and
+benefits panel, the evaluation after every save, and the category filter of the children list."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from guanai.registry import extensions
+from guanai.rules.choices import Category
+from guanai.rules.selectors import current_findings
+from guanai.rules.services import child_evaluate, id_range_evaluate
+
+
+def _category_condition(value: str) -> Q:
+    return Q(Exists(current_findings(value).filter(child=OuterRef("pk"))))
+
+
+def register() -> None:
+    extensions.file_panel_add(
+        extensions.FilePanel(key="rules", order=10, template="rules/_child_findings.html")
+    )
+    extensions.files_changed_add(
+        extensions.FilesChanged(key="rules", order=10, one=child_evaluate, many=id_range_evaluate)
+    )
+    extensions.child_list_filter_add(
+        extensions.ChildListFilter(
+            key="category",
+            label="儿童类别",
+            choices=lambda: list(Category.choices),
+            condition=_category_condition,
+        )
+    )
