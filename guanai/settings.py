@@ -64,7 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "guanai.accounts.context_processors.navigation",
+                "guanai.core.context_processors.navigation",
             ],
         },
     },

@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext as _
 
 
 class AccountsConfig(AppConfig):
     name = "guanai.accounts"
     verbose_name = "账户与角色"
+
+    def ready(self):
+        from guanai.accounts.permissions import can_manage_users
+        from guanai.core.menu import MenuItem, menu_add
+
+        menu_add(
+            MenuItem(
+                "users", 70, "accounts:user_list", lambda user: _("账户管理"), can_manage_users
+            )
+        )

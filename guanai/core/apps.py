@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext as _
 
 
 class CoreConfig(AppConfig):
     name = "guanai.core"
     verbose_name = "核心"
+
+    def ready(self):
+        from guanai.core.menu import MenuItem, menu_add
+
+        menu_add(MenuItem("home", 10, "core:home", lambda user: _("首页")))

@@ -1,6 +1,30 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext as _
 
 
 class RegistryConfig(AppConfig):
     name = "guanai.registry"
     verbose_name = "儿童档案"
+
+    def ready(self):
+        from guanai.accounts import permissions
+        from guanai.accounts.models import Role
+        from guanai.core.menu import MenuItem, menu_add
+
+        menu_add(
+            MenuItem(
+                "children",
+                20,
+                "registry:child_list",
+                lambda user: _("我的结对儿童") if user.role == Role.CARER else _("儿童档案"),
+            )
+        )
+        menu_add(
+            MenuItem(
+                "register",
+                40,
+                "registry:child_create",
+                lambda user: _("登记儿童"),
+                permissions.can_register_children,
+            )
+        )

@@ -1,0 +1,23 @@
+"""The menu is what the apps add (core/menu.py), in their stated order, per role."""
+
+from guanai.core.menu import menu_for
+
+
+def keys(user) -> list[str]:
+    return [key for _, _, key in menu_for(user)]
+
+
+def test_each_role_gets_its_items_in_order(users):
+    assert keys(users["carer_a"]) == ["home", "children", "care_week"]
+    director = ["home", "children", "care", "register", "stats", "gaps", "changes"]
+    assert keys(users["director_a"]) == director
+    county = keys(users["county"])
+    assert county[:3] == ["home", "children", "care"]
+    assert {"stats", "imports", "gaps", "audit"} <= set(county)
+    assert county.index("stats") < county.index("imports") < county.index("gaps")
+
+
+def test_a_carer_sees_their_own_children_named_so(users):
+    labels = {key: label for label, _, key in menu_for(users["carer_a"])}
+    assert labels["children"] == "我的结对儿童"
+    assert {key: label for label, _, key in menu_for(users["director_a"])}["children"] == "儿童档案"
