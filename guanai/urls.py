@@ -3,9 +3,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from guanai.api.api import api
+from guanai.registry import views as registry_views
 
 urlpatterns = [
-    path("", include("guanai.core.urls")),
+    path("", registry_views.home, name="home"),
     path("accounts/", include("guanai.accounts.urls")),
     path("children/", include("guanai.registry.urls")),
     path("audit/", include("guanai.audit.urls")),

@@ -31,8 +31,8 @@ def login_view(request):
             auth.login(request, user)
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                target = "core:home"
-            return redirect(target or "core:home")
+                target = "home"
+            return redirect(target or "home")
     return render(
         request, "accounts/login.html", {"form": form, "error": error}, status=400 if error else 200
     )

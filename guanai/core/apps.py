@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add
 
-        menu_add(MenuItem("home", 10, "core:home", lambda user: _("首页")))
+        menu_add(MenuItem("home", 10, "home", lambda user: _("首页")))

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from guanai.accounts.models import User
@@ -138,3 +138,27 @@ def revision_list_for(user: User, child: Child) -> QuerySet[Revision]:
 
 def siblings_of(user: User, child: Child) -> QuerySet[Child]:
     return children_for(user).filter(household_id=child.household_id).exclude(pk=child.pk)
+
+
+def home_summary(user: User) -> dict:
+    children = children_for(user).filter(is_active=True)
+    summary = {
+        "children": children.count(),
+        "missing_id": children.filter(id_number__isnull=True).count(),
+    }
+    if user.division is not None and user.role != "carer":
+        rows = children.values("division_code").annotate(
+            total=Count("id"), missing_id=Count("id", filter=Q(id_number__isnull=True))
+        )
+        child_nodes = {d.code: d for d in user.division.children.all()}
+        totals: dict[str, dict] = {
+            code: {"division": d, "total": 0, "missing_id": 0} for code, d in child_nodes.items()
+        }
+        for row in rows:
+            for entry in totals.values():
+                if row["division_code"].startswith(entry["division"].prefix):
+                    entry["total"] += row["total"]
+                    entry["missing_id"] += row["missing_id"]
+                    break
+        summary["by_division"] = sorted(totals.values(), key=lambda e: e["division"].code)
+    return summary

@@ -272,3 +272,16 @@ def child_reactivate(request, pk: int):
     services.child_reactivate(actor=request.user, child=child)
     messages.success(request, f"{child.name} 的档案已恢复")
     return redirect(reverse("registry:child_detail", args=[child.pk]))
+
+
+def home(request):
+    """The site's first page: the children of the user's node, by the node's parts."""
+    return render(
+        request,
+        "registry/home.html",
+        {
+            "summary": selectors.home_summary(request.user),
+            "can_register": permissions.can_register_children(request.user),
+            "nav_active": "home",
+        },
+    )

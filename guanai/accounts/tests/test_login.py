@@ -17,7 +17,7 @@ def post_login(client, username, password):
 def test_it_logs_in_and_audits(client, users):
     response = post_login(client, "director_a", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home")
     event = AuditEvent.objects.get(action=Action.LOGIN)
     assert event.actor == users["director_a"]
     assert event.ip_address == "127.0.0.1"
@@ -109,14 +109,14 @@ def test_it_rejects_an_external_next_url(client, users):
         reverse("accounts:login") + "?next=https://evil.example/",
         {"username": "director_a", "password": PASSWORD},
     )
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home")
 
 
 @pytest.mark.django_db
 def test_each_role_gets_a_home_page(client, users, children):
     for user in users.values():
         client.force_login(user)
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("home"))
         assert response.status_code == 200, user.username
         assert user.role_label in response.content.decode()
 
@@ -124,7 +124,7 @@ def test_each_role_gets_a_home_page(client, users, children):
 @pytest.mark.django_db
 def test_secure_headers(client, users):
     client.force_login(users["director_a"])
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home"))
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -281,7 +281,7 @@ def test_the_parameters_page(login, users, place):
 @pytest.mark.django_db
 def test_the_menu_offers_the_lists_to_the_roles_that_use_them(login, users):
     def menu(username):
-        response = login(users[username]).get(reverse("core:home"))
+        response = login(users[username]).get(reverse("home"))
         return {key for _, _, key in response.context["nav_items"]}
 
     assert {"gaps", "changes"} <= menu("director_a")

@@ -50,8 +50,8 @@ def test_carers_see_no_statistics(login, users, place):
 
 
 def test_menu_offers_statistics_to_staff_not_carers(login, users, place):
-    assert "/stats/" in login(users["supervisor_1"]).get(reverse("core:home")).content.decode()
-    assert "/stats/" not in login(users["carer_a"]).get(reverse("core:home")).content.decode()
+    assert "/stats/" in login(users["supervisor_1"]).get(reverse("home")).content.decode()
+    assert "/stats/" not in login(users["carer_a"]).get(reverse("home")).content.decode()
 
 
 def test_the_county_enters_expected_children(login, users, place, children):
