@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "guanai.rules",
     "guanai.ingest",
     "guanai.stats",
+    "guanai.synth",
 ]
 
 MIDDLEWARE = [

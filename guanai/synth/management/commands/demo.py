@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from guanai.accounts.scoping import unscoped_area, within
-from guanai.core.demo import demo_accounts_ensure
 from guanai.geo.models import Division, Level
 from guanai.registry.models import Child
+from guanai.synth.demo import demo_accounts_ensure
 from guanai.synth.rosters import department_rosters
 
 

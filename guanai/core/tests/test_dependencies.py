@@ -1,0 +1,90 @@
+"""Dependencies point one way: core → geo → accounts/audit → registry → the apps built on it.
+
+An app may import its own layer's modules only where the pair is listed, and lower layers
+freely; an arrow the wrong way (the registry importing a consumer, core importing anything)
+fails here. Consumers add to the registry through registry/extensions.py and to the menu
+through core/menu.py instead (docs/architecture.md). Tests, migrations and test helpers are
+left out: they may build whatever they need.
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+LAYERS = {
+    "core": 0,
+    "geo": 1,
+    "accounts": 2,
+    "audit": 2,
+    "registry": 3,
+    "rules": 4,
+    "care": 4,
+    "ingest": 4,
+    "stats": 4,
+    "synth": 4,
+    "api": 4,
+}
+# Arrows inside one layer, each with why.
+SIDEWAYS = {
+    ("audit", "accounts"): "an audit row names its actor, a user",
+    ("accounts", "audit"): "logins and account changes are audited",
+    ("care", "rules"): "the categories decide which care duties a child is owed",
+    ("ingest", "rules"): "a roster's adults are cut by the rules' age arithmetic",
+    ("stats", "care"): "the figures count care duties and records",
+    ("stats", "rules"): "the figures count categories and benefits",
+    ("synth", "care"): "a seeded county has pairings and a year of care work",
+}
+LEFT_OUT = {"tests", "migrations", "e2e", "testing"}
+
+
+def arrows() -> dict[tuple[str, str], list[str]]:
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in sorted((ROOT / "guanai").rglob("*.py")):
+        parts = path.relative_to(ROOT / "guanai").parts
+        if len(parts) < 2 or LEFT_OUT & set(parts) or path.name == "testing.py":
+            continue
+        source = parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            for name in names:
+                target = name.split(".")[1] if name.startswith("guanai.") else None
+                if target and target != source and target in LAYERS:
+                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    found.setdefault((source, target), []).append(where)
+    return found
+
+
+def wrong_way(found: dict[tuple[str, str], list[str]]) -> list[str]:
+    bad = []
+    for (source, target), places in sorted(found.items()):
+        upward = LAYERS[target] > LAYERS[source]
+        sideways = LAYERS[target] == LAYERS[source] and (source, target) not in SIDEWAYS
+        if upward or sideways:
+            bad.append(f"{source} → {target}: {', '.join(places)}")
+    return bad
+
+
+def test_every_app_is_placed_in_a_layer():
+    apps = {p.name for p in (ROOT / "guanai").iterdir() if (p / "apps.py").exists()}
+    assert apps - {"testing"} <= LAYERS.keys()
+
+
+def test_dependencies_point_one_way():
+    found = arrows()
+    assert ("rules", "registry") in found  # the scan sees the imports it is meant to see
+    assert wrong_way(found) == []
+
+
+def test_a_listed_sideways_arrow_is_still_in_use():
+    assert SIDEWAYS.keys() - arrows().keys() == set(), "remove arrows no longer in the code"
+
+
+def test_it_catches_an_arrow_the_wrong_way():
+    found = {("registry", "care"): ["guanai/registry/x.py:1"], ("care", "registry"): ["y"]}
+    assert wrong_way(found) == ["registry → care: guanai/registry/x.py:1"]
