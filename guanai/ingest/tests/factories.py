@@ -49,3 +49,10 @@ def profile_build(source: str = "education", name: str = "学校学籍表", **co
     return MappingProfile.objects.create(
         source=source, name=name, columns=columns or {"学生名字": "name", "证件号": "id_number"}
     )
+
+
+def csv_file(tmp_path, text: str, name: str = "roster.csv", encoding: str = "utf-8"):
+    """A roster as a CSV file under the test's tmp_path."""
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path

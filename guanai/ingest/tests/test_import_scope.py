@@ -15,15 +15,10 @@ from guanai.core.errors import AccessDenied
 from guanai.ingest import selectors
 from guanai.ingest.models import ReviewPair, SourceRecord
 from guanai.ingest.services import ImportRejected, review_decide, roster_import
+from guanai.ingest.tests.factories import csv_file
 from guanai.registry.models import Child, Guardian
 from guanai.registry.services import OUTSIDE_SCOPE_ID_MESSAGE, child_update_from_source
 from guanai.testing.factories import child_build
-
-
-def _csv(tmp_path, text, name="roster.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -33,7 +28,7 @@ def elsewhere(place):
 
 
 def _probe_roster(tmp_path, place, child):
-    return _csv(
+    return csv_file(
         tmp_path,
         "姓名,身份证号,村(居),监护人,联系电话\n"
         f"王小刚,{child.id_number},{place.village_a.code},王大力,13900002222\n",
@@ -99,7 +94,7 @@ def test_a_rejected_held_row_opens_no_second_file_with_that_number(
 def test_a_row_placed_only_by_a_file_elsewhere_is_held_at_the_uploaders_node(
     tmp_path, place, users, elsewhere
 ):
-    path = _csv(tmp_path, f"姓名,身份证号\n王小刚,{elsewhere.id_number}\n")
+    path = csv_file(tmp_path, f"姓名,身份证号\n王小刚,{elsewhere.id_number}\n")
     report = roster_import(actor=users["supervisor_1"], path=path, source="education")
     assert report.held == 1 and report.errors == []
     record = SourceRecord.objects.get()
@@ -110,7 +105,7 @@ def test_a_row_placed_only_by_a_file_elsewhere_is_held_at_the_uploaders_node(
 def test_candidates_come_only_from_the_uploaders_node(tmp_path, place, users, elsewhere):
     # Same name and birth date, no number: in the other township it is no candidate; the row
     # opens a file in the uploader's village.
-    path = _csv(
+    path = csv_file(
         tmp_path, f"姓名,出生日期,性别,村(居)\n王小刚,2014-05-06,男,{place.village_a.code}\n"
     )
     report = roster_import(actor=users["supervisor_1"], path=path, source="civil")
@@ -123,7 +118,7 @@ def test_siblings_households_are_looked_up_inside_the_node_only(tmp_path, place,
     other = child_build(place.village_c, "赵大宝")
     other.household.phone = "13700003333"
     other.household.save()
-    path = _csv(
+    path = csv_file(
         tmp_path,
         f"姓名,出生日期,性别,村(居),联系电话\n赵小宝,2016-01-02,男,{place.village_a.code},13700003333\n",
     )
@@ -134,7 +129,7 @@ def test_siblings_households_are_looked_up_inside_the_node_only(tmp_path, place,
 
 
 def test_a_county_wide_file_refused_whole_unless_own_rows_only(tmp_path, place, users, elsewhere):
-    path = _csv(
+    path = csv_file(
         tmp_path,
         "姓名,出生日期,性别,村(居)\n"
         f"张三,2015-03-09,男,{place.village_a.code}\n"

@@ -11,16 +11,11 @@ from guanai.core.errors import DomainError
 from guanai.ingest import merge
 from guanai.ingest.models import FILE_ENTRY, ClaimField, FieldClaim, ReviewPair, SourceRecord
 from guanai.ingest.services import review_decide, review_undo, roster_import
+from guanai.ingest.tests.factories import csv_file
 from guanai.registry import idnumber
 from guanai.registry.models import Child, Guardian, School
 from guanai.rules.models import ChildBaseline
 from guanai.testing.factories import child_build
-
-
-def _csv(tmp_path, text, name="roster.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -35,7 +30,7 @@ def child(place):
 def _import(tmp_path, place, text, source="civil", as_of=None, name="r.csv", actor=None):
     return roster_import(
         actor=actor,
-        path=_csv(tmp_path, text, name),
+        path=csv_file(tmp_path, text, name),
         source=source,
         village=place.village_a.code,
         as_of=as_of,

@@ -15,15 +15,10 @@ from guanai.ingest.models import (
 )
 from guanai.ingest.readers import FileRejected
 from guanai.ingest.services import ImportRejected, roster_import
+from guanai.ingest.tests.factories import csv_file
 from guanai.registry import idnumber
 from guanai.registry.models import Guardian
 from guanai.testing.factories import child_build
-
-
-def _csv(tmp_path, text, name="roster.csv", encoding="utf-8"):
-    path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
-    return path
 
 
 def _id(birth, seq=7, sex="M"):
@@ -40,7 +35,7 @@ def child(place):
 
 
 def test_it_imports_and_links_by_id(tmp_path, place, child):
-    path = _csv(tmp_path, f"姓名,身份证号,学校\n张小明,{child.id_number},东风小学\n")
+    path = csv_file(tmp_path, f"姓名,身份证号,学校\n张小明,{child.id_number},东风小学\n")
     report = roster_import(actor=None, path=path, source="education", village=place.village_a.code)
     assert (report.new, report.linked, report.review) == (1, 1, 0)
     record = SourceRecord.objects.get()
@@ -51,12 +46,12 @@ def test_it_imports_and_links_by_id(tmp_path, place, child):
 
 
 def test_importing_the_same_file_again_changes_nothing(tmp_path, place, child):
-    path = _csv(tmp_path, f"姓名,身份证号\n张小明,{child.id_number}\n")
+    path = csv_file(tmp_path, f"姓名,身份证号\n张小明,{child.id_number}\n")
     roster_import(actor=None, path=path, source="police", village=place.village_a.code)
     again = roster_import(actor=None, path=path, source="police", village=place.village_a.code)
     assert again.already_imported
     # Same rows in another file (one row added): the known row is left alone.
-    other = _csv(
+    other = csv_file(
         tmp_path,
         f"姓名,身份证号\n张小明,{child.id_number}\n李四,{_id(date(2014, 1, 2))}\n",
         "b.csv",
@@ -67,7 +62,7 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path, place, child):
 
 
 def test_a_homophone_without_id_in_the_same_household_links(tmp_path, place, child):
-    path = _csv(
+    path = csv_file(
         tmp_path,
         "姓名,出生日期,性别,监护人,联系电话\n張曉明,2015-03-09,男,张大山,138 0000 1111\n",
         encoding="gb18030",
@@ -79,7 +74,7 @@ def test_a_homophone_without_id_in_the_same_household_links(tmp_path, place, chi
 
 def test_an_id_typo_is_imported_without_the_number_and_linked(tmp_path, place, child):
     typo = child.id_number[:5] + str((int(child.id_number[5]) + 1) % 10) + child.id_number[6:]
-    path = _csv(tmp_path, f"姓名,身份证号\n张晓敏,{typo}\n")
+    path = csv_file(tmp_path, f"姓名,身份证号\n张晓敏,{typo}\n")
     # Another department's typo: the row comes in without the number, which stays aside,
     # with the birth date and sex the number states, and a warning naming line and column.
     report = roster_import(actor=None, path=path, source="police", village=place.village_a.code)
@@ -101,14 +96,14 @@ def test_an_id_typo_is_imported_without_the_number_and_linked(tmp_path, place, c
 
 
 def test_a_row_without_a_number_goes_to_review_by_name_and_birth(tmp_path, place, child):
-    path = _csv(tmp_path, "姓名,出生日期,性别\n张晓敏,2015-03-09,男\n", "c.csv")
+    path = csv_file(tmp_path, "姓名,出生日期,性别\n张晓敏,2015-03-09,男\n", "c.csv")
     report = roster_import(actor=None, path=path, source="police", village=place.village_a.code)
     assert report.review == 1 and not report.warnings
     assert ReviewPair.objects.get().child == child
 
 
 def test_a_twin_is_not_linked_and_gets_a_file_of_their_own(tmp_path, place, child):
-    path = _csv(tmp_path, "姓名,出生日期,性别,联系电话\n张小亮,2015-03-09,男,13800001111\n")
+    path = csv_file(tmp_path, "姓名,出生日期,性别,联系电话\n张小亮,2015-03-09,男,13800001111\n")
     report = roster_import(actor=None, path=path, source="civil", village=place.village_a.code)
     assert (report.linked, report.review, report.created) == (0, 0, 1)
     twin = SourceRecord.objects.get().child
@@ -118,7 +113,7 @@ def test_a_twin_is_not_linked_and_gets_a_file_of_their_own(tmp_path, place, chil
 def test_bad_rows_save_nothing_and_name_line_and_column(tmp_path, place):
     good = _id(date(2015, 3, 9))
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    path = _csv(tmp_path, f"姓名,身份证号\n张三,{good}\n李四,{bad}\n,{good}\n王五,12345\n")
+    path = csv_file(tmp_path, f"姓名,身份证号\n张三,{good}\n李四,{bad}\n,{good}\n王五,12345\n")
     with pytest.raises(ImportRejected) as err:
         roster_import(actor=None, path=path, source="police", village=place.village_a.code)
     # A wrong check digit still states a birth date and sex, so that row is no error; a
@@ -131,7 +126,7 @@ def test_bad_rows_save_nothing_and_name_line_and_column(tmp_path, place):
 
 
 def test_rows_need_a_known_village(tmp_path, place):
-    path = _csv(
+    path = csv_file(
         tmp_path,
         "姓名,出生日期,性别,村(居)\n张三,2015-03-09,男,东风村\n李四,2015-01-01,女,无名村\n王五,2015-01-01,女,\n",
     )
@@ -142,13 +137,15 @@ def test_rows_need_a_known_village(tmp_path, place):
 
 
 def test_a_village_outside_the_users_area_is_an_error(tmp_path, place, users):
-    path = _csv(tmp_path, f"姓名,出生日期,性别,村(居)\n张三,2015-03-09,男,{place.village_c.code}\n")
+    path = csv_file(
+        tmp_path, f"姓名,出生日期,性别,村(居)\n张三,2015-03-09,男,{place.village_c.code}\n"
+    )
     with pytest.raises(ImportRejected, match="不在您的管辖范围内"):
         roster_import(actor=users["supervisor_1"], path=path, source="civil")
 
 
 def test_dry_run_saves_nothing(tmp_path, place):
-    path = _csv(tmp_path, "姓名,出生日期,性别\n张三,2015-03-09,男\n")
+    path = csv_file(tmp_path, "姓名,出生日期,性别\n张三,2015-03-09,男\n")
     report = roster_import(
         actor=None, path=path, source="civil", village=place.village_a.code, dry_run=True
     )
@@ -157,7 +154,7 @@ def test_dry_run_saves_nothing(tmp_path, place):
 
 
 def test_missing_columns_are_refused(tmp_path, place):
-    path = _csv(tmp_path, "名字X,电话\n张三,1\n")
+    path = csv_file(tmp_path, "名字X,电话\n张三,1\n")
     with pytest.raises(FileRejected, match="缺少必需的列"):
         roster_import(actor=None, path=path, source="civil", village=place.village_a.code)
 
@@ -166,7 +163,7 @@ def test_a_saved_profile_maps_department_headers(tmp_path, place):
     MappingProfile.objects.create(
         source="disabled", name="残联2024", columns={"持证人": "name", "证件号": "id_number"}
     )
-    path = _csv(tmp_path, f"持证人,证件号\n张三,{_id(date(2014, 5, 6))}\n")
+    path = csv_file(tmp_path, f"持证人,证件号\n张三,{_id(date(2014, 5, 6))}\n")
     report = roster_import(
         actor=None, path=path, source="disabled", profile="残联2024", village=place.village_a.code
     )
@@ -174,7 +171,7 @@ def test_a_saved_profile_maps_department_headers(tmp_path, place):
 
 
 def test_the_command_writes_a_json_report(tmp_path, place, child):
-    path = _csv(tmp_path, f"姓名,身份证号\n张小明,{child.id_number}\n")
+    path = csv_file(tmp_path, f"姓名,身份证号\n张小明,{child.id_number}\n")
     out = tmp_path / "r.json"
     call_command(
         "import", str(path), source="police", village=place.village_a.code, report_json=str(out)
@@ -183,7 +180,7 @@ def test_the_command_writes_a_json_report(tmp_path, place, child):
 
 
 def test_the_command_lists_errors(tmp_path, place):
-    path = _csv(tmp_path, "姓名,出生日期,性别\n张三,2015-13-09,男\n")
+    path = csv_file(tmp_path, "姓名,出生日期,性别\n张三,2015-13-09,男\n")
     with pytest.raises(CommandError, match="1 处错误"):
         call_command("import", str(path), source="police", village=place.village_a.code)
 
@@ -194,7 +191,7 @@ def test_later_chunks_see_the_files_earlier_chunks_numbered_and_opened(
     monkeypatch.setattr("guanai.ingest.services.CHUNK", 1)
     unnumbered = child_build(place.village_a, "张小明", with_id=False)
     first, second = _id(date(2015, 3, 9), seq=11), _id(date(2015, 3, 9), seq=12)
-    path = _csv(
+    path = csv_file(
         tmp_path,
         "姓名,身份证号,出生日期,性别,联系电话\n"
         f"张小明,{first},,,13800001111\n"  # links by score: the file takes the number
