@@ -133,6 +133,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running import or report whose process sent no heartbeat for this long (it beats every 30 s)
+# is marked failed and may be run again; a worker silent as long counts as not running.
+JOB_SILENT_MINUTES = env_int("GUANAI_JOB_SILENT_MINUTES", 5)
 
 # Roster imports: the largest file accepted (a county's police roster of 1,000,000 children is
 # about 70 MB as xlsx) and the most a workbook may unpack to (zip bombs are also caught by

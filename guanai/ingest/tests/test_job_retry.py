@@ -90,19 +90,20 @@ def _progress_written(job, *, ago: timedelta) -> None:
     (jobs.job_path(job).parent / f"progress-{job.pk}.json").write_text(json.dumps(data))
 
 
-def test_a_running_job_silent_for_two_hours_shows_as_failed_and_runs_again(
-    login, users, django_capture_on_commit_callbacks
+def test_a_running_job_whose_heartbeat_is_silent_for_minutes_shows_as_failed_and_runs_again(
+    login, users, settings, django_capture_on_commit_callbacks
 ):
+    settings.JOB_SILENT_MINUTES = 5
     client = login(users["supervisor_1"])
     job = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
-    _progress_written(job, ago=timedelta(minutes=10))
+    _progress_written(job, ago=timedelta(minutes=4))
     page = _page(client, job)
     assert "导入中" in page and "2000 / 8000" in page and 'hx-trigger="every 1s"' in page
     assert reverse("ingest:import_job_retry", args=[job.pk]) not in page
 
-    _progress_written(job, ago=timedelta(hours=2, minutes=1))
+    _progress_written(job, ago=timedelta(minutes=6))
     page = _page(client, job)
-    assert "出错" in page and "导入中断" in page and "hx-trigger" not in page
+    assert "出错" in page and "后台进程已停止响应" in page and "hx-trigger" not in page
     assert reverse("ingest:import_job_retry", args=[job.pk]) in page
     listed = client.get(reverse("ingest:import_job_list")).content.decode()
     assert "出错" in listed and "导入中" not in listed
@@ -110,7 +111,8 @@ def test_a_running_job_silent_for_two_hours_shows_as_failed_and_runs_again(
     response, callbacks = _retry(client, job, django_capture_on_commit_callbacks)
 
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "没有进展" in job.error and job.finished_at
+    assert job.status == JobStatus.FAILED and job.finished_at
+    assert job.error == "后台进程已停止响应(超过 5 分钟没有心跳)"
     assert not (jobs.job_path(job).parent / f"progress-{job.pk}.json").exists()
     again = ImportJob.objects.get(retry_of=job)
     assert response["Location"] == reverse("ingest:import_job", args=[again.pk])
@@ -120,7 +122,7 @@ def test_a_running_job_silent_for_two_hours_shows_as_failed_and_runs_again(
 def test_a_running_job_without_progress_is_judged_from_its_creation(users):
     job = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
     assert not jobs.import_job_state(job).stalled
-    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=6))
     job.refresh_from_db()
     assert jobs.import_job_state(job).status == JobStatus.FAILED
 
