@@ -271,6 +271,21 @@ ENGLISH = {
     "请选择“是同一人”或“不是同一人”": "Choose “Same child” or “Not the same child”",
     "已保存表头对应方案“%(name)s”": "Header mapping “%(name)s” saved",
     "已删除表头对应方案“%(name)s”": "Header mapping “%(name)s” deleted",
+    "排队中:当前没有运行的后台进程": "Queued: no background worker is running",
+    "导入中断:后台进程已停止响应。未导入任何数据。": (
+        "Import interrupted: the background process stopped responding. Nothing was imported."
+    ),
+    "这个任务刚刚已经结束,请刷新页面查看结果": (
+        "This job has just finished; reload the page to see the result"
+    ),
+    "生成中断:后台进程已停止响应。": (
+        "Report interrupted: the background process stopped responding."
+    ),
+    "已重新生成:": "Generated again as ",
+    "这个报表已经重新生成了(任务 %(pk)s)": "This report was already run again (job %(pk)s)",
+    "只有失败的报表可以重新生成": "Only a failed report can be run again",
+    "这个报表刚刚已经生成完毕,请刷新页面": "This report has just finished; reload the page",
+    "这个报表刚刚已经重新生成了": "This report was run again a moment ago",
 }
 
 

@@ -53,9 +53,9 @@ class Beating:
     """``with Beating(beat):`` calls ``beat()`` at once and then every ``every`` seconds in a
     thread until the block ends. A failing beat is logged and tried again at the next one."""
 
-    def __init__(self, beat: Callable[[], None], every: float = BEAT_SECONDS):
+    def __init__(self, beat: Callable[[], None], every: float | None = None):
         self.beat = beat
-        self.every = every
+        self.every = BEAT_SECONDS if every is None else every
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="guanai-heartbeat", daemon=True)
 
