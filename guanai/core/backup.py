@@ -1,9 +1,10 @@
 """Backups: the database and MEDIA_ROOT (attachments, stored uploads, reports) in one encrypted
 archive, and its restore into an empty database (docs/decisions: backup).
 
-An archive is a tar stream, gzip-compressed, encrypted in chunks (``sealed``): ``meta.json``
-first (format, engine, when), the database (an SQLite copy made with the online-backup API, or a
-pg_dump in its custom format), every file under MEDIA_ROOT as ``media/<path>``, and
+An archive is a tar stream encrypted in chunks (``sealed``): ``meta.json`` first (format,
+engine, when), the database (a gzip-compressed SQLite copy made with the online-backup API, or a
+pg_dump in its custom format, compressed by pg_dump), every file under MEDIA_ROOT as
+``media/<path>`` as it is (photos, scans and office files are compressed already), and
 ``manifest.json`` last: every table's row count and content hash, every file's size and SHA-256,
 taken from the same snapshot as the database copy. A restore unpacks the whole archive into a
 staging folder first (a wrong key, a changed or cut byte is refused before anything is touched),
@@ -37,7 +38,7 @@ FORMAT = 1
 META = "meta.json"
 MANIFEST = "manifest.json"
 MEDIA = "media"
-DATABASE = {"sqlite": "database/guanai.sqlite3", "postgresql": "database/guanai.pgdump"}
+DATABASE = {"sqlite": "database/guanai.sqlite3.gz", "postgresql": "database/guanai.pgdump"}
 COPY_CHUNK = 1024 * 1024
 # Rows a database holds once `migrate` ran (its data migrations), not data anyone entered: a
 # database whose other tables are all empty counts as empty.
@@ -75,12 +76,6 @@ def engine() -> str:
 # Fingerprints: what a restore is checked against -----------------------------------------------
 
 
-def _canonical(value) -> str:
-    if isinstance(value, memoryview | bytes | bytearray):
-        return "b:" + bytes(value).hex()
-    return repr(value)
-
-
 def table_fingerprint(cursor, table: str, quote) -> tuple[int, str]:
     return rows_fingerprint(cursor, f"SELECT * FROM {quote(table)}")
 
@@ -91,8 +86,8 @@ def rows_fingerprint(cursor, query: str) -> tuple[int, str]:
     cursor.execute(query)
     count, total = 0, 0
     while rows := cursor.fetchmany(5000):
-        for row in rows:
-            digest = hashlib.sha256("\x1f".join(map(_canonical, row)).encode()).digest()
+        for row in rows:  # a tuple of str, int, float, bytes, None (SQLite) or also dates
+            digest = hashlib.sha256(repr(tuple(row)).encode()).digest()
             total = (total + int.from_bytes(digest, "big")) % (1 << 256)
         count += len(rows)
     return count, f"{total:064x}"
@@ -223,10 +218,15 @@ def _database_copy(vendor: str, into: Path) -> dict[str, list]:
     """Copy the database into a file; the fingerprints of exactly what was copied."""
     if vendor == "sqlite":
         connection.close()
+        copy = into.with_suffix("")
         source = sqlite3.connect(settings.DATABASES["default"]["NAME"])
-        with contextlib.closing(source), contextlib.closing(sqlite3.connect(into)) as target:
+        with contextlib.closing(source), contextlib.closing(sqlite3.connect(copy)) as target:
             source.backup(target)  # one step: a consistent copy while others keep writing
-        return sqlite_fingerprints(into)
+        tables = sqlite_fingerprints(copy)
+        with copy.open("rb") as plain, gzip.open(into, "wb", compresslevel=6) as packed:
+            shutil.copyfileobj(plain, packed, COPY_CHUNK)
+        copy.unlink()
+        return tables
     args, env = _pg_args()
     # pg_dump reads the snapshot this transaction exported, so the manifest's fingerprints
     # describe exactly the rows it dumps.
@@ -280,8 +280,7 @@ def backup_create(*, out: Path, key: str) -> Outcome:
             with (
                 os.fdopen(fd, "wb") as raw,
                 sealed.Writer(raw, key) as encrypted,
-                gzip.GzipFile(fileobj=encrypted, mode="wb", compresslevel=6, mtime=0) as packed,
-                tarfile.open(fileobj=packed, mode="w|", format=tarfile.PAX_FORMAT) as tar,
+                tarfile.open(fileobj=encrypted, mode="w|", format=tarfile.PAX_FORMAT) as tar,
             ):
                 _add_bytes(tar, META, json.dumps(meta).encode())
                 tar.add(dump, arcname=DATABASE[vendor], recursive=False)
@@ -344,8 +343,7 @@ def _unpack(archive: Path, key: str, staging: Path, vendor: str) -> dict:
     with (
         archive.open("rb") as raw,
         sealed.Reader(raw, key) as decrypted,
-        gzip.GzipFile(fileobj=decrypted, mode="rb") as packed,
-        tarfile.open(fileobj=packed, mode="r|") as tar,
+        tarfile.open(fileobj=decrypted, mode="r|") as tar,
     ):
         for member in tar:
             name = _safe_member(member)
@@ -379,7 +377,10 @@ def _restore_database(vendor: str, dump: Path) -> None:
         connections.close_all()
         path = Path(settings.DATABASES["default"]["NAME"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        source, target = sqlite3.connect(dump), sqlite3.connect(path)
+        copy = dump.with_suffix("")
+        with gzip.open(dump, "rb") as packed, copy.open("wb") as plain:
+            shutil.copyfileobj(packed, plain, COPY_CHUNK)
+        source, target = sqlite3.connect(copy), sqlite3.connect(path)
         with contextlib.closing(source), contextlib.closing(target):
             source.backup(target)
         return
