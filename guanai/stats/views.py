@@ -94,7 +94,9 @@ def report_list(request):
         else:
             messages.success(request, "报表已开始生成")
             return redirect("stats:report_status", pk=job.pk)
-    jobs = selectors.report_jobs_for(request.user).filter(requested_by=request.user)[:20]
+    jobs = list(selectors.report_jobs_for(request.user).filter(requested_by=request.user)[:20])
+    for job in jobs:  # a job whose process stopped shows as failed here too
+        job.state = selectors.report_job_state(job)
     return render(
         request,
         "stats/report_list.html",

@@ -136,3 +136,10 @@ def test_a_queued_report_says_when_no_worker_is_running(login, users, place):
     heartbeat.worker_beat("w1")
     page = _page(client, job)
     assert "排队中" in page and "当前没有运行的后台进程" not in page
+
+
+def test_the_list_shows_a_silent_report_as_failed(login, users, place):
+    job = report_job_build(place.township_1, users["supervisor_1"])
+    _running(job, beat_ago=timedelta(minutes=6))
+    listed = login(users["supervisor_1"]).get(reverse("stats:report_list")).content.decode()
+    assert "失败" in listed and "生成中" not in listed
