@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -107,12 +107,24 @@ def worker_gone(worker_id: str) -> None:
     _worker_file(worker_id).unlink(missing_ok=True)
 
 
-def worker_alive() -> bool:
-    """Some worker beat within JOB_SILENT_MINUTES."""
+def _worker_files() -> Iterator[tuple[Path, bool]]:
+    """Each worker's file, and whether it beat within JOB_SILENT_MINUTES."""
     with contextlib.suppress(OSError):
         for path in _workers_dir().glob("*.json"):
-            with contextlib.suppress(OSError, ValueError, KeyError):
+            try:
                 beat = json.loads(path.read_text(encoding="utf-8"))["at"]
-                if not is_silent(datetime.fromisoformat(beat)):
-                    return True
-    return False
+                yield path, not is_silent(datetime.fromisoformat(beat))
+            except (OSError, ValueError, KeyError):
+                yield path, False
+
+
+def worker_alive() -> bool:
+    """Some worker beat within JOB_SILENT_MINUTES."""
+    return any(alive for _, alive in _worker_files())
+
+
+def workers_dead_forget() -> None:
+    """Remove the files of workers that stopped without removing them (killed, machine down)."""
+    for path, alive in _worker_files():
+        if not alive:
+            path.unlink(missing_ok=True)

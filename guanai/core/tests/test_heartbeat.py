@@ -77,6 +77,10 @@ def test_the_worker_beats_and_sweeps_while_it_runs_and_removes_its_file(monkeypa
         seen["file"] = json.loads((var_dir / "workers" / "w-test.json").read_text())
 
     monkeypatch.setattr(worker.DatabaseWorkerCommand, "handle", run)
+    killed = {"pid": 1, "host": "h", "at": (timezone.now() - timedelta(hours=1)).isoformat()}
+    (var_dir / "workers").mkdir()
+    (var_dir / "workers" / "killed.json").write_text(json.dumps(killed))
     call_command("worker", "--batch", "--worker-id", "w-test", "--no-startup-delay")
     assert seen["alive"] and seen["file"]["pid"] > 0 and sweeps
+    assert not (var_dir / "workers" / "killed.json").exists()  # a dead worker's file forgotten
     assert not heartbeat.worker_alive() and not (var_dir / "workers" / "w-test.json").exists()

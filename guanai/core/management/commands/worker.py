@@ -7,7 +7,7 @@ marks as failed the running jobs whose own heartbeat went silent (their process 
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from guanai.core.heartbeat import Beating, worker_beat, worker_gone
+from guanai.core.heartbeat import Beating, worker_beat, worker_gone, workers_dead_forget
 from guanai.ingest.jobs import import_jobs_fail_silent
 from guanai.stats.services import report_jobs_fail_silent
 
@@ -23,6 +23,7 @@ class Command(DatabaseWorkerCommand):
             for sweep in SILENT_JOB_SWEEPS:
                 sweep()
 
+        workers_dead_forget()
         try:
             with Beating(beat):
                 super().handle(*args, worker_id=worker_id, **options)
