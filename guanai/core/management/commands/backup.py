@@ -3,10 +3,12 @@ encrypted archive (guanai.core.backup), the passphrase from GUANAI_BACKUP_KEY. F
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 
 from guanai.audit.models import Action
@@ -61,6 +63,8 @@ class Command(BaseCommand):
             done = backup_create(out=path, key=key)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        except (DatabaseError, sqlite3.Error) as exc:
+            raise CommandError(f"读取数据库出错,未备份:{exc}") from exc
         audit(
             actor=None,
             action=Action.EXPORT,

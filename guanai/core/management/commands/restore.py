@@ -1,9 +1,11 @@
 """guanai restore ARCHIVE [--force]: a `guanai backup` archive back into an empty database and
 MEDIA_ROOT, checked table by table and file by file against the archive's manifest."""
 
+import sqlite3
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from guanai.audit.models import Action
 from guanai.audit.services import audit
@@ -28,6 +30,10 @@ class Command(BaseCommand):
             done = backup_restore(archive=Path(archive), key=key, force=force)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        except (DatabaseError, sqlite3.Error) as exc:
+            raise CommandError(
+                f"目标数据库出错:{exc}(需连得上目标数据库,并且是它的所有者)"
+            ) from exc
         if done.media_aside:
             self.stdout.write(f"原有文件已移到 {done.media_aside}")
         if done.differences:
