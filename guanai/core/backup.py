@@ -439,8 +439,5 @@ def backup_restore(*, archive: Path, key: str, force: bool = False) -> Restored:
     lines = differences(manifest["tables"], found_tables, "表")
     lines += differences(manifest["files"], found_files, "文件")
     rows = sum(count for count, _ in found_tables.values())
-    restored = Restored(
-        archive, len(found_tables), rows, len(found_files), time.monotonic() - started, lines
-    )
-    restored.media_aside = aside
-    return restored
+    seconds = time.monotonic() - started
+    return Restored(archive, len(found_tables), rows, len(found_files), seconds, lines, aside)
