@@ -134,6 +134,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running import or report whose process sent no heartbeat for this long (it beats every 30 s)
+# is marked failed and may be run again; a worker silent as long counts as not running.
+JOB_SILENT_MINUTES = env_int("GUANAI_JOB_SILENT_MINUTES", 5)
+
+# Backups (`guanai backup` / `guanai restore`): the archive's passphrase comes from the environment
+# (GUANAI_BACKUP_KEY) when the command runs, never from settings; pg_dump and pg_restore from
+# this folder, else PATH, else the newest /usr/lib/postgresql/*/bin.
+BACKUP_DIR = Path(env_str("GUANAI_BACKUP_DIR", str(VAR_DIR / "backups")))
+PG_BIN = env_str("GUANAI_PG_BIN", "")
 
 # Roster imports: the largest file accepted (a county's police roster of 1,000,000 children is
 # about 70 MB as xlsx) and the most a workbook may unpack to (zip bombs are also caught by

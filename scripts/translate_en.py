@@ -280,6 +280,21 @@ ENGLISH = {
         "ID number registered in another township (subdistrict), passed to the county to check"
     ),
     "本辖区以外的行,未导入": "Rows outside your area, not imported",
+    "排队中:当前没有运行的后台进程": "Queued: no background worker is running",
+    "导入中断:后台进程已停止响应。未导入任何数据。": (
+        "Import interrupted: the background process stopped responding. Nothing was imported."
+    ),
+    "这个任务刚刚已经结束,请刷新页面查看结果": (
+        "This job has just finished; reload the page to see the result"
+    ),
+    "生成中断:后台进程已停止响应。": (
+        "Report interrupted: the background process stopped responding."
+    ),
+    "已重新生成:": "Generated again as ",
+    "这个报表已经重新生成了(任务 %(pk)s)": "This report was already run again (job %(pk)s)",
+    "只有失败的报表可以重新生成": "Only a failed report can be run again",
+    "这个报表刚刚已经生成完毕,请刷新页面": "This report has just finished; reload the page",
+    "这个报表刚刚已经重新生成了": "This report was run again a moment ago",
 }
 
 

@@ -3,7 +3,9 @@
 The upload page calls ``import_job_submit``; the task (``ingest.tasks.import_task``) calls
 ``import_job_run``, which runs the one importer (``services.roster_import``), reports its progress
 into a file beside the upload and puts the outcome on the job. The job page reads
-``import_job_state``: progress, a job whose worker died shown as failed, and what may follow
+``import_job_state``: progress, a job whose process died (its heartbeat silent, see
+``guanai.core.heartbeat``) shown as failed, one queued with no worker running shown as such, and
+what may follow
 (``import_job_commit`` a dry run, ``import_job_retry`` a failed job, upload again a rejected one).
 Uploads go once no job needs them: when imported or rejected, else ``import_files_cleanup``.
 """
@@ -13,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -35,6 +38,7 @@ from guanai.accounts.scoping import division_visible, scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.heartbeat import Beating, died_silent, is_silent, silent_reason, worker_alive
 from guanai.geo.models import Division, Level
 from guanai.ingest.models import ImportJob, JobStatus, MappingProfile, Source
 from guanai.ingest.permissions import can_import
@@ -47,9 +51,6 @@ logger = logging.getLogger(__name__)
 IMPORT_DIR = "imports"
 SUFFIXES = (".xlsx", ".xls", ".csv")
 PROGRESS_EVERY_SECONDS = 0.5
-# A running job that wrote no progress for this long lost its worker (validation reports every
-# 500 rows, saving every 2,000; the slowest stage, reading a 100 MB workbook, takes minutes).
-STALLED_AFTER = timedelta(hours=2)
 # The importer's stages (services.roster_import), as the job page names them.
 STAGE_LABELS = {"读取文件": _("读取文件"), "校验": _("校验"), "写入与关联": _("写入与关联")}
 
@@ -84,8 +85,8 @@ def _progress_path(job: ImportJob) -> Path:
 class JobState:
     """A job as its page shows it, and what may be done with it next.
 
-    A running job's progress comes from its progress file; one silent for STALLED_AFTER shows
-    as failed (its worker died) and may be run again.
+    A running job's progress and heartbeat come from its progress file; one whose heartbeat is
+    silent shows as failed (its process died) and may be run again.
     """
 
     job: ImportJob
@@ -98,6 +99,16 @@ class JobState:
     @property
     def running(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def died(self) -> bool:
+        """Failed because its process stopped: silent now, or marked for it before."""
+        return self.stalled or (self.status == JobStatus.FAILED and died_silent(self.job.error))
+
+    @cached_property
+    def no_worker(self) -> bool:
+        """Queued, and no worker process is running to take it."""
+        return self.status == JobStatus.QUEUED and not worker_alive()
 
     @property
     def stage_label(self) -> str:
@@ -152,16 +163,16 @@ class JobState:
 
 
 def import_job_state(job: ImportJob) -> JobState:
-    """The row, with the latest progress the worker wrote while the job runs."""
+    """The row, with the latest progress and heartbeat the worker wrote while the job runs."""
     state = JobState(job, JobStatus(job.status), job.stage, job.done, job.total)
     if job.status != JobStatus.RUNNING:
         return state
-    last_heard = job.created_at
-    with contextlib.suppress(OSError, ValueError):  # not written yet, or the job just ended
+    last_heard = job.created_at  # a job run by an older guanai, which wrote no file at its start
+    with contextlib.suppress(OSError, ValueError):  # the job just ended
         written = json.loads(_progress_path(job).read_text(encoding="utf-8"))
         state.stage, state.done, state.total = written["stage"], written["done"], written["total"]
         last_heard = datetime.fromisoformat(written["at"])
-    if timezone.now() - last_heard > STALLED_AFTER:
+    if is_silent(last_heard):
         state.status, state.stalled = JobStatus.FAILED, True
     return state
 
@@ -308,8 +319,8 @@ def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
         raise DomainError(gettext("只有出错的任务可以重新运行"))
     try:
         with transaction.atomic():
-            if state.stalled:
-                _fail_stalled(job)
+            if state.stalled and not _fail_stalled(job):
+                raise DomainError(gettext("这个任务刚刚已经结束,请刷新页面查看结果"))
             return _queue(
                 actor,
                 f"重新运行出错的导入任务 {job.pk}:{Source(job.source).label}名册 {job.file_name}",
@@ -319,15 +330,21 @@ def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
         raise DomainError(gettext("这个任务刚刚已经重新运行了")) from None
 
 
-def _fail_stalled(job: ImportJob) -> None:
-    hours = STALLED_AFTER // timedelta(hours=1)
-    _set(
-        job,
-        status=JobStatus.FAILED,
-        error=f"超过 {hours} 小时没有进展,后台任务进程可能已停止",
-        finished_at=timezone.now(),
-    )
+def _fail_stalled(job: ImportJob) -> bool:
+    """Mark a job whose heartbeat went silent as failed, unless it ended meanwhile."""
+    values = {"status": JobStatus.FAILED, "error": silent_reason(), "finished_at": timezone.now()}
+    if not ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**values):
+        return False
+    for name, value in values.items():
+        setattr(job, name, value)
     _progress_path(job).unlink(missing_ok=True)
+    return True
+
+
+def import_jobs_fail_silent() -> int:
+    """Mark every running job whose process died as failed (the worker's beat, the cleanup)."""
+    running = ImportJob.objects.filter(status=JobStatus.RUNNING)
+    return sum(_fail_stalled(job) for job in running if import_job_state(job).stalled)
 
 
 @transaction.atomic
@@ -348,7 +365,8 @@ def _set(job: ImportJob, **values) -> None:
 
 
 class _ProgressFile:
-    """The importer's progress callback: stage, done and total into a file beside the upload.
+    """The importer's progress callback and the job's heartbeat: stage, done, total and the time
+    into a file beside the upload.
 
     The importer writes its rows in one transaction, so progress written onto the job row would
     stay invisible to the job page until the import ends; a second connection could carry it on
@@ -356,20 +374,37 @@ class _ProgressFile:
     databases: the web server reads it while the job runs (``import_job_state``), and it shares
     MEDIA_ROOT with the worker already (the worker reads the upload from there). It is replaced
     whole (a reader sees the old or the new content, never half) and removed when the job ends,
-    when the row takes the outcome.
+    when the row takes the outcome. The heartbeat thread (``beat``) writes the last progress
+    again with the time, so a stage that reports nothing for minutes still shows its process alive.
     """
 
-    def __init__(self, job: ImportJob):
+    def __init__(self, job: ImportJob, stage: str = "读取文件"):
         self.path = _progress_path(job)
-        self.stage = ""
+        self.stage = stage
+        self.done = self.total = 0
         self.written = 0.0
+        self.lock = threading.Lock()  # the importer and the heartbeat thread share the file
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
         if stage == self.stage and now - self.written < PROGRESS_EVERY_SECONDS:
             return  # validation reports every 500 rows: a few writes a second are plenty
-        self.stage, self.written = stage, now
-        data = {"stage": stage, "done": done, "total": total, "at": timezone.now().isoformat()}
+        self.written = now
+        with self.lock:
+            self.stage, self.done, self.total = stage, done, total
+            self._write()
+
+    def beat(self) -> None:
+        with self.lock:
+            self._write()
+
+    def _write(self) -> None:
+        data = {
+            "stage": self.stage,
+            "done": self.done,
+            "total": self.total,
+            "at": timezone.now().isoformat(),
+        }
         temp = self.path.with_name(f".{self.path.name}.tmp")
         try:
             temp.write_text(json.dumps(data), encoding="utf-8")
@@ -413,10 +448,12 @@ def import_job_run(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != JobStatus.QUEUED:
         return job
-    _set(job, status=JobStatus.RUNNING, stage="读取文件", done=0, total=0)
     progress = _ProgressFile(job)
     try:
-        _import(job, progress)
+        # The first beat is written before the row says running: never judged without one.
+        with Beating(progress.beat):
+            _set(job, status=JobStatus.RUNNING, stage="读取文件", done=0, total=0)
+            _import(job, progress)
     finally:
         progress.remove()  # once the row has the outcome: the page never sees a bar go back
     return job
@@ -493,13 +530,7 @@ def import_files_cleanup() -> Cleanup:
     failed (to run it again); of a passed dry run for as long (to commit it). An imported file
     and a rejected one go when their job ends; this also catches those a dead worker left.
     """
-    stalled = [
-        job
-        for job in ImportJob.objects.filter(status=JobStatus.RUNNING)
-        if import_job_state(job).stalled
-    ]
-    for job in stalled:
-        _fail_stalled(job)
+    stalled = import_jobs_fail_silent()
     kept_since = timezone.now() - timedelta(days=settings.IMPORT_KEEP_DAYS)
     needed = ImportJob.objects.filter(
         Q(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
@@ -514,5 +545,5 @@ def import_files_cleanup() -> Cleanup:
         if (Path(settings.MEDIA_ROOT) / file).parent.exists():
             _discard_upload(file)
             deleted += 1
-    logger.info("import cleanup: %s uploads deleted, %s stalled jobs failed", deleted, len(stalled))
-    return Cleanup(files_deleted=deleted, jobs_failed=len(stalled))
+    logger.info("import cleanup: %s uploads deleted, %s stalled jobs failed", deleted, stalled)
+    return Cleanup(files_deleted=deleted, jobs_failed=stalled)

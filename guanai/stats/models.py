@@ -73,6 +73,11 @@ class ReportJob(models.Model):
     rows = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Beaten by the worker while the job runs (guanai.core.heartbeat); silent: its process died.
+    heartbeat_at = models.DateTimeField("心跳", null=True, blank=True)
+    retry_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -3,25 +3,34 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.heartbeat import Beating, silent_reason
 from guanai.geo.models import Division
 from guanai.geo.selectors import villages_under
 from guanai.stats import permissions
 from guanai.stats.models import ReportJob, ReportKind, ReportStatus, StatisticalBase
 from guanai.stats.reports import report_filename, report_write
+from guanai.stats.selectors import report_job_state
 
 REPORT_DIR = "reports"
 
 
 def report_request(
-    *, actor: User, kind: str, division: Division, period_start, period_end
+    *,
+    actor: User,
+    kind: str,
+    division: Division,
+    period_start,
+    period_end,
+    retry_of: ReportJob | None = None,
 ) -> ReportJob:
     """Queue a report for a node the actor covers; the task starts once the row is committed."""
     if not permissions.can_request_reports(actor):
@@ -38,11 +47,63 @@ def report_request(
             period_start=period_start,
             period_end=period_end,
             requested_by=actor,
+            retry_of=retry_of,
         )
     from guanai.stats.tasks import report_task
 
     transaction.on_commit(lambda: report_task.enqueue(job.pk))
     return job
+
+
+def report_job_retry(*, actor: User, job: ReportJob) -> ReportJob:
+    """A failed report (an error, or a process that stopped) requested again as a new job.
+
+    A new job, as for imports: the failed one keeps its error, and a process that only seemed
+    dead cannot write over the new run.
+    """
+    if not permissions.can_request_reports(actor) or not division_visible(actor, job.division_code):
+        raise AccessDenied("您的角色不能生成报表")
+    state = report_job_state(job)
+    if state.retried_as is not None:
+        raise DomainError(
+            gettext("这个报表已经重新生成了(任务 %(pk)s)") % {"pk": state.retried_as.pk}
+        )
+    if not state.can_retry:
+        raise DomainError(gettext("只有失败的报表可以重新生成"))
+    try:
+        with transaction.atomic():
+            if state.stalled and not _fail_silent(job):
+                raise DomainError(gettext("这个报表刚刚已经生成完毕,请刷新页面"))
+            return report_request(
+                actor=actor,
+                kind=job.kind,
+                division=job.division,
+                period_start=job.period_start,
+                period_end=job.period_end,
+                retry_of=job,
+            )
+    except IntegrityError:  # someone else ran it again a moment ago (retry_of is one-to-one)
+        raise DomainError(gettext("这个报表刚刚已经重新生成了")) from None
+
+
+def _fail_silent(job: ReportJob) -> bool:
+    """Mark a running job whose heartbeat went silent as failed, unless it ended meanwhile."""
+    values = {
+        "status": ReportStatus.FAILED,
+        "error": silent_reason(),
+        "finished_at": timezone.now(),
+    }
+    if not ReportJob.objects.filter(pk=job.pk, status=ReportStatus.RUNNING).update(**values):
+        return False
+    for name, value in values.items():
+        setattr(job, name, value)
+    return True
+
+
+def report_jobs_fail_silent() -> int:
+    """Mark every running report whose process died as failed (at each beat of a worker)."""
+    running = ReportJob.objects.filter(status=ReportStatus.RUNNING)
+    return sum(_fail_silent(job) for job in running if report_job_state(job).stalled)
 
 
 def _set(job: ReportJob, **values) -> None:
@@ -54,12 +115,18 @@ def _set(job: ReportJob, **values) -> None:
 def report_run(job_id: int) -> ReportJob:
     """Write the report under MEDIA_ROOT/reports/, updating the job's progress as it goes."""
     job = ReportJob.objects.select_related("division", "requested_by").get(pk=job_id)
-    _set(job, status=ReportStatus.RUNNING, progress=5)
+    if job.status != ReportStatus.QUEUED:
+        return job  # run once: a task enqueued twice, or a job already failed by the sweep
+    _set(job, status=ReportStatus.RUNNING, progress=5, heartbeat_at=timezone.now())
     relative = f"{REPORT_DIR}/{job.pk}-{job.kind}.xlsx"
     path = Path(settings.MEDIA_ROOT) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
+
+    def beat() -> None:
+        ReportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+
     try:
-        with path.open("wb") as out:
+        with Beating(beat), path.open("wb") as out:
             rows = report_write(job, out, lambda pct: _set(job, progress=pct))
     except Exception as error:
         _set(job, status=ReportStatus.FAILED, error=str(error)[:300], finished_at=timezone.now())

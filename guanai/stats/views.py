@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanai.accounts.scoping import division_visible
 from guanai.core.errors import AccessDenied, DomainError
@@ -96,7 +96,9 @@ def report_list(request):
         else:
             messages.success(request, "报表已开始生成")
             return redirect("stats:report_status", pk=job.pk)
-    jobs = selectors.report_jobs_for(request.user).filter(requested_by=request.user)[:20]
+    jobs = list(selectors.report_jobs_for(request.user).filter(requested_by=request.user)[:20])
+    for job in jobs:  # a job whose process stopped shows as failed here too
+        job.state = selectors.report_job_state(job)
     return render(
         request,
         "stats/report_list.html",
@@ -112,7 +114,26 @@ def report_status(request, pk: int):
         if request.headers.get("HX-Request")
         else "stats/report_status.html"
     )
-    return render(request, template, {"nav_active": "stats", "job": job})
+    context = {
+        "nav_active": "stats",
+        "job": job,
+        "state": selectors.report_job_state(job),
+        "can_retry": permissions.can_request_reports(request.user),
+    }
+    return render(request, template, context)
+
+
+@require_POST
+def report_retry(request, pk: int):
+    job = selectors.report_job_get_for(request.user, pk)
+    try:
+        again = services.report_job_retry(actor=request.user, job=job)
+    except DomainError as error:
+        if isinstance(error, AccessDenied):
+            raise
+        messages.error(request, error.message)
+        return redirect("stats:report_status", pk=job.pk)
+    return redirect("stats:report_status", pk=again.pk)
 
 
 @require_GET

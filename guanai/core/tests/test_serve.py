@@ -40,7 +40,7 @@ def test_it_starts_the_worker_then_the_server_and_stops_the_worker(fake, monkeyp
     call_command("serve", "127.0.0.1:8123", "--noreload")
     assert fake == [(("runserver", "127.0.0.1:8123"), {"use_reloader": False})]
     (worker,) = started
-    assert worker.command[2:5] == ["guanai", "db_worker", "--no-reload"]
+    assert worker.command[2:5] == ["guanai", "worker", "--no-reload"]
     assert worker.terminated
 
 

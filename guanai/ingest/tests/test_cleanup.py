@@ -81,7 +81,7 @@ def test_the_cleanup_deletes_the_uploads_no_job_needs(login, users):
     for job in (failed_new, dry_run_new, queued, running, committed, real_failed, stalled):
         assert _kept(job), job
     stalled.refresh_from_db()
-    assert stalled.status == JobStatus.FAILED and "没有进展" in stalled.error
+    assert stalled.status == JobStatus.FAILED and "后台进程已停止响应" in stalled.error
 
     client = login(supervisor)
     page = client.get(reverse("ingest:import_job", args=[failed_old.pk])).content.decode()

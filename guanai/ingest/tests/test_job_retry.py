@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanai.audit.models import AuditEvent
+from guanai.core import heartbeat
+from guanai.core.errors import AccessDenied
 from guanai.ingest import jobs
 from guanai.ingest.models import ImportJob, JobStatus
 from guanai.ingest.tests.factories import import_job_build, profile_build, stored_job_build
@@ -90,19 +92,20 @@ def _progress_written(job, *, ago: timedelta) -> None:
     (jobs.job_path(job).parent / f"progress-{job.pk}.json").write_text(json.dumps(data))
 
 
-def test_a_running_job_silent_for_two_hours_shows_as_failed_and_runs_again(
-    login, users, django_capture_on_commit_callbacks
+def test_a_running_job_whose_heartbeat_is_silent_for_minutes_shows_as_failed_and_runs_again(
+    login, users, settings, django_capture_on_commit_callbacks
 ):
+    settings.JOB_SILENT_MINUTES = 5
     client = login(users["supervisor_1"])
     job = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
-    _progress_written(job, ago=timedelta(minutes=10))
+    _progress_written(job, ago=timedelta(minutes=4))
     page = _page(client, job)
     assert "导入中" in page and "2000 / 8000" in page and 'hx-trigger="every 1s"' in page
     assert reverse("ingest:import_job_retry", args=[job.pk]) not in page
 
-    _progress_written(job, ago=timedelta(hours=2, minutes=1))
+    _progress_written(job, ago=timedelta(minutes=6))
     page = _page(client, job)
-    assert "出错" in page and "导入中断" in page and "hx-trigger" not in page
+    assert "出错" in page and "后台进程已停止响应" in page and "hx-trigger" not in page
     assert reverse("ingest:import_job_retry", args=[job.pk]) in page
     listed = client.get(reverse("ingest:import_job_list")).content.decode()
     assert "出错" in listed and "导入中" not in listed
@@ -110,7 +113,8 @@ def test_a_running_job_silent_for_two_hours_shows_as_failed_and_runs_again(
     response, callbacks = _retry(client, job, django_capture_on_commit_callbacks)
 
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "没有进展" in job.error and job.finished_at
+    assert job.status == JobStatus.FAILED and job.finished_at
+    assert job.error == "后台进程已停止响应(超过 5 分钟没有心跳)"
     assert not (jobs.job_path(job).parent / f"progress-{job.pk}.json").exists()
     again = ImportJob.objects.get(retry_of=job)
     assert response["Location"] == reverse("ingest:import_job", args=[again.pk])
@@ -120,7 +124,7 @@ def test_a_running_job_silent_for_two_hours_shows_as_failed_and_runs_again(
 def test_a_running_job_without_progress_is_judged_from_its_creation(users):
     job = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
     assert not jobs.import_job_state(job).stalled
-    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=6))
     job.refresh_from_db()
     assert jobs.import_job_state(job).status == JobStatus.FAILED
 
@@ -171,3 +175,87 @@ def test_a_rejected_file_is_uploaded_again_with_the_same_choices(login, users, p
     assert f'<option value="{profile.pk}" selected>' in form
     assert f'<option value="{place.village_a.code}" selected>' in form
     assert 'value="2026-09-01"' in form
+
+
+def test_the_worker_beats_for_a_job_whose_stage_reports_nothing_for_long(users, monkeypatch, media):
+    """Reading a large workbook reports no progress for minutes: the heartbeat goes on."""
+    job = stored_job_build(users["supervisor_1"])
+    monkeypatch.setattr(heartbeat, "BEAT_SECONDS", 0.01)
+    beats = []
+
+    def reading_for_long(**kwargs):
+        path = jobs.job_path(job).parent / f"progress-{job.pk}.json"
+        while len(set(beats)) < 3:
+            beats.append(json.loads(path.read_text())["at"])
+        raise RuntimeError("停在这里")
+
+    monkeypatch.setattr(jobs, "roster_import", reading_for_long)
+    with pytest.raises(RuntimeError):
+        jobs.import_job_run(job.pk)
+    assert len(set(beats)) == 3  # three different times, no progress reported in between
+
+
+def test_running_jobs_whose_heartbeat_is_silent_are_marked_failed_and_no_others(
+    users, settings, django_capture_on_commit_callbacks, login
+):
+    settings.JOB_SILENT_MINUTES = 5
+    silent = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
+    _progress_written(silent, ago=timedelta(minutes=6))
+    beating = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
+    _progress_written(beating, ago=timedelta(seconds=20))
+    queued = stored_job_build(users["supervisor_1"])
+    ImportJob.objects.filter(pk=queued.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    assert jobs.import_jobs_fail_silent() == 1
+
+    statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    assert statuses == {
+        silent.pk: JobStatus.FAILED,
+        beating.pk: JobStatus.RUNNING,
+        queued.pk: JobStatus.QUEUED,
+    }
+    silent.refresh_from_db()
+    assert silent.error.startswith("后台进程已停止响应") and silent.finished_at
+    client = login(users["supervisor_1"])
+    page = _page(client, silent)
+    assert "后台进程已停止响应" in page
+    assert reverse("ingest:import_job_retry", args=[silent.pk]) in page
+    response, callbacks = _retry(client, silent, django_capture_on_commit_callbacks)
+    assert len(callbacks) == 1 and ImportJob.objects.filter(retry_of=silent).exists()
+
+
+def test_a_job_that_ended_while_judged_silent_is_not_marked_failed(users, settings):
+    settings.JOB_SILENT_MINUTES = 5
+    job = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
+    _progress_written(job, ago=timedelta(minutes=6))
+    state = jobs.import_job_state(job)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)  # the worker finished
+    assert state.stalled and not jobs._fail_stalled(job)
+    assert ImportJob.objects.get(pk=job.pk).status == JobStatus.DONE
+
+
+def test_running_a_silent_job_again_needs_the_right_to_import(
+    login, users, settings, django_capture_on_commit_callbacks
+):
+    settings.JOB_SILENT_MINUTES = 5
+    job = stored_job_build(users["supervisor_1"], status=JobStatus.RUNNING)
+    _progress_written(job, ago=timedelta(minutes=6))
+    for username in ("director_a", "supervisor_2", "carer_a"):
+        client = login(users[username])
+        response, callbacks = _retry(client, job, django_capture_on_commit_callbacks)
+        assert response.status_code == 404 and not callbacks, username
+    with pytest.raises(AccessDenied):
+        jobs.import_job_retry(actor=users["director_a"], job=job)
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and ImportJob.objects.count() == 1
+
+
+def test_a_queued_job_says_when_no_worker_is_running(login, users, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    client = login(users["supervisor_1"])
+    job = stored_job_build(users["supervisor_1"])
+    page = _page(client, job)
+    assert "排队中:当前没有运行的后台进程" in page and 'hx-trigger="every 1s"' in page
+    heartbeat.worker_beat("w1")
+    page = _page(client, job)
+    assert "排队中" in page and "当前没有运行的后台进程" not in page and "等待开始" in page

@@ -1,9 +1,10 @@
 """guanai serve [ADDRPORT] [--noreload]: the development server with a task worker beside it.
 
 Reports and roster imports run as django-tasks tasks (database backend); without a worker they
-stay queued. This starts `guanai db_worker` as a child process, then runs `runserver`, and stops
-the worker when the server ends (Ctrl-C, SIGTERM, or an error). With the auto-reloader the
-worker is started once, by the outer process, not by each reloaded server.
+stay queued. This starts `guanai worker` (db_worker with a heartbeat) as a child process, then
+runs `runserver`, and stops the worker when the server ends (Ctrl-C, SIGTERM, or an error).
+With the auto-reloader the worker is started once, by the outer process, not by each reloaded
+server.
 """
 
 import os
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             sys.executable,
             "-m",
             "guanai",
-            "db_worker",
+            "worker",
             "--no-reload",
             "--no-startup-delay",
             "--interval",

@@ -1,0 +1,31 @@
+"""guanai worker: django-tasks' database worker (`db_worker`, same options) with a heartbeat.
+
+While it runs it beats into VAR_DIR/workers/<worker id>.json, so the job pages can tell a queued
+job that waits for a busy worker from one that waits for no worker at all, and at each beat it
+marks as failed the running jobs whose own heartbeat went silent (their process died).
+"""
+
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from guanai.core.heartbeat import Beating, worker_beat, worker_gone, workers_dead_forget
+from guanai.ingest.jobs import import_jobs_fail_silent
+from guanai.stats.services import report_jobs_fail_silent
+
+SILENT_JOB_SWEEPS = (import_jobs_fail_silent, report_jobs_fail_silent)
+
+
+class Command(DatabaseWorkerCommand):
+    help = "后台任务进程(名册导入、报表),带心跳;选项同 db_worker"
+
+    def handle(self, *args, worker_id: str, **options):
+        def beat() -> None:
+            worker_beat(worker_id)
+            for sweep in SILENT_JOB_SWEEPS:
+                sweep()
+
+        workers_dead_forget()
+        try:
+            with Beating(beat):
+                super().handle(*args, worker_id=worker_id, **options)
+        finally:
+            worker_gone(worker_id)
