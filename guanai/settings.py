@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "guanai.ingest",
     "guanai.stats",
     "guanai.synth",
+    "guanai.ops",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Dependencies point one way: core → geo → accounts/audit → registry → the apps built on it.
+"""Dependencies point one way: core → geo → accounts/audit → registry → the apps built on it → ops.
 
 An app may import its own layer's modules only where the pair is listed, and lower layers
 freely; an arrow the wrong way (the registry importing a consumer, core importing anything)
@@ -23,6 +23,7 @@ LAYERS = {
     "stats": 4,
     "synth": 4,
     "api": 4,
+    "ops": 5,  # runs the whole server: sweeps every app's jobs
 }
 # Arrows inside one layer, each with why.
 SIDEWAYS = {

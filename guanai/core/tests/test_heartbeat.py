@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from guanai.core import heartbeat
-from guanai.core.management.commands import worker
+from guanai.ops.management.commands import worker
 
 
 @pytest.fixture(autouse=True)

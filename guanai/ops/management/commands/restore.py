@@ -11,7 +11,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.backup import backup_restore
 from guanai.core.errors import DomainError
-from guanai.core.management.commands.backup import backup_key
+from guanai.ops.management.commands.backup import backup_key
 
 
 class Command(BaseCommand):
