@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "guanai.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "guanai.core.middleware.DomainErrorMiddleware",
+    "guanai.audit.refusals.RefusalAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -15,6 +15,9 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", "登录失败"
     LOGOUT = "logout", "退出"
     API = "api", "接口调用"
+    SEARCH = "search", "查询列表"
+    REFUSED = "refused", "拒绝访问"
+    PRUNE = "prune", "归档清理"
 
 
 class AppendOnlyError(RuntimeError):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from guanai.accounts.models import User
 from guanai.accounts.tokens import token_create
-from guanai.audit.models import AuditEvent
+from guanai.audit.models import Action, AuditEvent
 from guanai.ingest.models import MappingProfile
 from guanai.registry.forms import initial_from_child
 from guanai.registry.models import Child
@@ -171,10 +171,18 @@ def findings(where: str, response, has_args: bool, since: int, foreign: Child) -
     escaped = json.dumps(foreign.name)[1:-1]  # as in a JSON body written with ensure_ascii
     if any(text in body for text in (foreign.name, escaped, foreign.id_number)):
         found.append(f"{where} showed {foreign.name}")
-    if AuditEvent.objects.filter(
-        id__gt=since, object_type="registry.child", object_id=str(foreign.pk)
-    ).exists():
+    since_request = AuditEvent.objects.filter(id__gt=since)
+    if (
+        since_request.filter(object_type="registry.child", object_id=str(foreign.pk))
+        .exclude(action=Action.REFUSED)
+        .exists()
+    ):
         found.append(f"{where} read or changed {foreign.name}")
+    refused = since_request.filter(action=Action.REFUSED)
+    if has_args and response.status_code in (403, 404) and not refused.exists():
+        found.append(f"{where} refused without an audit row")
+    if refused.filter(object_label__contains=foreign.name).exists():
+        found.append(f"{where} named {foreign.name} in its refusal row")
     return found
 
 
