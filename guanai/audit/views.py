@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from guanai.audit.decorators import search_audited
 from guanai.audit.models import Action
 from guanai.audit.selectors import audit_event_list_for
 
@@ -21,6 +22,7 @@ class AuditSearchForm(forms.Form):
 
 
 @require_GET
+@search_audited("审计日志查询", "audit.auditevent")
 def event_list(request):
     form = AuditSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts.models import Role
+from guanai.audit.decorators import search_audited
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.care import permissions, selectors, services
@@ -163,6 +164,7 @@ def overview(request):
     )
 
 
+@search_audited("逾期任务列表", "care.dueitem")
 def overdue_list(request):
     today = timezone.localdate()
     carer = request.GET.get("carer", "")
@@ -179,6 +181,7 @@ def overdue_list(request):
     )
 
 
+@search_audited("未结对儿童列表", "registry.child")
 def unpaired_list(request):
     _require(permissions.can_manage_pairings(request.user), "您的角色不能查看未结对儿童")
     children = selectors.unpaired_children_for(request.user, timezone.localdate())
@@ -200,6 +203,7 @@ def over_limit_list(request):
     )
 
 
+@search_audited("问题上报列表", "care.flag")
 def flag_list(request):
     flags = selectors.flag_list_for(request.user)
     if request.GET.get("all") != "1":
@@ -239,6 +243,7 @@ def flag_detail(request, flag_pk: int):
 # ---------- pairings ----------
 
 
+@search_audited("结对列表", "care.pairing")
 def pairing_list(request):
     _require(permissions.can_manage_pairings(request.user), "您的角色不能管理结对")
     today = timezone.localdate()

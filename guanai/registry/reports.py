@@ -321,6 +321,8 @@ def describe_filters(filters: selectors.ChildFilters) -> str:
         parts.append("缺监护人")
     if filters.age_band:
         parts.append(f"{filters.age_band}岁")
+    if filters.category:
+        parts.append(f"类别 {filters.category}")
     return "、".join(parts) or "无"
 
 

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
+from guanai.audit.decorators import search_audited
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.core.paging import BoundedPaginator
 from guanai.geo.models import Level
@@ -58,6 +59,7 @@ def child_search(request) -> tuple[SearchForm, selectors.ChildFilters]:
     )
 
 
+@search_audited("儿童档案列表", "registry.child")
 def child_list(request):
     form, filters = child_search(request)
     children = selectors.child_list_for(request.user, filters)
