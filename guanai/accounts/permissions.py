@@ -35,7 +35,12 @@ def can_upload_attachments(user: User) -> bool:
 
 
 def can_read_audit(user: User) -> bool:
-    return user.is_authenticated and user.role in {Role.CIVIL_AFFAIRS, Role.ADMIN}
+    """The township supervisor over their township, the county over the county; not villages."""
+    return user.is_authenticated and user.role in {
+        Role.CHILD_SUPERVISOR,
+        Role.CIVIL_AFFAIRS,
+        Role.ADMIN,
+    }
 
 
 def can_manage_users(user: User) -> bool:

@@ -1,4 +1,5 @@
 import ipaddress
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -7,6 +8,9 @@ from guanai.accounts.permissions import can_read_audit
 from guanai.accounts.scoping import user_prefix
 from guanai.audit.models import AuditEvent
 from guanai.core.errors import AccessDenied
+
+if TYPE_CHECKING:
+    from guanai.registry.models import Child
 
 BIGGEST_ID = 2**63 - 1
 
@@ -18,11 +22,16 @@ def audit_event_list_for(
     action: str = "",
     date_from=None,
     date_to=None,
+    actor: str = "",
+    child: "Child | None" = None,
 ) -> QuerySet[AuditEvent]:
-    """Audit rows about the user's jurisdiction (and logins of its users)."""
+    """Audit rows about the user's jurisdiction and of its users (a township's for its
+    supervisor, the county's for the county). `child` comes from the registry's scoped getter."""
     if not can_read_audit(user):
-        raise AccessDenied("只有县级民政部门可以查询审计日志")
+        raise AccessDenied("只有乡镇(街道)儿童督导员和县级民政部门可以查询审计日志")
     prefix = user_prefix(user)
+    if prefix is None:
+        raise AccessDenied("没有可查看的范围")
     events = AuditEvent.objects.all()
     if prefix:
         events = events.filter(
@@ -36,6 +45,10 @@ def audit_event_list_for(
             | Q(ip_address=text if _looks_like_ip(text) else None)
             | Q(detail__icontains=text)
         )
+    if actor:
+        events = events.filter(Q(actor_name=actor) | Q(actor__full_name=actor))
+    if child is not None:
+        events = events.filter(object_type="registry.child", object_id=str(child.pk))
     if action:
         events = events.filter(action=action)
     if date_from:

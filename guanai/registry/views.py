@@ -93,6 +93,7 @@ def child_detail(request, pk: int):
             "siblings": selectors.siblings_of(request.user, child),
             "can_edit": permissions.can_edit_children(request.user),
             "can_reveal": permissions.can_reveal_sensitive(request.user),
+            "can_read_audit": permissions.can_read_audit(request.user),
             "attachments": attachment_cards(attachment_list_for(request.user, child)),
             "can_upload": permissions.can_upload_attachments(request.user),
             "attachment_form": AttachmentForm(),
