@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanai.accounts import permissions as account_permissions
 from guanai.accounts.models import Role
 from guanai.audit.decorators import search_audited
 from guanai.audit.models import Action
@@ -26,7 +27,7 @@ from guanai.care.forms import (
 from guanai.care.models import DueStatus, DutyTemplate, FlagStatus
 from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
-from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
 from guanai.registry.selectors import child_get_for
 
 PAGE_SIZE = 30
@@ -127,6 +128,8 @@ def record_create(request, child_pk: int):
 
 def record_detail(request, record_pk: int):
     record = selectors.record_get_for(request.user, record_pk)
+    if not account_permissions.can_see_care_records(request.user):
+        raise NotForRole("您所在部门不能查看关爱记录的内容和照片")
     audit(actor=request.user, action=Action.VIEW, target=record, detail="查看关爱记录")
     return render(
         request,

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from guanai.accounts import permissions
 from guanai.accounts.models import User
 from guanai.registry.history import display_value
 from guanai.registry.masking import mask_field
@@ -15,6 +16,7 @@ class Section:
     title: str
     rows: list[tuple[str, str]] = field(default_factory=list)
     sensitive: bool = False
+    key: str = ""  # what accounts.permissions.can_see_file_section asks about
 
 
 def age_on(birth_date, on) -> int:
@@ -54,6 +56,7 @@ def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[S
     basic = Section(
         "基本信息",
         [("所在村(居)", child.division.name), ("年龄", f"{age_on(child.birth_date, today)} 岁")],
+        key="basic",
     )
     basic.rows += _rows(
         child, Child, ["name", "sex", "birth_date", "ethnicity", "id_number", "phone"], reveal
@@ -79,16 +82,17 @@ def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[S
                 ],
                 reveal,
             ),
+            key="household",
         )
     )
-    for role, parent in (("父亲", child.father), ("母亲", child.mother)):
+    for role, key, parent in (("父亲", "father", child.father), ("母亲", "mother", child.mother)):
         rows = _rows(parent, Parent, PARENT_NAMES, reveal) if parent else [("情况", "未登记")]
-        sections.append(Section(role, rows))
+        sections.append(Section(role, rows, key=key))
     guardians: list[Guardian] = list(child.guardians.all())
     rows = []
     for g in guardians:
         rows += _rows(g, Guardian, ["name", "relation", "phone", "capacity", "address"], reveal)
-    sections.append(Section("监护人", rows or [("情况", "未登记")]))
+    sections.append(Section("监护人", rows or [("情况", "未登记")], key="guardians"))
     sections.append(
         Section(
             "就学",
@@ -98,6 +102,7 @@ def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[S
                 ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"],
                 reveal,
             ),
+            key="school",
         )
     )
     sections.append(
@@ -115,7 +120,10 @@ def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[S
                 reveal,
             ),
             sensitive=True,
+            key="health",
         )
     )
-    sections.append(Section("兴趣与备注", _rows(child, Child, ["hobbies", "notes"], True)))
-    return sections
+    sections.append(
+        Section("兴趣与备注", _rows(child, Child, ["hobbies", "notes"], True), key="notes")
+    )
+    return [s for s in sections if permissions.can_see_file_section(user, s.key)]

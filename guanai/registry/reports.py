@@ -107,6 +107,7 @@ def child_pdf_html(actor: User, child: Child, *, reveal: bool, printed_at: datet
         "place": local_place_name(child.division, " "),
         "file": child_file_view(actor, child, reveal=reveal),
         "revisions": revisions,
+        "can_see_history": permissions.can_see_file_history(actor),
         # Past pairings too (the file's history); a carer sees only their own.
         "pairings": pairings_for(actor).filter(child=child).select_related("carer"),
         "photos": [card for card in attachment_cards(photos) if card.thumbnail_uri],

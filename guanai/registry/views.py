@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
 from guanai.audit.decorators import search_audited
-from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
 from guanai.core.paging import BoundedPaginator
 from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
@@ -90,6 +90,7 @@ def child_detail(request, pk: int):
             "file": child_file_view(request.user, child),
             "child": child,
             "revisions": selectors.revision_list_for(request.user, child)[:50],
+            "can_see_history": permissions.can_see_file_history(request.user),
             "siblings": selectors.siblings_of(request.user, child),
             "can_edit": permissions.can_edit_children(request.user),
             "can_reveal": permissions.can_reveal_sensitive(request.user),
@@ -120,6 +121,8 @@ def child_reveal(request, pk: int):
 
 def child_revision(request, pk: int, number: int):
     child = selectors.child_get_for(request.user, pk)
+    if not permissions.can_see_file_history(request.user):
+        raise NotForRole("您所在部门不能查看档案的变更记录")
     revision = selectors.revision_list_for(request.user, child).filter(number=number).first()
     if revision is None:
         raise AccessDenied("没有这个历史版本")
