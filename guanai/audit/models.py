@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
@@ -15,9 +16,9 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", "登录失败"
     LOGOUT = "logout", "退出"
     API = "api", "接口调用"
-    SEARCH = "search", "查询列表"
-    REFUSED = "refused", "拒绝访问"
-    PRUNE = "prune", "归档清理"
+    SEARCH = "search", _("查询列表")
+    REFUSED = "refused", _("拒绝访问")
+    PRUNE = "prune", _("归档清理")
 
 
 class AppendOnlyError(RuntimeError):

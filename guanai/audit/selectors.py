@@ -3,6 +3,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from guanai.accounts.permissions import can_read_audit
 from guanai.accounts.scoping import user_prefix
@@ -28,7 +29,7 @@ def audit_event_list_for(
     """Audit rows about the user's jurisdiction and of its users (a township's for its
     supervisor, the county's for the county). `child` comes from the registry's scoped getter."""
     if not can_read_audit(user):
-        raise AccessDenied("只有乡镇(街道)儿童督导员和县级民政部门可以查询审计日志")
+        raise AccessDenied(gettext("只有乡镇(街道)儿童督导员和县级民政部门可以查询审计日志"))
     prefix = user_prefix(user)
     if prefix is None:
         raise AccessDenied("没有可查看的范围")

@@ -1,5 +1,6 @@
 from django import forms
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from guanai.audit.decorators import search_audited
@@ -12,19 +13,19 @@ PAGE_SIZE = 50
 
 
 class AuditSearchForm(forms.Form):
-    q = forms.CharField(label="用户/对象/地址", required=False)
-    actor = forms.CharField(label="用户名或姓名", required=False, max_length=150)
+    q = forms.CharField(label=_("用户/对象/地址"), required=False)
+    actor = forms.CharField(label=_("用户名或姓名"), required=False, max_length=150)
     action = forms.ChoiceField(
-        label="操作", choices=[("", "全部"), *Action.choices], required=False
+        label=_("操作"), choices=[("", _("全部")), *Action.choices], required=False
     )
     child = forms.IntegerField(
-        label="儿童档案编号", required=False, min_value=1, max_value=BIGGEST_ID
+        label=_("儿童档案编号"), required=False, min_value=1, max_value=BIGGEST_ID
     )
     date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions as account_permissions
@@ -129,7 +130,7 @@ def record_create(request, child_pk: int):
 def record_detail(request, record_pk: int):
     record = selectors.record_get_for(request.user, record_pk)
     if not account_permissions.can_see_care_records(request.user):
-        raise NotForRole("您所在部门不能查看关爱记录的内容和照片")
+        raise NotForRole(gettext("您所在部门不能查看关爱记录的内容和照片"))
     audit(actor=request.user, action=Action.VIEW, target=record, detail="查看关爱记录")
     return render(
         request,

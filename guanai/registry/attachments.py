@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from PIL import Image, ImageOps
 
 from guanai.accounts import permissions
@@ -131,7 +132,7 @@ def attachment_get_for(user: User, child: Child, attachment_id: int) -> Attachme
         raise AccessDenied("没有找到该附件,或不在您的管辖范围内")
     kinds = permissions.attachment_kinds_for(user)
     if kinds is not None and attachment.kind not in kinds:
-        raise NotForRole("您所在部门不能查看儿童的照片、书信和作品")
+        raise NotForRole(gettext("您所在部门不能查看儿童的照片、书信和作品"))
     return attachment
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions
@@ -122,7 +123,7 @@ def child_reveal(request, pk: int):
 def child_revision(request, pk: int, number: int):
     child = selectors.child_get_for(request.user, pk)
     if not permissions.can_see_file_history(request.user):
-        raise NotForRole("您所在部门不能查看档案的变更记录")
+        raise NotForRole(gettext("您所在部门不能查看档案的变更记录"))
     revision = selectors.revision_list_for(request.user, child).filter(number=number).first()
     if revision is None:
         raise AccessDenied("没有这个历史版本")
