@@ -6,9 +6,11 @@ from django.utils import timezone
 
 from guanai.accounts import permissions
 from guanai.accounts.models import User
+from guanai.registry.choices import ParentRole
 from guanai.registry.history import display_value
 from guanai.registry.masking import mask_field
 from guanai.registry.models import Child, Guardian, Household, Parent
+from guanai.registry.services import HOUSEHOLD_FIELDS
 
 
 @dataclass
@@ -49,6 +51,34 @@ PARENT_NAMES = [
     "has_aids",
     "guardianship_capacity",
 ]
+
+
+SCHOOL_FIELDS = ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"]
+HEALTH_SECTION_FIELDS = [
+    "disability_category",
+    "disability_grade",
+    "disability_cert_number",
+    "serious_illness",
+]
+NOTE_FIELDS = ["hobbies", "notes"]
+
+
+def file_key_section(key: str) -> str:
+    """The section of the file page that a flat key of the page form and the API belongs to."""
+    for role in ParentRole:
+        if key.startswith(f"{role.value}_"):
+            return role.value
+    if key.startswith("guardian_"):
+        return "guardians"
+    if key in HOUSEHOLD_FIELDS:
+        return "household"
+    if key in SCHOOL_FIELDS:
+        return "school"
+    if key in HEALTH_SECTION_FIELDS:
+        return "health"
+    if key in NOTE_FIELDS:
+        return "notes"
+    return "basic"
 
 
 def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[Section]:
@@ -99,7 +129,7 @@ def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[S
             _rows(
                 child,
                 Child,
-                ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"],
+                SCHOOL_FIELDS,
                 reveal,
             ),
             key="school",
@@ -108,22 +138,10 @@ def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[S
     sections.append(
         Section(
             "残疾与健康",
-            _rows(
-                child,
-                Child,
-                [
-                    "disability_category",
-                    "disability_grade",
-                    "disability_cert_number",
-                    "serious_illness",
-                ],
-                reveal,
-            ),
+            _rows(child, Child, HEALTH_SECTION_FIELDS, reveal),
             sensitive=True,
             key="health",
         )
     )
-    sections.append(
-        Section("兴趣与备注", _rows(child, Child, ["hobbies", "notes"], True), key="notes")
-    )
+    sections.append(Section("兴趣与备注", _rows(child, Child, NOTE_FIELDS, True), key="notes"))
     return [s for s in sections if permissions.can_see_file_section(user, s.key)]

@@ -126,3 +126,23 @@ def test_each_department_sees_its_own_part(client, place, users, file_a):
     assert "张大山" in page  # the parents' situation is police work
     assert "三年级二班" not in page  # the school is not
     assert "家中无人照看" not in page and "档案变更记录" not in page
+
+
+@pytest.mark.django_db
+def test_the_api_gives_a_department_the_same_sections(client, users, file_a):
+    from guanai.accounts.tokens import token_create
+
+    def file_for(user) -> dict:
+        key = token_create(actor=None, user=user, name="测试")[1]
+        url = f"/api/v1/children/{file_a['child'].pk}"
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 200
+        return response.json()
+
+    education = file_for(users["department"])
+    assert education["class_name"] == "三年级二班"
+    assert education["name"] == "张小明"
+    for withheld in ("father_name", "father_away_destination", "notes"):
+        assert education[withheld] is None, withheld
+    county = file_for(users["county"])
+    assert (county["father_name"], county["notes"]) == ("张大山", "父母离异,情绪低落")
