@@ -296,6 +296,7 @@ ENGLISH = {
     "您所在部门不能查看档案的变更记录": "Your department may not see the file's revision history",
     "您所在部门不能查看关爱记录的内容和照片": "Your department may not see what care records say, or their photos",
     "关爱记录的内容和照片只在民政条线内查看。": "What care records say, and their photos, are seen only within civil affairs.",
+    "没有可查看的范围": "Nothing in your view",
 }
 
 

@@ -31,8 +31,8 @@ def audit_event_list_for(
     if not can_read_audit(user):
         raise AccessDenied(gettext("只有乡镇(街道)儿童督导员和县级民政部门可以查询审计日志"))
     prefix = user_prefix(user)
-    if prefix is None:
-        raise AccessDenied("没有可查看的范围")
+    if prefix is None:  # not "": that is an administrator's whole log
+        raise AccessDenied(gettext("没有可查看的范围"))
     events = AuditEvent.objects.all()
     if prefix:
         events = events.filter(

@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from guanai.accounts.models import User
 from guanai.audit.models import Action, AppendOnlyError, AuditEvent
 from guanai.audit.services import audit
 
@@ -159,3 +160,12 @@ def test_the_log_offers_no_edit_or_delete(client, users):
     client.force_login(users["county"])
     response = client.post(reverse("audit:event_list"), {"delete": "1"})
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_reader_without_a_node_sees_nothing_rather_than_everything(client, users, children):
+    files_opened(client, users, children)
+    supervisor = users["supervisor_1"]
+    User.objects.filter(pk=supervisor.pk).update(division=None)
+    client.force_login(supervisor)
+    assert client.get(reverse("audit:event_list")).status_code == 404
