@@ -94,6 +94,9 @@ def test_it_refuses_rows_younger_than_six_months(archive_dir, users):
     assert list(archive_dir.iterdir()) == []
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run("--before", "2026-13-01")
+    for wrong in ("abc", "0", "99999999999"):
+        with pytest.raises(CommandError, match="天数应为"):
+            run("--older-than-days", wrong)
 
 
 @pytest.mark.django_db

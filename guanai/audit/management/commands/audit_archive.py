@@ -34,13 +34,23 @@ def _login_name() -> str:
         return "未知"
 
 
+def days(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 1 <= number <= 36500:
+        raise argparse.ArgumentTypeError(f"天数应为 1 到 36500 之间的整数,而不是 {text!r}")
+    return number
+
+
 class Command(BaseCommand):
     help = "把超过保存期限(至少 183 天)的审计记录导出为签名的压缩文件,核验后从数据库清理"
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--before", type=day, metavar="YYYY-MM-DD", help="归档该日之前的记录")
-        which.add_argument("--older-than-days", type=int, metavar="N", help="归档 N 天以前的记录")
+        which.add_argument("--older-than-days", type=days, metavar="N", help="归档 N 天以前的记录")
         which.add_argument("--verify", metavar="FILE", help="核验一个归档文件的签名与内容")
         parser.add_argument("--out", metavar="DIR", help="归档文件目录(默认 var/audit-archive)")
 
