@@ -72,7 +72,8 @@ class Command(BaseCommand):
         summary = archive_verify(path)
         self.stdout.write(
             f"签名有效,内容完整:{summary.rows} 条审计记录"
-            f"(编号 {summary.first_id}–{summary.last_id},早于 {summary.before})"
+            f"(编号 {summary.first_id}–{summary.last_id},"
+            f"早于 {timezone.localtime(datetime.fromisoformat(summary.before)):%Y-%m-%d %H:%M})"
         )
 
     def _archive(self, cutoff: datetime, directory: Path | None) -> None:
