@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "guanai.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "guanai.core.middleware.DomainErrorMiddleware",
+    "guanai.audit.refusals.RefusalAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -161,6 +162,12 @@ CARE_REMIND_DAYS = env_int("GUANAI_CARE_REMIND_DAYS", 3)
 # Where notices go besides the in-app list: dotted paths (guanai.care.notify.EmailBackend, or a
 # subclass of guanai.care.notify.SmsBackend for an SMS gateway).
 NOTICE_BACKENDS = env_list("GUANAI_NOTICE_BACKENDS", ["guanai.care.notify.ConsoleBackend"])
+
+# Audit rows older than the retention (183 days at least) leave the table only through
+# `guanai audit_archive`, into gzip files signed with HMAC-SHA256 under this key (keep the key
+# as long as the files: without it they cannot be verified). No key, no archiving.
+AUDIT_ARCHIVE_DIR = Path(env_str("GUANAI_AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
+AUDIT_ARCHIVE_KEY = env_str("GUANAI_AUDIT_ARCHIVE_KEY", "")
 
 LOGGING = {
     "version": 1,

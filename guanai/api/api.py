@@ -40,6 +40,7 @@ from guanai.geo.models import Division
 from guanai.registry import selectors, services
 from guanai.registry.forms import ChildFileForm, DeactivateForm, initial_from_child
 from guanai.registry.models import Child
+from guanai.registry.presenters import file_key_section
 from guanai.registry.selectors import ChildFilters
 
 DESCRIPTION = """\
@@ -198,7 +199,12 @@ def child_get(request, child_id: int, reveal: bool = False):
     services.child_file_opened(actor=user, child=child, what="接口读取档案")
     if reveal:
         services.child_sensitive_revealed(actor=user, child=child)
-    return child_file(child, reveal=reveal)
+    # A partner department gets the sections its work needs, as on the page (null otherwise).
+    return {
+        key: value
+        for key, value in child_file(child, reveal=reveal).items()
+        if permissions.can_see_file_section(user, file_key_section(key))
+    }
 
 
 @api.post("/children", response={201: ChildFile, **WRITE}, url_name="child_create", tags=["儿童"])

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
@@ -15,6 +16,9 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", "登录失败"
     LOGOUT = "logout", "退出"
     API = "api", "接口调用"
+    SEARCH = "search", _("查询列表")
+    REFUSED = "refused", _("拒绝访问")
+    PRUNE = "prune", _("归档清理")
 
 
 class AppendOnlyError(RuntimeError):
@@ -62,3 +66,38 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计日志只能追加,不能删除")
+
+
+class AuditArchive(models.Model):
+    """An export of old audit rows to a signed file (guanai audit_archive); append-only.
+
+    The database lets audit rows be deleted only when such a record covers them (by id and
+    time) and they are older than the retention (see migration 0004): the one sanctioned path.
+    """
+
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    created_by = models.CharField("操作人", max_length=150)
+    before = models.DateTimeField("早于")
+    first_id = models.BigIntegerField("起始编号")
+    last_id = models.BigIntegerField("截止编号")
+    rows = models.PositiveIntegerField("条数")
+    file_name = models.CharField("文件", max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    signature = models.CharField("签名", max_length=64)
+    key_id = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "审计归档"
+        verbose_name_plural = "审计归档"
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("审计归档记录只能追加,不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("审计归档记录只能追加,不能删除")

@@ -1,6 +1,6 @@
 """Writing the audit log. Every service that reads or writes a person's file calls `audit`."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -62,6 +62,32 @@ def audit_many(*, actor, action: Action, targets: Iterable[Model], detail: str =
     ]
     insert_many(AuditEvent, events)
     return len(events)
+
+
+def list_searched(*, actor, what: str, object_type: str, criteria: Mapping[str, str]) -> AuditEvent:
+    """One page of a list or search as asked: its query text and filters, word for word."""
+    asked = "; ".join(
+        f"{key}={','.join(values)}"
+        for key, values in _lists(criteria)
+        if key != "page" and any(values)
+    )
+    page = criteria.get("page", "")
+    return audit(
+        actor=actor,
+        action=Action.SEARCH,
+        object_type=object_type,
+        label=what,
+        # Filed under the searcher's node: their supervisor sees who looked for what.
+        division_code=actor.division.code if actor.division_id else "",
+        detail=f"{what}:{asked or '无筛选'}" + (f";第 {page} 页" if page else ""),
+    )
+
+
+def _lists(criteria: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+    """Every value of each key of a query (a QueryDict repeats keys: ?category=a&category=b)."""
+    if hasattr(criteria, "lists"):
+        return list(criteria.lists())
+    return [(key, [value]) for key, value in criteria.items()]
 
 
 def _event(actor, action, object_type, object_id, label, division_code, changes, detail):

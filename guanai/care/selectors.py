@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Substr
 
+from guanai.accounts import permissions as account_permissions
 from guanai.accounts.models import User
 from guanai.accounts.scoping import in_force_q, scope, user_prefix
 from guanai.care import permissions
@@ -146,11 +147,17 @@ class ChildCare:
     can_record: bool
     can_pair: bool
     today: date
+    records_shown: bool = True
 
 
 def child_care_for(user: User, child: Child, today: date) -> ChildCare:
-    """The care part of a child's file: pairings, the records timeline, duties still open."""
+    """The care part of a child's file: pairings, the records timeline, duties still open.
+
+    A role that may not read care narratives (partner departments) gets the pairings only."""
+    records_shown = account_permissions.can_see_care_records(user)
     records = records_for(user).filter(child=child)
+    if not records_shown:
+        records = records.none()
     pairings = pairings_for(user).filter(child=child).select_related("carer")
     mine = [p for p in pairings if p.carer_id == user.pk and p.covers(today)]
     return ChildCare(
@@ -172,6 +179,7 @@ def child_care_for(user: User, child: Child, today: date) -> ChildCare:
         and (bool(mine) or user.role != "carer"),
         can_pair=child.is_active and permissions.can_manage_pairings(user),
         today=today,
+        records_shown=records_shown,
     )
 
 

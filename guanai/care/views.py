@@ -8,9 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanai.accounts import permissions as account_permissions
 from guanai.accounts.models import Role
+from guanai.audit.decorators import search_audited
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.care import permissions, selectors, services
@@ -25,7 +28,7 @@ from guanai.care.forms import (
 from guanai.care.models import DueStatus, DutyTemplate, FlagStatus
 from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
-from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
 from guanai.registry.selectors import child_get_for
 
 PAGE_SIZE = 30
@@ -126,6 +129,8 @@ def record_create(request, child_pk: int):
 
 def record_detail(request, record_pk: int):
     record = selectors.record_get_for(request.user, record_pk)
+    if not account_permissions.can_see_care_records(request.user):
+        raise NotForRole(gettext("您所在部门不能查看关爱记录的内容和照片"))
     audit(actor=request.user, action=Action.VIEW, target=record, detail="查看关爱记录")
     return render(
         request,
@@ -163,6 +168,7 @@ def overview(request):
     )
 
 
+@search_audited("逾期任务列表", "care.dueitem")
 def overdue_list(request):
     today = timezone.localdate()
     carer = request.GET.get("carer", "")
@@ -179,6 +185,7 @@ def overdue_list(request):
     )
 
 
+@search_audited("未结对儿童列表", "registry.child")
 def unpaired_list(request):
     _require(permissions.can_manage_pairings(request.user), "您的角色不能查看未结对儿童")
     children = selectors.unpaired_children_for(request.user, timezone.localdate())
@@ -200,6 +207,7 @@ def over_limit_list(request):
     )
 
 
+@search_audited("问题上报列表", "care.flag")
 def flag_list(request):
     flags = selectors.flag_list_for(request.user)
     if request.GET.get("all") != "1":
@@ -239,6 +247,7 @@ def flag_detail(request, flag_pk: int):
 # ---------- pairings ----------
 
 
+@search_audited("结对列表", "care.pairing")
 def pairing_list(request):
     _require(permissions.can_manage_pairings(request.user), "您的角色不能管理结对")
     today = timezone.localdate()

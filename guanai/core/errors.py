@@ -11,6 +11,13 @@ class AccessDenied(DomainError):
     """The user may not see or change this object (views turn it into 404 or 403)."""
 
 
+class NotForRole(AccessDenied):
+    """The user sees the file but their role may not see this part of it: answered 403.
+
+    Not 404: the file is in the user's view, so saying the part exists tells them nothing new.
+    """
+
+
 def form_error(form, error: DomainError) -> None:
     """Show a service's refusal on the form: beside its field when the form has it."""
     form.add_error(error.field if error.field in form.fields else None, error.message)

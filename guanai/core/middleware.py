@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import translation
-from django.views.defaults import page_not_found
+from django.views.defaults import page_not_found, permission_denied
 
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, NotForRole
 
 
 class SecurityHeadersMiddleware:
@@ -36,7 +37,7 @@ class SecurityHeadersMiddleware:
 
 
 class DomainErrorMiddleware:
-    """AccessDenied answers 404 (an outsider learns nothing about what exists)."""
+    """AccessDenied answers 404 (an outsider learns nothing about what exists); NotForRole 403."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,6 +46,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, NotForRole):
+            return permission_denied(request, PermissionDenied(exception.message))
         if isinstance(exception, AccessDenied):
             return page_not_found(request, Http404(exception.message))
         return None

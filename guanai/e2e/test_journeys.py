@@ -107,3 +107,13 @@ def test_the_county_reads_the_audit_log(phone):
     log_in(phone, "county")
     phone.goto("/audit/?action=login")
     assert "county" in phone.locator("main").inner_text()
+
+
+def test_a_supervisor_reads_the_township_log_on_a_phone(phone):
+    log_in(phone, "supervisor")
+    phone.goto("/children/?q=%E5%BC%A0")  # 张
+    phone.goto("/audit/?action=search")
+    rows = phone.locator("table.stack tbody tr")
+    assert "儿童档案列表:q=张" in rows.first.inner_text()
+    # Rows stack into blocks on a phone: nothing wider than the screen.
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from PIL import Image, ImageOps
 
 from guanai.accounts import permissions
@@ -22,7 +23,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, NotForRole
 from guanai.registry.choices import AttachmentKind
 from guanai.registry.models import Attachment, Child
 
@@ -112,15 +113,26 @@ def attachment_add(
     return attachment
 
 
-def attachment_list_for(user: User, child: Child) -> QuerySet[Attachment]:
+def _attachments_in_scope(user: User, child: Child) -> QuerySet[Attachment]:
     return scope(user, Attachment.objects.filter(child=child)).select_related("uploaded_by")
 
 
+def attachment_list_for(user: User, child: Child) -> QuerySet[Attachment]:
+    """The child's attachments of the kinds the user's role sees (departments: documents)."""
+    attachments = _attachments_in_scope(user, child)
+    kinds = permissions.attachment_kinds_for(user)
+    return attachments if kinds is None else attachments.filter(kind__in=kinds)
+
+
 def attachment_get_for(user: User, child: Child, attachment_id: int) -> Attachment:
-    """The attachment if it belongs to this child and the user sees the child; 404 otherwise."""
-    attachment = attachment_list_for(user, child).filter(pk=attachment_id).first()
+    """The attachment if it belongs to this child and the user sees the child (else 404) and
+    its kind (else 403)."""
+    attachment = _attachments_in_scope(user, child).filter(pk=attachment_id).first()
     if attachment is None:
         raise AccessDenied("没有找到该附件,或不在您的管辖范围内")
+    kinds = permissions.attachment_kinds_for(user)
+    if kinds is not None and attachment.kind not in kinds:
+        raise NotForRole(gettext("您所在部门不能查看儿童的照片、书信和作品"))
     return attachment
 
 

@@ -4,10 +4,13 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from guanai.accounts import permissions
 from guanai.accounts.models import User
+from guanai.registry.choices import ParentRole
 from guanai.registry.history import display_value
 from guanai.registry.masking import mask_field
 from guanai.registry.models import Child, Guardian, Household, Parent
+from guanai.registry.services import HOUSEHOLD_FIELDS
 
 
 @dataclass
@@ -15,6 +18,7 @@ class Section:
     title: str
     rows: list[tuple[str, str]] = field(default_factory=list)
     sensitive: bool = False
+    key: str = ""  # what accounts.permissions.can_see_file_section asks about
 
 
 def age_on(birth_date, on) -> int:
@@ -49,11 +53,40 @@ PARENT_NAMES = [
 ]
 
 
+SCHOOL_FIELDS = ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"]
+HEALTH_SECTION_FIELDS = [
+    "disability_category",
+    "disability_grade",
+    "disability_cert_number",
+    "serious_illness",
+]
+NOTE_FIELDS = ["hobbies", "notes"]
+
+
+def file_key_section(key: str) -> str:
+    """The section of the file page that a flat key of the page form and the API belongs to."""
+    for role in ParentRole:
+        if key.startswith(f"{role.value}_"):
+            return role.value
+    if key.startswith("guardian_"):
+        return "guardians"
+    if key in HOUSEHOLD_FIELDS:
+        return "household"
+    if key in SCHOOL_FIELDS:
+        return "school"
+    if key in HEALTH_SECTION_FIELDS:
+        return "health"
+    if key in NOTE_FIELDS:
+        return "notes"
+    return "basic"
+
+
 def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[Section]:
     today = timezone.localdate()
     basic = Section(
         "基本信息",
         [("所在村(居)", child.division.name), ("年龄", f"{age_on(child.birth_date, today)} 岁")],
+        key="basic",
     )
     basic.rows += _rows(
         child, Child, ["name", "sex", "birth_date", "ethnicity", "id_number", "phone"], reveal
@@ -79,43 +112,36 @@ def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[S
                 ],
                 reveal,
             ),
+            key="household",
         )
     )
-    for role, parent in (("父亲", child.father), ("母亲", child.mother)):
+    for role, key, parent in (("父亲", "father", child.father), ("母亲", "mother", child.mother)):
         rows = _rows(parent, Parent, PARENT_NAMES, reveal) if parent else [("情况", "未登记")]
-        sections.append(Section(role, rows))
+        sections.append(Section(role, rows, key=key))
     guardians: list[Guardian] = list(child.guardians.all())
     rows = []
     for g in guardians:
         rows += _rows(g, Guardian, ["name", "relation", "phone", "capacity", "address"], reveal)
-    sections.append(Section("监护人", rows or [("情况", "未登记")]))
+    sections.append(Section("监护人", rows or [("情况", "未登记")], key="guardians"))
     sections.append(
         Section(
             "就学",
             _rows(
                 child,
                 Child,
-                ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"],
+                SCHOOL_FIELDS,
                 reveal,
             ),
+            key="school",
         )
     )
     sections.append(
         Section(
             "残疾与健康",
-            _rows(
-                child,
-                Child,
-                [
-                    "disability_category",
-                    "disability_grade",
-                    "disability_cert_number",
-                    "serious_illness",
-                ],
-                reveal,
-            ),
+            _rows(child, Child, HEALTH_SECTION_FIELDS, reveal),
             sensitive=True,
+            key="health",
         )
     )
-    sections.append(Section("兴趣与备注", _rows(child, Child, ["hobbies", "notes"], True)))
-    return sections
+    sections.append(Section("兴趣与备注", _rows(child, Child, NOTE_FIELDS, True), key="notes"))
+    return [s for s in sections if permissions.can_see_file_section(user, s.key)]

@@ -109,6 +109,7 @@ def child_pdf_html(actor: User, child: Child, *, reveal: bool, printed_at: datet
         "file": child_file_view(actor, child, reveal=reveal),
         "revisions": revisions,
         "panels": file_panels(actor, child, pdf=True),
+        "can_see_history": permissions.can_see_file_history(actor),
         "photos": [card for card in attachment_cards(photos) if card.thumbnail_uri],
         "revealed": reveal,
         "printed_at": timezone.localtime(printed_at),

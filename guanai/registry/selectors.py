@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from guanai.accounts import permissions
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.core.errors import AccessDenied
@@ -133,7 +134,9 @@ def household_get_for(user: User, pk: int) -> Household:
 
 
 def revision_list_for(user: User, child: Child) -> QuerySet[Revision]:
-    return scope(user, Revision.objects.filter(child=child)).order_by("-number")
+    """The file's past versions, newest first; none for a role that may not see its history."""
+    revisions = scope(user, Revision.objects.filter(child=child)).order_by("-number")
+    return revisions if permissions.can_see_file_history(user) else revisions.none()
 
 
 def siblings_of(user: User, child: Child) -> QuerySet[Child]:

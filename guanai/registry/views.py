@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions
 from guanai.accounts.models import Role
-from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.audit.decorators import search_audited
+from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
 from guanai.core.paging import BoundedPaginator
 from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
@@ -59,6 +61,7 @@ def child_search(request) -> tuple[SearchForm, selectors.ChildFilters]:
     )
 
 
+@search_audited("儿童档案列表", "registry.child")
 def child_list(request):
     form, filters = child_search(request)
     children = selectors.child_list_for(request.user, filters)
@@ -89,9 +92,11 @@ def child_detail(request, pk: int):
             "file": child_file_view(request.user, child),
             "child": child,
             "revisions": selectors.revision_list_for(request.user, child)[:50],
+            "can_see_history": permissions.can_see_file_history(request.user),
             "siblings": selectors.siblings_of(request.user, child),
             "can_edit": permissions.can_edit_children(request.user),
             "can_reveal": permissions.can_reveal_sensitive(request.user),
+            "can_read_audit": permissions.can_read_audit(request.user),
             "attachments": attachment_cards(attachment_list_for(request.user, child)),
             "can_upload": permissions.can_upload_attachments(request.user),
             "attachment_form": AttachmentForm(),
@@ -119,6 +124,8 @@ def child_reveal(request, pk: int):
 
 def child_revision(request, pk: int, number: int):
     child = selectors.child_get_for(request.user, pk)
+    if not permissions.can_see_file_history(request.user):
+        raise NotForRole(gettext("您所在部门不能查看档案的变更记录"))
     revision = selectors.revision_list_for(request.user, child).filter(number=number).first()
     if revision is None:
         raise AccessDenied("没有这个历史版本")

@@ -109,6 +109,7 @@ def gap_xlsx(*, actor: User, which: str, filters: selectors.GapFilters) -> Roste
         object_type="rules.gaplist",
         label=title,
         division_code=filters.division_code or (actor.division.code if actor.division else ""),
-        detail=f"导出{name} {count} 条",
+        detail=f"导出{name} {count} 条;条件:区划 {filters.division_code or '全部'}、"
+        f"保障 {filters.benefit or '全部'}",
     )
     return RosterExport(title, f"{title.replace(' ', '_')}.xlsx", count, out)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guanai.audit.decorators import search_audited
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.geo.selectors import division_subtree
 from guanai.registry.selectors import child_get_for
@@ -41,6 +42,7 @@ def _gap_filters(request) -> tuple[GapFilterForm, str, selectors.GapFilters]:
 
 
 @require_GET
+@search_audited("应保尽保名单", "rules.gaplist")
 def gap_list(request):
     if not permissions.can_see_benefits(request.user):
         raise AccessDenied("您的角色不能查看保障名单")

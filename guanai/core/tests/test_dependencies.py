@@ -35,6 +35,11 @@ SIDEWAYS = {
     ("stats", "rules"): "the figures count categories and benefits",
     ("synth", "care"): "a seeded county has pairings and a year of care work",
 }
+# Arrows up, still to remove, each with why it is there and where it should go.
+UPWARD_FOR_NOW = {
+    ("audit", "registry"): "the audit log page takes ?child= through the registry's scoped "
+    "getter; the page belongs above the registry (issue 13)",
+}
 LEFT_OUT = {"tests", "migrations", "e2e", "testing"}
 
 
@@ -64,7 +69,7 @@ def arrows() -> dict[tuple[str, str], list[str]]:
 def wrong_way(found: dict[tuple[str, str], list[str]]) -> list[str]:
     bad = []
     for (source, target), places in sorted(found.items()):
-        upward = LAYERS[target] > LAYERS[source]
+        upward = LAYERS[target] > LAYERS[source] and (source, target) not in UPWARD_FOR_NOW
         sideways = LAYERS[target] == LAYERS[source] and (source, target) not in SIDEWAYS
         if upward or sideways:
             bad.append(f"{source} → {target}: {', '.join(places)}")
@@ -83,7 +88,8 @@ def test_dependencies_point_one_way():
 
 
 def test_a_listed_sideways_arrow_is_still_in_use():
-    assert SIDEWAYS.keys() - arrows().keys() == set(), "remove arrows no longer in the code"
+    listed = SIDEWAYS.keys() | UPWARD_FOR_NOW.keys()
+    assert listed - arrows().keys() == set(), "remove arrows no longer in the code"
 
 
 def test_it_catches_an_arrow_the_wrong_way():
