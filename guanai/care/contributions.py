@@ -1,6 +1,7 @@
 """What care adds to the registry (see registry/extensions.py): the file's pairings and care
-panel, on the page and in the PDF."""
+panel, on the page and in the PDF, and the counts of care work on the dashboards."""
 
+from guanai.care.figures import care_counts
 from guanai.care.selectors import pairings_for
 from guanai.registry import extensions
 
@@ -20,3 +21,4 @@ def register() -> None:
             context=_pdf_context,
         )
     )
+    extensions.node_counts_add(extensions.NodeCounts(key="care", count=care_counts))

@@ -7,6 +7,10 @@ class RegistryConfig(AppConfig):
     verbose_name = "儿童档案"
 
     def ready(self):
+        from guanai.registry import extensions
+        from guanai.registry.figures import file_counts
+
+        extensions.node_counts_add(extensions.NodeCounts(key="registry", count=file_counts))
         from guanai.accounts import permissions
         from guanai.accounts.models import Role
         from guanai.core.menu import MenuItem, menu_add

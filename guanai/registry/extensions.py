@@ -9,17 +9,24 @@ registers what it adds in its `AppConfig.ready()`:
   the registry's services in a fixed order (`order`) inside the same transaction — the rules'
   evaluation of the changed files, for instance. No Django signals: the order is stated here;
 - `child_list_filter_add(ChildListFilter(...))`: a filter of the children list and its
-  exports (the rules' category), with its choices and the condition it puts on a child.
+  exports (the rules' category), with its choices and the condition it puts on a child;
+- `node_counts_add(NodeCounts(...))`: the app's counts for the dashboards and reports — its
+  own rows under a node, grouped by division-code prefix (`grouped`, `add_rows`), read
+  through the gate (`within(area, ...)`). `stats` adds them up and words the figures.
 
 `docs/architecture.md` shows the smallest app that uses them.
 """
 
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 
 from guanai.accounts.models import User
+from guanai.accounts.scoping import Area
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,29 @@ class ChildListFilter:
     condition: Callable[[str], Q]  # the children the value selects (on registry.Child)
 
 
+@dataclass(frozen=True)
+class CountPeriod:
+    """The days over which work (care duties, records) is counted; states are on `as_of`."""
+
+    as_of: date
+    start: date
+    end: date
+
+
+# counts[division-code prefix][name] += n, for the subtree of a granted area
+Counts = dict[str, Counter]
+
+
+@dataclass(frozen=True)
+class NodeCounts:
+    key: str
+    count: Callable[[Area, int, CountPeriod, Counts], None]  # area, prefix length, days, into
+
+
 _panels: dict[str, FilePanel] = {}
 _changed: dict[str, FilesChanged] = {}
 _filters: dict[str, ChildListFilter] = {}
+_counts: dict[str, NodeCounts] = {}
 
 
 def file_panel_add(panel: FilePanel) -> None:
@@ -64,6 +91,10 @@ def files_changed_add(hook: FilesChanged) -> None:
 
 def child_list_filter_add(list_filter: ChildListFilter) -> None:
     _filters[list_filter.key] = list_filter
+
+
+def node_counts_add(counts: NodeCounts) -> None:
+    _counts[counts.key] = counts
 
 
 def file_panels(user: User, child, *, pdf: bool = False) -> list[dict]:
@@ -99,3 +130,22 @@ def child_list_condition(values: dict[str, str]) -> Q:
         if value and key in _filters:
             q &= _filters[key].condition(value)
     return q
+
+
+def node_counts(area: Area, length: int, days: CountPeriod) -> Counts:
+    """Every app's counts of the area's subtree, grouped by the first `length` code digits."""
+    counts: Counts = defaultdict(Counter)
+    for source in sorted(_counts.values(), key=lambda c: c.key):
+        source.count(area, length, days, counts)
+    return counts
+
+
+def grouped(queryset: QuerySet, length: int, field_name: str = "division_code") -> QuerySet:
+    """The rows grouped by the first `length` digits of their division code (as `key`)."""
+    return queryset.annotate(key=Substr(field_name, 1, length)).values("key").order_by()
+
+
+def add_rows(counts: Counts, rows: Iterable[dict], names: list[str]) -> None:
+    for row in rows:
+        for name in names:
+            counts[row["key"]][name] += row[name] or 0

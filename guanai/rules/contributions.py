@@ -1,10 +1,12 @@
 """What the rules add to the registry (see registry/extensions.py): the file's categories and
-benefits panel, the evaluation after every save, and the category filter of the children list."""
+benefits panel, the evaluation after every save, the category filter of the children list, and
+the counts of categories and benefits on the dashboards."""
 
 from django.db.models import Exists, OuterRef, Q
 
 from guanai.registry import extensions
 from guanai.rules.choices import Category
+from guanai.rules.figures import finding_counts
 from guanai.rules.selectors import current_findings
 from guanai.rules.services import child_evaluate, id_range_evaluate
 
@@ -28,3 +30,4 @@ def register() -> None:
             condition=_category_condition,
         )
     )
+    extensions.node_counts_add(extensions.NodeCounts(key="rules", count=finding_counts))

@@ -8,27 +8,27 @@ figures equal the sum of its villages' and a county's the sum of its townships'.
 the filter of the children list behind the figure.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
-from guanai.accounts.scoping import Area, area_for, in_force_q, within
-from guanai.care.due import overdue_q
-from guanai.care.models import Activity, CareRecord, DueItem, DueStatus, Flag, Pairing
+from guanai.accounts.scoping import Area, area_for, within
+from guanai.care.models import CareRecord
 from guanai.care.schedules import Period
 from guanai.geo.models import Division, Level, code_prefix_q
+from guanai.registry import extensions
 from guanai.registry.choices import AgeBand
-from guanai.registry.models import Child, Guardian
-from guanai.registry.selectors import age_q
-from guanai.rules.choices import Category, FindingKind
-from guanai.rules.models import BenefitReceipt, ChildFinding
+from guanai.registry.extensions import CountPeriod, add_rows, grouped
+from guanai.registry.models import Child
+from guanai.rules.choices import Category
+from guanai.rules.figures import current_categories
 from guanai.stats.models import StatisticalBase
 
 CACHE_SECONDS = 300
@@ -86,54 +86,25 @@ def quarter_of(day: date) -> Period:
     return Period(start, next_start - timedelta(days=1))
 
 
-def _grouped(queryset: QuerySet, length: int, field_name: str = "division_code"):
-    return queryset.annotate(key=Substr(field_name, 1, length)).values("key").order_by()
-
-
-def _add(counts: dict[str, Counter], rows, names: list[str]) -> None:
-    for row in rows:
-        for name in names:
-            counts[row["key"]][name] += row[name] or 0
-
-
 def node_counts(area: Area, length: int, as_of: date, period: Period) -> dict[str, Counter]:
-    """Every count of the area's subtree, grouped by the first `length` code digits."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    active = within(area, Child.objects.filter(is_active=True))
-    ages = {f"age:{band.value}": Count("id", filter=age_q(as_of, *band.years)) for band in AgeBand}
-    rows = _grouped(active, length).annotate(
-        children=Count("id"), with_id=Count("id", filter=Q(id_number__isnull=False)), **ages
-    )
-    _add(counts, rows, ["children", "with_id", *ages])
-    # A separate query: EXISTS in WHERE is a semi-join, inside FILTER it runs once per row.
-    with_guardian = active.filter(Exists(Guardian.objects.filter(child=OuterRef("pk"))))
-    rows = _grouped(with_guardian, length).annotate(
-        with_guardian=Count("id"), complete=Count("id", filter=Q(id_number__isnull=False))
-    )
-    _add(counts, rows, ["with_guardian", "complete"])
-
-    categories = within(
-        area,
-        ChildFinding.objects.filter(
-            kind=FindingKind.CATEGORY, is_current=True, child__is_active=True
-        ),
-    )
-    for row in _grouped(categories, length).values("key", "code").annotate(n=Count("id")):
-        counts[row["key"]][f"cat:{row['code']}"] += row["n"]
-
+    """Every count of the area's subtree, grouped by the first `length` code digits: what each
+    app counts of its own rows (registry/extensions.py), then the statistical bases and the
+    staffing, which are the statistics' own."""
+    counts = extensions.node_counts(area, length, CountPeriod(as_of, period.start, period.end))
     bases = within(area, StatisticalBase.objects.filter(year=as_of.year))
-    rows = _grouped(bases, length).annotate(
+    rows = grouped(bases, length).annotate(
         expected=Sum("children_expected"),
         lb_expected=Sum("left_behind_expected"),
         base_villages=Count("id"),
     )
-    _add(counts, rows, ["expected", "lb_expected", "base_villages"])
+    add_rows(counts, rows, ["expected", "lb_expected", "base_villages"])
     # Registered children and left-behind children in the villages that entered a base.
     with_base = Exists(bases.filter(division_code=OuterRef("division_code")))
-    rows = _grouped(active.filter(with_base), length).annotate(children_in_base=Count("id"))
-    _add(counts, rows, ["children_in_base"])
-    rows = _grouped(categories.filter(code=Category.LEFT_BEHIND).filter(with_base), length)
-    _add(counts, rows.annotate(lb_in_base=Count("id")), ["lb_in_base"])
+    active = within(area, Child.objects.filter(is_active=True))
+    rows = grouped(active.filter(with_base), length).annotate(children_in_base=Count("id"))
+    add_rows(counts, rows, ["children_in_base"])
+    left_behind = current_categories(area).filter(code=Category.LEFT_BEHIND).filter(with_base)
+    add_rows(counts, grouped(left_behind, length).annotate(lb_in_base=Count("id")), ["lb_in_base"])
 
     for level, role, name in [
         (Level.VILLAGE, Role.CHILD_DIRECTOR, "villages"),
@@ -141,57 +112,11 @@ def node_counts(area: Area, length: int, as_of: date, period: Period) -> dict[st
     ]:
         staffed = Exists(User.objects.filter(division=OuterRef("pk"), role=role, is_active=True))
         nodes = Division.objects.filter(code_prefix_q("code", area.prefix), level=level)
-        rows = _grouped(nodes, length, "code").annotate(
+        rows = grouped(nodes, length, "code").annotate(
             **{name: Count("id"), f"{name}_staffed": Count("id", filter=Q(staffed))}
         )
         # The node's own row (a township under itself) is grouped by its shorter code.
-        _add(counts, rows, [name, f"{name}_staffed"])
-
-    in_period = Q(due_date__gte=period.start, due_date__lte=period.end)
-    # Only the rows counted (a year of a county's items is millions): the indexes serve both.
-    due = within(
-        area,
-        DueItem.objects.exclude(status=DueStatus.CANCELLED).filter(in_period | overdue_q(as_of)),
-    )
-    rows = _grouped(due, length).annotate(
-        due=Count("id", filter=in_period),
-        due_done=Count("id", filter=in_period & Q(status=DueStatus.DONE)),
-        overdue=Count("id", filter=overdue_q(as_of)),
-    )
-    _add(counts, rows, ["due", "due_done", "overdue"])
-
-    receiving = BenefitReceipt.objects.filter(
-        Q(start_on__lte=as_of) & (Q(end_on__isnull=True) | Q(end_on__gte=as_of)),
-        child_id=OuterRef("child_id"),
-        benefit=OuterRef("code"),
-    )
-    eligible = within(
-        area,
-        ChildFinding.objects.filter(
-            kind=FindingKind.BENEFIT, is_current=True, child__is_active=True
-        ),
-    )
-    rows = _grouped(eligible, length).annotate(
-        eligible=Count("id"), receiving=Count("id", filter=Q(Exists(receiving)))
-    )
-    _add(counts, rows, ["eligible", "receiving"])
-
-    pairings = within(area, Pairing.objects.filter(in_force_q(as_of)))
-    rows = _grouped(pairings, length, Pairing.scope_division_field).annotate(pairings=Count("id"))
-    _add(counts, rows, ["pairings"])
-
-    records = within(area, CareRecord.objects.filter(date__gte=period.start, date__lte=period.end))
-    rows = _grouped(records, length).annotate(
-        records=Count("id"),
-        visits=Count("id", filter=Q(activity=Activity.HOME_VISIT)),
-        activities=Count("id", filter=Q(activity=Activity.LECTURE)),
-    )
-    _add(counts, rows, ["records", "visits", "activities"])
-    flags = within(
-        area,
-        Flag.objects.filter(raised_at__date__gte=period.start, raised_at__date__lte=period.end),
-    )
-    _add(counts, _grouped(flags, length).annotate(problems=Count("id")), ["problems"])
+        add_rows(counts, rows, [name, f"{name}_staffed"])
     return counts
 
 
