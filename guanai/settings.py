@@ -94,7 +94,7 @@ PASSWORD_HASHERS = [
 # The password policy of 等保 level 3 (guanai/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "guanai.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "guanai.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},

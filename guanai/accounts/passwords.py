@@ -1,7 +1,7 @@
 """The password policy (等保 level 3), as validators named in AUTH_PASSWORD_VALIDATORS, and when
 a password is due for change.
 
-Django's own validators give the length (10), the common-password list (shipped with Django,
+Django's own validators give the length (10, with a Chinese message here), the common-password list (shipped with Django,
 read offline) and likeness to the user's name; these add the character classes, the username
 inside the password, and the history of the last passwords.
 """
@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django.contrib.auth.password_validation import MinimumLengthValidator as DjangoMinimumLength
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,16 @@ def character_classes(password: str) -> int:
     used = {i for ch in password for i, chars in enumerate(CHARACTER_CLASSES) if ch in chars}
     others = any(not any(ch in chars for chars in CHARACTER_CLASSES) for ch in password)
     return len(used) + others
+
+
+class MinimumLengthValidator(DjangoMinimumLength):
+    """Django's, with a message in Chinese (Django 5.2's own has no Chinese translation yet)."""
+
+    def get_error_message(self) -> str:
+        return self.get_help_text()
+
+    def get_help_text(self) -> str:
+        return _("密码至少需要 %(count)d 个字符") % {"count": self.min_length}
 
 
 class CharacterClassesValidator:

@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,7 +92,8 @@ def _register_failure(counters, username: str, reason: str) -> DomainError:
         _count_failure(row, limit, now)
     # Names and addresses whose failures have run out of the window are no longer needed.
     LoginThrottle.objects.filter(
-        last_failed_login_at__lt=now - 2 * _window(), locked_until__lt=now
+        Q(locked_until__isnull=True) | Q(locked_until__lt=now),
+        last_failed_login_at__lt=now - 2 * _window(),
     ).delete()
     until = _locked_until(counters, now)[0]
     audit(actor=None, action=Action.LOGIN_FAILED, label=username, detail=reason)
