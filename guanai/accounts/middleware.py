@@ -64,7 +64,7 @@ class LoginStepsMiddleware:
 
     A session whose password was right but whose second factor (or required new password) is
     still missing reaches nothing but that step's page: every other request, page or download,
-    is sent there. The API does not read sessions at all (guanai/api/auth.py).
+    is sent there, the API's pages too unless a call brings its own token.
     """
 
     def __init__(self, get_response):
@@ -84,6 +84,8 @@ class LoginStepsMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith("/api/") and "Authorization" in request.headers:
+            return None  # a token call: the token alone authenticates it (guanai/api/auth.py)
         step = pending_step(request)
         match = request.resolver_match
         if not step or match is None or match.view_name in ALWAYS_OPEN | {step}:

@@ -19,7 +19,7 @@ from guanai.accounts.models import User
 TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key, hex
 
 
-def test_authenticator(user: User) -> TOTPDevice:
+def bound_authenticator(user: User) -> TOTPDevice:
     """The user's confirmed authenticator, bound with the known test key if they have none."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device or TOTPDevice.objects.create(
@@ -45,5 +45,5 @@ class TwoFactorClient(Client):
             twofactor.has_second_factor(user) or twofactor.two_factor_required(user)
         ):
             session = self.session
-            session[DEVICE_ID_SESSION_KEY] = test_authenticator(user).persistent_id
+            session[DEVICE_ID_SESSION_KEY] = bound_authenticator(user).persistent_id
             session.save()
