@@ -6,6 +6,7 @@ from django.contrib import auth, messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from guanai.accounts import twofactor
 from guanai.accounts.passwords import password_change_due
@@ -52,10 +53,13 @@ def _session_end_reason(session, now: float) -> str:
     login_at = session.setdefault(LOGIN_AT, now)
     last_seen = session.get(LAST_SEEN, now)
     if now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
-        return f"超过 {settings.SESSION_IDLE_MINUTES} 分钟未操作,已自动退出,请重新登录"
+        return _("超过 %(minutes)d 分钟未操作,已自动退出,请重新登录") % {
+            "minutes": settings.SESSION_IDLE_MINUTES
+        }
     if now - login_at > settings.SESSION_COOKIE_AGE:
-        hours = settings.SESSION_COOKIE_AGE // 3600
-        return f"登录已超过 {hours} 小时,请重新登录"
+        return _("登录已超过 %(hours)d 小时,请重新登录") % {
+            "hours": settings.SESSION_COOKIE_AGE // 3600
+        }
     return ""
 
 
