@@ -77,7 +77,10 @@ def _count_failure(row, limit: int, now) -> None:
     row.last_failed_login_at = now
     if row.failed_login_count >= limit:
         row.locked_until = now + _window()
-    row.save()
+    if row.pk is None:
+        row.save()
+    else:  # an account: only the counters, so that nothing else of it is written back
+        row.save(update_fields=["failed_login_count", "last_failed_login_at", "locked_until"])
 
 
 class LoginLocked(DomainError):

@@ -58,16 +58,21 @@ def login_view(request):
     )
 
 
-def _next(request) -> str:
-    """Where to go after a login step: ?next= when it is a page of this site, else home."""
+def _safe_next(request) -> str:
+    """?next= (or the form's next) when it is a page of this site, else ''."""
     target = request.POST.get("next") or request.GET.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
-    return "core:home"
+    return ""
+
+
+def _next(request) -> str:
+    """Where to go after a login step."""
+    return _safe_next(request) or "core:home"
 
 
 def _step_context(request, **extra) -> dict:
-    return {"next": request.POST.get("next") or request.GET.get("next", ""), **extra}
+    return {"next": _safe_next(request), **extra}
 
 
 @require_http_methods(["GET", "POST"])

@@ -120,6 +120,7 @@ def test_the_county_needs_its_phone_after_the_password(phone):
     phone.fill("#id_code", "000000")
     phone.click("button[type=submit]")
     assert "验证码不正确" in phone.locator("main").inner_text()
+    phone.wait_for_timeout(1100)  # django-otp makes a device wait a second after a wrong code
     phone.fill("#id_code", demo_code("county"))
     phone.click("button[type=submit]")
     phone.wait_for_url("**/children/")

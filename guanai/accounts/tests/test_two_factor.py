@@ -225,3 +225,18 @@ def test_the_api_takes_tokens_not_half_done_logins(client, users):
     key = token_create(actor=None, user=users["county"], name="测试")[1]
     response = client.get("/api/v1/children", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_foreign_next_is_not_offered(client, users):
+    """The step pages carry ?next= on to the next step only when it is a page of this site."""
+    bound_authenticator(users["admin"])
+    post_login(client, "admin")
+    page = client.get(reverse("accounts:otp_verify") + "?next=https://evil.example/")
+    assert 'name="next" value=""' in page.content.decode()
+    client.logout()
+    post_login(client, "director_a")
+    page = client.get(reverse("accounts:otp_enrol") + "?next=javascript:alert(1)")
+    assert 'name="next" value=""' in page.content.decode()
+    page = client.get(reverse("accounts:otp_enrol") + "?next=/children/")
+    assert 'name="next" value="/children/"' in page.content.decode()
