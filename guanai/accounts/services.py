@@ -63,11 +63,11 @@ def _counters(request, username: str, known: User | None) -> list[tuple[object, 
 def _locked_until(counters, now):
     """The latest lock among the counters, and what is locked; (None, []) if none is."""
     locked = [
-        (row, name) for row, _, name in counters if row.locked_until and row.locked_until > now
+        (row, name) for row, _limit, name in counters if row.locked_until and row.locked_until > now
     ]
     if not locked:
         return None, []
-    return max(row.locked_until for row, _ in locked), [name for _, name in locked]
+    return max(row.locked_until for row, _name in locked), [name for _row, name in locked]
 
 
 def _count_failure(row, limit: int, now) -> None:
@@ -132,8 +132,9 @@ def login_check(*, request, username: str, password: str) -> User:
     if user.role != Role.ADMIN and not user.is_superuser and user.division_id is None:
         audit(actor=None, action=Action.LOGIN_FAILED, label=username, detail="未分配所属区划")
         raise DomainError("该账户尚未分配所属区划,暂不能登录,请联系县级民政部门管理员")
-    _reset_failures(user)
     if twofactor.has_second_factor(user) or twofactor.two_factor_required(user):
+        # The failures are forgiven when the code is right too: a known password alone does
+        # not buy an account more tries at the code.
         audit(
             actor=None,
             action=Action.LOGIN,
@@ -142,6 +143,7 @@ def login_check(*, request, username: str, password: str) -> User:
             detail="密码正确,待两步验证",
         )
     else:
+        _reset_failures(user)
         audit(actor=user, action=Action.LOGIN, target=user, division_code=_code(user))
     return user
 
@@ -188,17 +190,18 @@ def _password_errors(password: str, user: User, field: str = "password") -> None
         raise DomainError(";".join(exc.messages), field=field) from exc
 
 
-@transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
     """The user sets their own password: the current one, then a new one by the policy."""
     if not user.check_password(old_password):
+        # Audited outside the transaction, which a refusal would roll back.
         audit(actor=user, action=Action.UPDATE, target=user, detail="修改密码失败:原密码错误")
         raise DomainError("原密码不正确", field="old_password")
     _password_errors(new_password, user, field="new_password")
-    user.set_password(new_password)
-    user.must_change_password = False
-    user.save()
-    audit(actor=user, action=Action.UPDATE, target=user, detail="修改密码")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save()
+        audit(actor=user, action=Action.UPDATE, target=user, detail="修改密码")
 
 
 @transaction.atomic

@@ -64,6 +64,7 @@ def _normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+@transaction.atomic
 def recovery_codes_issue(*, actor: User, user: User) -> list[str]:
     """New recovery codes for the user; the old ones stop working. Shown once, then only
     django-otp's copies remain, each deleted when used."""

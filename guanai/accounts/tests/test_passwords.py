@@ -216,3 +216,12 @@ def test_an_outsider_cannot_reset_a_password(client, users):
 def test_password_reset_service_sets_the_flag(users):
     password = password_reset(actor=users["admin"], user=users["carer_a"])
     assert len(password) == 12 and users["carer_a"].must_change_password
+
+
+@pytest.mark.django_db
+def test_a_wrong_old_password_is_audited(users):
+    with pytest.raises(DomainError):
+        password_change(user=users["carer_a"], old_password="wrong", new_password="New-pass-2026x")
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, object_id=str(users["carer_a"].pk), detail__contains="原密码错误"
+    ).exists()

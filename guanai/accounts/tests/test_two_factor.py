@@ -240,3 +240,22 @@ def test_a_foreign_next_is_not_offered(client, users):
     assert 'name="next" value=""' in page.content.decode()
     page = client.get(reverse("accounts:otp_enrol") + "?next=/children/")
     assert 'name="next" value="/children/"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_password_alone_does_not_forgive_failures(client, users, settings):
+    """Failures are forgiven when the last factor is right: knowing the password does not buy
+    more tries at the code."""
+    settings.LOGIN_FAILURE_LIMIT = 3
+    device = bound_authenticator(users["admin"])
+    post_login(client, "admin", "wrong-password")
+    post_login(client, "admin", "wrong-password")
+    post_login(client, "admin")
+    assert User.objects.get(username="admin").failed_login_count == 2
+    response = client.post(reverse("accounts:otp_verify"), {"code": "000000"})
+    assert response["Location"] == reverse("accounts:login")
+    assert User.objects.get(username="admin").is_locked
+    User.objects.filter(username="admin").update(locked_until=None)
+    post_login(client, "admin")
+    client.post(reverse("accounts:otp_verify"), {"code": totp_code(device)})
+    assert User.objects.get(username="admin").failed_login_count == 0
