@@ -259,3 +259,23 @@ def test_the_password_alone_does_not_forgive_failures(client, users, settings):
     post_login(client, "admin")
     client.post(reverse("accounts:otp_verify"), {"code": totp_code(device)})
     assert User.objects.get(username="admin").failed_login_count == 0
+
+
+def test_a_misspelt_required_role_stops_the_start(settings):
+    from guanai.accounts.checks import two_factor_roles_check
+
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["admin", "county"]
+    errors = two_factor_roles_check(None)
+    assert [e.id for e in errors] == ["guanai.accounts.E001"] and "county" in errors[0].msg
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["admin", "civil_affairs"]
+    assert two_factor_roles_check(None) == []
+
+
+@pytest.mark.django_db
+def test_managers_see_who_has_bound_an_authenticator(client, users):
+    bound_authenticator(users["director_a"])
+    client.force_login(users["county"])
+    body = client.get(reverse("accounts:user_list")).content.decode()
+    rows = {row.split("</td>")[0]: row for row in body.split('<td data-label="用户名">')[1:]}
+    assert '<td data-label="两步验证">已启用' in rows["director_a"]
+    assert '<td data-label="两步验证">未启用' in rows["director_b"]
