@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,6 +50,16 @@ def pending_step(request) -> str:
     return ""
 
 
+def _send_to(request, url: str) -> HttpResponse:
+    """A redirect; for htmx's in-page requests (a list's live search, a job's progress) one that
+    moves the whole page, instead of the login page swapped into a corner of the old one."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 def _session_end_reason(session, now: float) -> str:
     login_at = session.setdefault(LOGIN_AT, now)
     last_seen = session.get(LAST_SEEN, now)
@@ -82,7 +93,7 @@ class LoginStepsMiddleware:
                 audit(actor=request.user, action=Action.LOGOUT, target=request.user, detail=reason)
                 auth.logout(request)
                 messages.info(request, reason)
-                return redirect("accounts:login")
+                return _send_to(request, reverse("accounts:login"))
             if now - request.session.get(LAST_SEEN, 0) >= TOUCH_INTERVAL:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
@@ -96,4 +107,4 @@ class LoginStepsMiddleware:
             return None
         target = request.get_full_path() if request.method == "GET" else ""
         query = f"?{urlencode({'next': target})}" if target and target != "/" else ""
-        return redirect(reverse(step) + query)
+        return _send_to(request, reverse(step) + query)

@@ -62,3 +62,12 @@ def test_eight_hours_after_the_login_the_session_ends_however_busy(client, users
     response = client.get(reverse("registry:child_list"))
     assert response["Location"] == reverse("accounts:login")
     assert "登录已超过 8 小时" in client.get(reverse("accounts:login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_of_an_idle_session_moves_the_whole_page(client, users):
+    logged_in(client)
+    age(client, LAST_SEEN, 31 * 60)
+    response = client.get(reverse("registry:child_list"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response.content == b""
+    assert response["HX-Redirect"] == reverse("accounts:login")
