@@ -70,17 +70,27 @@ def _locked_until(counters, now):
     return max(row.locked_until for row, _name in locked), [name for _row, name in locked]
 
 
+COUNTERS = ["failed_login_count", "last_failed_login_at", "locked_until"]
+
+
 def _count_failure(row, limit: int, now) -> None:
-    if row.last_failed_login_at is None or now - row.last_failed_login_at > _window():
-        row.failed_login_count = 0
-    row.failed_login_count += 1
-    row.last_failed_login_at = now
-    if row.failed_login_count >= limit:
-        row.locked_until = now + _window()
-    if row.pk is None:
-        row.save()
-    else:  # an account: only the counters, so that nothing else of it is written back
-        row.save(update_fields=["failed_login_count", "last_failed_login_at", "locked_until"])
+    """One more failure on an account or a LoginThrottle row (made if need be); `row` is
+    brought up to date, since several requests may fail at once."""
+    model = row._meta.model  # not type(): request.user is a lazy wrapper
+    with transaction.atomic():
+        if row.pk is None:
+            row.pk = LoginThrottle.objects.get_or_create(key=row.key)[0].pk
+        current = model.objects.select_for_update().only(*COUNTERS).get(pk=row.pk)
+        for name in COUNTERS:
+            setattr(row, name, getattr(current, name))
+        if row.last_failed_login_at is None or now - row.last_failed_login_at > _window():
+            row.failed_login_count = 0
+        row.failed_login_count += 1
+        row.last_failed_login_at = now
+        if row.failed_login_count >= limit:
+            row.locked_until = now + _window()
+        # Only the counters: nothing else of an account is written back.
+        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in COUNTERS})
 
 
 class LoginLocked(DomainError):
@@ -152,7 +162,7 @@ def _reset_failures(user: User) -> None:
     user.failed_login_count = 0
     user.last_failed_login_at = None
     user.locked_until = None
-    user.save(update_fields=["failed_login_count", "last_failed_login_at", "locked_until"])
+    user.save(update_fields=COUNTERS)
 
 
 def second_factor_check(*, request, user: User, code: str):

@@ -152,3 +152,17 @@ def test_stale_names_are_forgotten(client, users, settings):
     post_login(client, "nobody_xy", "wrong-password")
     assert not LoginThrottle.objects.filter(key__in=["name:old", "name:older"]).exists()
     assert LoginThrottle.objects.filter(key="name:nobody_xy").exists()
+
+
+@pytest.mark.django_db
+def test_failures_of_requests_at_the_same_time_add_up():
+    """A request that read no row for a name, while another made it, counts on that row."""
+    from guanai.accounts.services import _count_failure, _throttle
+
+    now = timezone.now()
+    seen_empty = _throttle("name:racer")
+    LoginThrottle.objects.create(key="name:racer", failed_login_count=2, last_failed_login_at=now)
+    _count_failure(seen_empty, 3, now)
+    row = LoginThrottle.objects.get(key="name:racer")
+    assert row.failed_login_count == 3 and row.locked_until is not None
+    assert seen_empty.locked_until == row.locked_until
