@@ -11,7 +11,8 @@ from guanai.stats import permissions as stats_permissions
 def navigation(request):
     """The menu for the user's role. Pages decide access themselves; this only hides links."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # Nothing to offer during a login step (guanai.accounts.middleware): it would lead back.
+    if user is None or not user.is_authenticated or getattr(request, "login_step", ""):
         return {"nav_items": []}
     items = [(_("首页"), reverse("core:home"), "home")]
     if user.role != Role.CARER:

@@ -101,7 +101,7 @@ class LoginStepsMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path.startswith("/api/") and "Authorization" in request.headers:
             return None  # a token call: the token alone authenticates it (guanai/api/auth.py)
-        step = pending_step(request)
+        step = request.login_step = pending_step(request)
         match = request.resolver_match
         if not step or match is None or match.view_name in ALWAYS_OPEN | {step}:
             return None

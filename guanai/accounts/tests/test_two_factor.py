@@ -57,6 +57,7 @@ def test_a_county_officer_enrols_at_the_first_login(client, users):
     page = client.get(reverse("accounts:otp_enrol"))
     body = page.content.decode()
     assert 'src="data:image/svg+xml;base64,' in body  # the QR code, drawn here
+    assert reverse("registry:child_list") not in body  # no menu that would only lead back
     key = secret_on_page(body)
     assert (
         client.get(reverse("accounts:otp_enrol"))
