@@ -76,21 +76,22 @@ def recovery_codes_issue(*, actor: User, user: User) -> list[str]:
     return codes
 
 
-@transaction.atomic
 def authenticator_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
     """Confirm an enrolment with the app's first code; returns the new recovery codes."""
     if device.user_id != user.pk or device.confirmed:
         raise DomainError("该验证器不属于您或已启用,请刷新页面重新绑定", field="code")
+    # Checked before the transaction, so that django-otp's count of wrong codes is kept.
     if not device.verify_token(_normalise(code)):
         raise DomainError(
             "验证码不正确,请核对手机时间后输入验证器当前显示的 6 位数字", field="code"
         )
-    # One authenticator per user: a new phone replaces the old one.
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit(actor=user, action=Action.UPDATE, target=user, detail="启用两步验证(手机验证器)")
-    return recovery_codes_issue(actor=user, user=user)
+    with transaction.atomic():
+        # One authenticator per user: a new phone replaces the old one.
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit(actor=user, action=Action.UPDATE, target=user, detail="启用两步验证(手机验证器)")
+        return recovery_codes_issue(actor=user, user=user)
 
 
 def device_matching(user: User, code: str):

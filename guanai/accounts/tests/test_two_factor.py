@@ -280,3 +280,12 @@ def test_managers_see_who_has_bound_an_authenticator(client, users):
     rows = {row.split("</td>")[0]: row for row in body.split('<td data-label="用户名">')[1:]}
     assert '<td data-label="两步验证">已启用' in rows["director_a"]
     assert '<td data-label="两步验证">未启用' in rows["director_b"]
+
+
+@pytest.mark.django_db
+def test_a_wrong_enrolment_code_is_counted_by_django_otp(client, users, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 1
+    client.force_login(users["director_a"])
+    client.get(reverse("accounts:otp_enrol"))
+    client.post(reverse("accounts:otp_enrol"), {"code": "000000"})
+    assert TOTPDevice.objects.get(user=users["director_a"]).throttling_failure_count == 1
