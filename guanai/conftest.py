@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from guanai.testing.clients import TwoFactorClient
 from guanai.testing.factories import Place, child_build, place_build, standard_users
 
 
@@ -16,6 +17,12 @@ from guanai.testing.factories import Place, child_build, place_build, standard_u
 def fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that check hashing ask for it themselves."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client() -> TwoFactorClient:
+    """pytest-django's client, whose force_login also passes the second login step."""
+    return TwoFactorClient()
 
 
 @pytest.fixture

@@ -53,6 +53,11 @@ class User(AbstractUser):
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     last_failed_login_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Set when an administrator gives the account a password (creation, reset): the user
+    # chooses their own at the next login.
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    # Written whenever a password is saved (guanai.accounts.passwords.PasswordHistoryValidator).
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -94,3 +99,33 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, so that none of them is chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)  # a hash, like User.password
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins counted by client address, and by username where no account has it.
+
+    An existing account counts on its own row (User.failed_login_count...); a name that is no
+    account counts here the same way, so both answer alike and lock alike.
+    """
+
+    key = models.CharField(max_length=200, unique=True)  # "address:<ip>" or "name:<username>"
+    failed_login_count = models.PositiveSmallIntegerField(default=0)
+    last_failed_login_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,4 +1,5 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guanai.accounts.models import User
 from guanai.accounts.permissions import can_manage_users
@@ -12,7 +13,13 @@ def user_list_for(user: User) -> QuerySet[User]:
     if not can_manage_users(user):
         raise AccessDenied("只有县级民政部门或管理员可以管理账户")
     prefix = user_prefix(user)
-    users = User.objects.select_related("division").order_by("division__code", "username")
+    users = (
+        User.objects.select_related("division")
+        .annotate(
+            has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        )
+        .order_by("division__code", "username")
+    )
     if prefix:
         users = users.filter(Q(division__code__startswith=prefix))
     return users

@@ -1,9 +1,25 @@
+import ipaddress
+
+from django.conf import settings
+
 from guanai.audit.context import RequestContext, current_request
 
 
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    # Only REMOTE_ADDR: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy (settings.TRUSTED_PROXY)
+    the first X-Forwarded-For hop. Without one that header is the client's own say-so."""
+    if settings.TRUSTED_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0]
+        if address := _address(forwarded):
+            return address
+    return _address(request.META.get("REMOTE_ADDR", ""))
 
 
 class AuditContextMiddleware:

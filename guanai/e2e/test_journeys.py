@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from guanai.e2e.conftest import log_in
+from guanai.e2e.conftest import DEMO_PASSWORD, demo_code, log_in
 from guanai.registry import idnumber
 
 pytestmark = pytest.mark.e2e
@@ -117,3 +117,21 @@ def test_a_supervisor_reads_the_township_log_on_a_phone(phone):
     assert "儿童档案列表:q=张" in rows.first.inner_text()
     # Rows stack into blocks on a phone: nothing wider than the screen.
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_county_needs_its_phone_after_the_password(phone):
+    phone.goto("/accounts/login/")
+    phone.fill("#id_username", "county")
+    phone.fill("#id_password", DEMO_PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/accounts/otp/**")
+    phone.goto("/children/")  # nothing else opens before the code
+    assert "/accounts/otp/" in phone.url
+    phone.fill("#id_code", "000000")
+    phone.click("button[type=submit]")
+    assert "验证码不正确" in phone.locator("main").inner_text()
+    phone.wait_for_timeout(1100)  # django-otp makes a device wait a second after a wrong code
+    phone.fill("#id_code", demo_code("county"))
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/children/")
+    assert "民政局工作人员" in phone.locator("header").inner_text()

@@ -1,10 +1,21 @@
-"""Demo accounts for a seeded county: one per role, printed by `guanai demo`."""
+"""Demo accounts for a seeded county: one per role, printed by `guanai demo`.
 
+Roles that must log in with a second factor get an authenticator with a published key
+(DEMO_TOTP_SECRET, in the README), so that an evaluator adds it to any authenticator app, or
+reads the current code from `guanai demo_code`, and sees the login exactly as in production
+(docs/decisions: two-factor login).
+"""
+
+import time
+from base64 import b32decode
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from guanai.accounts import twofactor
 from guanai.accounts.models import Department, Role, User
 from guanai.accounts.scoping import unscoped
 from guanai.accounts.services import user_create
@@ -13,12 +24,35 @@ from guanai.geo.models import Division, Level
 from guanai.geo.selectors import division_subtree
 from guanai.registry.models import Child
 
+# Base32, as authenticator apps take it; for the demo only, never for a real account.
+DEMO_TOTP_SECRET = "GUANAIDEMOTOTPKEYFORTESTINGONLY2"
+TOTP_STEP = 30
+
+
+def demo_totp_code(step: int | None = None) -> str:
+    """The demo authenticator's code at a time step (now by default)."""
+    totp = TOTP(b32decode(DEMO_TOTP_SECRET), step=TOTP_STEP)
+    totp.time = time.time() if step is None else step * TOTP_STEP
+    return f"{totp.token():06d}"
+
 
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
     role: str
     node: str
+    two_factor: bool = False
+
+
+def _demo_authenticator(user: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(
+        user=user,
+        name=twofactor.AUTHENTICATOR_NAME,
+        key=b32decode(DEMO_TOTP_SECRET).hex(),
+        step=TOTP_STEP,
+        confirmed=True,
+    )
 
 
 def _first(division: Division, level: Level) -> Division:
@@ -50,13 +84,19 @@ def demo_accounts_ensure(county: Division, password: str) -> list[DemoAccount]:
                 division=node,
                 full_name=full_name,
                 department=department,
+                must_change_password=False,
             )
         else:
             user.set_password(password)
             user.locked_until = None
             user.failed_login_count = 0
+            user.must_change_password = False
             user.save()
-        accounts.append(DemoAccount(username, user.role_label, node.name if node else "全部"))
+        two_factor = twofactor.two_factor_required(user)
+        if two_factor:
+            _demo_authenticator(user)
+        node_name = node.name if node else "全部"
+        accounts.append(DemoAccount(username, user.role_label, node_name, two_factor))
     carer = User.objects.get(username="carer")
     if not unscoped(Pairing.objects.filter(carer=carer), purpose="seed").exists():
         start = timezone.localdate().replace(month=9, day=1)

@@ -62,6 +62,7 @@ def user_build(username: str, role: Role, division: Division | None, **extra) ->
         role=role,
         division=division,
         full_name=extra.pop("full_name", username),
+        must_change_password=extra.pop("must_change_password", False),
         **extra,
     )
 

@@ -1,14 +1,14 @@
 import os
-import secrets
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from guanai.accounts.passwords import password_generate
 from guanai.accounts.scoping import unscoped_area, within
 from guanai.geo.models import Division, Level
 from guanai.registry.models import Child
-from guanai.synth.demo import demo_accounts_ensure
+from guanai.synth.demo import DEMO_TOTP_SECRET, demo_accounts_ensure
 from guanai.synth.rosters import department_rosters
 
 
@@ -34,12 +34,18 @@ class Command(BaseCommand):
         if not rosters.exists():
             # Files to try the import page with, in the layouts departments send.
             department_rosters(rosters, county_code, seed=seed)
-        password = os.environ.get("GUANAI_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        password = os.environ.get("GUANAI_DEMO_PASSWORD") or password_generate()
         accounts = demo_accounts_ensure(county, password)
         self.stdout.write("")
         self.stdout.write(f"演示账户(密码均为 {password}):")
         for account in accounts:
-            self.stdout.write(f"  {account.username:<12} {account.role:<16} {account.node}")
+            mark = " *" if account.two_factor else ""
+            self.stdout.write(f"  {account.username:<12} {account.role:<16} {account.node}{mark}")
+        self.stdout.write("")
+        self.stdout.write(
+            "* 须两步验证:在手机验证器中手动添加密钥(基于时间)"
+            f" {DEMO_TOTP_SECRET},或运行 `guanai demo_code` 显示当前验证码。"
+        )
         self.stdout.write("")
         self.stdout.write(f"各部门示例名册(可在“导入”页面试用):{rosters}")
         self.stdout.write("打开 http://127.0.0.1:8000/ 登录。")
