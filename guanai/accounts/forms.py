@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Department
+from guanai.core.phones import PhoneField
 
 
 class LoginForm(forms.Form):
@@ -18,7 +19,7 @@ class UserCreateForm(forms.Form):
     department = forms.ChoiceField(
         label="部门", choices=[("", "—"), *Department.choices], required=False
     )
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    phone = PhoneField(label="联系电话", required=False)
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, min_length=8)
 
     def __init__(self, *args, divisions, roles, **kwargs):

@@ -26,6 +26,7 @@ from guanai.care.models import DueStatus, DutyTemplate, FlagStatus
 from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
 from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.params import whole_number
 from guanai.registry.selectors import child_get_for
 
 PAGE_SIZE = 30
@@ -75,9 +76,9 @@ def record_create(request, child_pk: int):
     child = child_get_for(request.user, child_pk)
     _require(permissions.can_record(request.user), "您的角色不能填写关爱记录")
     due = None
-    due_pk = request.GET.get("due") or request.POST.get("due")
-    if due_pk and due_pk.isdigit():
-        due = selectors.due_item_get_for(request.user, int(due_pk))
+    due_pk = whole_number(request.GET.get("due") or request.POST.get("due"))
+    if due_pk:
+        due = selectors.due_item_get_for(request.user, due_pk)
         if due.child_id != child.pk:
             due = None
     initial = {"activity": due.activity} if due else {}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from guanai.accounts.scoping import division_visible
 from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.params import whole_number
 from guanai.geo.models import Division, Level
 from guanai.geo.selectors import villages_under
 from guanai.registry.choices import AgeBand
@@ -147,7 +148,7 @@ def base_edit(request, division_code: str):
         raise AccessDenied("请选择乡镇(街道)或村(居)")
     can_edit = permissions.can_enter_bases(request.user)
     year_text = request.POST.get("year") or request.GET.get("year") or ""
-    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    year = whole_number(year_text, maximum=9999) or timezone.localdate().year
     villages = list(villages_under(node).order_by("code"))
     if request.method == "POST":
         if not can_edit:

@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from guanai.core import phones
 from guanai.ingest.models import SourceRecord
 from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import (
     RowError,
     SheetRow,
     clean_row,
-    normalize_phone,
     parse_date,
     parse_disability,
     resolve_headers,
@@ -331,7 +331,7 @@ def test_parse_disability_reads_or_says_why(text):
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from([" ", "-", "\u3000"]))
 def test_a_mobile_number_written_in_groups_is_its_digits(number, sep):
     grouped = f"{number[:3]}{sep}{number[3:7]}{sep}{number[7:]}"
-    assert normalize_phone(grouped) == normalize_phone(number) == number
+    assert phones.clean(grouped) == phones.clean(number) == number
 
 
 # End to end ---------------------------------------------------------------------------------
