@@ -19,6 +19,7 @@ from ninja.renderers import JSONRenderer
 from guanai.accounts import permissions
 from guanai.accounts.models import User
 from guanai.api.auth import TokenAuth
+from guanai.api.messages import explain, field_of
 from guanai.api.schemas import (
     ChildFile,
     ChildIn,
@@ -103,10 +104,8 @@ def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    names = [str(part) for part in first.get("loc", ()) if not isinstance(part, int)]
-    field = names[-1] if names else None
-    detail = f"请求数据不符合接口格式:{field}({first.get('msg', '')})"
-    return _problem(request, 422, detail, field, errors=exc.errors)
+    detail = f"请求数据不符合接口格式:{explain(first)}"
+    return _problem(request, 422, detail, field_of(first), errors=exc.errors)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -134,7 +133,9 @@ def _cleaned(form) -> dict[str, Any]:
     if form.is_valid():
         return form.cleaned_data
     field, messages = next(iter(form.errors.items()))
-    raise DomainError(messages[0], field=None if field == NON_FIELD_ERRORS else field)
+    if field == NON_FIELD_ERRORS:
+        raise DomainError(messages[0])
+    raise DomainError(f"{form.fields[field].label}:{messages[0]}", field=field)
 
 
 def _file_data(user: User, sent: dict[str, Any], base: dict[str, Any] | None = None):
