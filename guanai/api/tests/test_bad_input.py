@@ -99,3 +99,12 @@ def test_a_body_that_is_no_json_object_is_refused(client, call, users, children,
     )
     assert response.status_code in (400, 422)
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "division=3604%00", "q=%00"])
+def test_a_nul_character_in_a_filter_is_no_500(call, users, children, query):
+    # PostgreSQL refuses NUL in text; SQLite does not mind. Either way: no 500.
+    response = call(users["county"], "get", f"/children?{query}")
+    assert response.status_code == 422
+    assert response.json()["field"] == query.split("=")[0]
+    assert "不能包含空字符" in response.json()["detail"]

@@ -19,3 +19,17 @@ def test_a_stale_form_gets_a_chinese_csrf_page(users):
     response = client.post(reverse("registry:child_create"), {"name": "x"})
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_parameter_is_a_chinese_400_naming_it(client, users, children):
+    client.force_login(users["supervisor_1"])
+    for response in (
+        client.get(reverse("registry:child_list") + "?q=a%00b"),
+        client.get(reverse("ingest:review_list") + "?status=%00"),
+        client.post(reverse("registry:child_edit", args=[children["a"].pk]), {"q": "a\x00b"}),
+    ):
+        assert response.status_code == 400
+        assert "不能包含空字符" in response.content.decode()
+    response = client.get(reverse("ingest:review_list") + "?status=%00")
+    assert "status:不能包含空字符" in response.content.decode()
