@@ -171,7 +171,7 @@ def overdue_list(request):
         request.user,
         today,
         area=request.GET.get("area", ""),
-        carer_id=int(carer) if carer.isdigit() else None,
+        carer_id=whole_number(carer),
     )
     return render(
         request,

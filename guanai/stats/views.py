@@ -125,17 +125,21 @@ def report_download(request, pk: int):
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
+MAX_COUNT = 1_000_000  # children of one village, far above any real one
+
+
 def _base_values(post, villages) -> dict[int, tuple[int, int] | None]:
     """Both numbers for a village, or neither (clears it); anything else is a DomainError."""
     values = {}
     for village in villages:
         pair = (post.get(f"c_{village.pk}", "").strip(), post.get(f"l_{village.pk}", "").strip())
+        children, left_behind = (whole_number(v, maximum=MAX_COUNT) for v in pair)
         if pair == ("", ""):
             values[village.pk] = None
-        elif all(v.isdigit() for v in pair):
-            values[village.pk] = (int(pair[0]), int(pair[1]))
+        elif children is not None and left_behind is not None:
+            values[village.pk] = (children, left_behind)
         else:
-            raise DomainError(f"{village.name}:请填写两个非负整数,或都留空")
+            raise DomainError(f"{village.name}:请填写两个不超过 {MAX_COUNT} 的非负整数,或都留空")
     return values
 
 
