@@ -64,3 +64,11 @@ def test_an_outsider_still_gets_404_for_a_bad_version(client, users, children):
     client.force_login(users["director_a"])
     edit = reverse("registry:child_edit", args=[child.pk])
     assert client.post(edit, edit_data(child, version="abc")).status_code == 404
+
+
+@pytest.mark.parametrize("division", ["²", "1" * 5000, "9" * 30, "-1"])
+def test_a_division_filter_that_is_no_id_lists_as_unfiltered(client, users, children, division):
+    client.force_login(users["supervisor_1"])
+    response = client.get(reverse("registry:child_list"), {"division": division})
+    assert response.status_code == 200
+    assert "张小明" in response.content.decode()
