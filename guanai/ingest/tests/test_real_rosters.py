@@ -168,6 +168,17 @@ def test_csv_exports_keep_digits_with_quotes_and_apostrophes(tmp_path):
         clean_row(table.rows[1], cols)
 
 
+@pytest.mark.parametrize("span", ["²", "0", "-1", "1000", "9" * 5000])
+def test_a_span_that_is_no_small_whole_number_spans_one_cell(tmp_path, span):
+    page = f"""<html><body><table>
+      <tr><th colspan="{span}">姓名</th><th rowspan="{span}">出生日期</th><th>性别</th></tr>
+      <tr><td>王小红</td><td>2015-03-08</td><td>女</td></tr>
+    </table></body></html>"""
+    path = tmp_path / "export.xls"
+    path.write_text(page)
+    assert read_table(path).headers == ["姓名", "出生日期", "性别"]
+
+
 def test_a_web_page_saved_as_xls_is_read_with_its_spans(tmp_path):
     page = f"""<html><head><meta charset="gb2312"></head><body>
     <table border=1>
