@@ -30,6 +30,7 @@ def throw_one(client, users, keys, target: fuzz.Target, examples: int) -> int:
         max_examples=examples,
         deadline=None,
         database=None,
+        derandomize=True,  # the same requests on every run; bench/fuzz_requests.py explores
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(fuzz.requests(target))
