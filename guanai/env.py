@@ -57,7 +57,15 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(name),
-            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            # A transaction takes the write lock when it begins (IMMEDIATE) and waits up to
+            # `timeout` seconds for it: a deferred one that read first and wrote second failed at
+            # once with "database is locked" when another save got in between, a 500 where
+            # PostgreSQL waits and then answers the stale version's 409.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         query = parse_qs(parsed.query)

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "guanai.audit.middleware.AuditContextMiddleware",
     "guanai.accounts.middleware.LoginRequiredMiddleware",
+    "guanai.core.middleware.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "guanai.accounts.middleware.LoginStepsMiddleware",
     "guanai.core.middleware.DomainErrorMiddleware",

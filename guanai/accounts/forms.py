@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Department
+from guanai.core.phones import PhoneField
 
 
 class LoginForm(forms.Form):
@@ -17,7 +18,7 @@ class UserCreateForm(forms.Form):
     department = forms.ChoiceField(
         label="部门", choices=[("", "—"), *Department.choices], required=False
     )
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    phone = PhoneField(label="联系电话", required=False)
     # Checked against the password policy by user_create (it needs the username).
     password = forms.CharField(
         label="初始密码", widget=forms.PasswordInput, help_text="用户首次登录时须修改"

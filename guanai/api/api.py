@@ -19,6 +19,8 @@ from ninja.renderers import JSONRenderer
 from guanai.accounts import permissions
 from guanai.accounts.models import User
 from guanai.api.auth import TokenAuth
+from guanai.api.docs import docs_login_required
+from guanai.api.messages import explain, field_of
 from guanai.api.schemas import (
     ChildFile,
     ChildIn,
@@ -47,11 +49,13 @@ DESCRIPTION = """\
 供其他部门系统调用的儿童与家庭档案接口。
 
 - 认证:请求头 `Authorization: Bearer <令牌>`。令牌由管理员用 `guanai api_token create` 创建,
-  代表一个用户,权限与管辖范围同该用户。
+  代表一个用户,权限与管辖范围同该用户。本说明页与 `openapi.json` 须登录或带令牌访问。
 - 管辖范围之外的档案一律返回 404;角色无权修改返回 403。
 - 身份证号、电话、残疾与健康信息默认遮蔽;有权限的角色读取单个档案时加 `?reveal=1` 可看完整信息(记入审计)。
 - 每次读取、修改均记入审计日志。
 - 错误返回 `{"detail": "中文说明", "field": "出错字段"}`:422 数据不符合要求,409 档案已被他人修改。
+- 日期一律写成 `YYYY-MM-DD` 字符串;电话为 11 位手机号或带区号的固定电话(全角数字、空格自动规范);
+  分页 `offset` 最大 1000000000,超过总数时返回空页。
 """
 
 
@@ -69,6 +73,7 @@ api = NinjaAPI(
     # The docs page only with ninja's bundled Swagger UI, which ninja serves when "ninja" is in
     # INSTALLED_APPS; otherwise it would load Swagger from a CDN, unreachable here (docs/decisions/0002).
     docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
+    docs_decorator=docs_login_required,
 )
 
 READ: dict[int, Any] = {401: Problem, 404: Problem}
@@ -104,10 +109,8 @@ def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    names = [str(part) for part in first.get("loc", ()) if not isinstance(part, int)]
-    field = names[-1] if names else None
-    detail = f"请求数据不符合接口格式:{field}({first.get('msg', '')})"
-    return _problem(request, 422, detail, field, errors=exc.errors)
+    detail = f"请求数据不符合接口格式:{explain(first)}"
+    return _problem(request, 422, detail, field_of(first), errors=exc.errors)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -135,7 +138,9 @@ def _cleaned(form) -> dict[str, Any]:
     if form.is_valid():
         return form.cleaned_data
     field, messages = next(iter(form.errors.items()))
-    raise DomainError(messages[0], field=None if field == NON_FIELD_ERRORS else field)
+    if field == NON_FIELD_ERRORS:
+        raise DomainError(messages[0])
+    raise DomainError(f"{form.fields[field].label}:{messages[0]}", field=field)
 
 
 def _file_data(user: User, sent: dict[str, Any], base: dict[str, Any] | None = None):

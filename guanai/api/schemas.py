@@ -6,19 +6,40 @@ A client can read a file, change a field and send that field back, and the API v
 with the form itself, so the page and the API accept exactly the same files.
 """
 
+import re
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django import forms
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
+from pydantic_core import PydanticCustomError
 
+from guanai.core import phones
+from guanai.core.params import MAX_ID
+from guanai.core.phones import PhoneField
+from guanai.registry import idnumber
 from guanai.registry.forms import ChildFileForm, DeactivateForm, initial_from_child
 from guanai.registry.masking import HEALTH_FIELDS, mask_field
 from guanai.registry.models import Child, Household
 
 SENSITIVE_ENDINGS = ("id_number", "phone", *HEALTH_FIELDS)
 VILLAGE_CODE = r"^\d{12}$"
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+# Far beyond any county's rows, and inside every database's 64-bit integers.
+MAX_OFFSET = 1_000_000_000
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Dates travel as YYYY-MM-DD strings: pydantic alone would read 0 as 1970-01-01."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value  # from Python callers (tests, the service layer), not from JSON
+    if not isinstance(value, str) or not re.fullmatch(ISO_DATE, value):
+        raise PydanticCustomError("iso_date", "应为 YYYY-MM-DD 格式的日期字符串")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
 def _python_type(field: forms.Field, *, output: bool) -> Any:
@@ -30,10 +51,43 @@ def _python_type(field: forms.Field, *, output: bool) -> Any:
             return int if all(isinstance(v, int) for v in values) else str
         return Literal[values]
     if isinstance(field, forms.DateField):
-        return date
+        return date if output else IsoDate
     if isinstance(field, forms.BooleanField):
         return bool
     return str
+
+
+def _rules(key: str, field: forms.Field) -> dict[str, Any]:
+    """What the form enforces on an input field, stated in the schema (pydantic checks the
+    limits; patterns of numbers are published only, since the form first normalises full-width
+    digits and spaces, then refuses what does not fit, 422 with the field named)."""
+    if isinstance(field, forms.ModelChoiceField):
+        return {"ge": 1, "le": MAX_ID}
+    rules: dict[str, Any] = {}
+    if getattr(field, "max_length", None):
+        rules["max_length"] = field.max_length
+    if isinstance(field, PhoneField):
+        rules["json_schema_extra"] = {"pattern": phones.PATTERN, "examples": ["13800001111"]}
+    elif key.endswith("id_number"):
+        rules["json_schema_extra"] = {"pattern": idnumber.PATTERN}
+    elif isinstance(field, forms.DateField):
+        rules["json_schema_extra"] = {"pattern": ISO_DATE, "examples": ["2015-03-08"]}
+    return rules
+
+
+def _description(key: str, field: forms.Field) -> str:
+    label = str(field.label or key)
+    if isinstance(field, PhoneField):
+        return (
+            f"{label}:手机号 11 位或带区号的固定电话(如 {phones.EXAMPLES}),全角数字与空格自动规范"
+        )
+    if key.endswith("id_number"):
+        return (
+            f"{label}:18 位公民身份号码(末位可为 X,旧版 15 位自动转换),核对校验位、出生日期与地区码"
+        )
+    if isinstance(field, forms.DateField):
+        return f"{label}:YYYY-MM-DD 格式的日期字符串"
+    return label
 
 
 def form_schema(
@@ -43,12 +97,8 @@ def form_schema(
     fields: dict[str, Any] = {}
     for key, field in form.fields.items():
         python_type = _python_type(field, output=output)
-        limits = (
-            {}
-            if output or not getattr(field, "max_length", None)
-            else {"max_length": field.max_length}
-        )
-        description = str(field.label or key)
+        limits = {} if output else _rules(key, field)
+        description = str(field.label or key) if output else _description(key, field)
         if field.required and not partial and not output:
             fields[key] = (python_type, Field(..., description=description, **limits))
         else:
@@ -72,7 +122,15 @@ ChildPatch = form_schema(
     "ChildPatch",
     ChildFileForm(),
     partial=True,
-    version=(int, Field(..., description="读取档案时的版本号(乐观锁):期间有人保存过则返回 409")),
+    version=(
+        int,
+        Field(
+            ...,
+            ge=1,
+            le=MAX_ID,
+            description="读取档案时的版本号(乐观锁):期间有人保存过则返回 409",
+        ),
+    ),
 )
 DeactivateIn = form_schema("DeactivateIn", DeactivateForm())
 ChildFile = form_schema(
@@ -131,21 +189,22 @@ def child_file(child: Child, *, reveal: bool) -> dict[str, Any]:
     }
 
 
-class ChildQuery(Schema):
+class PageQuery(Schema):
+    limit: int = Field(50, ge=1, le=500, description="每页条数,1 到 500")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="从第几条开始(0 起);超过总数时返回空页")
+
+
+class ChildQuery(PageQuery):
     q: str = Field(
         "", max_length=50, description="姓名、拼音、首字母或身份证号(含后几位),与页面搜索相同"
     )
     division: str = Field("", pattern=r"^\d{0,12}$", description="区划代码前缀:乡镇 9 位、村 12 位")
     include_inactive: bool = Field(False, description="含已注销档案")
     missing_id: bool = Field(False, description="只看缺身份证号的档案")
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
-class HouseholdQuery(Schema):
+class HouseholdQuery(PageQuery):
     division: str = Field("", pattern=r"^\d{0,12}$", description="区划代码前缀:乡镇 9 位、村 12 位")
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class InVillage(Schema):

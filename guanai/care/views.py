@@ -29,6 +29,7 @@ from guanai.care.models import DueStatus, DutyTemplate, FlagStatus
 from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
 from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
+from guanai.core.params import whole_number
 from guanai.registry.selectors import child_get_for
 
 PAGE_SIZE = 30
@@ -78,9 +79,9 @@ def record_create(request, child_pk: int):
     child = child_get_for(request.user, child_pk)
     _require(permissions.can_record(request.user), "您的角色不能填写关爱记录")
     due = None
-    due_pk = request.GET.get("due") or request.POST.get("due")
-    if due_pk and due_pk.isdigit():
-        due = selectors.due_item_get_for(request.user, int(due_pk))
+    due_pk = whole_number(request.GET.get("due") or request.POST.get("due"))
+    if due_pk:
+        due = selectors.due_item_get_for(request.user, due_pk)
         if due.child_id != child.pk:
             due = None
     initial = {"activity": due.activity} if due else {}
@@ -176,7 +177,7 @@ def overdue_list(request):
         request.user,
         today,
         area=request.GET.get("area", ""),
-        carer_id=int(carer) if carer.isdigit() else None,
+        carer_id=whole_number(carer),
     )
     return render(
         request,

@@ -1,6 +1,9 @@
+import json
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.views.defaults import page_not_found, permission_denied
 
@@ -51,6 +54,39 @@ class DomainErrorMiddleware:
         if isinstance(exception, AccessDenied):
             return page_not_found(request, Http404(exception.message))
         return None
+
+
+class NulCharacterMiddleware:
+    """A NUL character in a query string or form field answers 400 (the API: 422), naming it.
+
+    PostgreSQL cannot store or compare text with NUL in it and raised a 500 from any view that
+    filters on a raw parameter; forms refuse NUL themselves, views reading request.GET do not.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # An upload's form is left to its view: reading it here would fix the upload handlers
+        # before the view sets its size limit (core/uploads.py). Its forms refuse NUL themselves.
+        uploading = request.content_type == "multipart/form-data"
+        for params in (request.GET,) if uploading else (request.GET, request.POST):
+            for name, values in params.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    return self._refused(request, name.replace("\x00", ""))
+        return self.get_response(request)
+
+    @staticmethod
+    def _refused(request, name: str) -> HttpResponse:
+        problem = f"{name}:不能包含空字符(\\0),请删除后重试"
+        if request.path.startswith("/api/"):
+            body = {"detail": f"请求数据不符合接口格式:{problem}", "field": name}
+            return HttpResponse(
+                json.dumps(body, ensure_ascii=False),
+                status=422,
+                content_type="application/json; charset=utf-8",
+            )
+        return render(request, "400.html", {"problem": problem}, status=400)
 
 
 class ChosenLanguageMiddleware:

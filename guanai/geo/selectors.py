@@ -1,5 +1,6 @@
 from django.db.models import Q, QuerySet
 
+from guanai.core.params import whole_number
 from guanai.geo.models import Division, Level
 
 
@@ -24,7 +25,8 @@ def division_filter_choices(division: Division, selected_pk: str | None) -> Quer
     """
     subtree = division_subtree(division)
     wanted = Q(parent=division)
-    chosen = subtree.filter(pk=selected_pk).first() if str(selected_pk or "").isdigit() else None
+    chosen_pk = whole_number(selected_pk)
+    chosen = subtree.filter(pk=chosen_pk).first() if chosen_pk else None
     if chosen is not None and chosen.pk != division.pk:
         wanted |= Q(parent=chosen) | Q(parent_id=chosen.parent_id)
     return subtree.filter(wanted).order_by("code")

@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from guanai.core.errors import DomainError
+from guanai.core.params import whole_number
 from guanai.ingest.rows import SheetRow, header_columns, header_field
 
 MB = 1024 * 1024
@@ -297,7 +298,7 @@ class _HtmlTable(HTMLParser):
 
 
 def _span(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1
+    return whole_number(value, maximum=999) or 1
 
 
 def _read_html(text: str, columns: dict[str, str]) -> Table:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_noop
 
+from guanai.core import phones
 from guanai.registry import idnumber
 from guanai.registry.choices import DisabilityCategory, DisabilityGrade
 
@@ -194,7 +195,6 @@ _YEAR_MONTH = (re.compile(r"(\d{4})[-/.年](\d{1,2})月?"), re.compile(r"(\d{4})
 _EXCEL_SERIAL = re.compile(r"[1-9]\d{4}(?:\.0+)?")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
 _CATEGORY = (
     {c.label: c.value for c in DisabilityCategory}
     | {c.label.removesuffix("残疾"): c.value for c in DisabilityCategory}
@@ -256,15 +256,6 @@ def parse_year_month(text: str) -> tuple[int, int] | None:
         if m and 1 <= int(m[2]) <= 12:
             return int(m[1]), int(m[2])
     return None
-
-
-def normalize_phone(text: str) -> str:
-    """A mobile number written with spaces or dashes becomes its 11 digits; others stay."""
-    if text.isascii() and text.isdigit():
-        return text
-    text = unicodedata.normalize("NFKC", text).strip()
-    digits = re.sub(r"[\s-]", "", text)
-    return digits if _MOBILE.fullmatch(digits) else text
 
 
 def parse_disability(text: str) -> tuple[str, int]:
@@ -384,7 +375,7 @@ def clean_row(raw: SheetRow, cols: dict[str, int]) -> CleanRow:
             if v:
                 row.values[f] = v
     if "phone" in row.values:
-        row.values["phone"] = normalize_phone(row.values["phone"])
+        _clean_phone(row)
     school_grade = text("grade") if "grade" in cols else ""
     if school_grade and school_grade not in row.values.get("class_name", ""):
         # School rosters split 三年级 and 2班; the file keeps one class, 三年级2班.
@@ -392,6 +383,18 @@ def clean_row(raw: SheetRow, cols: dict[str, int]) -> CleanRow:
     if category or not _DISABILITY_FIELDS.isdisjoint(cols):
         _clean_disability(row, text, fail, category, grade)
     return row
+
+
+def _clean_phone(row: CleanRow) -> None:
+    """The phone in its normalised form; a cell that is no phone number is left out and said."""
+    try:
+        row.values["phone"] = phones.clean(row.values["phone"])
+    except phones.PhoneError as exc:
+        given = row.values.pop("phone")[:30]
+        said = row_said(
+            row.sheet, row.line, FIELDS["phone"].label, f"“{given}”{exc.message};未采用"
+        )
+        row.warning = ";".join(filter(None, (row.warning, said)))
 
 
 def _number_unused(row: CleanRow, label: str, problem: str, number: str) -> None:

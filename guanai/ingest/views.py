@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.params import whole_number
 from guanai.ingest import jobs, profiles, selectors, services
 from guanai.ingest.forms import HeaderRowFormSet, ProfileForm, UploadForm, villages_choice
 from guanai.ingest.models import ReviewStatus, Source
@@ -261,8 +262,8 @@ def profile_list(request):
 @require_http_methods(["GET", "POST"])
 def profile_create(request):
     _require_importer(request)
-    job_id = request.POST.get("job") or request.GET.get("job") or ""
-    job = jobs.import_job_get_for(request.user, int(job_id)) if job_id.isdigit() else None
+    job_id = whole_number(request.POST.get("job") or request.GET.get("job"))
+    job = jobs.import_job_get_for(request.user, job_id) if job_id else None
     headers = (job.report.get("headers") or []) if job else []
     form = ProfileForm(request.POST or None, initial={"source": job.source if job else ""})
     formset = HeaderRowFormSet(

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from guanai.core.phones import PhoneField
 from guanai.geo.models import Division
 from guanai.registry.choices import AgeBand, AttachmentKind, InactiveReason, ParentRole
 from guanai.registry.extensions import child_list_filters
@@ -13,7 +14,11 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _formfield(model, name: str, *, label: str | None = None) -> forms.Field:
-    field = model._meta.get_field(name).formfield()
+    model_field = model._meta.get_field(name)
+    if name.endswith("phone"):
+        field = PhoneField(label=model_field.verbose_name, max_length=model_field.max_length)
+    else:
+        field = model_field.formfield()
     if isinstance(field, forms.DateField):
         field.widget = DATE_WIDGET
     if label:

@@ -26,6 +26,7 @@ from stdnum.exceptions import InvalidComponent
 
 __all__ = [
     "IdNumber",
+    "PATTERN",
     "IdNumberError",
     "cross_check",
     "from_legacy_15",
@@ -41,6 +42,8 @@ __all__ = [
 MIN_BIRTH_YEAR = 1900
 
 _FORMAT_18 = re.compile(r"[0-9]{17}[0-9X]")
+# What a number looks like once normalised (published in the API schema); `parse` checks more.
+PATTERN = r"^(?:[0-9]{17}[0-9Xx]|[0-9]{15})$"
 _DIGITS = re.compile(r"[0-9]+")
 
 # Names GB/T 2260 uses for grouping rows rather than real places; showing

@@ -10,6 +10,7 @@ from guanai.accounts.models import Role
 from guanai.audit.decorators import search_audited
 from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
 from guanai.core.paging import BoundedPaginator
+from guanai.core.params import whole_number
 from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
 from guanai.registry import selectors, services
@@ -152,12 +153,13 @@ def child_create(request):
         raise AccessDenied("您的角色不能登记儿童")
     household = None
     sibling_of = request.GET.get("sibling_of")
+    sibling_pk = whole_number(sibling_of) or 0  # not an id: no such child (404)
     if sibling_of:
-        household = selectors.child_get_for(request.user, int(sibling_of)).household
+        household = selectors.child_get_for(request.user, sibling_pk).household
     villages = _villages_for(request.user) if request.user.role == Role.CHILD_SUPERVISOR else None
     initial = {}
     if household is not None:
-        sibling = selectors.child_get_for(request.user, int(sibling_of))
+        sibling = selectors.child_get_for(request.user, sibling_pk)
         initial = {
             k: v
             for k, v in initial_from_child(sibling).items()
@@ -218,13 +220,18 @@ def child_edit(request, pk: int):
     form = ChildFileForm(
         request.POST or None, initial=initial_from_child(child), schools=_schools_for(request.user)
     )
-    version = (
-        int(request.POST.get("version", child.version))
-        if request.method == "POST"
-        else child.version
-    )
+    version = child.version
+    valid = request.method == "POST" and form.is_valid()
+    if request.method == "POST" and "version" in request.POST:
+        posted = whole_number(request.POST["version"])
+        if posted is None:
+            # Only a tampered page sends this; the form shows the file's version from now on.
+            form.add_error(None, "版本号无效:请核对本页内容后重新保存")
+            valid = False
+        else:
+            version = posted
     duplicate = None
-    if request.method == "POST" and form.is_valid():
+    if valid:
         try:
             changes = services.child_update(
                 actor=request.user, child=child, version=version, data=form.cleaned_data

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanai.audit.decorators import search_audited
 from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.params import whole_number
 from guanai.geo.selectors import division_subtree
 from guanai.registry.selectors import child_get_for
 from guanai.rules import permissions, reports, selectors, services
@@ -100,10 +101,9 @@ def change_confirm(request):
     """Confirm one change (the row's button) or every ticked one."""
     only = request.POST.get("only")
     ids = [only] if only else request.POST.getlist("change")
-    try:
-        wanted = [int(i) for i in ids]
-    except ValueError as exc:
-        raise AccessDenied("没有找到这些记录") from exc
+    wanted = [whole_number(i) for i in ids]
+    if None in wanted:
+        raise AccessDenied("没有找到这些记录")
     if wanted:
         changes = selectors.changes_get_for(request.user, wanted)
         confirmed = services.finding_changes_confirm(actor=request.user, changes=changes)

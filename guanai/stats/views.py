@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanai.accounts.scoping import division_visible
 from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.params import whole_number
 from guanai.geo.models import Division, Level
 from guanai.geo.selectors import villages_under
 from guanai.registry.choices import AgeBand
@@ -147,17 +148,21 @@ def report_download(request, pk: int):
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
+MAX_COUNT = 1_000_000  # children of one village, far above any real one
+
+
 def _base_values(post, villages) -> dict[int, tuple[int, int] | None]:
     """Both numbers for a village, or neither (clears it); anything else is a DomainError."""
     values = {}
     for village in villages:
         pair = (post.get(f"c_{village.pk}", "").strip(), post.get(f"l_{village.pk}", "").strip())
+        children, left_behind = (whole_number(v, maximum=MAX_COUNT) for v in pair)
         if pair == ("", ""):
             values[village.pk] = None
-        elif all(v.isdigit() for v in pair):
-            values[village.pk] = (int(pair[0]), int(pair[1]))
+        elif children is not None and left_behind is not None:
+            values[village.pk] = (children, left_behind)
         else:
-            raise DomainError(f"{village.name}:请填写两个非负整数,或都留空")
+            raise DomainError(f"{village.name}:请填写两个不超过 {MAX_COUNT} 的非负整数,或都留空")
     return values
 
 
@@ -170,7 +175,7 @@ def base_edit(request, division_code: str):
         raise AccessDenied("请选择乡镇(街道)或村(居)")
     can_edit = permissions.can_enter_bases(request.user)
     year_text = request.POST.get("year") or request.GET.get("year") or ""
-    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    year = whole_number(year_text, maximum=9999) or timezone.localdate().year
     villages = list(villages_under(node).order_by("code"))
     if request.method == "POST":
         if not can_edit:

@@ -15,6 +15,20 @@ def test_it_serves_the_docs_page_to_a_logged_in_user(client, users):
     assert b'id="swagger-ui"' in response.content
 
 
+def test_it_sends_an_anonymous_visitor_to_the_login_page(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/v1/docs"
+
+
+def test_it_serves_the_docs_page_to_a_token(client, users):
+    from guanai.accounts.tokens import token_create
+
+    key = token_create(actor=None, user=users["department"], name="文档")[1]
+    response = client.get("/api/v1/docs", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+
+
 def test_it_references_only_local_static_files(client, users):
     client.force_login(users["county"])
     body = client.get("/api/v1/docs").content.decode()

@@ -121,6 +121,16 @@ def test_figures_for_the_township(login, users, paired):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["carer=²", f"carer={'9' * 30}", "month=0001-01", "month=9999-12"]
+)
+def test_odd_filters_on_the_figures_are_no_500(login, users, paired, query):
+    client = login(users["supervisor_1"])
+    for name in ("overview", "overdue_list"):
+        assert client.get(reverse(f"care:{name}") + "?" + query).status_code == 200
+
+
+@pytest.mark.django_db
 def test_carers_do_not_see_figures(login, users, paired):
     client = login(paired.carer)
     for name in ("overview", "overdue_list", "unpaired_list", "over_limit_list", "flag_list"):

@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from guanai.core import phones
 from guanai.ingest.models import SourceRecord
 from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import (
     RowError,
     SheetRow,
     clean_row,
-    normalize_phone,
     parse_date,
     parse_disability,
     resolve_headers,
@@ -166,6 +166,17 @@ def test_csv_exports_keep_digits_with_quotes_and_apostrophes(tmp_path):
     # 42432 is Excel's day number for 2016-03-03; the phone cell is a formula.
     with pytest.raises(RowError, match="第 3 行 联系电话:单元格是公式"):
         clean_row(table.rows[1], cols)
+
+
+@pytest.mark.parametrize("span", ["²", "0", "-1", "1000", "9" * 5000])
+def test_a_span_that_is_no_small_whole_number_spans_one_cell(tmp_path, span):
+    page = f"""<html><body><table>
+      <tr><th colspan="{span}">姓名</th><th rowspan="{span}">出生日期</th><th>性别</th></tr>
+      <tr><td>王小红</td><td>2015-03-08</td><td>女</td></tr>
+    </table></body></html>"""
+    path = tmp_path / "export.xls"
+    path.write_text(page)
+    assert read_table(path).headers == ["姓名", "出生日期", "性别"]
 
 
 def test_a_web_page_saved_as_xls_is_read_with_its_spans(tmp_path):
@@ -331,7 +342,7 @@ def test_parse_disability_reads_or_says_why(text):
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from([" ", "-", "\u3000"]))
 def test_a_mobile_number_written_in_groups_is_its_digits(number, sep):
     grouped = f"{number[:3]}{sep}{number[3:7]}{sep}{number[7:]}"
-    assert normalize_phone(grouped) == normalize_phone(number) == number
+    assert phones.clean(grouped) == phones.clean(number) == number
 
 
 # End to end ---------------------------------------------------------------------------------

@@ -99,3 +99,18 @@ def test_parse_date_never_crashes_otherwise(text):
         parse_date(text)
     except ValueError as exc:
         assert "日期" in str(exc)
+
+
+def test_a_full_width_landline_is_read_in_its_normalised_form():
+    cols = resolve_headers(["姓名", "身份证号", "联系电话"])
+    row = clean_row(6, ["张三", ID, "（０７９１）８６１２ ３４５６"], cols)
+    assert row.values["phone"] == "0791-86123456" and row.warning == ""
+
+
+def test_a_cell_that_is_no_phone_number_is_left_out_with_a_warning_naming_the_column():
+    cols = resolve_headers(["姓名", "身份证号", "联系电话"])
+    row = clean_row(7, ["张三", ID, "' OR 1=1--"], cols)
+    assert "phone" not in row.values
+    assert row.warning.startswith("第 7 行 联系电话:“' OR 1=1--”应为 11 位手机号")
+    assert row.warning.endswith(";未采用")
+    assert (row.id_number, row.name) == (ID, "张三")  # the child comes in all the same

@@ -161,6 +161,16 @@ def test_outsiders_neither_see_nor_confirm_changes(login, users, change_a):
     assert login(users["carer_a"]).get(reverse("rules:change_list")).status_code == 404
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["9223372036854775808", "9" * 40, "²", "abc"])
+def test_a_change_id_that_is_no_id_is_not_found(login, users, change_a, bad):
+    client = login(users["director_a"])
+    for data in ({"only": bad}, {"change": [change_a.pk, bad]}):
+        assert client.post(reverse("rules:change_confirm"), data).status_code == 404
+    change_a.refresh_from_db()
+    assert change_a.confirmed_at is None
+
+
 # ---------------------------------------------------------------- receipts and events
 
 

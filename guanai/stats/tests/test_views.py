@@ -66,6 +66,20 @@ def test_the_county_enters_expected_children(login, users, place, children):
     assert not StatisticalBase.objects.filter(division=place.village_b).exists()
 
 
+@pytest.mark.parametrize("bad", ["²", "9" * 30, "1000001", "-1"])
+def test_a_count_that_is_no_whole_number_is_refused_with_the_village_named(
+    login, users, place, bad
+):
+    client = login(users["county"])
+    url = reverse("stats:base_edit", args=[place.township_1.code])
+    va = place.village_a.pk
+    for year in ("2026", "²", "9" * 30):
+        response = client.post(url, {"year": year, f"c_{va}": bad, f"l_{va}": "1"}, follow=True)
+        assert response.status_code == 200
+        assert "东风村:请填写两个不超过 1000000 的非负整数" in response.content.decode()
+    assert not StatisticalBase.objects.exists()
+
+
 @pytest.mark.parametrize("username", ["supervisor_1", "director_a", "supervisor_2", "carer_a"])
 def test_only_the_county_enters_expected_children(login, users, place, username):
     url = reverse("stats:base_edit", args=[place.township_1.code])
