@@ -38,21 +38,6 @@ def _rows(instance, model, names, reveal: bool) -> list[tuple[str, str]]:
     return rows
 
 
-PARENT_NAMES = [
-    "name",
-    "id_number",
-    "phone",
-    "status",
-    "status_since",
-    "status_until",
-    "away_destination",
-    "disability_category",
-    "disability_grade",
-    "has_aids",
-    "guardianship_capacity",
-]
-
-
 SCHOOL_FIELDS = ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"]
 HEALTH_SECTION_FIELDS = [
     "disability_category",
@@ -116,7 +101,7 @@ def child_file_view(user: User, child: Child, *, reveal: bool = False) -> list[S
         )
     )
     for role, key, parent in (("父亲", "father", child.father), ("母亲", "mother", child.mother)):
-        rows = _rows(parent, Parent, PARENT_NAMES, reveal) if parent else [("情况", "未登记")]
+        rows = _rows(parent, Parent, Parent.FILE_FIELDS, reveal) if parent else [("情况", "未登记")]
         sections.append(Section(role, rows, key=key))
     guardians: list[Guardian] = list(child.guardians.all())
     rows = []

@@ -379,32 +379,41 @@ class RosterExport:
     file: IO[bytes]  # positioned at the start; the caller streams and closes it
 
 
+def xlsx_export(
+    *, sheet_name: str, title: str, columns: list[tuple[str, int]], rows: Iterable[list[Any]]
+) -> RosterExport:
+    """Rows written as xlsx into a temporary file, the one way every export is written: the
+    spreadsheet-safe cells of `xlsx_write`, and the file named after the title without spaces.
+
+    Returned open: the response streams it and closes it (a county's roster is megabytes)."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        count = xlsx_write(out, sheet_name=sheet_name, title=title, columns=columns, rows=rows)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return RosterExport(title, f"{title.replace(' ', '')}.xlsx", count, out)
+
+
 def roster_xlsx(*, actor: User, filters: selectors.ChildFilters) -> RosterExport:
     """The roster of every child in scope and filter as xlsx in a temporary file; audited."""
     if not permissions.can_export(actor):
         raise AccessDenied("您的角色不能导出花名册")
     today = timezone.localdate()
     title = roster_title(actor, filters, today)
-    # Returned open: the response streams it and closes it (a county's roster is megabytes).
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    try:
-        count = xlsx_write(
-            out,
-            sheet_name="花名册",
-            title=title,
-            columns=ROSTER_COLUMNS,
-            rows=roster_rows(actor, filters, today=today),
-        )
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
+    export = xlsx_export(
+        sheet_name="花名册",
+        title=title,
+        columns=ROSTER_COLUMNS,
+        rows=roster_rows(actor, filters, today=today),
+    )
     audit(
         actor=actor,
         action=Action.EXPORT,
         object_type="registry.roster",
         label=title,
         division_code=filters.division_code or (actor.division.code if actor.division else ""),
-        detail=f"导出花名册 {count} 人;条件:{describe_filters(filters)}",
+        detail=f"导出花名册 {export.rows} 人;条件:{describe_filters(filters)}",
     )
-    return RosterExport(title, f"{title.replace(' ', '')}.xlsx", count, out)
+    return export

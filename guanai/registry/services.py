@@ -58,20 +58,7 @@ HOUSEHOLD_FIELDS = {
     "economic_status": "economic_status",
     "poverty_registered": "poverty_registered",
 }
-PARENT_FIELDS = [
-    "name",
-    "id_number",
-    "phone",
-    "status",
-    "status_since",
-    "status_until",
-    "away_destination",
-    "disability_category",
-    "disability_grade",
-    "has_aids",
-    "can_work",
-    "guardianship_capacity",
-]
+PARENT_FIELDS = Parent.FILE_FIELDS
 GUARDIAN_FIELDS = ["name", "relation", "phone", "capacity"]
 
 

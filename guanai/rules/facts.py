@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from guanai.accounts.scoping import unscoped, unscoped_area, within
-from guanai.registry.models import Child
+from guanai.registry.models import Child, Parent
 from guanai.rules.models import BenefitReceipt, HardshipEvent
 
 
@@ -77,19 +77,7 @@ class ChildFacts(NamedTuple):
         return (self.father, self.mother)
 
 
-PARENT_FIELDS = (
-    "id",
-    "role",
-    "status",
-    "status_since",
-    "status_until",
-    "away_destination",
-    "disability_category",
-    "disability_grade",
-    "has_aids",
-    "can_work",
-    "guardianship_capacity",
-)
+PARENT_FIELDS = ("id", "role", *Parent.FACT_FIELDS)
 CHILD_FIELDS = (
     "id",
     "division_code",

@@ -1,7 +1,6 @@
 """The gap list (应保尽保) as xlsx: rows for each list, written by the registry's xlsx writer
 (formula-safe cells: a leading apostrophe before = + - @). Audited."""
 
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -13,7 +12,7 @@ from guanai.accounts.models import User
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied
-from guanai.registry.reports import RosterExport, xlsx_write
+from guanai.registry.reports import RosterExport, xlsx_export
 from guanai.rules import permissions, selectors
 from guanai.rules.choices import finding_label
 
@@ -96,20 +95,14 @@ def gap_xlsx(*, actor: User, which: str, filters: selectors.GapFilters) -> Roste
         rows = unentitled_rows(selectors.unentitled_for(actor, filters, today))
     benefit = finding_label("benefit", filters.benefit) if filters.benefit else ""
     title = f"{name}{'(' + benefit + ')' if benefit else ''} {today.isoformat()}"
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - the response streams and closes it
-    try:
-        count = xlsx_write(out, sheet_name=name, title=title, columns=columns, rows=rows)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
+    export = xlsx_export(sheet_name=name, title=title, columns=columns, rows=rows)
     audit(
         actor=actor,
         action=Action.EXPORT,
         object_type="rules.gaplist",
         label=title,
         division_code=filters.division_code or (actor.division.code if actor.division else ""),
-        detail=f"导出{name} {count} 条;条件:区划 {filters.division_code or '全部'}、"
+        detail=f"导出{name} {export.rows} 条;条件:区划 {filters.division_code or '全部'}、"
         f"保障 {filters.benefit or '全部'}",
     )
-    return RosterExport(title, f"{title.replace(' ', '_')}.xlsx", count, out)
+    return export
