@@ -48,7 +48,7 @@ def can_manage_users(user: User) -> bool:
 
 
 # What a partner department sees of a child's file in its view: what its own work needs
-# (docs/decisions/00xx-audit-retention.md). Keys are the sections of registry.presenters. No
+# (docs/decisions/0010-audit-retention.md). Keys are the sections of registry.presenters. No
 # department sees care narratives, photos, letters or works, or the file's revision history:
 # those are the civil-affairs line's working record of the child.
 DEPARTMENT_FILE_SECTIONS = {
