@@ -7,21 +7,17 @@ with any bad row saves nothing; importing the same file or the same rows again c
 import gc
 import hashlib
 import json
-import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import reduce
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import (
     division_visible,
-    scope,
     scope_acting,
     unscoped,
     user_prefix,
@@ -29,31 +25,27 @@ from guanai.accounts.scoping import (
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.bulk import SqliteTuning, cycle_collection_paused, insert_many
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import DomainError
 from guanai.geo.models import Division, Level
-from guanai.ingest import linkage, merge, places
+from guanai.ingest import candidates, linkage, merge, places
 from guanai.ingest.models import (
     ImportBatch,
     LinkMethod,
     MappingProfile,
     ReviewPair,
-    ReviewStatus,
     Source,
     SourceRecord,
 )
-from guanai.ingest.permissions import can_review_links
 from guanai.ingest.places import VillageFinder
 from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers, row_said
-from guanai.registry.models import Child, Guardian
-from guanai.registry.names import name_pinyin
+from guanai.registry.models import Child
 from guanai.registry.services import OUTSIDE_SCOPE_ID_MESSAGE
 from guanai.rules.definitions import add_years
 
 MAX_ERRORS = 200
 CHUNK = 2000  # rows stored and linked together
 IMPORT_CACHE_KIB = 131_072  # SQLite page cache while committing (128 MB)
-PEOPLE_KEPT = 200_000  # registered children kept prepared for comparison during one import
 PROGRESS_EVERY = 500
 # stage, rows done, rows in all: what an upload page shows while a file goes through
 Progress = Callable[[str, int, int], None]
@@ -300,7 +292,7 @@ def _commit(
     )
     seen: set[bytes] = set()  # rows of this file stored already, by a short digest
     opened = merge.Opened()
-    unnumbered = _Unnumbered(actor)
+    unnumbered = candidates.Unnumbered(actor)
     total = len(cleaned)
     codes = {code for _, code, _ in cleaned}
     # Village by village (in file order within one): a chunk then meets few villages.
@@ -382,186 +374,12 @@ def _common_prefix(codes: set[str]) -> str:
     return a[:n]
 
 
-def record_person(record: SourceRecord) -> linkage.Person:
-    v = record.values
-    return linkage.Person(
-        key=f"r{record.pk}",
-        name=record.name,
-        # An invalid number given on the roster still tells a one-digit typo of a file's.
-        id_number=record.id_number or v.get("id_number_given", ""),
-        birth_date=record.birth_date,
-        sex=record.sex,
-        guardian=v.get("guardian", ""),
-        phone=v.get("phone", ""),
-        address=v.get("address", ""),
-    ).prepare()
-
-
-def children_people(actor: User | None, ids) -> dict[int, tuple[linkage.Person, str]]:
-    """Registered children as linkage compares them (with their village), in two queries."""
-    guardians: dict[int, tuple[str, str]] = {}
-    primary = scope_acting(actor, Guardian.objects.filter(child_id__in=ids))
-    for child_id, name, phone in primary.order_by("-is_primary", "-id").values_list(
-        "child_id", "name", "phone"
-    ):
-        guardians[child_id] = (name, phone)  # the last one kept: the primary guardian
-    people = {}
-    rows = scope_acting(actor, Child.objects.filter(pk__in=ids)).values_list(
-        "id",
-        "name",
-        "id_number",
-        "birth_date",
-        "sex",
-        "household__phone",
-        "household__address",
-        "division_code",
-    )
-    for pk, name, number, birth, sex, household_phone, address, code in rows:
-        guardian, phone = guardians.get(pk, ("", ""))
-        person = linkage.Person(
-            key=f"c{pk}",
-            name=name,
-            id_number=number or "",
-            birth_date=birth,
-            sex=sex,
-            guardian=guardian,
-            phone=phone or household_phone,
-            address=address,
-        )
-        people[pk] = (person.prepare(), code)
-    return people
-
-
-def _blocks(record: SourceRecord) -> list[tuple]:
-    """The keys a row is compared on: village and birth date first, then name in pinyin."""
-    return [
-        ("born", record.division_code, record.birth_date),
-        ("pinyin", name_pinyin(linkage.simplify(record.name))),
-    ]
-
-
-def _candidates(
-    actor: User | None, records: list[SourceRecord], people: dict, unnumbered: "_Unnumbered"
-) -> list[list[int]]:
-    """Ids of registered children a row may be, found for all rows at once; `people` gets each
-    of them prepared for comparison (kept across chunks).
-
-    Blocks: village and birth date, and the name in pinyin (a block of more than MAX_BLOCK
-    children is no evidence). A row with an ID number not on file can only be a child
-    registered without one (two valid different numbers never match), so for such rows only
-    those are looked at. Only children in the actor's reach are candidates.
-    """
-    if not records:
-        return []
-    wanted = [_blocks(r) for r in records]
-    found: set[tuple] = set()
-    # Rows with a number need only children without one; the others need every child.
-    for numbered in (True, False):
-        keys = [k for r, k in zip(records, wanted, strict=True) if bool(r.id_number) == numbered]
-        if keys:
-            found |= unnumbered.members(keys) if numbered else _block_members(actor, keys)
-    blocks: dict[tuple, list[int]] = {}
-    without_number: set[int] = set()
-    for pk, code, birth, pinyin, number in found:
-        blocks.setdefault(("born", code, birth), []).append(pk)
-        blocks.setdefault(("pinyin", pinyin), []).append(pk)
-        if not number:
-            without_number.add(pk)
-    result = []
-    for record, keys in zip(records, wanted, strict=True):
-        ids: set[int] = set()
-        for key in keys:
-            members = blocks.get(key, [])
-            if record.id_number:
-                members = [pk for pk in members if pk in without_number]
-            if len(members) <= linkage.MAX_BLOCK:  # a larger block is no evidence
-                ids.update(members)
-        result.append(sorted(ids))
-    missing = {pk for ids in result for pk in ids} - people.keys()
-    if len(people) + len(missing) > PEOPLE_KEPT:
-        people.clear()
-        missing = {pk for ids in result for pk in ids}
-    people.update(children_people(actor, missing))
-    return result
-
-
-_MEMBER = ("id", "division_code", "birth_date", "name_pinyin", "id_number")
-
-
-def _block_members(actor: User | None, wanted: list[list[tuple]]) -> set[tuple]:
-    """(id, village, birth date, pinyin, number) of the children in these rows' blocks."""
-    born: dict[str, set] = {}
-    for keys in wanted:
-        born.setdefault(keys[0][1], set()).add(keys[0][2])
-    pinyins = {keys[1][1] for keys in wanted}
-    common = (
-        scope_acting(actor, Child.objects.filter(name_pinyin__in=pinyins))
-        .values_list("name_pinyin")
-        .annotate(n=Count("id"))
-        .filter(n__gt=linkage.MAX_BLOCK)
-        .order_by()
-    )
-    pinyins -= {pinyin for pinyin, _ in common}
-    terms = [Q(name_pinyin__in=pinyins)]
-    terms += [Q(division_code=code, birth_date__in=dates) for code, dates in born.items()]
-    found: set[tuple] = set()
-    # A few hundred terms per query: SQLite refuses expressions deeper than 1,000.
-    for start in range(0, len(terms), 200):
-        q = reduce(operator.or_, terms[start : start + 200])
-        found.update(scope_acting(actor, Child.objects.filter(q)).values_list(*_MEMBER))
-    return found
-
-
-class _Unnumbered:
-    """The children registered without an ID number, by block: the only children a row with a
-    number can be. Read once per import and kept in step with it (files opened by earlier chunks
-    come in, files given a number by a row go out). Asked for chunk by chunk, the database went
-    through every such child each time: a fifth of a million-row import on SQLite.
-    """
-
-    def __init__(self, actor: User | None) -> None:
-        self.actor = actor  # only the children in the actor's reach
-        self.last_pk: int | None = None  # children up to this id have been looked at
-        self.children: dict[int, tuple] = {}  # id -> (id, village, birth date, pinyin, None)
-        self.blocks: dict[tuple, set[int]] = {}
-
-    def members(self, wanted: list[list[tuple]]) -> set[tuple]:
-        """What _block_members gives for these rows' blocks, among children without a number."""
-        self._take_new()
-        return {
-            self.children[pk] for keys in wanted for key in keys for pk in self.blocks.get(key, ())
-        }
-
-    def recheck(self, ids: Iterable[int]) -> None:
-        """Children a row with a number was merged onto: those whose file took it go out."""
-        ids = [pk for pk in ids if pk in self.children]
-        if not ids:
-            return
-        given = scope_acting(self.actor, Child.objects.filter(pk__in=ids, id_number__isnull=False))
-        for pk in given.values_list("id", flat=True):
-            _, code, birth, pinyin, _ = self.children.pop(pk)
-            self.blocks[("born", code, birth)].discard(pk)
-            self.blocks[("pinyin", pinyin)].discard(pk)
-
-    def _take_new(self) -> None:
-        if self.last_pk is None:
-            # The last id first: a child registered meanwhile comes in with the next look.
-            reach = scope_acting(self.actor, Child.objects.all())
-            self.last_pk = reach.aggregate(last=Max("id"))["last"] or 0
-            children = reach.filter(id_number__isnull=True)
-        else:
-            children = scope_acting(self.actor, Child.objects.filter(id__gt=self.last_pk))
-            self.last_pk = children.aggregate(last=Max("id"))["last"] or self.last_pk
-        for member in children.filter(id__lte=self.last_pk).values_list(*_MEMBER):
-            pk, code, birth, pinyin, number = member
-            if number is None:
-                self.children[pk] = member
-                self.blocks.setdefault(("born", code, birth), set()).add(pk)
-                self.blocks.setdefault(("pinyin", pinyin), set()).add(pk)
-
-
 def _link_chunk(
-    actor, records: list[SourceRecord], report: ImportReport, opened, unnumbered: _Unnumbered
+    actor,
+    records: list[SourceRecord],
+    report: ImportReport,
+    opened,
+    unnumbered: candidates.Unnumbered,
 ) -> None:
     """Link new rows, then store them: an equal ID number or a sure match takes the row's values
     onto the file, no candidate opens a file, anything in between waits for review."""
@@ -576,8 +394,8 @@ def _link_chunk(
     }
     linked, unmatched, asks = [], [], []
     rest = [r for r in records if r.id_number not in by_number and r.id_number not in elsewhere]
-    found = _candidates(actor, rest, opened.people, unnumbered)
-    candidates = dict(zip(map(id, rest), found, strict=True))
+    found = candidates.candidates(actor, rest, opened.people, unnumbered)
+    candidates_of = dict(zip(map(id, rest), found, strict=True))
     held = []
     for record in records:
         if record.id_number in elsewhere:
@@ -590,7 +408,7 @@ def _link_chunk(
             record.child_id, record.link_method = by_number[record.id_number], LinkMethod.ID_EXACT
             linked.append(record)
             continue
-        scored = _scored(record, candidates[id(record)], opened.people)
+        scored = candidates.scored(record, candidates_of[id(record)], opened.people)
         matches = [t for t in scored if t[3].verdict == "match"]
         if len(matches) == 1:
             record.child_id, record.link_method = matches[0][1], LinkMethod.SCORE
@@ -639,92 +457,3 @@ def _link_chunk(
     report.linked += len(linked)
     report.merged += merge.records_merge(actor=actor, records=linked)
     unnumbered.recheck(record.child_id for record in linked if record.id_number)
-
-
-def _scored(
-    record: SourceRecord, candidates: list[int], people: dict
-) -> list[tuple[float, int, str, linkage.Comparison]]:
-    """(score, child id, child's village, comparison) of the candidates worth a look, best first."""
-    person = record_person(record)
-    scored = []
-    for pk in candidates:
-        other, division_code = people[pk]
-        result = linkage.compare(person, other)
-        if result.verdict != "non_match":
-            scored.append((result.score, pk, division_code, result))
-    scored.sort(key=lambda t: -t[0])
-    return scored
-
-
-@transaction.atomic
-def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
-    """Accept (same child: link the row) or reject a pair; remembered, audited, undoable."""
-    if not can_review_links(actor):
-        raise AccessDenied("您的角色不能确认配对")
-    pair = _pair_locked(actor, pair)
-    if pair.status != ReviewStatus.PENDING:
-        raise DomainError("这条配对已经处理过,请先撤销")
-    record = scope(actor, SourceRecord.objects.select_for_update().filter(pk=pair.record_id)).get()
-    if same:
-        if record.child_id is not None and record.child_id != pair.child_id:
-            raise DomainError("这一行已关联到另一名儿童,请先撤销那条确认")
-        record.child_id, record.link_method = pair.child_id, LinkMethod.REVIEWED
-        record.save(update_fields=["child", "link_method"])
-    pair.status = ReviewStatus.ACCEPTED if same else ReviewStatus.REJECTED
-    pair.decided_by, pair.decided_at = actor, timezone.now()
-    pair.save(update_fields=["status", "decided_by", "decided_at"])
-    _audit_pair(actor, pair, ReviewStatus.PENDING)
-    if same:
-        merge.records_merge(actor=actor, records=[record])
-    elif (
-        record.child_id is None
-        # A row whose number is another file's opens no file of its own (the number is taken).
-        and not pair.held_outside
-        and not record.reviews.exclude(status=ReviewStatus.REJECTED).exists()
-    ):
-        # Every candidate rejected: the row is a child of its own (unless the registry already
-        # has one of that name, birth date and village, which then stays for the reviewer).
-        merge.records_open_files(actor=actor, records=[record], opened=merge.Opened())
-        if record.child_id is not None:
-            record.save(update_fields=["child", "link_method"])
-
-
-@transaction.atomic
-def review_undo(*, actor: User, pair: ReviewPair) -> None:
-    if not can_review_links(actor):
-        raise AccessDenied("您的角色不能确认配对")
-    pair = _pair_locked(actor, pair)
-    if pair.status == ReviewStatus.PENDING:
-        return
-    before = pair.status
-    record = scope(actor, SourceRecord.objects.select_for_update().filter(pk=pair.record_id)).get()
-    if before == ReviewStatus.REJECTED and record.link_method == LinkMethod.CREATED:
-        raise DomainError(
-            "这一行已新建了档案,不能撤销;如确属同一人,请注销多余的档案并说明“重复建档”"
-        )
-    if before == ReviewStatus.ACCEPTED and record.child_id == pair.child_id:
-        merge.record_unmerge(actor=actor, record=record, child=pair.child)
-        record.child, record.link_method = None, LinkMethod.NONE
-        record.save(update_fields=["child", "link_method"])
-    pair.status, pair.decided_by, pair.decided_at = ReviewStatus.PENDING, None, None
-    pair.save(update_fields=["status", "decided_by", "decided_at"])
-    _audit_pair(actor, pair, before)
-
-
-def _pair_locked(actor: User, pair: ReviewPair) -> ReviewPair:
-    """The pair, locked, if the actor reaches both its row and its file."""
-    locked = scope(actor, ReviewPair.objects.select_for_update().filter(pk=pair.pk)).first()
-    if locked is None:
-        raise AccessDenied("没有找到这条待确认配对")
-    return locked
-
-
-def _audit_pair(actor: User, pair: ReviewPair, before: str) -> None:
-    audit(
-        actor=actor,
-        action=Action.UPDATE,
-        target=pair,
-        label=f"{pair.record.name} ↔ {pair.child.name}",
-        changes={"status": (before, pair.status)},
-        detail=f"来源记录 {pair.record_id},儿童 {pair.child_id}",
-    )

@@ -14,7 +14,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.core.params import whole_number
-from guanai.ingest import jobs, profiles, selectors, services
+from guanai.ingest import jobs, profiles, review, selectors
 from guanai.ingest.forms import HeaderRowFormSet, ProfileForm, UploadForm, villages_choice
 from guanai.ingest.models import ReviewStatus, Source
 from guanai.ingest.permissions import can_import, can_review_links
@@ -95,10 +95,10 @@ def review_decide(request, pk: int):
     decision = request.POST.get("decision")
     try:
         if decision == "undo":
-            services.review_undo(actor=request.user, pair=pair)
+            review.review_undo(actor=request.user, pair=pair)
             messages.success(request, gettext("已撤销,配对回到待确认"))
         elif decision in ("accept", "reject"):
-            services.review_decide(actor=request.user, pair=pair, same=decision == "accept")
+            review.review_decide(actor=request.user, pair=pair, same=decision == "accept")
             done = (
                 gettext("已确认为同一人") if decision == "accept" else gettext("已确认不是同一人")
             )

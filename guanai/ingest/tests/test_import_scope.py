@@ -14,7 +14,8 @@ from django.urls import reverse
 from guanai.core.errors import AccessDenied
 from guanai.ingest import selectors
 from guanai.ingest.models import ReviewPair, SourceRecord
-from guanai.ingest.services import ImportRejected, review_decide, roster_import
+from guanai.ingest.review import review_decide
+from guanai.ingest.services import ImportRejected, roster_import
 from guanai.ingest.tests.factories import csv_file
 from guanai.registry.models import Child, Guardian
 from guanai.registry.services import OUTSIDE_SCOPE_ID_MESSAGE, child_update_from_source

@@ -10,7 +10,8 @@ from guanai.audit.models import AuditEvent
 from guanai.core.errors import DomainError
 from guanai.ingest import merge
 from guanai.ingest.models import FILE_ENTRY, ClaimField, FieldClaim, ReviewPair, SourceRecord
-from guanai.ingest.services import review_decide, review_undo, roster_import
+from guanai.ingest.review import review_decide, review_undo
+from guanai.ingest.services import roster_import
 from guanai.ingest.tests.factories import csv_file
 from guanai.registry import idnumber
 from guanai.registry.models import Child, Guardian, School
