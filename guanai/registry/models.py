@@ -23,6 +23,7 @@ from guanai.registry.choices import (
     SchoolStage,
     Sex,
 )
+from guanai.registry.fields import PARENT_FACT_FIELDS, PARENT_FILE_FIELDS
 from guanai.registry.names import split_name
 
 
@@ -77,20 +78,8 @@ class Household(models.Model):
 class Parent(models.Model):
     scope_division_field = "household__division_code"
 
-    # What decides categories and benefits (the rules read these), and with the person's own
-    # name, number and phone what the file holds of a parent: the one list of both.
-    FACT_FIELDS = (
-        "status",
-        "status_since",
-        "status_until",
-        "away_destination",
-        "disability_category",
-        "disability_grade",
-        "has_aids",
-        "can_work",
-        "guardianship_capacity",
-    )
-    FILE_FIELDS = ("name", "id_number", "phone", *FACT_FIELDS)
+    FACT_FIELDS = PARENT_FACT_FIELDS
+    FILE_FIELDS = PARENT_FILE_FIELDS
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="parents")
     role = models.CharField("身份", max_length=10, choices=ParentRole.choices)

@@ -39,6 +39,7 @@ from guanai.registry.choices import (
     SchoolStage,
     Sex,
 )
+from guanai.registry.fields import PARENT_FILE_FIELDS
 from guanai.registry.names import name_syllables, split_name
 from guanai.synth import names_data as nd
 
@@ -71,23 +72,7 @@ HOUSEHOLD_COLUMNS = (
     "economic_status",
     "poverty_registered",
 )
-PARENT_COLUMNS = (
-    "id",
-    "household_id",
-    "role",
-    "name",
-    "id_number",
-    "phone",
-    "status",
-    "status_since",
-    "status_until",
-    "away_destination",
-    "disability_category",
-    "disability_grade",
-    "has_aids",
-    "can_work",
-    "guardianship_capacity",
-)
+PARENT_COLUMNS = ("id", "household_id", "role", *PARENT_FILE_FIELDS)
 CHILD_COLUMNS = (
     "id",
     "household_id",

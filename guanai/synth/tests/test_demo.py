@@ -20,11 +20,3 @@ def test_demo_accounts_log_in_as_in_production_with_a_published_key(place):
     # Run again (make demo twice): still one authenticator each, the published one.
     demo_accounts_ensure(place.county, "Demo-pass-2026")
     assert TOTPDevice.objects.filter(user__username="county").count() == 1
-
-
-def test_the_generator_writes_the_parent_fields_the_file_holds():
-    # The generator is pure Python (no models): its columns follow the model's one list.
-    from guanai.registry.models import Parent
-    from guanai.synth.generator import PARENT_COLUMNS
-
-    assert ("id", "household_id", "role", *Parent.FILE_FIELDS) == PARENT_COLUMNS
