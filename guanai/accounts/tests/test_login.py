@@ -114,6 +114,7 @@ def test_it_rejects_an_external_next_url(client, users):
 
 @pytest.mark.django_db
 def test_each_role_gets_a_home_page(client, users, children):
+    assert {user.role for user in users.values()} >= {"admin", "carer", "child_director"}
     for user in users.values():
         client.force_login(user)
         response = client.get(reverse("home"))

@@ -159,6 +159,7 @@ def test_every_care_view_answers_404_to_outsiders(client, users, children):
         "record_detail": ["record_pk"],
         "notice_read": ["notice_pk"],
     }
+    assert len(routes) == 7
     for username in ("director_a", "supervisor_2", "carer_a"):
         client.force_login(users[username])
         for name, keys in routes.items():

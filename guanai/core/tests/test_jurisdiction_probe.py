@@ -275,9 +275,11 @@ def test_it_lets_no_anonymous_request_through(client, users, children):
     """Without a login or a token, every page sends to the login page and every API route,
     the schema and its docs page included, answers 401 (the docs page: the login page)."""
     login = "/accounts/login/"
+    asked = 0
     for name, route in all_routes():
         if name in PUBLIC:
             continue
+        asked += 1
         has_args = "<" in route
         url = fill(route, outsider_args(name, children)) if has_args else fill(route, {})
         for method in ("get", "post"):
@@ -290,6 +292,7 @@ def test_it_lets_no_anonymous_request_through(client, users, children):
             elif response.status_code != 405:
                 assert response.status_code == 302, f"{where}: {response.status_code}"
                 assert response["Location"].startswith(login), where
+    assert asked > 30
 
 
 def leaky_child_view(request, pk):
@@ -326,6 +329,7 @@ def test_it_catches_a_view_that_forgets_scoping(client, users, children, setting
 def test_it_lets_the_owner_through(client, users, children, attachment_b):
     """The same walk as the owner (B's director, or OWNERS) reaches the data: the probe would
     notice a broken URL."""
+    reached = 0
     for name, route in all_routes():
         if name in PUBLIC or route.startswith("api/"):
             continue
@@ -339,18 +343,23 @@ def test_it_lets_the_owner_through(client, users, children, attachment_b):
             url += f"?{OUTSIDER_QUERIES[name](children)}"
         response = client.get(url)
         assert response.status_code in (200, 302, 405), f"{name}: {response.status_code}"
+        reached += 1
+    assert reached > 20
 
 
 @pytest.mark.django_db
 def test_it_lets_the_owner_through_the_api(client, users, children):
     """Each described call on child B succeeds for B's director: outsiders' 404s are meaningful."""
     key = api_key(users, "director_b")
+    called = 0
     for name, route in all_routes():
         if not route.startswith(API) or "<" not in route:
             continue
         method, body = api_calls(children)[name.split(":")[-1]]
         response = api_call(client, key, method, fill(route, outsider_args(name, children)), body)
         assert response.status_code == 200, f"{name}: {response.status_code} {response.content}"
+        called += 1
+    assert called >= 4  # the routes with an id: a child, its update, its closing, a household
 
 
 def leaky_api(*, undescribed: bool = False):

@@ -194,6 +194,7 @@ def test_child_id_numbers_are_valid_unique_and_agree_with_the_file(county):
 
 
 def test_parent_and_guardian_id_numbers_are_valid(county):
+    assert sum(bool(p["id_number"]) for p in county.parents) > 10
     for p in county.parents:
         if p["id_number"]:
             parsed = idnumber.parse(p["id_number"], today=TODAY)
