@@ -141,13 +141,17 @@ def within(area: Area, queryset: QuerySet) -> QuerySet:
     return queryset.filter(code_prefix_q(_division_field(queryset.model), area.prefix))
 
 
-def unscoped_area(prefix: str, *, purpose: str) -> Area:
+def _declared(purpose: str) -> None:
     if purpose not in UNSCOPED:
         raise NotScopable(f"“{purpose}” is not a declared unscoped purpose")
+
+
+def unscoped_area(prefix: str, *, purpose: str) -> Area:
+    _declared(purpose)
     return Area(prefix, purpose)
 
 
 def unscoped(queryset: QuerySet, *, purpose: str) -> QuerySet:
     """Every row, for a purpose declared in UNSCOPED (the one list of such paths)."""
-    unscoped_area("", purpose=purpose)
+    _declared(purpose)
     return queryset

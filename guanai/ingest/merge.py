@@ -236,7 +236,9 @@ def _file_data(child: Child | None, division_code: str, values: dict[str, str]) 
             except DomainError:
                 continue
             taken = unscoped(Child.objects.filter(id_number=value), purpose="duplicate id")
-            if not taken.exclude(pk=child.pk if child else None).exists():
+            if child is not None:
+                taken = taken.exclude(pk=child.pk)
+            if not taken.exists():
                 data["id_number"] = value
         elif field == ClaimField.GUARDIAN:
             data["guardian_name"] = value

@@ -38,7 +38,7 @@ from guanai.ingest.models import (
 )
 from guanai.ingest.places import VillageFinder
 from guanai.ingest.readers import FileRejected, read_table
-from guanai.ingest.rows import CleanRow, RowError, clean_row, resolve_headers, row_said
+from guanai.ingest.rows import FIELDS, CleanRow, RowError, clean_row, resolve_headers, row_said
 from guanai.registry.models import Child
 from guanai.registry.services import OUTSIDE_SCOPE_ID_MESSAGE
 from guanai.rules.definitions import add_years
@@ -102,6 +102,7 @@ def _jsonable(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
 
 
+ID_LABEL = FIELDS["id_number"].label
 OUTSIDE_ROW = "不在您的管辖范围内(全县名册请勾选“只导入本辖区的行”)"
 OWN_ROWS_ONLY = "不在您的管辖范围内,未导入(只导入本辖区的行)"
 
@@ -400,7 +401,7 @@ def _link_chunk(
     for record in records:
         if record.id_number in elsewhere:
             held.append(record)
-            said = row_said(record.sheet, record.line, "身份证号", OUTSIDE_SCOPE_ID_MESSAGE)
+            said = row_said(record.sheet, record.line, ID_LABEL, OUTSIDE_SCOPE_ID_MESSAGE)
             if len(report.warnings) < MAX_ERRORS:
                 report.warnings.append(said)
             continue

@@ -124,7 +124,9 @@ def find_duplicate(
 ) -> Child | None:
     """Same number anywhere, or same name, birth date and village (the caller says only
     that a file exists when it lies outside the user's node: `_duplicate_error`)."""
-    candidates = unscoped(Child.objects.exclude(pk=exclude_pk or None), purpose="duplicate id")
+    candidates = unscoped(Child.objects.all(), purpose="duplicate id")
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
     if id_number:
         found = candidates.filter(id_number=id_number).first()
         if found:
@@ -509,8 +511,8 @@ def children_register_from_source(
     if not children:
         return []
     if actor is not None:
-        for row in children:
-            require_division(actor, row.village.code, f"{row.village.name}不在您的管辖范围内")
+        for village in {row.village for row in children}:  # once per village, not per row
+            require_division(actor, village.code, f"{village.name}不在您的管辖范围内")
     households: dict[object, Household] = {}
     for row in children:
         key = row.family if row.family is not None else id(row)
