@@ -31,8 +31,6 @@ SIDEWAYS = {
     ("accounts", "audit"): "logins and account changes are audited",
     ("care", "rules"): "the categories decide which care duties a child is owed",
     ("ingest", "rules"): "a roster's adults are cut by the rules' age arithmetic",
-    ("stats", "care"): "the figures count care duties and records",
-    ("stats", "rules"): "the figures count categories and benefits",
     ("synth", "care"): "a seeded county has pairings and a year of care work",
 }
 # Arrows up, still to remove, each with why it is there and where it should go.
