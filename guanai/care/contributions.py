@@ -1,7 +1,8 @@
 """What care adds to the registry (see registry/extensions.py): the file's pairings and care
-panel, on the page and in the PDF, and the counts of care work on the dashboards."""
+panel, on the page and in the PDF, and the counts, section and trend of care work on the
+dashboards and in the reports."""
 
-from guanai.care.figures import care_counts
+from guanai.care.figures import CARE, RECORDS, care_counts
 from guanai.care.selectors import pairings_for
 from guanai.registry import extensions
 
@@ -22,3 +23,5 @@ def register() -> None:
         )
     )
     extensions.node_counts_add(extensions.NodeCounts(key="care", count=care_counts))
+    extensions.figure_section_add(CARE)
+    extensions.monthly_counts_add(RECORDS)

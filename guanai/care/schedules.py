@@ -17,13 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from guanai.care.models import Frequency
+from guanai.core.dates import DateRange
 
 
 @dataclass(frozen=True, order=True)
-class Period:
-    start: date
-    end: date
-
+class Period(DateRange):
     @property
     def midpoint(self) -> date:
         return self.start + timedelta(days=(self.end - self.start).days // 2)

@@ -8,9 +8,11 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from guanai.registry import extensions
-        from guanai.registry.figures import file_counts
+        from guanai.registry.figures import AGES, NEW_FILES, file_counts
 
         extensions.node_counts_add(extensions.NodeCounts(key="registry", count=file_counts))
+        extensions.figure_section_add(AGES)
+        extensions.monthly_counts_add(NEW_FILES)
         from guanai.accounts import permissions
         from guanai.accounts.models import Role
         from guanai.core.menu import MenuItem, menu_add

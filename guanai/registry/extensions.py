@@ -12,7 +12,12 @@ registers what it adds in its `AppConfig.ready()`:
   exports (the rules' category), with its choices and the condition it puts on a child;
 - `node_counts_add(NodeCounts(...))`: the app's counts for the dashboards and reports — its
   own rows under a node, grouped by division-code prefix (`grouped`, `add_rows`), read
-  through the gate (`within(area, ...)`). `stats` adds them up and words the figures.
+  through the gate (`within(area, ...)`). `stats` adds them up;
+- `figure_section_add(FigureSection(...))`: the app's section of the dashboards — its figures
+  worded from the summed counts (label, 口径, the children list behind each, target), an
+  optional chart, and its columns in the table of the nodes below and in the reports;
+- `monthly_counts_add(MonthlyCounts(...))`: a trend of the dashboards — the app's rows under a
+  granted area per calendar month (`per_month`).
 
 `docs/architecture.md` shows the smallest app that uses them.
 """
@@ -21,9 +26,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr, TruncMonth
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import Area
@@ -75,10 +81,89 @@ class NodeCounts:
     count: Callable[[Area, int, CountPeriod, Counts], None]  # area, prefix length, days, into
 
 
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int | None
+    definition: str  # 口径
+    link: dict[str, str] | None = None  # query of the children list behind the figure
+    total: int | None = None  # denominator, where the figure is a share
+    target: int | None = None  # percent
+    missing: str = ""  # why no value can be given
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.link or {})
+
+    @property
+    def rate(self) -> float | None:
+        if self.value is None or not self.total:
+            return None
+        return round(100 * self.value / self.total, 1)
+
+    @property
+    def meets_target(self) -> bool | None:
+        rate = self.rate
+        return None if rate is None or self.target is None else rate >= self.target
+
+
+# The children list's query behind a figure of the node on the page: link(category="...");
+# link() is the node's whole list. The node and the viewer are the caller's business.
+FigureLinks = Callable[..., dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table with one row per node: the dashboard's nodes below, a report."""
+
+    label: str
+    value: Callable[[Counter], object]  # from the node's counts
+    width: int = 10  # in the xlsx
+
+
+@dataclass(frozen=True)
+class Columns:
+    columns: tuple[Column, ...]
+    note: str = ""  # their 口径, printed under the report's table
+
+
+@dataclass(frozen=True)
+class SectionChart:
+    """A bar chart of the section's figures whose key starts with `prefix`."""
+
+    title: str
+    definition: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class FigureSection:
+    key: str
+    order: int  # place on the dashboard, smallest first
+    title: str
+    figures: Callable[[Counter, FigureLinks], list[Figure]]  # from the node's summed counts
+    chart: SectionChart | None = None
+    breakdown: tuple[Column, ...] = ()  # in the dashboard's table of the nodes below
+    quarterly: Columns | None = None  # in the quarterly work report
+    yearly: Columns | None = None  # in the yearly evaluation summary
+
+
+@dataclass(frozen=True)
+class MonthlyCounts:
+    key: str
+    order: int  # place among the dashboard's trends
+    title: str
+    definition: str
+    count: Callable[[Area, date, date], dict[str, int]]  # area, first day, last day -> per_month
+
+
 _panels: dict[str, FilePanel] = {}
 _changed: dict[str, FilesChanged] = {}
 _filters: dict[str, ChildListFilter] = {}
 _counts: dict[str, NodeCounts] = {}
+_sections: dict[str, FigureSection] = {}
+_monthly: dict[str, MonthlyCounts] = {}
 
 
 def file_panel_add(panel: FilePanel) -> None:
@@ -95,6 +180,14 @@ def child_list_filter_add(list_filter: ChildListFilter) -> None:
 
 def node_counts_add(counts: NodeCounts) -> None:
     _counts[counts.key] = counts
+
+
+def figure_section_add(section: FigureSection) -> None:
+    _sections[section.key] = section
+
+
+def monthly_counts_add(monthly: MonthlyCounts) -> None:
+    _monthly[monthly.key] = monthly
 
 
 def file_panels(user: User, child, *, pdf: bool = False) -> list[dict]:
@@ -140,6 +233,14 @@ def node_counts(area: Area, length: int, days: CountPeriod) -> Counts:
     return counts
 
 
+def figure_sections() -> list[FigureSection]:
+    return sorted(_sections.values(), key=lambda s: s.order)
+
+
+def monthly_counts() -> list[MonthlyCounts]:
+    return sorted(_monthly.values(), key=lambda m: m.order)
+
+
 def grouped(queryset: QuerySet, length: int, field_name: str = "division_code") -> QuerySet:
     """The rows grouped by the first `length` digits of their division code (as `key`)."""
     return queryset.annotate(key=Substr(field_name, 1, length)).values("key").order_by()
@@ -149,3 +250,24 @@ def add_rows(counts: Counts, rows: Iterable[dict], names: list[str]) -> None:
     for row in rows:
         for name in names:
             counts[row["key"]][name] += row[name] or 0
+
+
+def per_month(queryset: QuerySet, field_name: str) -> dict[str, int]:
+    """The rows counted per calendar month of a date or time field, as {"YYYY-MM": n}."""
+    rows = (
+        queryset.annotate(month=TruncMonth(field_name))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["month"].strftime("%Y-%m"): row["n"] for row in rows if row["month"]}
+
+
+def counted(label: str, name: str, width: int = 10) -> Column:
+    """A column of one count as it stands."""
+    return Column(label, lambda counts: counts[name], width)
+
+
+def percent(part: int, whole: int) -> str:
+    """A share as a report cell prints it."""
+    return f"{100 * part / whole:.1f}%" if whole else "—"

@@ -1,12 +1,12 @@
 """What the rules add to the registry (see registry/extensions.py): the file's categories and
 benefits panel, the evaluation after every save, the category filter of the children list, and
-the counts of categories and benefits on the dashboards."""
+the counts and sections of categories and benefits on the dashboards and in the reports."""
 
 from django.db.models import Exists, OuterRef, Q
 
 from guanai.registry import extensions
 from guanai.rules.choices import Category
-from guanai.rules.figures import finding_counts
+from guanai.rules.figures import BENEFITS, CHILDREN, finding_counts
 from guanai.rules.selectors import current_findings
 from guanai.rules.services import child_evaluate, id_range_evaluate
 
@@ -31,3 +31,5 @@ def register() -> None:
         )
     )
     extensions.node_counts_add(extensions.NodeCounts(key="rules", count=finding_counts))
+    extensions.figure_section_add(CHILDREN)
+    extensions.figure_section_add(BENEFITS)

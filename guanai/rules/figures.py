@@ -1,10 +1,26 @@
-"""The rules' counts for the dashboards (registered in contributions.py)."""
+"""The rules' counts and sections of the dashboards and reports: children by category, benefits
+owed and received (registered in contributions.py)."""
+
+from collections import Counter
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from guanai.accounts.scoping import Area, within
-from guanai.registry.extensions import CountPeriod, Counts, add_rows, grouped
-from guanai.rules.choices import FindingKind
+from guanai.registry.extensions import (
+    Column,
+    Columns,
+    CountPeriod,
+    Counts,
+    Figure,
+    FigureLinks,
+    FigureSection,
+    SectionChart,
+    add_rows,
+    counted,
+    grouped,
+    percent,
+)
+from guanai.rules.choices import DIFFICULTY_CATEGORIES, Category, FindingKind
 from guanai.rules.models import BenefitReceipt, ChildFinding
 
 
@@ -38,3 +54,78 @@ def finding_counts(area: Area, length: int, days: CountPeriod, counts: Counts) -
         eligible=Count("id"), receiving=Count("id", filter=Q(Exists(receiving)))
     )
     add_rows(counts, rows, ["eligible", "receiving"])
+
+
+def _children(c: Counter, link: FigureLinks) -> list[Figure]:
+    return [
+        Figure("children", "在册儿童", c["children"], "在册(未注销)的儿童档案数", link()),
+        *[
+            Figure(
+                f"cat:{cat.value}",
+                cat.label,
+                c[f"cat:{cat.value}"],
+                f"规则当前认定为{cat.label}的在册儿童数;一名儿童可属多个类别",
+                link(category=cat.value),
+            )
+            for cat in Category
+        ],
+    ]
+
+
+ON_RECORD = counted("在册儿童", "children")
+LEFT_BEHIND = counted("留守儿童", f"cat:{Category.LEFT_BEHIND.value}")
+CHILDREN = FigureSection(
+    key="children",
+    order=10,
+    title="儿童",
+    figures=_children,
+    chart=SectionChart("各类别儿童", "同上“儿童”各项", prefix="cat:"),
+    breakdown=(ON_RECORD, LEFT_BEHIND),
+    quarterly=Columns(
+        (
+            ON_RECORD,
+            LEFT_BEHIND,
+            Column(
+                "困境儿童(人次)",
+                lambda c: sum(c[f"cat:{cat.value}"] for cat in DIFFICULTY_CATEGORIES),
+                width=14,
+            ),
+        ),
+        note="在册儿童、留守儿童按期末日统计;困境儿童为四类困境认定的人次;",
+    ),
+    yearly=Columns((ON_RECORD,)),
+)
+
+
+def _benefits(c: Counter, link: FigureLinks) -> list[Figure]:
+    return [
+        Figure(
+            "receiving",
+            "应保已保",
+            c["receiving"],
+            "规则认定符合的保障待遇(人次)中,统计日有在享记录的 ÷ 符合的人次",
+            None,
+            total=c["eligible"],
+            target=100,
+        ),
+        Figure(
+            "unreceived",
+            "应保未保",
+            c["eligible"] - c["receiving"],
+            "符合保障待遇但统计日没有在享记录的人次(名单见“应保尽保”)",
+            None,
+        ),
+    ]
+
+
+BENEFITS = FigureSection(
+    key="benefits",
+    order=60,
+    title="保障待遇",
+    figures=_benefits,
+    breakdown=(Column("应保已保", lambda c: f"{c['receiving']} / {c['eligible']}"),),
+    yearly=Columns(
+        (Column("应保已保率", lambda c: percent(c["receiving"], c["eligible"])),),
+        note="应保已保率 = 年末日有在享记录的待遇人次 ÷ 规则认定符合的人次。",
+    ),
+)

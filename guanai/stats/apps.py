@@ -8,6 +8,11 @@ class StatsConfig(AppConfig):
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add
+        from guanai.registry import extensions
+        from guanai.stats.figures import FILES, STAFFING
         from guanai.stats.permissions import can_see_stats
+
+        extensions.figure_section_add(FILES)
+        extensions.figure_section_add(STAFFING)
 
         menu_add(MenuItem("stats", 50, "stats:dashboard", lambda user: _("统计"), can_see_stats))

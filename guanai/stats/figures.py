@@ -1,34 +1,41 @@
-"""Every figure on the dashboards and reports, computed here and nowhere else.
+"""The figures of the dashboards and reports, put together from every app's counts and sections.
 
 `node_counts` counts one node's subtree in a handful of SQL queries, each grouped by the
 division-code prefix of the node's children (Substr), so a county costs the same number of
 queries as a village. A node's figure is the sum of its groups, which is why a township's
-figures equal the sum of its villages' and a county's the sum of its townships'.
-`figures_for(division, as_of)` turns the counts into `Figure`s: value, definition (口径) and
-the filter of the children list behind the figure.
+figures equal the sum of its villages' and a county's the sum of its townships'. Each app
+counts its own rows and words its own section (registry/extensions.py: NodeCounts,
+FigureSection, MonthlyCounts); the statistics count the expected populations (bases) and the
+staffing, and word the sections 建档 and 人员配备 (registered in apps.py).
+`figures_for(division, as_of)` turns the counts into each section's `Figure`s: value,
+definition (口径) and the filter of the children list behind the figure.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from urllib.parse import urlencode
+from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import Area, area_for, within
-from guanai.care.models import CareRecord
-from guanai.care.schedules import Period
+from guanai.core.dates import DateRange
 from guanai.geo.models import Division, Level, code_prefix_q
 from guanai.registry import extensions
-from guanai.registry.choices import AgeBand
-from guanai.registry.extensions import CountPeriod, add_rows, grouped
+from guanai.registry.extensions import (
+    Column,
+    Columns,
+    CountPeriod,
+    Figure,
+    FigureLinks,
+    FigureSection,
+    add_rows,
+    counted,
+    grouped,
+    percent,
+)
 from guanai.registry.models import Child
-from guanai.rules.choices import Category
-from guanai.rules.figures import current_categories
 from guanai.stats.models import StatisticalBase
 
 CACHE_SECONDS = 300
@@ -36,40 +43,17 @@ TREND_MONTHS = 12
 FILE_TARGET = 95
 LEFT_BEHIND_TARGET = 100
 SUB_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
-
-
-@dataclass
-class Figure:
-    key: str
-    label: str
-    value: int | None
-    definition: str
-    link: dict[str, str] | None = None  # query of the children list behind the figure
-    total: int | None = None  # denominator, where the figure is a share
-    target: int | None = None  # percent
-    missing: str = ""  # why no value can be given
-
-    @property
-    def query(self) -> str:
-        return urlencode(self.link or {})
-
-    @property
-    def rate(self) -> float | None:
-        if self.value is None or not self.total:
-            return None
-        return round(100 * self.value / self.total, 1)
-
-    @property
-    def meets_target(self) -> bool | None:
-        rate = self.rate
-        return None if rate is None or self.target is None else rate >= self.target
+# The category the county's expected left-behind children are compared with: its code in the
+# children list's filter (?category=), which the figure links to and counts, and in the rules'
+# counts (cat:<code>).
+LEFT_BEHIND = "left_behind"
 
 
 @dataclass
 class NodeFigures:
     division: Division
     as_of: date
-    period: Period
+    period: DateRange
     sections: list[tuple[str, list[Figure]]]
     breakdown: list[tuple[Division, Counter]] = field(default_factory=list)
     trends: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
@@ -79,14 +63,14 @@ class NodeFigures:
         return next(f for _, figures in self.sections for f in figures if f.key == key)
 
 
-def quarter_of(day: date) -> Period:
+def quarter_of(day: date) -> DateRange:
     first_month = 3 * ((day.month - 1) // 3) + 1
     start = date(day.year, first_month, 1)
     next_start = date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
-    return Period(start, next_start - timedelta(days=1))
+    return DateRange(start, next_start - timedelta(days=1))
 
 
-def node_counts(area: Area, length: int, as_of: date, period: Period) -> dict[str, Counter]:
+def node_counts(area: Area, length: int, as_of: date, period: DateRange) -> dict[str, Counter]:
     """Every count of the area's subtree, grouped by the first `length` code digits: what each
     app counts of its own rows (registry/extensions.py), then the statistical bases and the
     staffing, which are the statistics' own."""
@@ -100,10 +84,10 @@ def node_counts(area: Area, length: int, as_of: date, period: Period) -> dict[st
     add_rows(counts, rows, ["expected", "lb_expected", "base_villages"])
     # Registered children and left-behind children in the villages that entered a base.
     with_base = Exists(bases.filter(division_code=OuterRef("division_code")))
-    active = within(area, Child.objects.filter(is_active=True))
-    rows = grouped(active.filter(with_base), length).annotate(children_in_base=Count("id"))
+    in_base = within(area, Child.objects.filter(is_active=True)).filter(with_base)
+    rows = grouped(in_base, length).annotate(children_in_base=Count("id"))
     add_rows(counts, rows, ["children_in_base"])
-    left_behind = current_categories(area).filter(code=Category.LEFT_BEHIND).filter(with_base)
+    left_behind = in_base.filter(extensions.child_list_condition({"category": LEFT_BEHIND}))
     add_rows(counts, grouped(left_behind, length).annotate(lb_in_base=Count("id")), ["lb_in_base"])
 
     for level, role, name in [
@@ -121,7 +105,8 @@ def node_counts(area: Area, length: int, as_of: date, period: Period) -> dict[st
 
 
 def trends_for(area: Area, as_of: date) -> dict[str, list[tuple[str, int]]]:
-    """New files and care records per month, the last TREND_MONTHS months up to the day."""
+    """Each app's monthly counts (registry/extensions.py: new files, care records...), the last
+    TREND_MONTHS months up to the day."""
     first = date(as_of.year, as_of.month, 1)
     for _ in range(TREND_MONTHS - 1):
         first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
@@ -130,63 +115,21 @@ def trends_for(area: Area, as_of: date) -> dict[str, list[tuple[str, int]]]:
     while day <= as_of:
         months.append(day.strftime("%Y-%m"))
         day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-    since = timezone.make_aware(datetime.combine(first, time.min))
-
-    def per_month(queryset: QuerySet, field_name: str, start) -> list[tuple[str, int]]:
-        rows = (
-            queryset.filter(**{f"{field_name}__gte": start})
-            .annotate(month=TruncMonth(field_name))
-            .values("month")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        found = {row["month"].strftime("%Y-%m"): row["n"] for row in rows if row["month"]}
-        return [(month, found.get(month, 0)) for month in months]
-
-    return {
-        "new_files": per_month(within(area, Child.objects.all()), "created_at", since),
-        "records": per_month(
-            within(area, CareRecord.objects.filter(date__lte=as_of)), "date", first
-        ),
-    }
+    trends = {}
+    for monthly in extensions.monthly_counts():
+        found = monthly.count(area, first, as_of)
+        trends[monthly.key] = [(month, found.get(month, 0)) for month in months]
+    return trends
 
 
-def _link(division: Division, top: Division | None, **extra: str) -> dict[str, str]:
-    """The children list's query: ?division=<pk> unless the node is the viewer's own."""
-    query = {} if top is not None and division.pk == top.pk else {"division": str(division.pk)}
-    return {**query, **extra}
-
-
-def _figures(
-    division: Division, c: Counter, top: Division | None
-) -> list[tuple[str, list[Figure]]]:
-    link = lambda **extra: _link(division, top, **extra)  # noqa: E731
-    children = [
-        Figure("children", "在册儿童", c["children"], "在册(未注销)的儿童档案数", link()),
-        *[
-            Figure(
-                f"cat:{cat.value}",
-                cat.label,
-                c[f"cat:{cat.value}"],
-                f"规则当前认定为{cat.label}的在册儿童数;一名儿童可属多个类别",
-                link(category=cat.value),
-            )
-            for cat in Category
-        ],
-    ]
-    ages = []
-    for band in AgeBand:
-        definition = f"在册儿童中,按统计日周岁计 {band.label}"
-        key = f"age:{band.value}"
-        ages.append(Figure(key, band.label, c[key], definition, link(age_band=band.value)))
+def _files(c: Counter, link: FigureLinks) -> list[Figure]:
     base_note = "" if c["expected"] else "未填报应有儿童数"
     partial = (
         f"(仅计已填报应有儿童数的 {c['base_villages']}/{c['villages']} 个村)"
         if c["expected"] and c["base_villages"] < c["villages"]
         else ""
     )
-    files = [
+    return [
         Figure(
             "coverage",
             "建档率",
@@ -203,7 +146,7 @@ def _figures(
             "留守儿童建档率",
             c["lb_in_base"] if c["lb_expected"] else None,
             "已填报的村里,认定为留守儿童的在册档案数 ÷ 应有留守儿童数;目标 100%" + partial,
-            link(category=Category.LEFT_BEHIND),
+            link(category=LEFT_BEHIND),
             total=c["lb_expected"] or None,
             target=LEFT_BEHIND_TARGET,
             missing="" if c["lb_expected"] else "未填报应有留守儿童数",
@@ -231,7 +174,34 @@ def _figures(
             link(missing_guardian="on"),
         ),
     ]
-    staffing = [
+
+
+FILES = FigureSection(
+    key="files",
+    order=30,
+    title="建档",
+    figures=_files,
+    breakdown=(
+        counted("档案完整", "complete"),
+        Column("应有儿童数", lambda c: c["expected"] or "未填报"),
+    ),
+    yearly=Columns(
+        (
+            Column("应有儿童数", lambda c: c["expected"] or "未填报"),
+            Column("建档率", lambda c: percent(c["children_in_base"], c["expected"])),
+            counted("留守儿童", f"cat:{LEFT_BEHIND}"),
+            Column("应有留守儿童数", lambda c: c["lb_expected"] or "未填报", width=12),
+            Column("留守儿童建档率", lambda c: percent(c["lb_in_base"], c["lb_expected"]), 12),
+            Column("档案完整率", lambda c: percent(c["complete"], c["children"])),
+        ),
+        note="建档率 = 已填报应有儿童数的村里在册档案数 ÷ 县民政局填报的应有儿童数(未填报的村不计);"
+        "档案完整 = 身份证号和监护人都已填写;",
+    ),
+)
+
+
+def _staffing(c: Counter, link: FigureLinks) -> list[Figure]:
+    return [
         Figure(
             "villages_staffed",
             "配备儿童主任的村(居)",
@@ -251,60 +221,42 @@ def _figures(
             target=100,
         ),
     ]
-    care = [
-        Figure(
-            "due_done",
-            "本期关爱任务完成",
-            c["due_done"],
-            "截止日期在统计期内的关爱任务(不含已取消)中已完成的 ÷ 任务总数",
-            None,
-            total=c["due"],
+
+
+STAFFING = FigureSection(
+    key="staffing",
+    order=40,
+    title="人员配备",
+    figures=_staffing,
+    yearly=Columns(
+        (
+            Column("儿童主任配备", lambda c: f"{c['villages_staffed']}/{c['villages']}", 12),
+            Column("儿童督导员配备", lambda c: f"{c['townships_staffed']}/{c['townships']}", 12),
         ),
-        Figure(
-            "overdue", "逾期未完成任务", c["overdue"], "截止日期已过、仍未完成的关爱任务数", None
-        ),
-        Figure(
-            "pairings", "在结对", c["pairings"], "统计日有效的结对(爱心妈妈、代理家长等)数", None
-        ),
-        Figure("records", "本期关爱记录", c["records"], "统计期内填写的关爱记录数", None),
-        Figure("visits", "本期走访家庭", c["visits"], "统计期内活动为“走访家庭”的关爱记录数", None),
-        Figure(
-            "problems", "本期上报问题", c["problems"], "统计期内关爱记录中上报的严重问题数", None
-        ),
-    ]
-    benefits = [
-        Figure(
-            "receiving",
-            "应保已保",
-            c["receiving"],
-            "规则认定符合的保障待遇(人次)中,统计日有在享记录的 ÷ 符合的人次",
-            None,
-            total=c["eligible"],
-            target=100,
-        ),
-        Figure(
-            "unreceived",
-            "应保未保",
-            c["eligible"] - c["receiving"],
-            "符合保障待遇但统计日没有在享记录的人次(名单见“应保尽保”)",
-            None,
-        ),
-    ]
-    return [
-        ("儿童", children),
-        ("年龄段", ages),
-        ("建档", files),
-        ("人员配备", staffing),
-        ("关爱服务", care),
-        ("保障待遇", benefits),
-    ]
+        note="配备 = 有启用中的儿童主任(村)/儿童督导员(乡镇)账户;",
+    ),
+)
+
+
+def _link(division: Division, top: Division | None, **extra: str) -> dict[str, str]:
+    """The children list's query: ?division=<pk> unless the node is the viewer's own."""
+    query = {} if top is not None and division.pk == top.pk else {"division": str(division.pk)}
+    return {**query, **extra}
+
+
+def sections_for(
+    division: Division, c: Counter, top: Division | None
+) -> list[tuple[str, list[Figure]]]:
+    """Every app's section of figures (registry/extensions.py), in order, worded from the counts."""
+    link = lambda **extra: _link(division, top, **extra)  # noqa: E731
+    return [(section.title, section.figures(c, link)) for section in extensions.figure_sections()]
 
 
 def figures_for(
     viewer: User,
     division: Division,
     as_of: date,
-    period: Period | None = None,
+    period: DateRange | None = None,
     *,
     viewer_node: Division | None = None,
     use_cache: bool = False,
@@ -312,7 +264,7 @@ def figures_for(
     """The node's figures on the day, care counted over `period` (default: the day's quarter
     up to the day), with one row of counts per child node. The node must be the viewer's."""
     area = area_for(viewer, division)
-    period = period or Period(quarter_of(as_of).start, as_of)
+    period = period or DateRange(quarter_of(as_of).start, as_of)
     key = f"stats:{division.code}:{as_of}:{period.start}:{period.end}"
     data = cache.get(key) if use_cache else None
     length = SUB_LENGTH[len(area.prefix)]
@@ -331,7 +283,7 @@ def figures_for(
         division=division,
         as_of=as_of,
         period=period,
-        sections=_figures(division, total, viewer_node),
+        sections=sections_for(division, total, viewer_node),
         breakdown=breakdown,
         trends=trends,
         counts=total,

@@ -1,4 +1,5 @@
-"""Writes: requesting a report (queued as a background task), running it, downloading it."""
+"""Writes: requesting a report (queued as a background task, which runs it through jobs.py),
+downloading it, entering the expected populations."""
 
 from pathlib import Path
 
@@ -12,15 +13,14 @@ from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
-from guanai.core.heartbeat import Beating, silent_reason
+from guanai.core.heartbeat import silent_reason
 from guanai.geo.models import Division
 from guanai.geo.selectors import villages_under
 from guanai.stats import permissions
 from guanai.stats.models import ReportJob, ReportKind, ReportStatus, StatisticalBase
-from guanai.stats.reports import report_filename, report_write
+from guanai.stats.reports import report_filename
 from guanai.stats.selectors import report_job_state
-
-REPORT_DIR = "reports"
+from guanai.stats.tasks import report_task
 
 
 def report_request(
@@ -49,8 +49,6 @@ def report_request(
             requested_by=actor,
             retry_of=retry_of,
         )
-    from guanai.stats.tasks import report_task
-
     transaction.on_commit(lambda: report_task.enqueue(job.pk))
     return job
 
@@ -104,42 +102,6 @@ def report_jobs_fail_silent() -> int:
     """Mark every running report whose process died as failed (at each beat of a worker)."""
     running = ReportJob.objects.filter(status=ReportStatus.RUNNING)
     return sum(_fail_silent(job) for job in running if report_job_state(job).stalled)
-
-
-def _set(job: ReportJob, **values) -> None:
-    for name, value in values.items():
-        setattr(job, name, value)
-    ReportJob.objects.filter(pk=job.pk).update(**values)
-
-
-def report_run(job_id: int) -> ReportJob:
-    """Write the report under MEDIA_ROOT/reports/, updating the job's progress as it goes."""
-    job = ReportJob.objects.select_related("division", "requested_by").get(pk=job_id)
-    if job.status != ReportStatus.QUEUED:
-        return job  # run once: a task enqueued twice, or a job already failed by the sweep
-    _set(job, status=ReportStatus.RUNNING, progress=5, heartbeat_at=timezone.now())
-    relative = f"{REPORT_DIR}/{job.pk}-{job.kind}.xlsx"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    def beat() -> None:
-        ReportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
-
-    try:
-        with Beating(beat), path.open("wb") as out:
-            rows = report_write(job, out, lambda pct: _set(job, progress=pct))
-    except Exception as error:
-        _set(job, status=ReportStatus.FAILED, error=str(error)[:300], finished_at=timezone.now())
-        raise
-    _set(
-        job,
-        status=ReportStatus.DONE,
-        progress=100,
-        file=relative,
-        rows=rows,
-        finished_at=timezone.now(),
-    )
-    return job
 
 
 def report_open(*, actor: User, job: ReportJob):

@@ -1,8 +1,8 @@
-"""Background tasks (django-tasks). Thin: each calls a service."""
+"""Background tasks (django-tasks). Thin: each calls the runner of its job (jobs.py)."""
 
 from django_tasks import task
 
-from guanai.stats.services import report_run
+from guanai.stats.jobs import report_run
 
 
 @task()

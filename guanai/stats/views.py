@@ -13,7 +13,7 @@ from guanai.core.errors import AccessDenied, DomainError
 from guanai.core.params import whole_number
 from guanai.geo.models import Division, Level
 from guanai.geo.selectors import villages_under
-from guanai.registry.choices import AgeBand
+from guanai.registry import extensions
 from guanai.stats import permissions, selectors, services
 from guanai.stats.figures import figures_for
 from guanai.stats.forms import ReportForm
@@ -22,14 +22,18 @@ from guanai.stats.reports import period_default
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _chart_data(figures) -> dict:
-    """What charts.js draws (passed with json_script: no inline scripts under the CSP)."""
-    return {
-        "categories": [[f.label, f.value] for f in figures.sections[0][1][1:]],
-        "ages": [[band.label, figures.counts[f"age:{band.value}"]] for band in AgeBand],
-        "new_files": figures.trends["new_files"],
-        "records": figures.trends["records"],
-    }
+def _charts(figures) -> list[dict]:
+    """The sections' bar charts, then the trends' lines; charts.js draws each from its rows
+    (passed with json_script: no inline scripts under the CSP)."""
+    charts = []
+    for section, (_, items) in zip(extensions.figure_sections(), figures.sections, strict=True):
+        if section.chart is not None:
+            rows = [[f.label, f.value] for f in items if f.key.startswith(section.chart.prefix)]
+            charts.append({"key": section.key, "chart": section.chart, "rows": rows, "line": False})
+    for monthly in extensions.monthly_counts():
+        rows = figures.trends[monthly.key]
+        charts.append({"key": monthly.key, "chart": monthly, "rows": rows, "line": True})
+    return charts
 
 
 @require_GET
@@ -40,6 +44,8 @@ def dashboard(request, division_code: str | None = None):
         request.user, node, timezone.localdate(), viewer_node=home, use_cache=True
     )
     path = [d for d in node.ancestors() if home.contains(d.code) and d.pk != node.pk]
+    charts = _charts(figures)
+    columns = [column for section in extensions.figure_sections() for column in section.breakdown]
     return render(
         request,
         "stats/dashboard.html",
@@ -48,8 +54,12 @@ def dashboard(request, division_code: str | None = None):
             "node": node,
             "path": path,
             "figures": figures,
-            "chart_data": _chart_data(figures),
-            "breakdown": [(d, c, c["cat:left_behind"]) for d, c in figures.breakdown],
+            "charts": charts,
+            "chart_data": {chart["key"]: chart["rows"] for chart in charts},
+            "columns": columns,
+            "breakdown": [
+                (d, [(col, col.value(c)) for col in columns]) for d, c in figures.breakdown
+            ],
             "can_report": permissions.can_request_reports(request.user),
             "can_enter_bases": permissions.can_enter_bases(request.user),
         },

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from guanai.core import heartbeat
 from guanai.core.errors import AccessDenied
-from guanai.stats import services
+from guanai.stats import jobs, services
 from guanai.stats.models import ReportJob, ReportStatus
 from guanai.stats.testing import report_job_build
 
@@ -96,12 +96,12 @@ def test_the_worker_sweep_marks_only_silent_running_reports_failed(users, place)
 
 def test_a_run_beats_and_a_job_no_longer_queued_is_not_run(users, place):
     job = report_job_build(place.township_1, users["supervisor_1"])
-    services.report_run(job.pk)
+    jobs.report_run(job.pk)
     job.refresh_from_db()
     assert job.status == ReportStatus.DONE and job.heartbeat_at is not None
     failed = report_job_build(place.township_1, users["supervisor_1"])
     ReportJob.objects.filter(pk=failed.pk).update(status=ReportStatus.FAILED)
-    assert services.report_run(failed.pk).status == ReportStatus.FAILED
+    assert jobs.report_run(failed.pk).status == ReportStatus.FAILED
 
 
 @pytest.mark.parametrize("username", ["director_a", "supervisor_2", "carer_a"])

@@ -11,8 +11,8 @@ from guanai.audit.models import Action, AuditEvent
 from guanai.registry.models import Child
 from guanai.rules.services import registry_evaluate
 from guanai.rules.tests.factories import left_behind_build
+from guanai.stats.jobs import report_run
 from guanai.stats.models import ReportJob, ReportKind, ReportStatus
-from guanai.stats.services import report_run
 from guanai.stats.testing import report_job_build
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -7,7 +7,7 @@
     var data = JSON.parse(source.textContent);
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var rows = data[el.getAttribute("data-chart")] || [];
-      var line = el.getAttribute("data-chart") === "new_files" || el.getAttribute("data-chart") === "records";
+      var line = el.hasAttribute("data-line");
       var chart = window.echarts.init(el);
       chart.setOption({
         grid: { left: 40, right: 10, top: 10, bottom: line ? 30 : 70 },
