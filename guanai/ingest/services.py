@@ -457,4 +457,4 @@ def _link_chunk(
     linked += opened_files.same_as_created
     report.linked += len(linked)
     report.merged += merge.records_merge(actor=actor, records=linked)
-    unnumbered.recheck(record.child_id for record in linked if record.id_number)
+    unnumbered.recheck(record.child_id for record in linked if record.id_number and record.child_id)
