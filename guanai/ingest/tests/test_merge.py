@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from guanai.audit.models import AuditEvent
 from guanai.core.errors import DomainError
-from guanai.ingest import merge
+from guanai.ingest import file_sources, merge
+from guanai.ingest.claims import TRUSTED_SOURCES, displayed_claim
 from guanai.ingest.models import FILE_ENTRY, ClaimField, FieldClaim, ReviewPair, SourceRecord
 from guanai.ingest.review import review_decide, review_undo
 from guanai.ingest.services import roster_import
@@ -88,7 +89,7 @@ def test_an_older_roster_does_not_override_and_its_value_is_kept(tmp_path, place
     assert child.guardians.get().phone == "13800001111"
     kept = FieldClaim.objects.get(child=child, value="13900002222")
     assert not kept.displayed and kept.observed_on == date(2020, 1, 1)
-    groups = {g.field: g for g in merge.claims_for_file(child, reveal=False)}
+    groups = {g.field: g for g in file_sources.claims_for_file(child, reveal=False)}
     assert groups[ClaimField.PHONE].shown.shown_value == "138****1111"
     assert [c.shown_value for c in groups[ClaimField.PHONE].others] == ["139****2222"]
 
@@ -230,8 +231,8 @@ def test_the_displayed_claim_is_the_newest_trusted(rows, field):
         FieldClaim(pk=i + 1, field=field, value=str(i), source=s, observed_on=d, displayed=shown)
         for i, (s, d, shown) in enumerate(rows)
     ]
-    pick = merge.displayed_claim(claims)
-    trusted = [c for c in claims if c.source in merge.TRUSTED_SOURCES[field]]
+    pick = displayed_claim(claims)
+    trusted = [c for c in claims if c.source in TRUSTED_SOURCES[field]]
     pool = trusted or claims
     assert pick in pool
     assert pick.observed_on == max(c.observed_on for c in pool)
