@@ -23,7 +23,6 @@ def _summary(record: SourceRecord) -> str:
     return f"导入:{Source(record.source).label}名册 {record.batch.file_name} {record.place}"[:200]
 
 
-@transaction.atomic
 class AdminPrefixes:
     """Province, city, county and township names, which rosters put before an address and files
     often leave out: 德安县蒲亭镇东风村三组 and 东风村三组 are one address."""
@@ -51,6 +50,7 @@ class AdminPrefixes:
         )
 
 
+@transaction.atomic
 def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
     """Bring linked rows' values onto their files; returns how many files changed.
 

@@ -63,6 +63,20 @@ def test_a_newer_roster_updates_the_file_and_keeps_the_old_value(tmp_path, place
     assert not phone["13800001111"].displayed and phone["13800001111"].source == FILE_ENTRY
 
 
+def test_a_merge_that_fails_on_a_file_leaves_no_claim_of_it(tmp_path, place, child, monkeypatch):
+    _import(tmp_path, place, f"姓名,身份证号,联系电话\n张小明,{child.id_number},13900002222\n")
+    record = SourceRecord.objects.select_related("batch").get()
+    record.values["phone"], record.batch.as_of = "13700003333", _later(60)
+
+    def refused(**kwargs):
+        raise DomainError("档案保存失败")
+
+    monkeypatch.setattr(merge, "child_update_from_source", refused)
+    with pytest.raises(DomainError):
+        merge.records_merge(actor=None, records=[record])
+    assert not FieldClaim.objects.filter(value="13700003333").exists()
+
+
 def test_an_address_with_county_and_township_before_it_is_the_same_address(tmp_path, place, child):
     report = _import(
         tmp_path,
