@@ -8,7 +8,7 @@ DEMO_CHILDREN ?= 3000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install sysdeps test-sqlite test-postgres lint format serve clean messages
+.PHONY: demo test install sysdeps test-sqlite test-postgres lint typecheck format serve clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ demo: sysdeps install
 test: SYSDEPS_MODE = test
 test: sysdeps install
 	$(BIN)/ruff check guanai bench
+	$(MAKE) --no-print-directory typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(MAKE) --no-print-directory test-sqlite
 	WITH_POSTGRES_OPTIONAL=1 bash scripts/with-postgres.sh $(MAKE) --no-print-directory test-postgres
@@ -45,6 +46,11 @@ test-postgres:
 lint:
 	$(BIN)/ruff check guanai bench
 	$(BIN)/ruff format --check guanai bench
+
+# mypy with django-stubs on the domain's plain functions (the files in pyproject.toml). The
+# plugin loads guanai.settings, which needs no database or environment; cache under var/mypy.
+typecheck: install
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format guanai bench

@@ -60,9 +60,8 @@ def user_prefix(user: User) -> str | None:
         return None
     if user.role == Role.ADMIN or user.is_superuser:
         return ""
-    if user.division_id is None:
-        return None
-    return user.division.prefix
+    division = user.division
+    return None if division is None else division.prefix
 
 
 def in_force_q(day: date, path: str = "") -> Q:

@@ -48,7 +48,9 @@ def _throttle(key: str) -> LoginThrottle:
     return LoginThrottle.objects.filter(key=key[:200]).first() or LoginThrottle(key=key[:200])
 
 
-def _counters(request, username: str, known: User | None) -> list[tuple[object, int, str]]:
+def _counters(
+    request, username: str, known: User | None
+) -> list[tuple[User | LoginThrottle, int, str]]:
     """What a failure counts on: (row, its limit, what a lock of it is called in the audit)."""
     account = known if known is not None else _throttle(f"name:{username}")
     counters = [(account, settings.LOGIN_FAILURE_LIMIT, "账户已锁定")]
@@ -226,7 +228,7 @@ def password_reset(*, actor: User, user: User) -> str:
 
 
 def _code(user: User) -> str:
-    return user.division.code if user.division_id else ""
+    return user.division.code if user.division is not None else ""
 
 
 @transaction.atomic

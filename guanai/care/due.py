@@ -68,12 +68,12 @@ def _owing(template: DutyTemplate, period: Period, prefix: str, on: date) -> Que
         before = Pairing.objects.filter(in_force_q(mid), child_id=OuterRef("child_id")).filter(
             Q(kind__in=kinds[:rank]) | Q(kind=kind, id__lt=OuterRef("id"))
         )
-        first |= Q(kind=kind) & ~Exists(before)
+        first |= Q(~Exists(before), kind=kind)
     return base.filter(first)
 
 
 def _insert(owing: QuerySet[Pairing], template: DutyTemplate, period: Period) -> int:
-    date_field = DateField()
+    date_field: DateField = DateField()
     start, end = Value(period.start, date_field), Value(period.end, date_field)
     clipped_end = Least(end, Coalesce("end_date", end))
     rows = owing.order_by().values_list(

@@ -248,7 +248,7 @@ def _check_photos(photos: Sequence[UploadedFile]) -> None:
     for photo in photos:
         if getattr(photo, "content_type", "") not in PHOTO_TYPES:
             raise DomainError(f"照片“{photo.name}”不是 JPG/PNG/WebP 图片", field="photos")
-        if photo.size > PHOTO_MAX_BYTES:
+        if (photo.size or 0) > PHOTO_MAX_BYTES:
             raise DomainError(f"照片“{photo.name}”超过 5MB,请压缩后再上传", field="photos")
 
 
@@ -314,7 +314,7 @@ def care_record_create(
         == (child.pk, actor.pk, activity)
         and day > due_item.period_end
     )
-    if late:
+    if late and due_item is not None:
         item = scope(actor, DueItem.objects.filter(pk=due_item.pk, status=DueStatus.OPEN))
         fulfilled = item.update(status=DueStatus.DONE, fulfilled_by=record, done_on=day)
     else:

@@ -5,9 +5,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guanai.geo.models import Division
-from guanai.ingest.jobs import SUFFIXES
 from guanai.ingest.models import MappingProfile, Source
 from guanai.ingest.profiles import field_choices
+from guanai.ingest.submissions import SUFFIXES
 
 # The browser's date input reads and writes ISO dates, whatever the language.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -1,12 +1,12 @@
 """Import jobs: a roster uploaded in the browser, imported in the background with progress.
 
-The upload page calls ``import_job_submit``; the task (``ingest.tasks.import_task``) calls
+``submissions`` creates and queues a job; the task (``ingest.tasks.import_task``) calls
 ``import_job_run``, which runs the one importer (``services.roster_import``), reports its progress
 into a file beside the upload and puts the outcome on the job. The job page reads
 ``import_job_state``: progress, a job whose process died (its heartbeat silent, see
 ``guanai.core.heartbeat``) shown as failed, one queued with no worker running shown as such, and
-what may follow
-(``import_job_commit`` a dry run, ``import_job_retry`` a failed job, upload again a rejected one).
+what may follow (``submissions.import_job_commit`` a dry run, ``submissions.import_job_retry`` a
+failed job, upload again a rejected one).
 Uploads go once no job needs them: when imported or rejected, else ``import_files_cleanup``.
 """
 
@@ -17,39 +17,30 @@ import os
 import shutil
 import threading
 import time
-import uuid
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.text import get_valid_filename
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
-from guanai.accounts.scoping import division_visible, scope
-from guanai.audit.models import Action
-from guanai.audit.services import audit
+from guanai.accounts.scoping import scope
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.core.heartbeat import Beating, died_silent, is_silent, silent_reason, worker_alive
-from guanai.geo.models import Division, Level
-from guanai.ingest.models import ImportJob, JobStatus, MappingProfile, Source
+from guanai.ingest.models import ImportJob, JobStatus, MappingProfile
 from guanai.ingest.permissions import can_import
-from guanai.ingest.readers import MB, FileRejected, max_bytes, read_table
+from guanai.ingest.readers import FileRejected, read_table
 from guanai.ingest.rows import header_columns, header_field, resolve_headers
 from guanai.ingest.services import ImportRejected, roster_import
 
 logger = logging.getLogger(__name__)
 
 IMPORT_DIR = "imports"
-SUFFIXES = (".xlsx", ".xls", ".csv")
 PROGRESS_EVERY_SECONDS = 0.5
 # The importer's stages (services.roster_import), as the job page names them.
 STAGE_LABELS = {"读取文件": _("读取文件"), "校验": _("校验"), "写入与关联": _("写入与关联")}
@@ -180,157 +171,7 @@ def import_job_state(job: ImportJob) -> JobState:
 # Writes ----------------------------------------------------------------------------------------
 
 
-def _stored_name(original: str) -> str:
-    """imports/<random>/<the file's own name, made safe>: the batch keeps the name people know."""
-    suffix = Path(original).suffix.lower()
-    stem = Path(original).stem[:80]
-    try:
-        safe = get_valid_filename(f"{stem}{suffix}")
-    except Exception:  # SuspiciousFileOperation for names that are nothing but dots
-        safe = ""
-    if not safe or safe.startswith(".") or Path(safe).suffix.lower() != suffix:
-        safe = f"名册{suffix}"
-    return f"{IMPORT_DIR}/{uuid.uuid4().hex}/{safe}"
-
-
-def _village_for(actor: User, code: str) -> Division | None:
-    if not code:
-        return None
-    village = Division.objects.filter(code=code, level=Level.VILLAGE).first()
-    if village is None or not division_visible(actor, village.code):
-        raise DomainError(gettext("请选择您管辖范围内的村(居)"), field="village")
-    return village
-
-
-def import_job_submit(
-    *,
-    actor: User,
-    upload: UploadedFile,
-    source: str,
-    profile: MappingProfile | None = None,
-    village: str = "",
-    as_of: date | None = None,
-    dry_run: bool = False,
-    own_rows_only: bool = False,
-) -> ImportJob:
-    """Check and store the upload under MEDIA_ROOT/imports/, queue the import on commit."""
-    if not can_import(actor):
-        raise AccessDenied("您的角色不能导入名册")
-    if source not in Source.values:
-        raise DomainError(gettext("请选择来源部门"), field="source")
-    if profile is not None and profile.source != source:
-        raise DomainError(
-            gettext("表头对应方案“%(name)s”属于%(source)s,与来源部门不符")
-            % {"name": profile.name, "source": gettext(Source(profile.source).label)},
-            field="profile",
-        )
-    original = Path(upload.name or "").name
-    if Path(original).suffix.lower() not in SUFFIXES:
-        raise DomainError(gettext("请上传 xlsx、xls 或 csv 文件"), field="file")
-    if upload.size > max_bytes():
-        raise DomainError(
-            gettext("文件过大:%(size).1f MB,上限为 %(most).0f MB,请拆分后导入")
-            % {"size": upload.size / MB, "most": max_bytes() / MB},
-            field="file",
-        )
-    if upload.size == 0:
-        raise DomainError(gettext("文件是空的"), field="file")
-    if as_of is not None and as_of > timezone.localdate():
-        raise DomainError(gettext("名册日期不能晚于今天"), field="as_of")
-    default_village = _village_for(actor, village)
-
-    relative = _stored_name(original)
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    try:
-        job = _queue(
-            actor,
-            f"上传{Source(source).label}名册 {original}" + ("(只校验)" if dry_run else ""),
-            source=source,
-            file=relative,
-            file_name=original[:255],
-            profile=profile.name if profile else "",
-            village=default_village.code if default_village else "",
-            as_of=as_of,
-            dry_run=dry_run,
-            own_rows_only=own_rows_only,
-            division_code=actor.division.code if actor.division_id else "",
-        )
-    except BaseException:
-        _discard_upload(relative)
-        raise
-    return job
-
-
-def _same_file(job: ImportJob) -> dict:
-    """A new job's fields for the stored upload of ``job``, with its options and node."""
-    names = (
-        "source",
-        "file",
-        "file_name",
-        "profile",
-        "village",
-        "as_of",
-        "own_rows_only",
-        "division_code",
-    )
-    return {name: getattr(job, name) for name in names}
-
-
-def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
-    """A dry run that passed, imported for real: a new job on the same stored file."""
-    if not can_import(actor):
-        raise AccessDenied("您的角色不能导入名册")
-    state = import_job_state(job)
-    if state.committed_as is not None:
-        raise DomainError(
-            gettext("这个文件已经提交正式导入(任务 %(pk)s)") % {"pk": state.committed_as.pk}
-        )
-    if state.file_missing:
-        raise DomainError(gettext("上传的文件已删除,请重新上传"))
-    if not state.can_commit:
-        raise DomainError(gettext("只有校验通过的“只校验”任务可以正式导入"))
-    return _queue(
-        actor,
-        f"正式导入{Source(job.source).label}名册 {job.file_name}(校验任务 {job.pk})",
-        **_same_file(job) | {"dry_run": False},
-    )
-
-
-def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
-    """A failed job (an error, or a worker that died) run again: a new job on the same file.
-
-    A new job rather than the failed one queued again: the failed job keeps its error and who
-    ran it, and a worker that only seemed dead cannot write over the new run's progress.
-    """
-    if not can_import(actor):
-        raise AccessDenied("您的角色不能导入名册")
-    state = import_job_state(job)
-    if state.retried_as is not None:
-        raise DomainError(
-            gettext("这个任务已经重新运行了(任务 %(pk)s)") % {"pk": state.retried_as.pk}
-        )
-    if state.file_missing:
-        raise DomainError(gettext("上传的文件已删除,请重新上传"))
-    if not state.can_retry:
-        raise DomainError(gettext("只有出错的任务可以重新运行"))
-    try:
-        with transaction.atomic():
-            if state.stalled and not _fail_stalled(job):
-                raise DomainError(gettext("这个任务刚刚已经结束,请刷新页面查看结果"))
-            return _queue(
-                actor,
-                f"重新运行出错的导入任务 {job.pk}:{Source(job.source).label}名册 {job.file_name}",
-                **_same_file(job) | {"dry_run": job.dry_run, "retry_of": job},
-            )
-    except IntegrityError:  # someone else ran it again a moment ago (retry_of is one-to-one)
-        raise DomainError(gettext("这个任务刚刚已经重新运行了")) from None
-
-
-def _fail_stalled(job: ImportJob) -> bool:
+def fail_stalled(job: ImportJob) -> bool:
     """Mark a job whose heartbeat went silent as failed, unless it ended meanwhile."""
     values = {"status": JobStatus.FAILED, "error": silent_reason(), "finished_at": timezone.now()}
     if not ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**values):
@@ -344,18 +185,7 @@ def _fail_stalled(job: ImportJob) -> bool:
 def import_jobs_fail_silent() -> int:
     """Mark every running job whose process died as failed (the worker's beat, the cleanup)."""
     running = ImportJob.objects.filter(status=JobStatus.RUNNING)
-    return sum(_fail_stalled(job) for job in running if import_job_state(job).stalled)
-
-
-@transaction.atomic
-def _queue(actor: User, detail: str, **fields) -> ImportJob:
-    """Create the job, audited; the task starts once the row is committed."""
-    job = ImportJob.objects.create(created_by=actor, **fields)
-    audit(actor=actor, action=Action.CREATE, target=job, detail=detail)
-    from guanai.ingest.tasks import import_task
-
-    transaction.on_commit(lambda: import_task.enqueue(job.pk))
-    return job
+    return sum(fail_stalled(job) for job in running if import_job_state(job).stalled)
 
 
 def _set(job: ImportJob, **values) -> None:
@@ -436,7 +266,7 @@ def _header_report(job: ImportJob) -> dict:
     return {"headers": headers, "unknown_headers": unknown}
 
 
-def _discard_upload(file: str) -> None:
+def discard_upload(file: str) -> None:
     """An upload goes with its own folder (imports/<random>/), and any progress file in it."""
     folder = (Path(settings.MEDIA_ROOT) / file).parent
     if folder.parent == Path(settings.MEDIA_ROOT) / IMPORT_DIR:
@@ -482,7 +312,7 @@ def _import(job: ImportJob, progress: _ProgressFile) -> None:
             error=exc.message[:2000],
             finished_at=timezone.now(),
         )
-        _discard_upload(job.file)  # of no more use: the corrected file is uploaded anew
+        discard_upload(job.file)  # of no more use: the corrected file is uploaded anew
         return
     except Exception as exc:
         logger.exception("import job %s failed", job.pk)
@@ -511,7 +341,7 @@ def _import(job: ImportJob, progress: _ProgressFile) -> None:
     # Imported: the batch keeps every row as read, no copy of the roster stays (0006). Rejected:
     # the corrected file is uploaded anew. A passed dry run keeps it to be committed.
     if report.errors or not job.dry_run:
-        _discard_upload(job.file)
+        discard_upload(job.file)
 
 
 # Cleanup ---------------------------------------------------------------------------------------
@@ -543,7 +373,7 @@ def import_files_cleanup() -> Cleanup:
     deleted = 0
     for file in files:
         if (Path(settings.MEDIA_ROOT) / file).parent.exists():
-            _discard_upload(file)
+            discard_upload(file)
             deleted += 1
     logger.info("import cleanup: %s uploads deleted, %s stalled jobs failed", deleted, stalled)
     return Cleanup(files_deleted=deleted, jobs_failed=stalled)

@@ -232,7 +232,7 @@ CLAIM_SOURCES = [(FILE_ENTRY, gettext_noop("档案录入")), *Source.choices]  #
 class FieldClaim(models.Model):
     """One value of one field of a child's file as one source gave it, dated.
 
-    The file shows one value per field (see ``ingest.merge.displayed_claim``); the others stay
+    The file shows one value per field (see ``ingest.claims.displayed_claim``); the others stay
     here so that the file can show where sources disagree.
     """
 

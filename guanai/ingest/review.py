@@ -10,7 +10,7 @@ from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
-from guanai.ingest import merge
+from guanai.ingest import merge, opening
 from guanai.ingest.models import LinkMethod, ReviewPair, ReviewStatus, SourceRecord
 from guanai.ingest.permissions import can_review_links
 
@@ -43,7 +43,7 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
     ):
         # Every candidate rejected: the row is a child of its own (unless the registry already
         # has one of that name, birth date and village, which then stays for the reviewer).
-        merge.records_open_files(actor=actor, records=[record], opened=merge.Opened())
+        opening.records_open_files(actor=actor, records=[record], opened=opening.Opened())
         if record.child_id is not None:
             record.save(update_fields=["child", "link_method"])
 

@@ -27,7 +27,7 @@ from guanai.audit.services import audit
 from guanai.core.bulk import SqliteTuning, cycle_collection_paused, insert_many
 from guanai.core.errors import DomainError
 from guanai.geo.models import Division, Level
-from guanai.ingest import candidates, linkage, merge, places
+from guanai.ingest import candidates, claims, linkage, merge, opening, places
 from guanai.ingest.models import (
     ImportBatch,
     LinkMethod,
@@ -292,7 +292,7 @@ def _commit(
         rows_total=len(cleaned),
     )
     seen: set[bytes] = set()  # rows of this file stored already, by a short digest
-    opened = merge.Opened()
+    opened = opening.Opened()
     unnumbered = candidates.Unnumbered(actor)
     total = len(cleaned)
     codes = {code for _, code, _ in cleaned}
@@ -309,7 +309,7 @@ def _commit(
     progress("写入与关联", total, total)
     batch.rows_new, batch.rows_linked, batch.rows_review = report.new, report.linked, report.review
     batch.rows_created, batch.rows_merged = report.created, report.merged
-    report.conflicts = merge.conflicts_in(actor, batch)
+    report.conflicts = claims.conflicts_in(actor, batch)
     batch.division_code = _common_prefix(codes)
     batch.save()
     report.batch_id = batch.pk
@@ -418,7 +418,7 @@ def _link_chunk(
             asks.append((record, scored))
         else:
             unmatched.append(record)
-    opened_files = merge.records_open_files(actor=actor, records=unmatched, opened=opened)
+    opened_files = opening.records_open_files(actor=actor, records=unmatched, opened=opened)
     for record, existing in opened_files.duplicates:
         # Same name, birth date and village as a file the scores did not reach: ask.
         same = linkage.Comparison(0.0, "review", ("同村同名同出生日期",))
@@ -457,4 +457,4 @@ def _link_chunk(
     linked += opened_files.same_as_created
     report.linked += len(linked)
     report.merged += merge.records_merge(actor=actor, records=linked)
-    unnumbered.recheck(record.child_id for record in linked if record.id_number)
+    unnumbered.recheck(record.child_id for record in linked if record.id_number and record.child_id)

@@ -14,7 +14,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.core.params import whole_number
-from guanai.ingest import jobs, profiles, review, selectors
+from guanai.ingest import jobs, profiles, review, selectors, submissions
 from guanai.ingest.forms import HeaderRowFormSet, ProfileForm, UploadForm, villages_choice
 from guanai.ingest.models import ReviewStatus, Source
 from guanai.ingest.permissions import can_import, can_review_links
@@ -141,7 +141,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            job = jobs.import_job_submit(
+            job = submissions.import_job_submit(
                 actor=request.user,
                 upload=data["file"],
                 source=data["source"],
@@ -209,12 +209,12 @@ def _queue_again(request, job_id: int, action):
 
 @require_POST
 def import_job_commit(request, job_id: int):
-    return _queue_again(request, job_id, jobs.import_job_commit)
+    return _queue_again(request, job_id, submissions.import_job_commit)
 
 
 @require_POST
 def import_job_retry(request, job_id: int):
-    return _queue_again(request, job_id, jobs.import_job_retry)
+    return _queue_again(request, job_id, submissions.import_job_retry)
 
 
 # Header-mapping profiles -------------------------------------------------------------------------

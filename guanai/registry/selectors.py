@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -118,7 +119,7 @@ def child_get_for(user: User, pk: int) -> Child:
 
 def school_list_for(user: User) -> QuerySet[School]:
     """Schools that may be put on a file: those of the user's county (all for administrators)."""
-    county_prefix = user.division.code[:6] if user.division_id else ""
+    county_prefix = user.division.code[:6] if user.division is not None else ""
     return School.objects.filter(division_code__startswith=county_prefix)
 
 
@@ -145,7 +146,7 @@ def siblings_of(user: User, child: Child) -> QuerySet[Child]:
 
 def home_summary(user: User) -> dict:
     children = children_for(user).filter(is_active=True)
-    summary = {
+    summary: dict[str, Any] = {
         "children": children.count(),
         "missing_id": children.filter(id_number__isnull=True).count(),
     }

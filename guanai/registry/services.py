@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 
 from guanai.accounts import permissions
@@ -190,7 +190,8 @@ def _apply_parent(
             raise DomainError(f"{role.label}{exc.message}", field=prefix + "id_number") from exc
     parent = parent or Parent(household=household, role=role)
     for field, value in values.items():
-        nullable = Parent._meta.get_field(field).null
+        model_field = Parent._meta.get_field(field)
+        nullable = isinstance(model_field, Field) and model_field.null
         setattr(parent, field, "" if value is None and not nullable else value)
     parent.save()
     return parent
@@ -439,9 +440,10 @@ def child_update_from_source(
     row matched to a file elsewhere is refused here too). Versioned, kept in the history
     and audited like any edit; the rules run again.
     """
-    child = scope_acting(actor, Child.objects.select_for_update().filter(pk=child.pk)).first()
-    if child is None:
+    locked = scope_acting(actor, Child.objects.select_for_update().filter(pk=child.pk)).first()
+    if locked is None:
         raise AccessDenied(OUTSIDE_SCOPE_ID_MESSAGE)
+    child = locked
     before = file_snapshot(child)
     if "id_number" in data:
         ids = check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)

@@ -107,8 +107,9 @@ def born(facts: ChildFacts) -> str:
 
 # ---------------------------------------------------------------- parents
 
-ROLE_LABEL = {ParentRole.FATHER: "父亲", ParentRole.MOTHER: "母亲"}
-STATUS_WORDS = {
+# Keyed by the choices, read with the plain strings of the facts.
+ROLE_LABEL: dict[str, str] = {ParentRole.FATHER: "父亲", ParentRole.MOTHER: "母亲"}
+STATUS_WORDS: dict[str, str] = {
     ParentStatus.WORKING_AWAY: "外出务工",
     ParentStatus.DEAD: "死亡",
     ParentStatus.MISSING: "失踪",
@@ -120,7 +121,7 @@ STATUS_WORDS = {
 }
 TROUBLED_STATUSES = frozenset(STATUS_WORDS) - {ParentStatus.WORKING_AWAY}
 DISABILITY_WORDS = dict(DisabilityCategory.choices)
-GRADE_WORDS = dict(DisabilityGrade.choices)
+GRADE_WORDS: dict[int | None, str] = dict(DisabilityGrade.choices)
 
 
 def status_on(parent: ParentFacts | None, on: date) -> str | None:
@@ -171,9 +172,9 @@ class ParentView:
         self.role = ROLE_LABEL.get(parent.role, "") if parent else ""
 
     def _status(self, status: str) -> Condition | None:
-        if self.status != status:
-            return None
         parent = self.parent
+        if parent is None or self.status != status:
+            return None
         limit = None
         if parent.until is not None and status != ParentStatus.DEAD:
             why = "刑满释放" if status == ParentStatus.IMPRISONED else f"{STATUS_WORDS[status]}截止"
@@ -201,8 +202,7 @@ class ParentView:
     def alive_with(self) -> bool:
         return self.parent is not None and self.status != ParentStatus.DEAD
 
-    def _disability(self) -> str:
-        parent = self.parent
+    def _disability(self, parent: ParentFacts) -> str:
         grade = GRADE_WORDS.get(parent.disability_grade, "")
         return f"{self.role}{DISABILITY_WORDS.get(parent.disability_category, '残疾')}{grade}"
 
@@ -214,7 +214,7 @@ class ParentView:
         grade = self.parent.disability_grade
         severe = self.params.whole("severe_disability.max_grade")
         if grade and severe and grade <= severe:
-            return Condition(self._disability())
+            return Condition(self._disability(self.parent))
         return None
 
     def ill_or_disabled(self):
@@ -227,7 +227,7 @@ class ParentView:
             DisabilityCategory.MENTAL,
             DisabilityCategory.INTELLECTUAL,
         ):
-            return Condition(self._disability())
+            return Condition(self._disability(self.parent))
         return None
 
     def aids_unable_to_work(self):
@@ -301,18 +301,18 @@ def pair(father: ParentView, mother: ParentView, rules) -> list[Condition] | Non
 
 def _all_of(conditions: list[Condition]) -> tuple[date | None, Limit | None]:
     """All must hold: it started with the last of them and ends with the first to end."""
-    starts = [c.since for c in conditions]
-    since = max(starts) if starts and all(starts) else None
+    starts = [c.since for c in conditions if c.since is not None]
+    since = max(starts) if conditions and len(starts) == len(conditions) else None
     limits = [c.limit for c in conditions if c.limit is not None]
     return since, min(limits, key=lambda limit: limit.until) if limits else None
 
 
 def _any_of(windows: list[tuple[date | None, Limit | None]]) -> tuple[date | None, Limit | None]:
     """One is enough: it started with the first of them and ends with the last to end."""
-    starts = [since for since, _ in windows]
-    since = min(starts) if starts and all(starts) else None
-    limits = [limit for _, limit in windows]
-    if not limits or None in limits:
+    starts = [since for since, _ in windows if since is not None]
+    since = min(starts) if windows and len(starts) == len(windows) else None
+    limits = [limit for _, limit in windows if limit is not None]
+    if not windows or len(limits) < len(windows):
         return since, None
     return since, max(limits, key=lambda limit: limit.until)
 
@@ -336,7 +336,7 @@ def found(
     return Finding(
         kind=str(kind),
         code=code.value,
-        label=code.label,
+        label=str(code.label),
         reason=f"{words} → {code.label}{tail}"[:500],
         since=since,
         until=limit.until,

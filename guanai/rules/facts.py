@@ -100,8 +100,13 @@ EVENT_FIELDS = ("child_id", "kind", "occurred_on", "ended_on", "other_assistance
 RECEIPT_FIELDS = ("child_id", "benefit", "start_on", "end_on")
 
 
-def as_date(value) -> date | None:
+def as_date(value: date | str) -> date:
     # SQLite hands back ISO strings, PostgreSQL date objects.
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def as_optional_date(value: date | str | None) -> date | None:
+    # Not through as_date: a call less per nullable date, at a million children a batch.
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value)
@@ -113,8 +118,8 @@ def _parent(row: tuple, start: int) -> ParentFacts | None:
     return ParentFacts(
         role=row[start + 1],
         status=row[start + 2],
-        since=as_date(row[start + 3]),
-        until=as_date(row[start + 4]),
+        since=as_optional_date(row[start + 3]),
+        until=as_optional_date(row[start + 4]),
         away_destination=row[start + 5],
         disability_category=row[start + 6],
         disability_grade=row[start + 7],
@@ -167,11 +172,11 @@ def _grouped(queryset: QuerySet, make) -> dict[int, tuple]:
 
 
 def _event(row: tuple) -> EventFacts:
-    return EventFacts(row[1], as_date(row[2]), as_date(row[3]), bool(row[4]))
+    return EventFacts(row[1], as_date(row[2]), as_optional_date(row[3]), bool(row[4]))
 
 
 def _receipt(row: tuple) -> ReceiptFacts:
-    return ReceiptFacts(row[1], as_date(row[2]), as_date(row[3]))
+    return ReceiptFacts(row[1], as_date(row[2]), as_optional_date(row[3]))
 
 
 def _facts(children: QuerySet, events: QuerySet, receipts: QuerySet) -> list[ChildFacts]:

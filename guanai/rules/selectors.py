@@ -50,14 +50,16 @@ def events_for(user: User, child: Child) -> QuerySet[HardshipEvent]:
 def receipt_get_for(user: User, pk: int) -> BenefitReceipt:
     _need(permissions.can_see_benefits(user), "没有找到该记录")
     found = scope(user, BenefitReceipt.objects.select_related("child")).filter(pk=pk).first()
-    _need(found is not None, "没有找到该享受待遇记录,或不在您的管辖范围内")
+    if found is None:
+        raise AccessDenied("没有找到该享受待遇记录,或不在您的管辖范围内")
     return found
 
 
 def event_get_for(user: User, pk: int) -> HardshipEvent:
     _need(permissions.can_see_benefits(user), "没有找到该记录")
     found = scope(user, HardshipEvent.objects.select_related("child")).filter(pk=pk).first()
-    _need(found is not None, "没有找到该困境事件,或不在您的管辖范围内")
+    if found is None:
+        raise AccessDenied("没有找到该困境事件,或不在您的管辖范围内")
     return found
 
 

@@ -30,7 +30,7 @@ from guanai.core.errors import AccessDenied, DomainError
 from guanai.registry.models import Child
 from guanai.rules.choices import Benefit, ChangeKind, HardshipKind
 from guanai.rules.definitions import Finding, evaluate
-from guanai.rules.facts import ChildFacts, as_date, child_facts, facts_between
+from guanai.rules.facts import ChildFacts, as_date, as_optional_date, child_facts, facts_between
 from guanai.rules.models import (
     BenefitReceipt,
     ChildBaseline,
@@ -180,7 +180,9 @@ class Plan:
 
 
 def _columns(model: type[Model], names: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name.removesuffix("_id")).column for name in names]
+    """Columns of fields named as their attributes are (`child_id` for the foreign key)."""
+    columns = {field.attname: field.column for field in model._meta.concrete_fields}
+    return [columns[name] for name in names]
 
 
 def _prepared(rows: list[tuple]) -> list[tuple]:
@@ -224,7 +226,9 @@ def _update(model: type[Model], names: Sequence[str], rows: list[tuple]) -> None
 def _stored(rows: Iterable[tuple]) -> dict[int, dict[tuple[str, str], StoredFinding]]:
     by_child: dict[int, dict[tuple[str, str], StoredFinding]] = {}
     for r in rows:
-        found = StoredFinding(r[0], r[2], r[3], r[4], as_date(r[5]), as_date(r[6]), r[7], r[8])
+        found = StoredFinding(
+            r[0], r[2], r[3], r[4], as_date(r[5]), as_optional_date(r[6]), r[7], r[8]
+        )
         by_child.setdefault(r[1], {})[(found.kind, found.code)] = found
     return by_child
 
@@ -329,6 +333,7 @@ def _worker_start(book: ParameterBook, as_of: date, division_code: str) -> None:
 
 
 def _worker_plan(id_range: tuple[int, int]) -> Plan:
+    assert _worker_job is not None, "set by _worker_start, the pool's initializer"
     book, as_of, division_code = _worker_job
     return chunk_plan(book, as_of, *id_range, division_code)
 
@@ -336,7 +341,8 @@ def _worker_plan(id_range: tuple[int, int]) -> Plan:
 def default_workers() -> int:
     """Processes for a batch: the CPUs (at most 4); one where the database lives in memory
     (the tests' SQLite), which other processes cannot open."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    # is_in_memory_db is the SQLite wrapper's own; the vendor check comes first.
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         return 1
     return max(1, min(4, os.cpu_count() or 1))
 

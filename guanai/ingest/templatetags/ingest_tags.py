@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext
 
-from guanai.ingest.merge import claims_for_file, source_rows_for_file
+from guanai.ingest.file_sources import claims_for_file, source_rows_for_file
 from guanai.registry.masking import mask_id_number
 
 register = template.Library()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from guanai.audit.models import AuditEvent
 from guanai.core import heartbeat
 from guanai.core.errors import AccessDenied
-from guanai.ingest import jobs
+from guanai.ingest import jobs, submissions
 from guanai.ingest.models import ImportJob, JobStatus
 from guanai.ingest.tests.factories import import_job_build, profile_build, stored_job_build
 
@@ -230,7 +230,7 @@ def test_a_job_that_ended_while_judged_silent_is_not_marked_failed(users, settin
     _progress_written(job, ago=timedelta(minutes=6))
     state = jobs.import_job_state(job)
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)  # the worker finished
-    assert state.stalled and not jobs._fail_stalled(job)
+    assert state.stalled and not jobs.fail_stalled(job)
     assert ImportJob.objects.get(pk=job.pk).status == JobStatus.DONE
 
 
@@ -245,7 +245,7 @@ def test_running_a_silent_job_again_needs_the_right_to_import(
         response, callbacks = _retry(client, job, django_capture_on_commit_callbacks)
         assert response.status_code == 404 and not callbacks, username
     with pytest.raises(AccessDenied):
-        jobs.import_job_retry(actor=users["director_a"], job=job)
+        submissions.import_job_retry(actor=users["director_a"], job=job)
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and ImportJob.objects.count() == 1
 

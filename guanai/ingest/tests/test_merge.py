@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from guanai.audit.models import AuditEvent
 from guanai.core.errors import DomainError
-from guanai.ingest import merge
+from guanai.ingest import file_sources, merge
+from guanai.ingest.claims import TRUSTED_SOURCES, displayed_claim
 from guanai.ingest.models import FILE_ENTRY, ClaimField, FieldClaim, ReviewPair, SourceRecord
 from guanai.ingest.review import review_decide, review_undo
 from guanai.ingest.services import roster_import
@@ -62,6 +63,20 @@ def test_a_newer_roster_updates_the_file_and_keeps_the_old_value(tmp_path, place
     assert not phone["13800001111"].displayed and phone["13800001111"].source == FILE_ENTRY
 
 
+def test_a_merge_that_fails_on_a_file_leaves_no_claim_of_it(tmp_path, place, child, monkeypatch):
+    _import(tmp_path, place, f"姓名,身份证号,联系电话\n张小明,{child.id_number},13900002222\n")
+    record = SourceRecord.objects.select_related("batch").get()
+    record.values["phone"], record.batch.as_of = "13700003333", _later(60)
+
+    def refused(**kwargs):
+        raise DomainError("档案保存失败")
+
+    monkeypatch.setattr(merge, "child_update_from_source", refused)
+    with pytest.raises(DomainError):
+        merge.records_merge(actor=None, records=[record])
+    assert not FieldClaim.objects.filter(value="13700003333").exists()
+
+
 def test_an_address_with_county_and_township_before_it_is_the_same_address(tmp_path, place, child):
     report = _import(
         tmp_path,
@@ -88,7 +103,7 @@ def test_an_older_roster_does_not_override_and_its_value_is_kept(tmp_path, place
     assert child.guardians.get().phone == "13800001111"
     kept = FieldClaim.objects.get(child=child, value="13900002222")
     assert not kept.displayed and kept.observed_on == date(2020, 1, 1)
-    groups = {g.field: g for g in merge.claims_for_file(child, reveal=False)}
+    groups = {g.field: g for g in file_sources.claims_for_file(child, reveal=False)}
     assert groups[ClaimField.PHONE].shown.shown_value == "138****1111"
     assert [c.shown_value for c in groups[ClaimField.PHONE].others] == ["139****2222"]
 
@@ -230,8 +245,8 @@ def test_the_displayed_claim_is_the_newest_trusted(rows, field):
         FieldClaim(pk=i + 1, field=field, value=str(i), source=s, observed_on=d, displayed=shown)
         for i, (s, d, shown) in enumerate(rows)
     ]
-    pick = merge.displayed_claim(claims)
-    trusted = [c for c in claims if c.source in merge.TRUSTED_SOURCES[field]]
+    pick = displayed_claim(claims)
+    trusted = [c for c in claims if c.source in TRUSTED_SOURCES[field]]
     pool = trusted or claims
     assert pick in pool
     assert pick.observed_on == max(c.observed_on for c in pool)
