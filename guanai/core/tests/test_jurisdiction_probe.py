@@ -82,7 +82,13 @@ def outsider_args(name: str, children) -> dict[str, object]:
     if namespace == "care":
         from guanai.care.testing import care_objects_for
 
-        return care_objects_for(child_b, User.objects.get(username="director_b"))
+        return care_objects_for(child_b)
+    if namespace == "notices":
+        from guanai.notices.testing import notice_build
+
+        # B's director's notice names child B: an outsider who reads it sees B's name.
+        owner = User.objects.get(username="director_b")
+        return {"pk": notice_build(owner, body=f"{child_b.name}:家中无人照看").pk}
     if namespace == "stats":
         from guanai.stats.testing import report_job_build
 
