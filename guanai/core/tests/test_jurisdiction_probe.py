@@ -202,11 +202,12 @@ def probe(client, users, children) -> tuple[int, list[str]]:
     The API is walked by `probe_api`, with tokens.
     """
     leaks, checked = [], 0
-    for name, route in all_routes():
-        if name in PUBLIC or route.startswith(API):
-            continue
+    routes = [(n, r) for n, r in all_routes() if n not in PUBLIC and not r.startswith(API)]
+    # Every outsider's object is made first, so that the list pages have them to leak.
+    filled = {(n, r): fill(r, outsider_args(n, children) if "<" in r else {}) for n, r in routes}
+    for name, route in routes:
         has_args = "<" in route
-        url = fill(route, outsider_args(name, children)) if has_args else fill(route, {})
+        url = filled[name, route]
         urls = [(url, has_args)]
         if name in OUTSIDER_QUERIES:
             urls.append((f"{url}?{OUTSIDER_QUERIES[name](children)}", True))
