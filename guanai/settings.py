@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "guanai.geo",
     "guanai.accounts",
     "guanai.audit",
+    "guanai.notices",
     "guanai.registry",
     "guanai.care",
     "guanai.rules",
@@ -189,9 +190,9 @@ IMPORT_KEEP_DAYS = env_int("GUANAI_IMPORT_KEEP_DAYS", 7)
 CARER_CHILD_LIMIT = env_int("GUANAI_CARER_CHILD_LIMIT", 2)
 # Remind carers of duties due within this many days (daily task / `guanai care remind`).
 CARE_REMIND_DAYS = env_int("GUANAI_CARE_REMIND_DAYS", 3)
-# Where notices go besides the in-app list: dotted paths (guanai.care.notify.EmailBackend, or a
-# subclass of guanai.care.notify.SmsBackend for an SMS gateway).
-NOTICE_BACKENDS = env_list("GUANAI_NOTICE_BACKENDS", ["guanai.care.notify.ConsoleBackend"])
+# Where notices go besides the in-app list: dotted paths (guanai.notices.notify.EmailBackend, or
+# a subclass of guanai.notices.notify.SmsBackend for an SMS gateway).
+NOTICE_BACKENDS = env_list("GUANAI_NOTICE_BACKENDS", ["guanai.notices.notify.ConsoleBackend"])
 
 # Audit rows older than the retention (183 days at least) leave the table only through
 # `guanai audit_archive`, into gzip files signed with HMAC-SHA256 under this key (keep the key

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("guanai.accounts.urls")),
     path("children/", include("guanai.registry.urls")),
     path("audit/", include("guanai.audit.urls")),
+    path("notices/", include("guanai.notices.urls")),
     path("rules/", include("guanai.rules.urls")),
     path("care/", include("guanai.care.urls")),
     path("stats/", include("guanai.stats.urls")),

@@ -370,6 +370,21 @@ ENGLISH = {
     "您的角色必须使用两步验证,不能关闭;更换手机请重新绑定验证器": "Your role must use two-step verification; it cannot be turned off. For a new phone, set up the authenticator again",
     "当前密码不正确,两步验证未关闭": "Wrong current password: two-step verification is still on",
     "已关闭两步验证": "Two-step verification turned off",
+    "通知": "Notices",
+    "通知 (%(count)d)": "Notices (%(count)d)",
+    "全部标为已读": "Mark all read",
+    "已将 %(count)d 条通知标为已读": "%(count)d notices marked read",
+    "未读": "Unread",
+    "查看": "Open",
+    "标为已读": "Mark read",
+    "没有通知": "No notices",
+    "任务提醒": "Reminder",
+    "逾期提醒": "Overdue",
+    "问题上报": "Problem reported",
+    "结对超限": "Pairing limit",
+    "保护个案": "Protection case",
+    "响应超时": "Response overdue",
+    "超时上报": "Escalated",
 }
 
 

@@ -28,7 +28,6 @@ ARGUMENT_MODELS = {
     "pairing_pk": "care.pairing",
     "record_pk": "care.carerecord",
     "flag_pk": "care.flag",
-    "notice_pk": "care.notice",
     "receipt_pk": "rules.benefitreceipt",
     "event_pk": "rules.hardshipevent",
     "job_id": "ingest.importjob",
@@ -40,6 +39,7 @@ PK_MODELS = {
     "accounts": "accounts.user",
     "stats": "stats.reportjob",
     "ingest": "ingest.reviewpair",
+    "notices": "notices.notice",
 }
 REASON_ATTRIBUTE = "_guanai_refusal_reason"
 

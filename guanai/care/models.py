@@ -1,4 +1,7 @@
-"""Care work (关爱帮扶): pairings, duty templates, due items, care records, flags and notices.
+"""Care work (关爱帮扶): pairings, duty templates, due items, care records and flags.
+
+Its reminders and flags reach people as notices (guanai/notices), sent by reminders.py and
+services.py.
 
 Duties are data (DutyTemplate, seeded from DOMAIN.md's "Care duties" table). The schedule
 (schedules.py) turns a template and the county's term dates into periods; services.py
@@ -354,35 +357,3 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return self.summary
-
-
-class NoticeKind(models.TextChoices):
-    REMINDER = "reminder", "任务提醒"
-    OVERDUE = "overdue", "逾期提醒"
-    FLAG = "flag", "问题上报"
-    LIMIT = "limit", "结对超限"
-
-
-class Notice(models.Model):
-    """An in-app message to one user (reminders, flags). A personal inbox, read by its owner only:
-    selectors filter on `user`, not on jurisdiction; notices name only what the owner could see."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", db_index=False
-    )
-    kind = models.CharField("类型", max_length=10, choices=NoticeKind.choices)
-    key = models.CharField(max_length=100)
-    title = models.CharField("标题", max_length=100)
-    body = models.CharField("内容", max_length=500, blank=True)
-    url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once")]
-
-    def __str__(self) -> str:
-        return self.title

@@ -15,8 +15,9 @@ from django.utils import timezone
 from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import unscoped
 from guanai.care.due import Materialised, due_items_materialise
-from guanai.care.models import DueItem, DueStatus, Notice, NoticeKind
-from guanai.care.services import notices_create
+from guanai.care.models import DueItem, DueStatus
+from guanai.notices.models import Notice, NoticeKind
+from guanai.notices.services import notices_send
 
 CHUNK = 5000
 
@@ -64,9 +65,9 @@ def _carer_notices(on: date) -> int:
             )
         )
         if len(batch) >= CHUNK:
-            made += len(notices_create(batch))
+            made += len(notices_send(batch))
             batch = []
-    return made + len(notices_create(batch))
+    return made + len(notices_send(batch))
 
 
 def _staff_notices(on: date) -> int:
@@ -99,7 +100,7 @@ def _staff_notices(on: date) -> int:
         for user in staff
         if user.division is not None and overdue.get(user.division.prefix)
     ]
-    return len(notices_create(notices))
+    return len(notices_send(notices))
 
 
 def care_daily(*, on: date | None = None) -> DailyResult:

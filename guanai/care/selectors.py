@@ -18,7 +18,6 @@ from guanai.care.models import (
     DueStatus,
     Flag,
     FlagStatus,
-    Notice,
     Pairing,
     Term,
 )
@@ -368,7 +367,7 @@ def carers_over_limit_for(user: User, today: date, limit: int = 500) -> list[Car
     )
 
 
-# ---------- flags, notices, terms ----------
+# ---------- flags, terms ----------
 
 
 def flag_list_for(user: User) -> QuerySet[Flag]:
@@ -383,15 +382,6 @@ def flag_list_for(user: User) -> QuerySet[Flag]:
 
 def flag_get_for(user: User, pk: int) -> Flag:
     return _one(flag_list_for(user), pk, "没有找到该问题上报")
-
-
-def notice_list_for(user: User) -> QuerySet[Notice]:
-    """A user's own notices (an inbox: owner-only, see Notice)."""
-    return Notice.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def notice_get_for(user: User, pk: int) -> Notice:
-    return _one(notice_list_for(user), pk, "没有这条通知")
 
 
 def term_list_for(user: User) -> QuerySet[Term]:

@@ -1,4 +1,4 @@
-"""Writes for care work: pairings, terms, care records, flags, notices. Atomic, checked, audited."""
+"""Writes for care work: pairings, terms, care records, flags. Atomic, checked, audited."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,14 +34,14 @@ from guanai.care.models import (
     DueStatus,
     Flag,
     FlagStatus,
-    Notice,
-    NoticeKind,
     Pairing,
     Severity,
     Term,
 )
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.geo.models import Division, Level
+from guanai.notices.models import Notice, NoticeKind
+from guanai.notices.services import notices_send
 from guanai.registry.choices import AttachmentKind
 from guanai.registry.models import Attachment, Child
 
@@ -352,7 +352,7 @@ def _flag_raise(actor: User, record: CareRecord) -> Flag:
         role__in=[Role.CHILD_SUPERVISOR, Role.CHILD_DIRECTOR],
         division__code__in=[child.division_code, child.division_code[:9]],
     )
-    notices_create(
+    notices_send(
         [
             Notice(
                 user=user,
@@ -390,32 +390,3 @@ def flag_handle(*, actor: User, flag: Flag, note: str) -> Flag:
         detail=f"处理情况:{flag.handling_note}"[:500],
     )
     return flag
-
-
-def notices_create(notices: list[Notice]) -> list[Notice]:
-    """Store the notices not stored yet (one per user and key); send those on commit."""
-    from guanai.care.notify import dispatch
-
-    fresh: list[Notice] = []
-    for key in {n.key for n in notices}:
-        wanted = [n for n in notices if n.key == key]
-        stored = set(
-            Notice.objects.filter(key=key, user_id__in=[n.user_id for n in wanted]).values_list(
-                "user_id", flat=True
-            )
-        )
-        fresh += [n for n in wanted if n.user_id not in stored]
-    if fresh:
-        Notice.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=2000)
-        keys = [(n.user_id, n.key) for n in fresh]
-        transaction.on_commit(lambda: dispatch(keys))
-    return fresh
-
-
-def notice_read(*, actor: User, notice: Notice) -> Notice:
-    if notice.user_id != actor.pk:
-        raise AccessDenied("没有这条通知")
-    if notice.read_at is None:
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
-    return notice

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
-from guanai.care.models import Activity, CareRecord, CarerKind, Flag, Notice, NoticeKind, Pairing
+from guanai.care.models import Activity, CareRecord, CarerKind, Flag, Pairing
 from guanai.registry.models import Child
 
 
@@ -28,8 +28,8 @@ def record_build(pairing: Pairing, day: date | None = None, **extra) -> CareReco
     )
 
 
-def care_objects_for(child: Child, owner: User) -> dict[str, object]:
-    """A pairing, a record with a flag and a notice for `owner`, all about `child` (get or make)."""
+def care_objects_for(child: Child) -> dict[str, object]:
+    """A pairing and a record with a flag, all about `child` (get or make)."""
     carer = User.objects.filter(username=f"carer_of_{child.pk}").first()
     if carer is None:
         from guanai.testing.factories import user_build
@@ -48,14 +48,10 @@ def care_objects_for(child: Child, owner: User) -> dict[str, object]:
         raised_by=carer,
         summary=record.problems,
     )
-    notice, _ = Notice.objects.get_or_create(
-        user=owner, key=f"probe:{child.pk}", defaults={"kind": NoticeKind.FLAG, "title": "测试"}
-    )
     return {
         "pk": child.pk,
         "child_pk": child.pk,
         "pairing_pk": pairing.pk,
         "record_pk": record.pk,
         "flag_pk": flag.pk,
-        "notice_pk": notice.pk,
     }

@@ -17,7 +17,5 @@ urlpatterns = [
     path("pairings/<int:pairing_pk>/card.pdf", views.pairing_card, name="pairing_card"),
     path("records/new/<int:child_pk>/", views.record_create, name="record_create"),
     path("records/<int:record_pk>/", views.record_detail, name="record_detail"),
-    path("notices/", views.notice_list, name="notice_list"),
-    path("notices/<int:notice_pk>/read/", views.notice_read, name="notice_read"),
     path("terms/", views.term_list, name="term_list"),
 ]

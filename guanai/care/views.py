@@ -6,10 +6,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from guanai.accounts import permissions as account_permissions
 from guanai.accounts.models import Role
@@ -323,22 +322,7 @@ def pairing_card(request, pairing_pk: int):
     return response
 
 
-# ---------- notices, terms, templates ----------
-
-
-def notice_list(request):
-    return render(
-        request,
-        "care/notice_list.html",
-        {**_listing(request, selectors.notice_list_for(request.user)), "nav_active": "notices"},
-    )
-
-
-@require_POST
-def notice_read(request, notice_pk: int):
-    notice = selectors.notice_get_for(request.user, notice_pk)
-    services.notice_read(actor=request.user, notice=notice)
-    return redirect(notice.url or reverse("care:notice_list"))
+# ---------- terms, templates ----------
 
 
 @require_http_methods(["GET", "POST"])

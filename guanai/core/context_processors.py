@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from guanai.core.menu import menu_for
 
 
@@ -7,4 +9,5 @@ def navigation(request):
     # Nothing to offer during a login step (guanai.accounts.middleware): it would lead back.
     if user is None or not user.is_authenticated or getattr(request, "login_step", ""):
         return {"nav_items": []}
-    return {"nav_items": menu_for(user)}
+    # Built when a template shows it: partials (htmx rows) and PDFs skip the menu's queries.
+    return {"nav_items": SimpleLazyObject(lambda: menu_for(user))}

@@ -1,4 +1,6 @@
-"""The daily run: due items, reminders into notices, backends; task, command and service agree."""
+"""The daily run: due items, reminders into notices, backends; task, command and service agree.
+
+The backends themselves are tested in guanai/notices/tests/test_notify.py."""
 
 import io
 from datetime import timedelta
@@ -7,11 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from guanai.care.models import CarerKind, Notice
-from guanai.care.notify import ConsoleBackend, SmsBackend, dispatch
+from guanai.care.models import CarerKind
 from guanai.care.reminders import care_daily
 from guanai.care.tasks import care_daily_task
 from guanai.care.testing import pairing_build
+from guanai.notices.models import Notice
+from guanai.notices.notify import ConsoleBackend, SmsBackend
 
 TODAY = timezone.localdate()
 sent: list[str] = []
@@ -70,14 +73,3 @@ def test_the_command_and_the_task_call_the_same_service(paired, users, settings)
     call_command("care", "remind", stdout=out)
     assert "提醒结对人 1 人" in out.getvalue()
     assert care_daily_task.call()["carer_notices"] == 0  # already reminded today
-
-
-@pytest.mark.django_db
-def test_the_console_backend_prints_the_notice(users):
-    notice = Notice.objects.create(
-        user=users["carer_a"], kind="reminder", key="k", title="提醒", body="请走访"
-    )
-    stream = io.StringIO()
-    ConsoleBackend(stream).send(notice)
-    assert "carer_a" in stream.getvalue() and "请走访" in stream.getvalue()
-    assert dispatch([]) == 0

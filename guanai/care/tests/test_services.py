@@ -6,11 +6,12 @@ import pytest
 from django.utils import timezone
 
 from guanai.audit.models import AuditEvent
-from guanai.care.models import Activity, CarerKind, Flag, Notice, Severity
+from guanai.care.models import Activity, CarerKind, Flag, Severity
 from guanai.care.selectors import carers_over_limit_for
 from guanai.care.services import care_record_create, pairing_create, term_create
 from guanai.care.testing import pairing_build
 from guanai.core.errors import AccessDenied, DomainError
+from guanai.notices.models import Notice
 from guanai.testing.factories import child_build
 
 TODAY = timezone.localdate()

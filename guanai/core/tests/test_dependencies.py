@@ -16,6 +16,7 @@ LAYERS = {
     "geo": 1,
     "accounts": 2,
     "audit": 2,
+    "notices": 2,
     "registry": 3,
     "rules": 4,
     "care": 4,
@@ -29,6 +30,7 @@ LAYERS = {
 SIDEWAYS = {
     ("audit", "accounts"): "an audit row names its actor, a user",
     ("accounts", "audit"): "logins and account changes are audited",
+    ("notices", "accounts"): "a notice goes to one user",
     ("care", "rules"): "the categories decide which care duties a child is owed",
     ("ingest", "rules"): "a roster's adults are cut by the rules' age arithmetic",
     ("synth", "care"): "a seeded county has pairings and a year of care work",

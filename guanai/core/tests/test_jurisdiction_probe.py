@@ -82,7 +82,13 @@ def outsider_args(name: str, children) -> dict[str, object]:
     if namespace == "care":
         from guanai.care.testing import care_objects_for
 
-        return care_objects_for(child_b, User.objects.get(username="director_b"))
+        return care_objects_for(child_b)
+    if namespace == "notices":
+        from guanai.notices.testing import notice_build
+
+        # B's director's notice names child B: an outsider who reads it sees B's name.
+        owner = User.objects.get(username="director_b")
+        return {"pk": notice_build(owner, body=f"{child_b.name}:家中无人照看").pk}
     if namespace == "stats":
         from guanai.stats.testing import report_job_build
 
@@ -196,11 +202,12 @@ def probe(client, users, children) -> tuple[int, list[str]]:
     The API is walked by `probe_api`, with tokens.
     """
     leaks, checked = [], 0
-    for name, route in all_routes():
-        if name in PUBLIC or route.startswith(API):
-            continue
+    routes = [(n, r) for n, r in all_routes() if n not in PUBLIC and not r.startswith(API)]
+    # Every outsider's object is made first, so that the list pages have them to leak.
+    filled = {(n, r): fill(r, outsider_args(n, children) if "<" in r else {}) for n, r in routes}
+    for name, route in routes:
         has_args = "<" in route
-        url = fill(route, outsider_args(name, children)) if has_args else fill(route, {})
+        url = filled[name, route]
         urls = [(url, has_args)]
         if name in OUTSIDER_QUERIES:
             urls.append((f"{url}?{OUTSIDER_QUERIES[name](children)}", True))

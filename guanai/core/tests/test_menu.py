@@ -8,11 +8,11 @@ def keys(user) -> list[str]:
 
 
 def test_each_role_gets_its_items_in_order(users):
-    assert keys(users["carer_a"]) == ["home", "children", "care_week"]
-    director = ["home", "children", "care", "register", "stats", "gaps", "changes"]
+    assert keys(users["carer_a"]) == ["home", "notices", "children", "care_week"]
+    director = ["home", "notices", "children", "care", "register", "stats", "gaps", "changes"]
     assert keys(users["director_a"]) == director
     county = keys(users["county"])
-    assert county[:3] == ["home", "children", "care"]
+    assert county[:4] == ["home", "notices", "children", "care"]
     assert {"stats", "imports", "gaps", "audit"} <= set(county)
     assert county.index("stats") < county.index("imports") < county.index("gaps")
 

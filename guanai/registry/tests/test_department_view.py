@@ -33,7 +33,7 @@ def file_a(users, children):
     child.save(update_fields=["father"])
     data = initial_from_child(child) | {"notes": "父母离异,情绪低落", "class_name": "三年级二班"}
     child_update(actor=users["director_a"], child=child, version=child.version, data=data)
-    care = care_objects_for(child, users["director_a"])
+    care = care_objects_for(child)
     photo = attachment_build(child, caption="家访合影")
     letter = attachment_build(child, kind=AttachmentKind.LETTER, caption="写给爸爸的信")
     certificate = attachment_build(

@@ -1,6 +1,7 @@
-"""Sending notices outside the app. settings.NOTICE_BACKENDS lists dotted paths of backends;
-every new Notice is handed to each. The default prints to the console; e-mail uses Django's
-mail settings; SMS needs a gateway: subclass SmsBackend and implement `send_sms`."""
+"""Sending notices outside the app. settings.NOTICE_BACKENDS lists dotted paths of backends
+(guanai.notices.notify.ConsoleBackend, ...); every new Notice is handed to each. The default
+prints to the console; e-mail uses Django's mail settings; SMS needs a gateway: subclass
+SmsBackend and implement `send_sms`."""
 
 import logging
 import sys
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
-from guanai.care.models import Notice
+from guanai.notices.models import Notice
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,90 @@
+"""Notices written before the move (care's table) are there after `migrate`, on a database of
+their own (SQLite, or a scratch database beside the test database on PostgreSQL), migrated in
+a separate process: the test database stays as it is, and no test runs transactional."""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
+from urllib.parse import urlparse, urlunparse
+
+# Back to the schema before the move (care_notice, as on main), rows written there the way
+# care wrote them, then forward again.
+SCRIPT = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+for app in ("accounts", "notices"):  # the apps that hold users and notices, not the rest
+    call_command("migrate", app, verbosity=0)
+call_command("migrate", "notices", "zero", verbosity=0)
+assert "care_notice" in connection.introspection.table_names()
+from guanai.accounts.models import User
+owner = User.objects.create(username="owner", role="carer")
+now = timezone.now()
+with connection.cursor() as cursor:
+    for key, read_at in [("flag:1", None), ("remind:1", now)]:
+        cursor.execute(
+            "INSERT INTO care_notice (user_id, kind, key, title, body, url, created_at, read_at)"
+            " VALUES (%s, 'flag', %s, '旧通知', '内容', '/care/flags/', %s, %s)",
+            [owner.pk, key, now, read_at],
+        )
+call_command("migrate", "notices", verbosity=0)
+from guanai.notices.models import Notice, NoticeKind
+from guanai.notices.selectors import unread_count
+kept = list(Notice.objects.order_by("id").values("id", "user__username", "key", "title", "url"))
+new = Notice.objects.create(user=owner, kind=NoticeKind.ESCALATION, key="lapse:1", title="新")
+print(json.dumps({
+    "tables": sorted(t for t in connection.introspection.table_names() if "notice" in t),
+    "kept": kept,
+    "new_id": new.pk,
+    "unread": unread_count(owner),
+}))
+"""
+
+
+@contextmanager
+def scratch_database(tmp_path):
+    """A DATABASE_URL of an empty database of the same kind as the test run's."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'before-and-after.sqlite3'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"guanai_notices_{uuid.uuid4().hex[:8]}"
+    parsed = urlparse(url)
+    with psycopg.connect(urlunparse(parsed._replace(query="")), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield urlunparse(parsed._replace(path=f"/{name}"))
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+
+
+def test_notices_stored_before_the_move_survive_it(tmp_path):
+    with scratch_database(tmp_path) as database_url:
+        env = os.environ | {
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "guanai.settings",
+            "GUANAI_VAR_DIR": str(tmp_path),
+            "GUANAI_NOTICE_BACKENDS": "",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=False
+        )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["tables"] == ["notices_notice"]
+    assert [(n["key"], n["user__username"], n["title"]) for n in result["kept"]] == [
+        ("flag:1", "owner", "旧通知"),
+        ("remind:1", "owner", "旧通知"),
+    ]
+    assert result["new_id"] > max(n["id"] for n in result["kept"])  # the sequence came along
+    assert result["unread"] == 2  # flag:1 and the new one
