@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "guanai.registry",
     "guanai.care",
     "guanai.rules",
+    "guanai.protection",
     "guanai.ingest",
     "guanai.stats",
     "guanai.synth",

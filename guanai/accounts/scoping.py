@@ -46,6 +46,7 @@ UNSCOPED = {
     "seed": "生成合成演示县(guanai seed / demo / rosters),无真实个人数据",
     "carer load": "一名爱心人士已结对几名儿童(不论在哪个村):只用其数目提示超限",
     "duplicate id": "同一身份证号是否已在别处登记:只回答是否存在,不显示那名儿童",
+    "protection clocks": "保护个案响应时限、任务逾期和回访到期的定时检查,系统任务;通知只发给个案的承办人、督导员和县级专干",
     "import cli": "guanai import 未指定用户时由服务器管理员在命令行运行,全县范围",
 }
 

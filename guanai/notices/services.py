@@ -7,6 +7,8 @@ from guanai.accounts.models import User
 from guanai.core.errors import AccessDenied
 from guanai.notices.models import Notice
 
+CHUNK = 1000
+
 
 def notices_send(notices: list[Notice]) -> list[Notice]:
     """Store the notices not stored yet (one per user and key) and hand those to the backends
@@ -14,19 +16,18 @@ def notices_send(notices: list[Notice]) -> list[Notice]:
     transaction, so a notice exists only if what it tells of does."""
     from guanai.notices.notify import dispatch
 
-    fresh: list[Notice] = []
-    for key in {n.key for n in notices}:
-        wanted = [n for n in notices if n.key == key]
-        stored = set(
-            Notice.objects.filter(key=key, user_id__in=[n.user_id for n in wanted]).values_list(
-                "user_id", flat=True
-            )
+    wanted = {(n.user_id, n.key): n for n in notices}
+    stored: set[tuple[int, str]] = set()
+    keys = sorted({key for _, key in wanted})
+    for i in range(0, len(keys), CHUNK):  # one query per thousand keys, not per key
+        stored.update(
+            Notice.objects.filter(key__in=keys[i : i + CHUNK]).values_list("user_id", "key")
         )
-        fresh += [n for n in wanted if n.user_id not in stored]
+    fresh = [n for pair, n in wanted.items() if pair not in stored]
     if fresh:
         Notice.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=2000)
-        keys = [(n.user_id, n.key) for n in fresh]
-        transaction.on_commit(lambda: dispatch(keys))
+        sent = [(n.user_id, n.key) for n in fresh]
+        transaction.on_commit(lambda: dispatch(sent))
     return fresh
 
 

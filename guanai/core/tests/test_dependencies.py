@@ -24,6 +24,7 @@ LAYERS = {
     "stats": 4,
     "synth": 4,
     "api": 4,
+    "protection": 4,
     "ops": 5,  # runs the whole server: sweeps every app's jobs
 }
 # Arrows inside one layer, each with why.
@@ -34,6 +35,7 @@ SIDEWAYS = {
     ("care", "rules"): "the categories decide which care duties a child is owed",
     ("ingest", "rules"): "a roster's adults are cut by the rules' age arithmetic",
     ("synth", "care"): "a seeded county has pairings and a year of care work",
+    ("protection", "care"): "a serious care record's flag becomes a case (转为报告)",
 }
 # Arrows up, still to remove, each with why it is there and where it should go.
 UPWARD_FOR_NOW = {

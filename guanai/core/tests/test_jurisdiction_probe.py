@@ -83,6 +83,10 @@ def outsider_args(name: str, children) -> dict[str, object]:
         from guanai.care.testing import care_objects_for
 
         return care_objects_for(child_b)
+    if namespace == "protection":
+        from guanai.protection.testing import case_objects_for
+
+        return case_objects_for(child_b)
     if namespace == "notices":
         from guanai.notices.testing import notice_build
 
