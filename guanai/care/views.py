@@ -24,7 +24,7 @@ from guanai.care.forms import (
     PeriodForm,
     TermForm,
 )
-from guanai.care.models import DueStatus, DutyTemplate, FlagStatus
+from guanai.care.models import DueStatus, DutyTemplate, FlagStatus, Severity
 from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
 from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
@@ -116,6 +116,8 @@ def record_create(request, child_pk: int):
                     response["HX-Reswap"] = "outerHTML"
                 return response
             messages.success(request, note)
+            if record.severity == Severity.SERIOUS:  # where 转为报告 is offered
+                return redirect("care:record_detail", record_pk=record.pk)
             return redirect("registry:child_detail", pk=child.pk)
     template = "care/_record_form.html" if _is_htmx(request) else "care/record_form.html"
     status = 400 if form.errors and not _is_htmx(request) else 200

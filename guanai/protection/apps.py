@@ -9,9 +9,11 @@ class ProtectionConfig(AppConfig):
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add
         from guanai.protection import contributions
-        from guanai.protection.permissions import can_report
+        from guanai.protection.permissions import can_use_cases
 
         contributions.register()
         menu_add(
-            MenuItem("protection", 35, "protection:case_list", lambda u: _("保护个案"), can_report)
+            MenuItem(
+                "protection", 35, "protection:case_list", lambda u: _("保护个案"), can_use_cases
+            )
         )

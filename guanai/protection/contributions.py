@@ -1,11 +1,17 @@
 """What protection adds to the registry (see registry/extensions.py): the file's case panel
-(that a case exists and whom to contact; more for those who work on it)."""
+(that a case exists and whom to contact; more for those who work on it), and the cases as
+facts of the rules' categories."""
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from guanai.protection.choices import CaseStatus
 from guanai.protection.clocks import time_left
+from guanai.protection.facts import case_events, case_events_between
+from guanai.protection.figures import PROTECTION, case_counts
 from guanai.protection.permissions import can_report
-from guanai.protection.selectors import case_notices_for_child
+from guanai.protection.selectors import case_notices_for_child, children_with_cases, my_tasks
 from guanai.registry import extensions
 
 
@@ -20,6 +26,28 @@ def _panel(user, child) -> dict:
     }
 
 
+def _due(user) -> list[extensions.DueEntry]:
+    return [
+        extensions.DueEntry(
+            title=f"保护个案 {task.case.number}:{task.title}",
+            detail=task.case.child.name,
+            due_on=task.due_on,
+            url=reverse("protection:case_detail", args=[task.case_id]),
+        )
+        for task in my_tasks(user)[:50]
+    ]
+
+
+# The children list's filter: only that a child has a case open (the grade stays in the case).
+CASE_CHOICES = [("open", "有在办保护个案"), ("any", "有保护个案(含已结案)")]
+
+
+def _case_condition(value: str) -> Q:
+    if value not in {"open", "any"}:
+        return Q(pk__in=[])
+    return Q(pk__in=children_with_cases(CaseStatus.OPEN if value == "open" else None))
+
+
 def register() -> None:
     extensions.file_panel_add(
         extensions.FilePanel(
@@ -29,4 +57,18 @@ def register() -> None:
             context=_panel,
             visible=can_report,
         )
+    )
+    extensions.node_counts_add(extensions.NodeCounts(key="protection", count=case_counts))
+    extensions.figure_section_add(PROTECTION)
+    extensions.due_source_add(extensions.DueSource(key="protection", entries=_due))
+    extensions.child_list_filter_add(
+        extensions.ChildListFilter(
+            key="case",
+            label="保护个案",
+            choices=lambda: CASE_CHOICES,
+            condition=_case_condition,
+        )
+    )
+    extensions.child_event_source_add(
+        extensions.ChildEventSource(key="protection", one=case_events, many=case_events_between)
     )

@@ -67,6 +67,7 @@ class CaseCounter(models.Model):
 
 class ProtectionCase(models.Model):
     scope_division_field = "division_code"
+    scope_pairing_path = "child__pairings"  # a carer reaches the cases they reported
 
     number = models.CharField("编号", max_length=20, unique=True)
     child = models.ForeignKey(

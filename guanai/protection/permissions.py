@@ -15,10 +15,14 @@ def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def can_report(user: User) -> bool:
-    """Every staff user reports (强制报告); carers tell their child director or tap 转为报告
-    on a serious care record, which a director then files."""
+def can_use_cases(user: User) -> bool:
+    """Staff: the case list, the menu item, reports on any child of their area (强制报告)."""
     return _active(user) and (user.role in REPORTERS or user.is_superuser)
+
+
+def can_report(user: User) -> bool:
+    """Staff, and carers for their paired children (转为报告 on a serious care record)."""
+    return can_use_cases(user) or (_active(user) and user.role == Role.CARER)
 
 
 def is_officer(user: User) -> bool:

@@ -162,6 +162,13 @@ def case_notices_for_child(user: User, child: Child) -> list[CaseView]:
     return [v for v in views if v.access > Access.NONE]
 
 
+def children_with_cases(status: str | None) -> QuerySet:
+    """The ids of children with a case (in a state): a condition of the children list, which
+    is itself scoped; it shows no case."""
+    cases = unscoped(ProtectionCase.objects.all(), purpose="children list filter")
+    return (cases.filter(status=status) if status else cases).values("child_id")
+
+
 def case_from_flag(user: User, flag_id: int) -> ProtectionCase | None:
     return cases_for(user).filter(source_flag_id=flag_id).first()
 

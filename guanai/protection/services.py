@@ -121,7 +121,8 @@ def case_report(
         raise AccessDenied("您的角色不能报告保护个案")
     if child is None:
         raise DomainError("请选择儿童(在档案中查找,或先为其建立档案)", field="child")
-    if not division_visible(actor, child.division_code):
+    # Through the gate: a carer reaches only the children paired with them today.
+    if not scope(actor, Child.objects.filter(pk=child.pk)).exists():
         raise AccessDenied("该儿童不在您的管辖范围内", field="child")
     if report.kind not in CaseKind.values:
         raise DomainError("请选择情形", field="kind")

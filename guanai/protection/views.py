@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanai.accounts import permissions as account_permissions
 from guanai.accounts.scoping import area_for
 from guanai.audit.decorators import search_audited
-from guanai.care.selectors import flag_get_for
+from guanai.care.selectors import record_get_for
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.core.params import whole_number
 from guanai.protection import permissions, selectors, services
@@ -103,11 +103,13 @@ def report_start(request):
 def report_create(request, child_pk: int):
     _require(permissions.can_report(request.user), "您的角色不能报告保护个案")
     child = child_get_for(request.user, child_pk)
+    # 转为报告 from a serious care record: its flag becomes the case's source (once).
     flag = None
-    flag_pk = whole_number(request.GET.get("flag") or request.POST.get("flag"))
-    if flag_pk:
-        flag = flag_get_for(request.user, flag_pk)
-        if flag.child_id != child.pk:
+    record_pk = whole_number(request.GET.get("record") or request.POST.get("record"))
+    if record_pk:
+        record = record_get_for(request.user, record_pk)
+        flag = getattr(record, "flag", None)
+        if record.child_id != child.pk or flag is None:
             raise Http404
         existing = selectors.case_from_flag(request.user, flag.pk)
         if existing is not None:
@@ -134,7 +136,7 @@ def report_create(request, child_pk: int):
     return render(
         request,
         "protection/report_form.html",
-        {"form": form, "child": child, "flag": flag, **NAV},
+        {"form": form, "child": child, "record_pk": record_pk if flag else None, **NAV},
         status=status,
     )
 
@@ -258,7 +260,7 @@ def case_reopen(request, case_pk: int):
 
 
 def my_tasks(request):
-    _require(permissions.can_report(request.user), "您的角色没有保护个案任务")
+    _require(permissions.can_use_cases(request.user), "您的角色没有保护个案任务")
     tasks = selectors.my_tasks(request.user)
     return render(
         request,

@@ -17,7 +17,12 @@ registers what it adds in its `AppConfig.ready()`:
   worded from the summed counts (label, 口径, the children list behind each, target), an
   optional chart, and its columns in the table of the nodes below and in the reports;
 - `monthly_counts_add(MonthlyCounts(...))`: a trend of the dashboards — the app's rows under a
-  granted area per calendar month (`per_month`).
+  granted area per calendar month (`per_month`);
+- `child_event_source_add(ChildEventSource(...))`: events an app keeps about children (an
+  open protection case) that the rules read as facts, beside the hardship events they keep
+  themselves — one child's on save, a range of ids in the batch, each worded for the reason;
+- `due_source_add(DueSource(...))`: the app's open duties of a user (a protection case's
+  plan tasks), shown with care's due items on the home page's 我的待办.
 
 `docs/architecture.md` shows the smallest app that uses them.
 """
@@ -158,12 +163,50 @@ class MonthlyCounts:
     count: Callable[[Area, date, date], dict[str, int]]  # area, first day, last day -> per_month
 
 
+@dataclass(frozen=True)
+class ChildEvent:
+    """An event about a child that the rules read: `kind` is one of the rules' hardship kinds
+    (rules/choices.HardshipKind values), `words` names it in the reason without its details."""
+
+    child_id: int
+    kind: str
+    occurred_on: date
+    ended_on: date | None
+    words: str
+
+
+@dataclass(frozen=True)
+class ChildEventSource:
+    key: str
+    one: Callable[[int], list[ChildEvent]]  # the events of one child (by id)
+    # the events of children first_id <= id <= last_id inside a division-code prefix
+    many: Callable[[int, int, str], list[ChildEvent]]
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    """One open duty of a user, as the home page lists it."""
+
+    title: str
+    detail: str
+    due_on: date
+    url: str
+
+
+@dataclass(frozen=True)
+class DueSource:
+    key: str
+    entries: Callable[[User], list[DueEntry]]  # the user's open duties (scoped by the app)
+
+
 _panels: dict[str, FilePanel] = {}
 _changed: dict[str, FilesChanged] = {}
 _filters: dict[str, ChildListFilter] = {}
 _counts: dict[str, NodeCounts] = {}
 _sections: dict[str, FigureSection] = {}
 _monthly: dict[str, MonthlyCounts] = {}
+_event_sources: dict[str, ChildEventSource] = {}
+_due_sources: dict[str, DueSource] = {}
 
 
 def file_panel_add(panel: FilePanel) -> None:
@@ -188,6 +231,31 @@ def figure_section_add(section: FigureSection) -> None:
 
 def monthly_counts_add(monthly: MonthlyCounts) -> None:
     _monthly[monthly.key] = monthly
+
+
+def child_event_source_add(source: ChildEventSource) -> None:
+    _event_sources[source.key] = source
+
+
+def due_source_add(source: DueSource) -> None:
+    _due_sources[source.key] = source
+
+
+def child_events(child_id: int) -> list[ChildEvent]:
+    return [e for key in sorted(_event_sources) for e in _event_sources[key].one(child_id)]
+
+
+def child_events_between(first_id: int, last_id: int, division_code: str) -> list[ChildEvent]:
+    sources = sorted(_event_sources)
+    return [
+        e for key in sources for e in _event_sources[key].many(first_id, last_id, division_code)
+    ]
+
+
+def due_entries(user: User) -> list[DueEntry]:
+    """Every app's open duties of the user, soonest first."""
+    found = [e for key in sorted(_due_sources) for e in _due_sources[key].entries(user)]
+    return sorted(found, key=lambda e: e.due_on)
 
 
 def file_panels(user: User, child, *, pdf: bool = False) -> list[dict]:

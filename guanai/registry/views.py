@@ -15,7 +15,7 @@ from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
 from guanai.registry import selectors, services
 from guanai.registry.attachments import attachment_cards, attachment_list_for
-from guanai.registry.extensions import child_list_filters, file_panels
+from guanai.registry.extensions import child_list_filters, due_entries, file_panels
 from guanai.registry.forms import (
     AttachmentForm,
     ChildFileForm,
@@ -295,6 +295,8 @@ def home(request):
         "registry/home.html",
         {
             "summary": selectors.home_summary(request.user),
+            "due": due_entries(request.user),
+            "today": timezone.localdate(),
             "can_register": permissions.can_register_children(request.user),
             "nav_active": "home",
         },

@@ -478,6 +478,8 @@ class Context:
 
 def event_condition(event: EventFacts, limit: Limit | None) -> Condition:
     words = f"{event.occurred_on.isoformat()} {HardshipKind(event.kind).label}"
+    if event.words:
+        words += f"({event.words})"
     return Condition(words, event.occurred_on, limit)
 
 

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from guanai.accounts.scoping import unscoped, unscoped_area, within
+from guanai.registry.extensions import ChildEvent, child_events, child_events_between
 from guanai.registry.models import Child, Parent
 from guanai.rules.models import BenefitReceipt, HardshipEvent
 
@@ -41,6 +42,7 @@ class EventFacts(NamedTuple):
     occurred_on: date
     ended_on: date | None
     other_assistance: bool
+    words: str = ""  # who recorded it, where not the rules' own table ("保护个案 N")
 
 
 class ReceiptFacts(NamedTuple):
@@ -179,8 +181,26 @@ def _receipt(row: tuple) -> ReceiptFacts:
     return ReceiptFacts(row[1], as_date(row[2]), as_optional_date(row[3]))
 
 
-def _facts(children: QuerySet, events: QuerySet, receipts: QuerySet) -> list[ChildFacts]:
-    events_by_child = _grouped(events.values_list(*EVENT_FIELDS).order_by(), _event)
+def _with_other_events(
+    events_by_child: dict[int, tuple], others: list[ChildEvent]
+) -> dict[int, tuple]:
+    """Add the events other apps keep (registry.extensions), each child's in date order."""
+    if not others:
+        return events_by_child
+    merged: dict[int, list[EventFacts]] = defaultdict(list)
+    for child_id, events in events_by_child.items():
+        merged[child_id].extend(events)
+    for e in others:
+        merged[e.child_id].append(EventFacts(e.kind, e.occurred_on, e.ended_on, False, e.words))
+    return {k: tuple(sorted(v, key=lambda e: e.occurred_on)) for k, v in merged.items()}
+
+
+def _facts(
+    children: QuerySet, events: QuerySet, receipts: QuerySet, others: list[ChildEvent]
+) -> list[ChildFacts]:
+    events_by_child = _with_other_events(
+        _grouped(events.values_list(*EVENT_FIELDS).order_by(), _event), others
+    )
     receipts_by_child = _grouped(receipts.values_list(*RECEIPT_FIELDS).order_by(), _receipt)
     return [
         _child(row, events_by_child.get(row[0], ()), receipts_by_child.get(row[0], ()))
@@ -194,6 +214,7 @@ def child_facts(child_id: int) -> ChildFacts | None:
         unscoped(Child.objects.filter(pk=child_id), purpose=purpose),
         unscoped(HardshipEvent.objects.filter(child_id=child_id), purpose=purpose),
         unscoped(BenefitReceipt.objects.filter(child_id=child_id), purpose=purpose),
+        child_events(child_id),
     )
     return found[0] if found else None
 
@@ -206,4 +227,5 @@ def facts_between(first_id: int, last_id: int, division_code: str = "") -> list[
         within(area, Child.objects.filter(id__gte=first_id, id__lte=last_id)),
         within(area, HardshipEvent.objects.filter(**ids)),
         within(area, BenefitReceipt.objects.filter(**ids)),
+        child_events_between(first_id, last_id, division_code),
     )

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from guanai.accounts.models import Department, Role
+from guanai.care.testing import pairing_build
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.notices.models import Notice
 from guanai.protection import services
@@ -83,8 +84,11 @@ def test_a_report_needs_a_child_in_the_reporters_area(users, children):
     assert refused.value.field == "child"
     with pytest.raises(AccessDenied):
         services.case_report(actor=users["director_a"], child=children["b"], report=report())
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied):  # a carer reports only on a child paired with them
         services.case_report(actor=users["carer_a"], child=children["a"], report=report())
+    pairing_build(children["a"], users["carer_a"])
+    case = services.case_report(actor=users["carer_a"], child=children["a"], report=report())
+    assert case_get_for(users["carer_a"], case.pk).access == Access.RECEIPT
 
 
 def test_a_county_clock_overrides_the_national_one_from_its_day(children):
@@ -261,3 +265,19 @@ def test_denied_users_cannot_act_at_any_step(users, case):
     with pytest.raises(DomainError) as refused:  # an assignee outside the child's village
         services.case_assign(actor=users["supervisor_1"], case=case, assignee=users["director_b"])
     assert refused.value.field == "assignee"
+
+
+def test_an_open_case_makes_the_child_a_category_naming_the_case(users, children):
+    from guanai.rules.models import ChildFinding
+
+    def reason(child, code) -> str:
+        return ChildFinding.objects.get(child=child, code=code, is_current=True).reason
+
+    abuse = services.case_report(actor=users["director_a"], child=children["a"], report=report())
+    guardianship = reason(children["a"], "guardianship_difficulty")
+    assert f"保护个案 {abuse.number}" in guardianship
+    assert "伤痕" not in guardianship  # the number, not the details
+    missing = services.case_report(
+        actor=users["director_c"], child=children["c"], report=report(kind="missing")
+    )
+    assert missing.number in reason(children["c"], "temporary_difficulty")

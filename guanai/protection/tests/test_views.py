@@ -93,3 +93,42 @@ def test_a_department_user_works_on_their_task(login, users, children):
     client.post(reverse("protection:task_done", args=[task.pk]), {"note": "已辅导两次"})
     task.refresh_from_db()
     assert task.done_at is not None
+
+
+def test_a_carers_serious_record_offers_report_in_one_tap(login, users, children):
+    from guanai.care.models import Flag
+    from guanai.care.testing import pairing_build
+
+    pairing_build(children["a"], users["carer_a"])
+    client = login(users["carer_a"])
+    response = client.post(
+        reverse("care:record_create", args=[children["a"].pk]),
+        {
+            "activity": "home_visit",
+            "date": timezone.localdate().isoformat(),
+            "severity": "serious",
+            "problems": "孩子说晚上常被继父打",
+        },
+    )
+    flag = Flag.objects.get()
+    page = client.get(response.url).content.decode()
+    offer = reverse("protection:report_create", args=[children["a"].pk])
+    offer += f"?record={flag.record_id}"
+    assert "转为报告" in page and offer in page
+    form = client.get(offer).content.decode()
+    assert "孩子说晚上常被继父打" in form  # the problem carried into the report
+    client.post(
+        offer,
+        {
+            "kind": "domestic_violence",
+            "description": "孩子说晚上常被继父打",
+            "grade": "orange",
+            "source": "care_record",
+            "channel": "report",
+            "reporter_name": "爱心妈妈",
+        },
+    )
+    case = ProtectionCase.objects.get()
+    assert case.source_flag == flag and case.reported_by == users["carer_a"]
+    again = client.get(offer)  # a second tap opens the case already filed
+    assert again.url == reverse("protection:case_detail", args=[case.pk])

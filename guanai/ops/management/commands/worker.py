@@ -2,16 +2,19 @@
 
 While it runs it beats into VAR_DIR/workers/<worker id>.json, so the job pages can tell a queued
 job that waits for a busy worker from one that waits for no worker at all, and at each beat it
-marks as failed the running jobs whose own heartbeat went silent (their process died).
+marks as failed the running jobs whose own heartbeat went silent (their process died) and
+sweeps the protection cases' response clocks (lapses and escalations within a beat).
 """
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from guanai.core.heartbeat import Beating, worker_beat, worker_gone, workers_dead_forget
 from guanai.ingest.jobs import import_jobs_fail_silent
+from guanai.protection.sweep import clock_sweep
 from guanai.stats.services import report_jobs_fail_silent
 
 SILENT_JOB_SWEEPS = (import_jobs_fail_silent, report_jobs_fail_silent)
+CLOCK_SWEEPS = (clock_sweep,)
 
 
 class Command(DatabaseWorkerCommand):
@@ -22,6 +25,8 @@ class Command(DatabaseWorkerCommand):
             worker_beat(worker_id)
             for sweep in SILENT_JOB_SWEEPS:
                 sweep()
+            for clock in CLOCK_SWEEPS:
+                clock()
 
         workers_dead_forget()
         try:
