@@ -10,6 +10,7 @@ import time
 from base64 import b32decode
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -22,6 +23,8 @@ from guanai.accounts.services import user_create
 from guanai.care.models import CarerKind, Pairing
 from guanai.geo.models import Division, Level
 from guanai.geo.selectors import division_subtree
+from guanai.protection.models import ProtectionCase
+from guanai.protection.services import Report, case_report
 from guanai.registry.models import Child
 
 # Base32, as authenticator apps take it; for the demo only, never for a real account.
@@ -107,4 +110,32 @@ def demo_accounts_ensure(county: Division, password: str) -> list[DemoAccount]:
             Pairing.objects.create(
                 child=child, carer=carer, kind=CarerKind.CARING_MOTHER, start_date=start
             )
+    officer = Permission.objects.get(content_type__app_label="protection", codename="officer")
+    User.objects.get(username="county").user_permissions.add(officer)
+    _demo_cases_ensure(village)
     return accounts
+
+
+def _demo_cases_ensure(village: Division) -> None:
+    """Three protection cases in the director's village, filed through the real service."""
+    if unscoped(ProtectionCase.objects.filter(division_code=village.code), purpose="seed").exists():
+        return
+    director = User.objects.get(username="director")
+    children = unscoped(Child.objects.filter(division=village, is_active=True), purpose="seed")
+    cases = [
+        ("neglect", "red", "父母均在外务工,孩子独自在家,邻居反映多日未见大人", "neighbour"),
+        ("bullying", "yellow", "班主任反映孩子在校多次被高年级学生索要钱物", "school"),
+        ("accident", "orange", "孩子在河边玩耍落水,经村民救起,送镇卫生院观察", "visit"),
+    ]
+    for child, (kind, grade, description, source) in zip(
+        children.order_by("id")[2:5], cases, strict=False
+    ):
+        report = Report(
+            kind=kind,
+            description=description,
+            source=source,
+            grade=grade,
+            reporter_name=director.full_name,
+            reporter_institution=f"{village.name}村委会",
+        )
+        case_report(actor=director, child=child, report=report)

@@ -35,6 +35,7 @@ SIDEWAYS = {
     ("care", "rules"): "the categories decide which care duties a child is owed",
     ("ingest", "rules"): "a roster's adults are cut by the rules' age arithmetic",
     ("synth", "care"): "a seeded county has pairings and a year of care work",
+    ("synth", "protection"): "the demo county has a few protection cases, filed by the service",
     ("protection", "rules"): "a case is a fact of the categories, in the rules' hardship kinds",
     ("protection", "care"): "a serious care record's flag becomes a case (转为报告)",
 }

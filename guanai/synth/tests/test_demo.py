@@ -20,3 +20,16 @@ def test_demo_accounts_log_in_as_in_production_with_a_published_key(place):
     # Run again (make demo twice): still one authenticator each, the published one.
     demo_accounts_ensure(place.county, "Demo-pass-2026")
     assert TOTPDevice.objects.filter(user__username="county").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_county_has_an_officer_and_a_few_cases(place):
+    from guanai.protection.models import ProtectionCase
+
+    for n in range(5):
+        child_build(place.village_a, f"测试{n}")
+    demo_accounts_ensure(place.county, "Demo-pass-2026")
+    assert User.objects.get(username="county").has_perm("protection.officer")
+    assert ProtectionCase.objects.filter(division_code=place.village_a.code).count() == 3
+    demo_accounts_ensure(place.county, "Demo-pass-2026")  # again: no more cases
+    assert ProtectionCase.objects.count() == 3
