@@ -58,11 +58,15 @@ def main() -> int:
         tmpdir = tempfile.mkdtemp(prefix="guanai-bench-protection-")
         os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-    os.environ.setdefault("GUANAI_NOTICE_BACKENDS", "")
 
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Notices are stored and counted; no backend prints or mails them (the console backend
+    # would print every one of them).
+    settings.NOTICE_BACKENDS = []
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone

@@ -11,7 +11,12 @@ from guanai.protection.clocks import time_left
 from guanai.protection.facts import case_events, case_events_between
 from guanai.protection.figures import PROTECTION, case_counts
 from guanai.protection.permissions import can_report
-from guanai.protection.selectors import case_notices_for_child, children_with_cases, my_tasks
+from guanai.protection.selectors import (
+    case_notices_for_child,
+    children_with_cases,
+    my_tasks,
+    steps_for,
+)
 from guanai.registry import extensions
 
 
@@ -20,7 +25,12 @@ def _panel(user, child) -> dict:
     views = case_notices_for_child(user, child)
     return {
         "cases": [
-            {"view": v, "clock": time_left(v.case.respond_by, now) if v.full else ""} for v in views
+            {
+                "view": v,
+                "clock": time_left(v.case.respond_by, now) if v.full else "",
+                "steps": steps_for(v),  # empty without full access; the PDF lists them
+            }
+            for v in views
         ],
         "can_report": can_report(user),
     }
@@ -54,6 +64,7 @@ def register() -> None:
             key="protection",
             order=15,  # after the categories (10), before the pairings (20)
             template="protection/_child_cases.html",
+            pdf_template="protection/_child_pdf_cases.html",
             context=_panel,
             visible=can_report,
         )

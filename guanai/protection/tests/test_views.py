@@ -132,3 +132,25 @@ def test_a_carers_serious_record_offers_report_in_one_tap(login, users, children
     assert case.source_flag == flag and case.reported_by == users["carer_a"]
     again = client.get(offer)  # a second tap opens the case already filed
     assert again.url == reverse("protection:case_detail", args=[case.pk])
+
+
+def test_the_files_pdf_carries_the_case_as_far_as_the_reader_may_see_it(users, children):
+    from guanai.protection import services
+    from guanai.registry.reports import child_pdf_html
+
+    case = case_build(children["a"], users["director_a"])
+    services.step_record(
+        actor=users["supervisor_1"],
+        case=case,
+        kind="verify",
+        done_at=timezone.now(),
+        text="已到场核实",
+    )
+    full = child_pdf_html(
+        users["supervisor_1"], children["a"], reveal=False, printed_at=timezone.now()
+    )
+    assert case.number in full and "已到场核实" in full
+    receipt = child_pdf_html(
+        users["director_a"], children["a"], reveal=False, printed_at=timezone.now()
+    )
+    assert case.number in receipt and "已到场核实" not in receipt and "仅承办人可见" in receipt
