@@ -12,6 +12,7 @@ tells the assignee. Each fact is recorded once (`lapsed_at`, `escalated_at`,
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.db import transaction
 from django.urls import reverse
@@ -60,7 +61,13 @@ def _officers_by_county(codes: set[str]) -> dict[str, list[int]]:
 
 
 def _case_url(pk: int) -> str:
-    return reverse("protection:case_detail", args=[pk])
+    # reverse() costs about a millisecond here (the API's many routes); a sweep asks thousands.
+    return _case_url_pattern().replace("/0/", f"/{pk}/")
+
+
+@cache
+def _case_url_pattern() -> str:
+    return reverse("protection:case_detail", args=[0])
 
 
 def _lapse(now: datetime, result: SweepResult) -> list[Notice]:
