@@ -1,17 +1,13 @@
 import ipaddress
-from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext
 
 from guanai.accounts.permissions import can_read_audit
 from guanai.accounts.scoping import user_prefix
 from guanai.audit.models import AuditEvent
 from guanai.core.errors import AccessDenied
-
-if TYPE_CHECKING:
-    from guanai.registry.models import Child
 
 BIGGEST_ID = 2**63 - 1
 
@@ -24,10 +20,11 @@ def audit_event_list_for(
     date_from=None,
     date_to=None,
     actor: str = "",
-    child: "Child | None" = None,
+    child: Model | None = None,
 ) -> QuerySet[AuditEvent]:
     """Audit rows about the user's jurisdiction and of its users (a township's for its
-    supervisor, the county's for the county). `child` comes from the registry's scoped getter."""
+    supervisor, the county's for the county). `child` comes from the file's scoped getter
+    (`subjects.file_subject`)."""
     if not can_read_audit(user):
         raise AccessDenied(gettext("只有乡镇(街道)儿童督导员和县级民政部门可以查询审计日志"))
     prefix = user_prefix(user)
@@ -49,7 +46,7 @@ def audit_event_list_for(
     if actor:
         events = events.filter(Q(actor_name=actor) | Q(actor__full_name=actor))
     if child is not None:
-        events = events.filter(object_type="registry.child", object_id=str(child.pk))
+        events = events.filter(object_type=child._meta.label_lower, object_id=str(child.pk))
     if action:
         events = events.filter(action=action)
     if date_from:

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 from guanai.audit.decorators import search_audited
 from guanai.audit.models import Action
 from guanai.audit.selectors import BIGGEST_ID, audit_event_list_for
+from guanai.audit.subjects import file_subject
 from guanai.core.paging import BoundedPaginator
-from guanai.registry.selectors import child_get_for
 
 PAGE_SIZE = 50
 
@@ -34,8 +34,8 @@ class AuditSearchForm(forms.Form):
 def event_list(request):
     form = AuditSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
-    # The child through the registry's scoped getter: an outsider's number is refused (404).
-    child = child_get_for(request.user, criteria["child"]) if criteria.get("child") else None
+    # The file through its app's scoped getter: an outsider's number is refused (404).
+    child = file_subject(request.user, criteria["child"]) if criteria.get("child") else None
     events = audit_event_list_for(
         request.user,
         text=criteria.get("q", ""),

@@ -7,8 +7,12 @@ class RegistryConfig(AppConfig):
     verbose_name = "儿童档案"
 
     def ready(self):
+        from guanai.audit.subjects import file_subject_set
         from guanai.registry import extensions
         from guanai.registry.figures import AGES, NEW_FILES, file_counts
+        from guanai.registry.selectors import child_get_for
+
+        file_subject_set(child_get_for)  # the audit log narrowed to one file (?child=N)
 
         extensions.node_counts_add(extensions.NodeCounts(key="registry", count=file_counts))
         extensions.figure_section_add(AGES)
