@@ -63,10 +63,13 @@ def dispatch(keys: Iterable[tuple[int, str]]) -> int:
     if not chosen:
         return 0
     wanted = set(keys)
-    names = sorted({key for _, key in wanted})
+    pairs = sorted(wanted)
     sent = 0
-    for i in range(0, len(names), 1000):  # one query per thousand keys
-        batch = Notice.objects.filter(key__in=names[i : i + 1000]).select_related("user")
+    for i in range(0, len(pairs), 1000):  # one query per thousand, on the (user, key) index
+        chunk = pairs[i : i + 1000]
+        batch = Notice.objects.filter(
+            user_id__in={u for u, _ in chunk}, key__in={k for _, k in chunk}
+        ).select_related("user")
         for notice in batch:
             if (notice.user_id, notice.key) not in wanted:
                 continue

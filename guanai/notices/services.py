@@ -18,10 +18,14 @@ def notices_send(notices: list[Notice]) -> list[Notice]:
 
     wanted = {(n.user_id, n.key): n for n in notices}
     stored: set[tuple[int, str]] = set()
-    keys = sorted({key for _, key in wanted})
-    for i in range(0, len(keys), CHUNK):  # one query per thousand keys, not per key
+    pairs = sorted(wanted)
+    for i in range(0, len(pairs), CHUNK):  # one query per thousand notices, not per key
+        chunk = pairs[i : i + CHUNK]
+        # Users and keys together: the (user, key) unique index answers it.
         stored.update(
-            Notice.objects.filter(key__in=keys[i : i + CHUNK]).values_list("user_id", "key")
+            Notice.objects.filter(
+                user_id__in={u for u, _ in chunk}, key__in={k for _, k in chunk}
+            ).values_list("user_id", "key")
         )
     fresh = [n for pair, n in wanted.items() if pair not in stored]
     if fresh:
