@@ -6,13 +6,15 @@ response deadline passed unanswered is marked lapsed and its township supervisor
 assignee told; past the escalation deadline the county protection officers are told; an
 overdue plan task tells its owner and the case's assignee; a follow-up visit that falls due
 tells the assignee. Each fact is recorded once (`lapsed_at`, `escalated_at`,
-`overdue_noticed_at`, `follow_up_noticed_on`), so running again sends nothing new.
+`overdue_noticed_at`, `follow_up_noticed_on`), so running again sends nothing new. A user
+told more than DIGEST_OVER things of one kind at once gets one notice counting them.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from django.db import transaction
 from django.urls import reverse
@@ -70,107 +72,170 @@ def _case_url_pattern() -> str:
     return reverse("protection:case_detail", args=[0])
 
 
-def _lapse(now: datetime, result: SweepResult) -> list[Notice]:
+class Told(NamedTuple):
+    """One thing one user must hear (a notice before it is worded for the inbox)."""
+
+    user_id: int
+    kind: str
+    key: str
+    title: str
+    body: str
+    case_pk: int
+    number: str
+
+
+# More than this many of one kind for one user in one sweep (the worker was down, a county's
+# clocks were changed) become one notice that counts them and opens the list.
+DIGEST_OVER = 5
+DIGEST_TITLES = {
+    NoticeKind.LAPSE: "{n} 件个案超过响应时限",
+    NoticeKind.ESCALATION: "{n} 件个案超时未响应,上报县级",
+    NoticeKind.OVERDUE: "{n} 项个案任务已逾期",
+    NoticeKind.REMINDER: "{n} 件个案应回访",
+}
+
+
+def _lapse(now: datetime, result: SweepResult) -> list[Told]:
     due = awaiting_response(now).filter(respond_by__lte=now, lapsed_at__isnull=True)
     rows = list(due.values_list("pk", "number", "division_code", "grade", "assignee_id"))
     if not rows:
         return []
     supervisors = _staff_by_node(Role.CHILD_SUPERVISOR, {r[2][:9] for r in rows})
-    notices = []
-    for pk, number, code, grade, assignee_id in rows:
-        title = f"个案 {number} 超过响应时限"
-        body = f"{GRADE_WORDS[grade]}个案超过响应时限仍未到场核实,请立即处置"
-        for user_id in {*supervisors.get(code[:9], []), *([assignee_id] if assignee_id else [])}:
-            notices.append(
-                Notice(
-                    user_id=user_id,
-                    kind=NoticeKind.LAPSE,
-                    key=f"case:{pk}:lapse",
-                    title=title,
-                    body=body,
-                    url=_case_url(pk),
-                )
-            )
+    told = [
+        Told(
+            user_id,
+            NoticeKind.LAPSE,
+            f"case:{pk}:lapse",
+            f"个案 {number} 超过响应时限",
+            f"{GRADE_WORDS[grade]}个案超过响应时限仍未到场核实,请立即处置",
+            pk,
+            number,
+        )
+        for pk, number, code, grade, assignee_id in rows
+        for user_id in {*supervisors.get(code[:9], []), *([assignee_id] if assignee_id else [])}
+    ]
     result.lapsed = due.filter(pk__in=[r[0] for r in rows]).update(lapsed_at=now)
-    return notices
+    return told
 
 
-def _escalate(now: datetime, result: SweepResult) -> list[Notice]:
+def _escalate(now: datetime, result: SweepResult) -> list[Told]:
     due = awaiting_response(now).filter(escalate_by__lte=now, escalated_at__isnull=True)
     rows = list(due.values_list("pk", "number", "division_code", "grade"))
     if not rows:
         return []
     officers = _officers_by_county({r[2][:6] for r in rows})
-    notices = [
-        Notice(
-            user_id=user_id,
-            kind=NoticeKind.ESCALATION,
-            key=f"case:{pk}:escalation",
-            title=f"个案 {number} 超时未响应,上报县级",
-            body=f"{GRADE_WORDS[grade]}个案超过响应时限和上报时限仍未到场核实",
-            url=_case_url(pk),
+    told = [
+        Told(
+            user_id,
+            NoticeKind.ESCALATION,
+            f"case:{pk}:escalation",
+            f"个案 {number} 超时未响应,上报县级",
+            f"{GRADE_WORDS[grade]}个案超过响应时限和上报时限仍未到场核实",
+            pk,
+            number,
         )
         for pk, number, code, grade in rows
         for user_id in officers.get(code[:6], [])
     ]
     result.escalated = due.filter(pk__in=[r[0] for r in rows]).update(escalated_at=now)
-    return notices
+    return told
 
 
-def _overdue_tasks(now: datetime, result: SweepResult) -> list[Notice]:
+def _overdue_tasks(now: datetime, result: SweepResult) -> list[Told]:
     today = timezone.localdate(now)
     due = tasks_overdue(today)
     rows = list(
         due.values_list("pk", "title", "owner_id", "case_id", "case__number", "case__assignee_id")
     )
-    notices = [
-        Notice(
-            user_id=user_id,
-            kind=NoticeKind.OVERDUE,
-            key=f"case-task:{pk}:overdue",
-            title=f"个案 {number} 的任务已逾期",
-            body=title[:500],
-            url=_case_url(case_id),
+    told = [
+        Told(
+            user_id,
+            NoticeKind.OVERDUE,
+            f"case-task:{pk}:overdue",
+            f"个案 {number} 的任务已逾期",
+            title[:500],
+            case_id,
+            number,
         )
         for pk, title, owner_id, case_id, number, assignee_id in rows
         for user_id in {owner_id, *([assignee_id] if assignee_id else [])}
     ]
     result.tasks_overdue = due.filter(pk__in=[r[0] for r in rows]).update(overdue_noticed_at=now)
-    return notices
+    return told
 
 
-def _follow_ups(now: datetime, result: SweepResult) -> list[Notice]:
+def _follow_ups(now: datetime, result: SweepResult) -> list[Told]:
     today = timezone.localdate(now)
     due = follow_ups_due(today)
     rows = list(
         due.values_list("pk", "number", "division_code", "assignee_id", "next_follow_up_on")
     )
     supervisors = _staff_by_node(Role.CHILD_SUPERVISOR, {r[2][:9] for r in rows if not r[3]})
-    notices = [
-        Notice(
-            user_id=user_id,
-            kind=NoticeKind.REMINDER,
-            key=f"case:{pk}:follow-up:{on:%Y%m%d}",
-            title=f"个案 {number} 应回访",
-            body=f"按帮扶计划,{on:%Y-%m-%d} 应回访",
-            url=_case_url(pk),
+    told = [
+        Told(
+            user_id,
+            NoticeKind.REMINDER,
+            f"case:{pk}:follow-up:{on:%Y%m%d}",
+            f"个案 {number} 应回访",
+            f"按帮扶计划,{on:%Y-%m-%d} 应回访",
+            pk,
+            number,
         )
         for pk, number, code, assignee_id, on in rows
         for user_id in ([assignee_id] if assignee_id else supervisors.get(code[:9], []))
     ]
     result.follow_ups = due.filter(pk__in=[r[0] for r in rows]).update(follow_up_noticed_on=today)
+    return told
+
+
+def _notices(told: list[Told], now: datetime) -> list[Notice]:
+    """One notice each, or one digest for a user told more than DIGEST_OVER of a kind."""
+    by_user: dict[tuple[int, str], list[Told]] = defaultdict(list)
+    for item in told:
+        by_user[(item.user_id, item.kind)].append(item)
+    notices = []
+    for (user_id, kind), items in by_user.items():
+        if len(items) > DIGEST_OVER:
+            shown = "、".join(i.number for i in sorted(items, key=lambda i: i.case_pk)[:5])
+            notices.append(
+                Notice(
+                    user_id=user_id,
+                    kind=kind,
+                    key=f"digest:{kind}:{now:%Y%m%d%H%M%S}",
+                    title=DIGEST_TITLES[kind].format(n=len(items)),
+                    body=f"{shown} 等,请在个案列表中逐一处理",
+                    url=_digest_url(kind),
+                )
+            )
+            continue
+        notices += [
+            Notice(
+                user_id=user_id,
+                kind=kind,
+                key=i.key,
+                title=i.title,
+                body=i.body,
+                url=_case_url(i.case_pk),
+            )
+            for i in items
+        ]
     return notices
+
+
+def _digest_url(kind: str) -> str:
+    lapsed = kind in (NoticeKind.LAPSE, NoticeKind.ESCALATION)
+    return reverse("protection:case_list") + ("?lapsed=1" if lapsed else "")
 
 
 @transaction.atomic
 def clock_sweep(now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
-    notices = (
+    told = (
         _lapse(now, result)
         + _escalate(now, result)
         + _overdue_tasks(now, result)
         + _follow_ups(now, result)
     )
-    result.notices = len(notices_send(notices))
+    result.notices = len(notices_send(_notices(told, now)))
     return result

@@ -62,3 +62,18 @@ def test_the_command_sweeps_at_a_given_time(users, children, capsys):
     at = (case.received_at + timedelta(hours=25)).isoformat()
     call_command("protection", "sweep", "--at", at)
     assert "超时 1 件" in capsys.readouterr().out
+
+
+def test_many_lapses_at_once_reach_a_supervisor_as_one_digest(users, children):
+    from guanai.protection.sweep import DIGEST_OVER
+
+    cases = [
+        case_build(children["a"], users["director_a"], grade="red") for _ in range(DIGEST_OVER + 1)
+    ]
+    done = clock_sweep(cases[0].received_at + timedelta(hours=25))
+    assert done.lapsed == DIGEST_OVER + 1
+    told = Notice.objects.filter(user=users["supervisor_1"], kind="lapse")
+    assert told.count() == 1
+    digest = told.get()
+    assert digest.title == f"{DIGEST_OVER + 1} 件个案超过响应时限"
+    assert cases[0].number in digest.body and digest.url == "/protection/?lapsed=1"
