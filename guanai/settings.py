@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "guanai.ingest",
     "guanai.stats",
     "guanai.synth",
+    "guanai.disability",
     "guanai.ops",
 ]
 

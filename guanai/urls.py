@@ -13,6 +13,7 @@ urlpatterns = [
     path("notices/", include("guanai.notices.urls")),
     path("rules/", include("guanai.rules.urls")),
     path("care/", include("guanai.care.urls")),
+    path("disability/", include("guanai.disability.urls")),
     path("stats/", include("guanai.stats.urls")),
     path("import/", include("guanai.ingest.urls")),
     path("api/v1/", api.urls),

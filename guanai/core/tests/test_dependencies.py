@@ -24,6 +24,7 @@ LAYERS = {
     "stats": 4,
     "synth": 4,
     "api": 4,
+    "disability": 4,
     "ops": 5,  # runs the whole server: sweeps every app's jobs
 }
 # Arrows inside one layer, each with why.

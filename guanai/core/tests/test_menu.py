@@ -9,12 +9,24 @@ def keys(user) -> list[str]:
 
 def test_each_role_gets_its_items_in_order(users):
     assert keys(users["carer_a"]) == ["home", "notices", "children", "care_week"]
-    director = ["home", "notices", "children", "care", "register", "stats", "gaps", "changes"]
+    director = [
+        "home",
+        "notices",
+        "children",
+        "care",
+        "disability",
+        "register",
+        "stats",
+        "gaps",
+        "changes",
+    ]
     assert keys(users["director_a"]) == director
     county = keys(users["county"])
     assert county[:4] == ["home", "notices", "children", "care"]
     assert {"stats", "imports", "gaps", "audit"} <= set(county)
     assert county.index("stats") < county.index("imports") < county.index("gaps")
+    assert "disability" in county
+    assert "disability" not in keys(users["department"])  # education: not its work
 
 
 def test_a_carer_sees_their_own_children_named_so(users):

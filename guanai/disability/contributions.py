@@ -1,0 +1,25 @@
+"""What rehabilitation assistance adds to the registry: the file's panel of applications and
+settlements (diagnoses masked for roles that do not decide on them)."""
+
+from guanai.disability import permissions
+from guanai.disability.selectors import child_applications
+from guanai.registry import extensions
+
+
+def _panel(user, child) -> dict:
+    return {
+        "applications": list(child_applications(user, child.pk)),
+        "show_diagnosis": permissions.can_see_diagnosis(user),
+        "can_apply": permissions.can_apply(user),
+    }
+
+
+def register() -> None:
+    extensions.file_panel_add(
+        extensions.FilePanel(
+            key="disability",
+            order=35,
+            template="disability/_child_rehab.html",
+            context=_panel,
+        )
+    )
