@@ -174,7 +174,9 @@ def application_refer(
     application = _locked(actor, application)
     if application.status != Status.ELIGIBLE:
         raise DomainError(f"该申请{application.get_status_display()},不能转介", field="institution")
-    found = scope(actor, Institution.objects.filter(pk=getattr(institution, "pk", None))).first()
+    found = scope(
+        actor, Institution.objects.filter(pk=institution.pk if institution else 0)
+    ).first()
     if found is None or not application.division_code.startswith(found.division_code):
         raise DomainError("请选择本县的定点康复机构", field="institution")
     if on is None:

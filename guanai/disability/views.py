@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
 from guanai.core.params import whole_number
 from guanai.disability import permissions, reports, selectors, services
 from guanai.disability.forms import (
@@ -28,8 +28,9 @@ PAGE_SIZE = 30
 
 
 def _require(allowed: bool, message: str) -> None:
+    """The role may not use this page (403, whatever the object: nothing is told of it)."""
     if not allowed:
-        raise AccessDenied(message)
+        raise NotForRole(message)
 
 
 def _page(request, queryset):
