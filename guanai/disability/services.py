@@ -1,6 +1,8 @@
 """Writes for rehabilitation assistance: applications, referrals, institutions, claims, checks
 and payment batches. Atomic, checked against the actor's area, audited."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,10 +27,11 @@ from guanai.disability.models import (
     Kind,
     PaymentBatch,
     RehabApplication,
+    RehabStandard,
     Status,
 )
 from guanai.disability.settlement import settle
-from guanai.disability.standards import as_standard, standard_for
+from guanai.disability.standards import StandardBook, as_standard, standard_for
 from guanai.geo.models import Division, Level
 from guanai.registry.models import Child
 
@@ -292,6 +295,119 @@ def institution_create(
     return institution
 
 
+@dataclass(frozen=True)
+class ClaimEntry:
+    """One claim as an institution gives it (a form, or a line of its monthly list)."""
+
+    application: RehabApplication
+    period_start: date
+    period_end: date
+    cost: Any
+    months: int | None = None
+    insurance_paid: Any = None
+    critical_paid: Any = None
+    supplementary_paid: Any = None
+    medical_aid_paid: Any = None
+    issued_free: bool = False
+
+
+@dataclass
+class _Clean:
+    months: int | None
+    cost: Decimal
+    paid: dict[str, Decimal]
+    issued_free: bool
+
+    @property
+    def paid_first(self) -> Decimal:
+        return sum(self.paid.values(), Decimal("0"))
+
+
+def _claim_clean(application: RehabApplication, entry: ClaimEntry) -> _Clean:
+    """Every check of a claim that needs no other claim; refusals name the field."""
+    if application.status not in CLAIMABLE or application.institution_id is None:
+        raise DomainError("该申请尚未转介定点康复机构,不能结算", field="application")
+    start, end = entry.period_start, entry.period_end
+    if start is None:
+        raise DomainError("请填写结算期起", field="period_start")
+    if end is None:
+        raise DomainError("请填写结算期止", field="period_end")
+    if end < start:
+        raise DomainError("结算期止不能早于结算期起", field="period_end")
+    if application.referred_on and start < application.referred_on:
+        raise DomainError("结算期不能早于转介日期", field="period_start")
+    paid = {
+        "insurance_paid": amount(entry.insurance_paid, "insurance_paid"),
+        "critical_paid": amount(entry.critical_paid, "critical_paid"),
+        "supplementary_paid": amount(entry.supplementary_paid, "supplementary_paid"),
+        "medical_aid_paid": amount(entry.medical_aid_paid, "medical_aid_paid"),
+    }
+    cost = amount(entry.cost, "cost", required=True)
+    for name, value in paid.items():
+        if value > cost:
+            raise DomainError(f"{AMOUNT_FIELDS[name]} {value} 元高于总费用 {cost} 元", field=name)
+    clean = _Clean(None, cost, paid, entry.issued_free and application.kind == Kind.DEVICE)
+    if clean.paid_first > cost:
+        raise DomainError(
+            f"医保、大病保险、补充保险和医疗救助合计 {clean.paid_first} 元高于总费用 {cost} 元",
+            field="insurance_paid",
+        )
+    if application.kind in MONTHLY_KINDS:
+        if start.year != end.year:
+            raise DomainError("训练结算期不能跨年度", field="period_end")
+        months = entry.months
+        if months is None:
+            raise DomainError("康复训练须填写实际训练月数", field="months")
+        span = end.month - start.month + 1
+        if months < 1 or months > span:
+            raise DomainError(f"实际训练月数须在 1 至 {span} 之间", field="months")
+        clean.months = months
+    return clean
+
+
+def _claim_settled(
+    actor: User,
+    application: RehabApplication,
+    entry: ClaimEntry,
+    clean: _Clean,
+    row: RehabStandard | None,
+    prior: tuple[int, Decimal] | None,
+) -> Claim:
+    """The unsaved claim with its settlement; `prior` is the year's months and payments so
+    far (None: a one-off already settled)."""
+    if prior is None:
+        raise DomainError(
+            f"{application.get_kind_display()}为一次性救助,已结算过", field="application"
+        )
+    prior_months, prior_paid = prior
+    if clean.months is not None and prior_months + clean.months > 12:
+        raise DomainError(f"本年已结算 {prior_months} 个月,加上本次超过 12 个月", field="months")
+    result = settle(
+        cost=clean.cost,
+        paid_first=clean.paid_first,
+        standard=as_standard(row),
+        months=clean.months or 0,
+        prior_months=prior_months,
+        prior_paid=prior_paid,
+        issued_free=clean.issued_free,
+    )
+    return Claim(
+        application=application,
+        division_code=application.division_code,
+        institution_id=application.institution_id,
+        period_start=entry.period_start,
+        period_end=entry.period_end,
+        months=clean.months,
+        cost=clean.cost,
+        issued_free=clean.issued_free,
+        standard=row.amount if row else None,
+        payable=result.payable,
+        words=result.words[:500],
+        created_by=actor,
+        **clean.paid,
+    )
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -311,94 +427,84 @@ def claim_create(
     if not permissions.can_enter_claims(actor):
         raise AccessDenied("您的角色不能录入康复救助结算")
     application = _locked(actor, application)
-    if application.status not in CLAIMABLE or application.institution_id is None:
-        raise DomainError("该申请尚未转介定点康复机构,不能结算", field="application")
-    if period_start is None:
-        raise DomainError("请填写结算期起", field="period_start")
-    if period_end is None:
-        raise DomainError("请填写结算期止", field="period_end")
-    if period_end < period_start:
-        raise DomainError("结算期止不能早于结算期起", field="period_end")
-    if application.referred_on and period_start < application.referred_on:
-        raise DomainError("结算期不能早于转介日期", field="period_start")
-    values = {
-        name: amount(v, name)
-        for name, v in [
-            ("insurance_paid", insurance_paid),
-            ("critical_paid", critical_paid),
-            ("supplementary_paid", supplementary_paid),
-            ("medical_aid_paid", medical_aid_paid),
-        ]
-    }
-    total_cost = amount(cost, "cost", required=True)
-    for name, value in values.items():
-        if value > total_cost:
-            raise DomainError(
-                f"{AMOUNT_FIELDS[name]} {value} 元高于总费用 {total_cost} 元", field=name
-            )
-    paid_first = sum(values.values(), Decimal("0"))
-    if paid_first > total_cost:
-        raise DomainError(
-            f"医保、大病保险、补充保险和医疗救助合计 {paid_first} 元高于总费用 {total_cost} 元",
-            field="insurance_paid",
+    entry = ClaimEntry(
+        application,
+        period_start,
+        period_end,
+        cost,
+        months,
+        insurance_paid,
+        critical_paid,
+        supplementary_paid,
+        medical_aid_paid,
+        issued_free,
+    )
+    clean = _claim_clean(application, entry)
+    earlier = scope(actor, Claim.objects.filter(application=application))
+    prior: tuple[int, Decimal] | None = (0, Decimal("0"))
+    if application.kind in MONTHLY_KINDS:
+        totals = earlier.filter(period_start__year=period_start.year).aggregate(
+            months=Sum("months"), paid=Sum("payable")
         )
-    monthly = application.kind in MONTHLY_KINDS
-    if monthly:
-        if period_start.year != period_end.year:
-            raise DomainError("训练结算期不能跨年度", field="period_end")
-        if months is None:
-            raise DomainError("康复训练须填写实际训练月数", field="months")
-        span = (
-            (period_end.year - period_start.year) * 12 + period_end.month - period_start.month + 1
-        )
-        if months < 1 or months > span:
-            raise DomainError(f"实际训练月数须在 1 至 {span} 之间", field="months")
-    else:
-        months = None
-    if issued_free and application.kind != Kind.DEVICE:
-        issued_free = False
-    prior_months, prior_paid = 0, Decimal("0")
-    if monthly:
-        prior = scope(
-            actor,
-            Claim.objects.filter(application=application, period_start__year=period_start.year),
-        ).aggregate(months=Sum("months"), paid=Sum("payable"))
-        prior_months, prior_paid = int(prior["months"] or 0), Decimal(prior["paid"] or 0)
-        if prior_months + (months or 0) > 12:
-            raise DomainError(
-                f"本年已结算 {prior_months} 个月,加上本次超过 12 个月", field="months"
-            )
-    elif scope(actor, Claim.objects.filter(application=application)).exists():
-        raise DomainError(
-            f"{application.get_kind_display()}为一次性救助,已结算过", field="application"
-        )
+        prior = (int(totals["months"] or 0), Decimal(totals["paid"] or 0))
+    elif earlier.exists():
+        prior = None
     row = standard_for(application.kind, application.item, application.division_code, period_start)
-    result = settle(
-        cost=total_cost,
-        paid_first=paid_first,
-        standard=as_standard(row),
-        months=months or 0,
-        prior_months=prior_months,
-        prior_paid=prior_paid,
-        issued_free=issued_free,
-    )
-    claim = Claim.objects.create(
-        application=application,
-        division_code=application.division_code,
-        institution_id=application.institution_id,
-        period_start=period_start,
-        period_end=period_end,
-        months=months,
-        cost=total_cost,
-        issued_free=issued_free,
-        standard=row.amount if row else None,
-        payable=result.payable,
-        words=result.words[:500],
-        created_by=actor,
-        **values,
-    )
-    audit(actor=actor, action=Action.CREATE, target=claim, detail=result.words[:500])
+    claim = _claim_settled(actor, application, entry, clean, row, prior)
+    claim.save()
+    audit(actor=actor, action=Action.CREATE, target=claim, detail=claim.words)
     return claim
+
+
+@transaction.atomic
+def claims_create_many(*, actor: User, entries: Sequence[ClaimEntry]) -> list[Claim]:
+    """An institution's list of claims (a month's, a year's) at once, in its order: the same
+    checks and settlement as `claim_create`, the year's standard shared through the list; one
+    refusal (naming its line and field) saves none of them."""
+    if not permissions.can_enter_claims(actor):
+        raise AccessDenied("您的角色不能录入康复救助结算")
+    ids = {entry.application.pk for entry in entries}
+    applications = {
+        a.pk: a
+        for a in scope(actor, RehabApplication.objects.filter(pk__in=ids)).select_for_update()
+    }
+    if len(applications) != len(ids):
+        raise AccessDenied("有申请不在您的管辖范围内")
+    book = StandardBook()
+    earlier = scope(actor, Claim.objects.filter(application_id__in=ids))
+    priors: dict[tuple[int, int], tuple[int, Decimal]] = {
+        (r["application_id"], r["period_start__year"]): (
+            int(r["months"] or 0),
+            Decimal(r["paid"] or 0),
+        )
+        for r in earlier.values("application_id", "period_start__year").annotate(
+            months=Sum("months"), paid=Sum("payable")
+        )
+    }
+    settled_once = set(earlier.values_list("application_id", flat=True))
+    made = []
+    for line, entry in enumerate(entries, start=1):
+        application = applications[entry.application.pk]
+        try:
+            clean = _claim_clean(application, entry)
+            key = (application.pk, entry.period_start.year)
+            if application.kind in MONTHLY_KINDS:
+                prior: tuple[int, Decimal] | None = priors.get(key, (0, Decimal("0")))
+            else:
+                prior = None if application.pk in settled_once else (0, Decimal("0"))
+            row = book.find(
+                application.kind, application.item, application.division_code, entry.period_start
+            )
+            claim = _claim_settled(actor, application, entry, clean, row, prior)
+        except DomainError as error:
+            raise DomainError(f"第 {line} 条:{error.message}", field=error.field) from None
+        if prior is not None and application.kind in MONTHLY_KINDS:
+            priors[key] = (prior[0] + (clean.months or 0), prior[1] + claim.payable)
+        settled_once.add(application.pk)
+        made.append(claim)
+    Claim.objects.bulk_create(made, batch_size=500)
+    audit_many(actor=actor, action=Action.CREATE, targets=made, detail="录入康复救助结算")
+    return made
 
 
 @transaction.atomic

@@ -254,3 +254,40 @@ def test_a_drop_out_needs_a_reason(federation, child, institution):
     )
     assert application.status == Status.DROPPED
     assert "中途退出:随父母外出" in application.reason
+
+
+def test_a_list_of_claims_shares_the_year_and_fails_whole(federation, child, place, institution):
+    application = referred(federation, child, institution)
+    other = referred(
+        federation, child_build(place.village_b, "陈乙", birth=date(2020, 1, 1)), institution
+    )
+
+    def entry(app, month, cost="2000", **extra):
+        return services.ClaimEntry(
+            app, date(2026, month, 5), date(2026, month, 28), cost, months=1, **extra
+        )
+
+    made = services.claims_create_many(
+        actor=federation,
+        entries=[entry(application, m) for m in range(3, 13)] + [entry(other, 3, "900")],
+    )
+    assert [c.payable for c in made[:10]] == [Decimal("1700")] * 10
+    assert made[-1].payable == Decimal("900")
+    assert sum(c.payable for c in made[:10]) == 17000  # the year's standard, reached in month 10
+    with pytest.raises(DomainError, match="第 2 条:总费用须为数字") as error:
+        services.claims_create_many(
+            actor=federation, entries=[entry(other, 4), entry(other, 5, "一千")]
+        )
+    assert error.value.field == "cost"
+    assert Claim.objects.count() == 11
+    with pytest.raises(DomainError, match="第 3 条:本年已结算 12 个月"):
+        services.claims_create_many(
+            actor=federation, entries=[entry(application, 12) for _ in range(3)]
+        )
+
+
+def test_a_list_is_refused_outside_the_actors_area(users, child, institution):
+    application = application_build(child, status=Status.REFERRED, institution=institution)
+    entry = services.ClaimEntry(application, date(2026, 1, 5), date(2026, 1, 28), "100", months=1)
+    with pytest.raises(AccessDenied):
+        services.claims_create_many(actor=users["supervisor_2"], entries=[entry])
