@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Sum
@@ -394,7 +394,7 @@ def _claim_settled(
     return Claim(
         application=application,
         division_code=application.division_code,
-        institution_id=application.institution_id,
+        institution_id=cast(int, application.institution_id),  # checked in _claim_clean
         period_start=entry.period_start,
         period_end=entry.period_end,
         months=clean.months,
