@@ -385,6 +385,9 @@ ENGLISH = {
     "保护个案": "Protection case",
     "响应超时": "Response overdue",
     "超时上报": "Escalated",
+    # Rehabilitation assistance for disabled children (disability)
+    "康复救助": "Rehabilitation",
+    "残疾儿童康复救助": "Rehabilitation assistance for disabled children",
 }
 
 
