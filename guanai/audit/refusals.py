@@ -36,6 +36,7 @@ ARGUMENT_MODELS = {
     "application_pk": "disability.rehabapplication",
     "claim_pk": "disability.claim",
     "batch_pk": "disability.paymentbatch",
+    "teaching_pk": "disability.hometeaching",
 }
 PK_MODELS = {
     "registry": "registry.child",

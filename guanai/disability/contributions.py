@@ -1,8 +1,8 @@
 """What rehabilitation assistance adds to the registry: the file's panel of applications and
-settlements (diagnoses masked for roles that do not decide on them)."""
+settlements and home teaching (diagnoses masked for roles that do not decide on them)."""
 
 from guanai.disability import permissions
-from guanai.disability.selectors import child_applications
+from guanai.disability.selectors import child_applications, child_teachings
 from guanai.registry import extensions
 
 
@@ -11,6 +11,10 @@ def _panel(user, child) -> dict:
         "applications": list(child_applications(user, child.pk)),
         "show_diagnosis": permissions.can_see_diagnosis(user),
         "can_apply": permissions.can_apply(user),
+        "teachings": list(child_teachings(user, child.pk))
+        if permissions.can_manage_teaching(user)
+        else [],
+        "can_teach": permissions.can_manage_teaching(user),
     }
 
 

@@ -86,3 +86,33 @@ class InstitutionForm(forms.Form):
     capacity = forms.IntegerField(label="服务能力(名额)", min_value=0, initial=0)
     agreement_start = forms.DateField(label="协议起始日期", widget=DATE_WIDGET, required=False)
     agreement_end = forms.DateField(label="协议截止日期", widget=DATE_WIDGET, required=False)
+
+
+class TeachingForm(forms.Form):
+    required_css_class = "required"
+    error_css_class = "error"
+
+    school_year = forms.IntegerField(
+        label="学年(起始年份,如 2026 即 2026-2027 学年)", min_value=2000, max_value=2100
+    )
+    start_date = forms.DateField(label="送教开始日期", widget=DATE_WIDGET)
+    end_date = forms.DateField(label="送教截止日期", widget=DATE_WIDGET)
+    teacher_name = forms.CharField(label="送教教师", max_length=50)
+    school = forms.CharField(label="送教学校", max_length=100, required=False)
+    guardian_name = forms.CharField(label="签订协议的监护人", max_length=50)
+    signed_on = forms.DateField(
+        label="协议签订日期", widget=DATE_WIDGET, initial=timezone.localdate
+    )
+    voluntary = forms.BooleanField(label="家长自愿接受送教,已签订协议", required=False)
+    situation = forms.CharField(label="儿童基本情况", widget=forms.Textarea(attrs={"rows": 3}))
+    plan = forms.CharField(label="个别化教育计划", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class VisitForm(forms.Form):
+    required_css_class = "required"
+    error_css_class = "error"
+
+    day = forms.DateField(label="送教日期", widget=DATE_WIDGET, initial=timezone.localdate)
+    hours = forms.CharField(label="课时", max_length=10, initial="2")
+    teacher_name = forms.CharField(label="送教教师(不填为协议教师)", max_length=50, required=False)
+    content = forms.CharField(label="教学内容与情况", widget=forms.Textarea(attrs={"rows": 3}))

@@ -275,3 +275,62 @@ class Claim(models.Model):
             + self.supplementary_paid
             + self.medical_aid_paid
         )
+
+
+class HomeTeaching(models.Model):
+    """送教上门 for one child and one school year (seed 004 篇4, 篇8): free and voluntary, with
+    an agreement the family signs, the child's situation and an individual education plan."""
+
+    scope_division_field = "division_code"
+
+    child = models.ForeignKey(
+        "registry.Child", on_delete=models.PROTECT, related_name="home_teachings"
+    )
+    division_code = models.CharField(max_length=12, db_index=True)
+    school_year = models.PositiveSmallIntegerField("学年(起始年份)")
+    start_date = models.DateField("送教开始日期")
+    end_date = models.DateField("送教截止日期")
+    teacher_name = models.CharField("送教教师", max_length=50)
+    school = models.CharField("送教学校", max_length=100, blank=True)
+    guardian_name = models.CharField("签订协议的监护人", max_length=50)
+    signed_on = models.DateField("协议签订日期")
+    situation = models.TextField("儿童基本情况")
+    plan = models.TextField("个别化教育计划")
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-school_year", "division_code", "id"]
+        verbose_name = "送教上门"
+        verbose_name_plural = "送教上门"
+
+    def __str__(self) -> str:
+        return f"{self.school_year}学年送教上门"
+
+
+class TeachingVisit(models.Model):
+    """One visit of home teaching, with its class hours and what was taught."""
+
+    scope_division_field = "division_code"
+
+    teaching = models.ForeignKey(HomeTeaching, on_delete=models.PROTECT, related_name="visits")
+    division_code = models.CharField(max_length=12, db_index=True)
+    date = models.DateField("送教日期")
+    hours = models.DecimalField("课时", max_digits=4, decimal_places=1)
+    teacher_name = models.CharField("送教教师", max_length=50)
+    content = models.TextField("教学内容与情况")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = "送教记录"
+        verbose_name_plural = "送教记录"
+
+    def __str__(self) -> str:
+        return f"送教 {self.date:%Y-%m-%d}"

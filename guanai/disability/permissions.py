@@ -25,7 +25,7 @@ def _county(user: User) -> bool:
 
 def can_use(user: User) -> bool:
     """The menu item and the lists."""
-    return can_apply(user) or _county(user)
+    return can_apply(user) or _county(user) or can_manage_teaching(user)
 
 
 def can_apply(user: User) -> bool:
@@ -62,3 +62,17 @@ def can_make_batches(user: User) -> bool:
 def can_see_diagnosis(user: User) -> bool:
     """Diagnoses are shown to those who decide on them; masked for everyone else."""
     return _county(user) or bool(user.is_authenticated and user.role == Role.CHILD_SUPERVISOR)
+
+
+def can_manage_teaching(user: User) -> bool:
+    """送教上门 agreements and records: the education line, the federation, civil-affairs staff."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.DEPARTMENT:
+        return user.department in (Department.EDUCATION, Department.DISABLED_FEDERATION)
+    return user.is_superuser or user.role in (
+        Role.ADMIN,
+        Role.CIVIL_AFFAIRS,
+        Role.CHILD_SUPERVISOR,
+        Role.CHILD_DIRECTOR,
+    )

@@ -1,6 +1,7 @@
 """Reads for rehabilitation assistance, always scoped to the user (accounts/scoping.py)."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -11,11 +12,14 @@ from guanai.core.errors import AccessDenied
 from guanai.disability.models import (
     Claim,
     ClaimStatus,
+    HomeTeaching,
     Institution,
     PaymentBatch,
     RehabApplication,
     Status,
+    TeachingVisit,
 )
+from guanai.disability.teaching import Compliance, TeacherSummary, Visit, by_teacher, compliance
 
 YEARLY_TARGET = 270  # children served a year in a county (seed 004 篇10)
 SERVING = (Status.REFERRED, Status.IN_SERVICE)
@@ -110,3 +114,73 @@ def dashboard_for(user: User, year: int) -> Dashboard:
 
 def child_applications(user: User, child_id: int) -> QuerySet[RehabApplication]:
     return application_list_for(user).filter(child_id=child_id).prefetch_related("claims")
+
+
+# ---------- home teaching ----------
+
+
+def teaching_list_for(user: User) -> QuerySet[HomeTeaching]:
+    return scope(user, HomeTeaching.objects.select_related("child"))
+
+
+def child_teachings(user: User, child_id: int) -> QuerySet[HomeTeaching]:
+    return (
+        teaching_list_for(user)
+        .filter(child_id=child_id)
+        .annotate(visit_count=Count("visits"), hours=Sum("visits__hours"))
+    )
+
+
+def teaching_get_for(user: User, pk: int) -> HomeTeaching:
+    teaching = teaching_list_for(user).filter(pk=pk).first()
+    if teaching is None:
+        raise AccessDenied("没有找到该送教协议,或不在您的管辖范围内")
+    return teaching
+
+
+def visit_list_for(user: User) -> QuerySet[TeachingVisit]:
+    return scope(user, TeachingVisit.objects.all())
+
+
+def teaching_compliance(user: User, teaching: HomeTeaching, as_of: date) -> Compliance:
+    rows = visit_list_for(user).filter(teaching=teaching).values_list("date", "hours")
+    return compliance(
+        teaching.start_date,
+        teaching.ended_on or teaching.end_date,
+        [Visit(day, hours) for day, hours in rows],
+        as_of,
+    )
+
+
+@dataclass(frozen=True)
+class TeachingYear:
+    """A school year's home teaching in the user's area: each child's compliance and each
+    teacher's totals (the yearly summary for the teachers' meeting)."""
+
+    school_year: int
+    rows: list[tuple[HomeTeaching, Compliance]]
+    teachers: list[TeacherSummary]
+
+    @property
+    def children_ok(self) -> int:
+        return sum(1 for _, result in self.rows if result.ok)
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((result.hours for _, result in self.rows), Decimal(0))
+
+
+def teaching_year_for(user: User, school_year: int, as_of: date) -> TeachingYear:
+    teachings = list(teaching_list_for(user).filter(school_year=school_year))
+    visits: dict[int, list[Visit]] = {}
+    for teaching_id, day, hours, teacher in (
+        visit_list_for(user)
+        .filter(teaching__in=[t.pk for t in teachings])
+        .values_list("teaching_id", "date", "hours", "teacher_name")
+    ):
+        visits.setdefault(teaching_id, []).append(Visit(day, hours, teacher))
+    rows = [
+        (t, compliance(t.start_date, t.ended_on or t.end_date, visits.get(t.pk, []), as_of))
+        for t in teachings
+    ]
+    return TeachingYear(school_year, rows, by_teacher((t.teacher_name, c) for t, c in rows))

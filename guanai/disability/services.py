@@ -9,10 +9,11 @@ from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
-from guanai.accounts.models import User
-from guanai.accounts.scoping import require_division, scope
+from guanai.accounts.models import Role, User
+from guanai.accounts.scoping import require_division, scope, unscoped
 from guanai.audit.models import Action
 from guanai.audit.services import audit, audit_many
 from guanai.core.errors import AccessDenied, DomainError
@@ -23,16 +24,21 @@ from guanai.disability.models import (
     Claim,
     ClaimStatus,
     Device,
+    HomeTeaching,
     Institution,
     Kind,
     PaymentBatch,
     RehabApplication,
     RehabStandard,
     Status,
+    TeachingVisit,
 )
 from guanai.disability.settlement import settle
 from guanai.disability.standards import StandardBook, as_standard, standard_for
+from guanai.disability.teaching import Visit, compliance
 from guanai.geo.models import Division, Level
+from guanai.notices.models import Notice, NoticeKind
+from guanai.notices.services import notices_send
 from guanai.registry.models import Child
 
 MONTHLY_KINDS = (Kind.TRAINING, Kind.EARLY_INTERVENTION)
@@ -597,3 +603,178 @@ def batch_create(*, actor: User, county: Division) -> PaymentBatch:
         detail=f"列入拨付批次 {batch.number}",
     )
     return batch
+
+
+# ---------- home teaching (送教上门, seed 004 篇4 and 篇8) ----------
+
+MAX_HOURS_A_VISIT = Decimal(12)
+
+
+@transaction.atomic
+def home_teaching_create(
+    *,
+    actor: User,
+    child: Child,
+    school_year: int,
+    start_date: date,
+    end_date: date,
+    teacher_name: str,
+    guardian_name: str,
+    signed_on: date,
+    voluntary: bool,
+    situation: str,
+    plan: str,
+    school: str = "",
+) -> HomeTeaching:
+    """A school year of home teaching, from the agreement the family signed of its own will."""
+    if not permissions.can_manage_teaching(actor):
+        raise AccessDenied("您的角色不能安排送教上门")
+    require_division(actor, child.division_code, "该儿童不在您的管辖范围内")
+    if not child.is_active:
+        raise DomainError("该儿童档案已注销", field="child")
+    if not voluntary:
+        raise DomainError("送教上门须家长自愿并签订协议", field="voluntary")
+    if signed_on is None:
+        raise DomainError("请填写协议签订日期", field="signed_on")
+    if not guardian_name.strip():
+        raise DomainError("请填写签订协议的监护人", field="guardian_name")
+    if not teacher_name.strip():
+        raise DomainError("请填写送教教师", field="teacher_name")
+    if start_date is None or end_date is None or end_date <= start_date:
+        raise DomainError("送教截止日期须晚于开始日期", field="end_date")
+    if school_year is None or not (start_date.year - 1 <= school_year <= start_date.year):
+        raise DomainError("学年与送教开始日期不符", field="school_year")
+    if not situation.strip():
+        raise DomainError("请填写儿童基本情况", field="situation")
+    if not plan.strip():
+        raise DomainError("请填写个别化教育计划", field="plan")
+    if scope(
+        actor, HomeTeaching.objects.filter(child=child, school_year=school_year, ended_on=None)
+    ).exists():
+        raise DomainError(f"该儿童 {school_year} 学年已有送教协议", field="school_year")
+    teaching = HomeTeaching.objects.create(
+        child=child,
+        division_code=child.division_code,
+        school_year=school_year,
+        start_date=start_date,
+        end_date=end_date,
+        teacher_name=teacher_name.strip(),
+        school=school.strip(),
+        guardian_name=guardian_name.strip(),
+        signed_on=signed_on,
+        situation=situation.strip(),
+        plan=plan.strip(),
+        created_by=actor,
+    )
+    audit(actor=actor, action=Action.CREATE, target=teaching, detail="送教上门协议")
+    return teaching
+
+
+def _hours(value: Any) -> Decimal:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise DomainError("请填写课时", field="hours")
+    try:
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError("课时须为数字", field="hours") from None
+    if not hours.is_finite():
+        raise DomainError("课时须为数字", field="hours")
+    if hours <= 0:
+        raise DomainError("课时须大于 0", field="hours")
+    if hours > MAX_HOURS_A_VISIT or hours != hours.quantize(Decimal("0.1")):
+        raise DomainError("一次送教不超过 12 课时,最多一位小数", field="hours")
+    return hours
+
+
+@transaction.atomic
+def teaching_visit_record(
+    *,
+    actor: User,
+    teaching: HomeTeaching,
+    day: date,
+    hours: Any,
+    content: str,
+    teacher_name: str = "",
+) -> TeachingVisit:
+    if not permissions.can_manage_teaching(actor):
+        raise AccessDenied("您的角色不能填写送教记录")
+    found = scope(actor, HomeTeaching.objects.filter(pk=teaching.pk)).select_for_update().first()
+    if found is None:
+        raise AccessDenied("该送教协议不在您的管辖范围内")
+    if day is None:
+        raise DomainError("请填写送教日期", field="day")
+    if day > timezone.localdate():
+        raise DomainError("送教日期不能晚于今天", field="day")
+    end = found.ended_on or found.end_date
+    if not (found.start_date <= day <= end):
+        raise DomainError(
+            f"送教日期须在协议期 {found.start_date:%Y-%m-%d} 至 {end:%Y-%m-%d} 内", field="day"
+        )
+    value = _hours(hours)
+    if not content.strip():
+        raise DomainError("请填写教学内容与情况", field="content")
+    visit = TeachingVisit.objects.create(
+        teaching=found,
+        division_code=found.division_code,
+        date=day,
+        hours=value,
+        teacher_name=(teacher_name.strip() or found.teacher_name)[:50],
+        content=content.strip(),
+        created_by=actor,
+    )
+    audit(
+        actor=actor,
+        action=Action.CREATE,
+        target=visit,
+        detail=f"送教 {day:%Y-%m-%d} {value} 课时",
+    )
+    return visit
+
+
+@transaction.atomic
+def teaching_shortfalls_notify(*, as_of: date) -> int:
+    """Monthly: each agreement short of the rule raises a reminder to whoever made it and to
+    the village's child directors (a system run; each sees only their own area's child)."""
+    teachings = unscoped(
+        HomeTeaching.objects.filter(ended_on=None, start_date__lte=as_of).select_related("child"),
+        purpose="reminders",
+    )
+    visits: dict[int, list[Visit]] = {}
+    for row in unscoped(
+        TeachingVisit.objects.filter(teaching__in=teachings).values_list(
+            "teaching_id", "date", "hours"
+        ),
+        purpose="reminders",
+    ):
+        visits.setdefault(row[0], []).append(Visit(row[1], row[2]))
+    directors: dict[str, list[int]] = {}
+    for user_id, code in unscoped(
+        User.objects.filter(role=Role.CHILD_DIRECTOR, is_active=True).values_list(
+            "id", "division__code"
+        ),
+        purpose="reminders",
+    ):
+        directors.setdefault(code, []).append(user_id)
+    notices = []
+    for teaching in teachings:
+        result = compliance(
+            teaching.start_date, teaching.end_date, visits.get(teaching.pk, []), as_of
+        )
+        if result.ok:
+            continue
+        users = set(directors.get(teaching.division_code, []))
+        if teaching.created_by_id:
+            users.add(teaching.created_by_id)
+        body = f"{teaching.child.name}的送教上门未达标:" + ";".join(result.shortfalls[-3:])
+        notices += [
+            Notice(
+                user_id=user_id,
+                kind=NoticeKind.REMINDER,
+                key=f"teaching:{teaching.pk}:{as_of:%Y-%m}",
+                title="送教上门未达标",
+                body=body[:500],
+                url=reverse("disability:teaching_detail", args=[teaching.pk]),
+            )
+            for user_id in sorted(users)
+        ]
+    return len(notices_send(notices))

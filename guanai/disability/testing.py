@@ -7,6 +7,7 @@ from guanai.accounts.models import User
 from guanai.disability.models import (
     Claim,
     ClaimStatus,
+    HomeTeaching,
     Institution,
     Kind,
     PaymentBatch,
@@ -76,7 +77,20 @@ def rehab_objects_for(child: Child) -> dict[str, object]:
             total_payable=Decimal("1700"),
         )
         claim = claim_build(application, status=ClaimStatus.BATCHED, batch=batch)
+    teaching = HomeTeaching.objects.filter(child=child).first() or HomeTeaching.objects.create(
+        child=child,
+        division_code=child.division_code,
+        school_year=2026,
+        start_date=date(2026, 9, 1),
+        end_date=date(2027, 6, 30),
+        teacher_name="送教教师",
+        guardian_name="监护人",
+        signed_on=date(2026, 8, 25),
+        situation="肢体残疾,不能到校",
+        plan="生活适应、语文、数学",
+    )
     return {
+        "teaching_pk": teaching.pk,
         "child_pk": child.pk,
         "application_pk": application.pk,
         "claim_pk": claim.pk,

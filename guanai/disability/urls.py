@@ -24,4 +24,7 @@ urlpatterns = [
     path("batches/<int:batch_pk>/", views.batch_detail, name="batch_detail"),
     path("batches/<int:batch_pk>/batch.xlsx", views.batch_xlsx, name="batch_xlsx"),
     path("institutions/", views.institution_list, name="institution_list"),
+    path("teaching/", views.teaching_list, name="teaching_list"),
+    path("teaching/new/<int:child_pk>/", views.teaching_create, name="teaching_create"),
+    path("teaching/<int:teaching_pk>/", views.teaching_detail, name="teaching_detail"),
 ]

@@ -1,6 +1,8 @@
 """Rehabilitation assistance pages. Thin: a selector fetches for the user (outsiders get 404),
 one service writes, refusals are shown on the form."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -19,6 +21,8 @@ from guanai.disability.forms import (
     InstitutionForm,
     ProgressForm,
     ReferForm,
+    TeachingForm,
+    VisitForm,
 )
 from guanai.disability.models import ClaimStatus, Status
 from guanai.geo.models import Level
@@ -294,6 +298,88 @@ def institution_list(request):
             "institutions": selectors.institution_list_for(user),
             "form": form,
             "county_links": True,
+            "nav_active": "disability",
+        },
+    )
+
+
+# ---------- home teaching (送教上门) ----------
+
+
+@require_http_methods(["GET", "POST"])
+def teaching_create(request, child_pk: int):
+    child = child_get_for(request.user, child_pk)
+    _require(permissions.can_manage_teaching(request.user), "您的角色不能安排送教上门")
+    today = timezone.localdate()
+    year = today.year if today.month >= 8 else today.year - 1
+    form = TeachingForm(
+        request.POST or None,
+        initial={
+            "school_year": year,
+            "start_date": date(year, 9, 1),
+            "end_date": date(year + 1, 6, 30),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            teaching = services.home_teaching_create(
+                actor=request.user, child=child, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "已建立送教上门协议")
+            return redirect("disability:teaching_detail", teaching_pk=teaching.pk)
+    return render(
+        request,
+        "disability/teaching_form.html",
+        {"form": form, "child": child, "nav_active": "disability"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def teaching_detail(request, teaching_pk: int):
+    """The archive of one child's home teaching: agreement, situation, plan, records, and
+    whether the rule is met; the form for a new record."""
+    user = request.user
+    teaching = selectors.teaching_get_for(user, teaching_pk)
+    _require(permissions.can_manage_teaching(user), "您的角色不能查看送教上门")
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.teaching_visit_record(actor=user, teaching=teaching, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "已记录送教")
+            return redirect("disability:teaching_detail", teaching_pk=teaching.pk)
+    return render(
+        request,
+        "disability/teaching_detail.html",
+        {
+            "teaching": teaching,
+            "visits": selectors.visit_list_for(user).filter(teaching=teaching),
+            "compliance": selectors.teaching_compliance(user, teaching, timezone.localdate()),
+            "form": form,
+            "nav_active": "disability",
+        },
+    )
+
+
+def teaching_list(request):
+    """A school year in the user's area: each child's compliance, each teacher's totals."""
+    user = request.user
+    _require(permissions.can_manage_teaching(user), "您的角色不能查看送教上门")
+    today = timezone.localdate()
+    current = today.year if today.month >= 8 else today.year - 1
+    year = whole_number(request.GET.get("year"), maximum=2100) or current
+    return render(
+        request,
+        "disability/teaching_list.html",
+        {
+            "summary": selectors.teaching_year_for(user, year, today),
+            "years": range(current - 3, current + 1),
+            "county_links": permissions.can_refer(user),
             "nav_active": "disability",
         },
     )

@@ -69,10 +69,13 @@ def test_the_diagnosis_is_masked_for_roles_that_do_not_decide(login, users, chil
     assert "脑瘫伴智力低下" in page.content.decode()
 
 
-def test_the_menu_item_is_for_its_users(login, users, federation):
+def test_the_menu_item_is_for_its_users(login, users, federation, place):
     assert "康复救助" in login(federation).get("/").content.decode()
-    education = login(users["department"]).get(reverse("disability:overview"))
-    assert education.status_code == 403
+    assert login(users["department"]).get(reverse("disability:overview")).status_code == 200
+    police = user_build(
+        "police", Role.DEPARTMENT, place.county, department=Department.PUBLIC_SECURITY
+    )
+    assert login(police).get(reverse("disability:overview")).status_code == 403
 
 
 def test_refer_claim_check_and_batch_pages(
