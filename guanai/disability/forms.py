@@ -55,6 +55,12 @@ class ProgressForm(forms.Form):
     )
     on = forms.DateField(label="日期", widget=DATE_WIDGET, initial=timezone.localdate)
     reason = forms.CharField(label="说明(退出须填原因)", max_length=200, required=False)
+    assessment = forms.CharField(
+        label="康复评估(签订协议时)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    plan = forms.CharField(
+        label="康复计划(签订协议时)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ClaimForm(forms.Form):

@@ -154,6 +154,9 @@ class RehabApplication(models.Model):
         related_name="applications",
     )
     referred_on = models.DateField("转介日期", null=True, blank=True)
+    agreement_on = models.DateField("康复协议签订日期", null=True, blank=True)
+    assessment = models.TextField("康复评估", blank=True)
+    plan = models.TextField("康复计划", blank=True)
     ended_on = models.DateField("结束日期", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

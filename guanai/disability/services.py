@@ -221,14 +221,26 @@ def application_refer(
     return application
 
 
-ENDINGS = {Status.IN_SERVICE: "开始康复", Status.DROPPED: "中途退出", Status.CLOSED: "结束"}
+ENDINGS = {
+    Status.IN_SERVICE: "签订康复协议,开始康复",
+    Status.DROPPED: "中途退出",
+    Status.CLOSED: "结束",
+}
 
 
 @transaction.atomic
 def application_progress(
-    *, actor: User, application: RehabApplication, status: str, on: date, reason: str = ""
+    *,
+    actor: User,
+    application: RehabApplication,
+    status: str,
+    on: date,
+    reason: str = "",
+    assessment: str = "",
+    plan: str = "",
 ) -> RehabApplication:
-    """Agreement signed (in service), a drop-out reported, or the rehabilitation ended."""
+    """The institution's agreement signed after its assessment and plan (in service), a
+    drop-out reported, or the rehabilitation ended."""
     if not permissions.can_refer(actor):
         raise AccessDenied("您的角色不能变更康复状态")
     application = _locked(actor, application)
@@ -244,8 +256,20 @@ def application_progress(
             f"该申请{application.get_status_display()},不能改为{Status(status).label}",
             field="status",
         )
+    if on is None:
+        raise DomainError("请填写日期", field="on")
+    if application.referred_on and on < application.referred_on:
+        raise DomainError("日期不能早于转介日期", field="on")
     if status == Status.DROPPED and not reason.strip():
         raise DomainError("请填写退出原因", field="reason")
+    if status == Status.IN_SERVICE:
+        if not assessment.strip():
+            raise DomainError("签订康复协议前须填写机构的康复评估", field="assessment")
+        if not plan.strip():
+            raise DomainError("签订康复协议前须填写康复计划", field="plan")
+        application.agreement_on = on
+        application.assessment = assessment.strip()
+        application.plan = plan.strip()
     old = application.status
     application.status = status
     if status != Status.IN_SERVICE:
@@ -254,7 +278,9 @@ def application_progress(
         application.reason = f"{application.reason};{ENDINGS[Status(status)]}:{reason.strip()}"[
             :500
         ]
-    application.save(update_fields=["status", "ended_on", "reason"])
+    application.save(
+        update_fields=["status", "ended_on", "reason", "agreement_on", "assessment", "plan"]
+    )
     audit(
         actor=actor,
         action=Action.UPDATE,

@@ -291,3 +291,25 @@ def test_a_list_is_refused_outside_the_actors_area(users, child, institution):
     entry = services.ClaimEntry(application, date(2026, 1, 5), date(2026, 1, 28), "100", months=1)
     with pytest.raises(AccessDenied):
         services.claims_create_many(actor=users["supervisor_2"], entries=[entry])
+
+
+def test_the_agreement_needs_the_assessment_and_the_plan(federation, child, institution):
+    application = referred(federation, child, institution)
+    with pytest.raises(DomainError, match="康复评估") as error:
+        services.application_progress(
+            actor=federation, application=application, status="in_service", on=date(2026, 3, 10)
+        )
+    assert error.value.field == "assessment"
+    application = services.application_progress(
+        actor=federation,
+        application=application,
+        status="in_service",
+        on=date(2026, 3, 10),
+        assessment="认知发展落后约两年",
+        plan="每周五次个训,每月评估",
+    )
+    assert (application.status, application.agreement_on) == (Status.IN_SERVICE, date(2026, 3, 10))
+    with pytest.raises(DomainError, match="不能改为康复中"):
+        services.application_progress(
+            actor=federation, application=application, status="in_service", on=date(2026, 3, 11)
+        )
