@@ -106,3 +106,36 @@ def test_from_application_to_a_finance_batch(desktop, demo_server):
     with page.expect_download() as download:
         page.click("a:has-text('下载 xlsx')")
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_home_teaching_on_a_phone(phone, demo_server):
+    found = subprocess.run(
+        [sys.executable, "-c", FIND_CHILD],
+        env=demo_server["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    log_in(phone, "director")
+    phone.goto(f"/children/{found[0]}/")
+    phone.click("a:has-text('安排送教上门')")
+    phone.fill("#id_start_date", date.today().isoformat())  # any day of the year: visits today
+    phone.fill("#id_end_date", date.fromordinal(date.today().toordinal() + 200).isoformat())
+    phone.fill("#id_teacher_name", "送教 王老师")
+    phone.fill("#id_guardian_name", "监护人")
+    phone.check("#id_voluntary")
+    phone.fill("#id_situation", "重度肢体残疾,不能到校")
+    phone.fill("#id_plan", "生活适应、语文、数学")
+    phone.click("button:has-text('保存协议')")
+    phone.wait_for_url(re.compile(r"/disability/teaching/\d+/$"))
+    start = phone.locator("main").inner_text()
+    assert "送教 王老师" in start
+    phone.fill("#id_hours", "两")
+    phone.fill("#id_content", "认识数字 1-10")
+    phone.click("button:has-text('保存记录')")
+    assert "课时须为数字" in phone.locator("main").inner_text()
+    phone.fill("#id_hours", "2")
+    phone.click("button:has-text('保存记录')")
+    assert "1 次,2 课时" in phone.locator("#teaching-hours").inner_text()
+    phone.goto("/disability/teaching/")
+    assert "送教 王老师" in phone.locator("#teaching-summary").inner_text()
