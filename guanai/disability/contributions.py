@@ -2,6 +2,7 @@
 settlements and home teaching (diagnoses masked for roles that do not decide on them)."""
 
 from guanai.disability import permissions
+from guanai.disability.figures import REHAB, rehab_counts
 from guanai.disability.selectors import child_applications, child_teachings
 from guanai.registry import extensions
 
@@ -27,3 +28,5 @@ def register() -> None:
             context=_panel,
         )
     )
+    extensions.node_counts_add(extensions.NodeCounts(key="disability", count=rehab_counts))
+    extensions.figure_section_add(REHAB)

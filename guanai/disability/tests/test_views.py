@@ -160,3 +160,15 @@ def test_institutions_are_set_by_the_county(login, users, place):
     assert "协议截止日期不能早于起始日期" in response.content.decode()
     client.post(reverse("disability:institution_list"), {"name": "爱心康复园", "capacity": "30"})
     assert "爱心康复园" in client.get(reverse("disability:overview")).content.decode()
+
+
+def test_the_dashboards_have_a_section(login, users, child):
+    from django.core.cache import cache
+
+    cache.clear()
+    application_build(child)  # eligible, waiting for a referral
+    body = login(users["supervisor_1"]).get(reverse("stats:dashboard")).content.decode()
+    assert "<h2>残疾儿童康复与送教</h2>" in body
+    assert "口径:审核通过、尚未转介定点机构的申请数" in body
+    waiting = body.split('id="fig-rehab_waiting"')[1]
+    assert '<strong class="stat-value">1</strong>' in waiting.split("</div>")[1]
