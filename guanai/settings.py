@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "guanai.ingest",
     "guanai.stats",
     "guanai.synth",
+    "guanai.disability",
     "guanai.ops",
 ]
 

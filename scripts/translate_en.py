@@ -433,6 +433,9 @@ ENGLISH = {
     "基本生活需要": "Basic needs",
     "我的待办": "My to-do",
     "已逾期": "Overdue",
+    # Rehabilitation assistance for disabled children (disability)
+    "康复救助": "Rehabilitation",
+    "残疾儿童康复救助": "Rehabilitation assistance for disabled children",
 }
 
 

@@ -36,6 +36,10 @@ ARGUMENT_MODELS = {
     "job_id": "ingest.importjob",
     "profile_id": "ingest.mappingprofile",
     "division_code": "geo.division",
+    "application_pk": "disability.rehabapplication",
+    "claim_pk": "disability.claim",
+    "batch_pk": "disability.paymentbatch",
+    "teaching_pk": "disability.hometeaching",
 }
 PK_MODELS = {
     "registry": "registry.child",

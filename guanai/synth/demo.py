@@ -71,6 +71,13 @@ def demo_accounts_ensure(county: Division, password: str) -> list[DemoAccount]:
         ("admin", Role.ADMIN, None, "系统管理员", ""),
         ("county", Role.CIVIL_AFFAIRS, county, "县民政局 王科长", ""),
         ("education", Role.DEPARTMENT, county, "县教育局 李老师", Department.EDUCATION),
+        (
+            "federation",
+            Role.DEPARTMENT,
+            county,
+            "县残联 赵干事",
+            Department.DISABLED_FEDERATION,
+        ),
         ("supervisor", Role.CHILD_SUPERVISOR, township, f"{township.name}督导员 周敏", ""),
         ("director", Role.CHILD_DIRECTOR, village, f"{village.name}儿童主任 刘芳", ""),
         ("carer", Role.CARER, village, "爱心妈妈 陈静", ""),

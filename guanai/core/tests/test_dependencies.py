@@ -25,6 +25,7 @@ LAYERS = {
     "synth": 4,
     "api": 4,
     "protection": 4,
+    "disability": 4,
     "ops": 5,  # runs the whole server: sweeps every app's jobs
 }
 # Arrows inside one layer, each with why.

@@ -36,6 +36,10 @@ OWNERS = {
     "ingest:profile_edit": "county",
     "ingest:profile_delete": "county",
     "audit:event_list": "supervisor_1",  # directors do not read the audit log
+    # Claims and batches are the county's work (the federation, civil affairs), not villages'.
+    "disability:claim_create": "county",
+    "disability:batch_detail": "county",
+    "disability:batch_xlsx": "county",
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 # Pages that take an object in their query string: asked again with the outsider's object.
@@ -87,6 +91,10 @@ def outsider_args(name: str, children) -> dict[str, object]:
         from guanai.protection.testing import case_objects_for
 
         return case_objects_for(child_b)
+    if namespace == "disability":
+        from guanai.disability.testing import rehab_objects_for
+
+        return rehab_objects_for(child_b)
     if namespace == "notices":
         from guanai.notices.testing import notice_build
 

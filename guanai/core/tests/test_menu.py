@@ -14,6 +14,7 @@ def test_each_role_gets_its_items_in_order(users):
         "notices",
         "children",
         "care",
+        "disability",
         "protection",
         "register",
         "stats",
@@ -25,6 +26,8 @@ def test_each_role_gets_its_items_in_order(users):
     assert county[:4] == ["home", "notices", "children", "care"]
     assert {"stats", "imports", "gaps", "audit"} <= set(county)
     assert county.index("stats") < county.index("imports") < county.index("gaps")
+    assert "disability" in county
+    assert "disability" in keys(users["department"])  # education: home teaching
     assert "protection" in county
     # Partner departments report cases and work on their tasks; carers do neither.
     assert "protection" in keys(users["department"])

@@ -11,7 +11,7 @@ def test_demo_accounts_log_in_as_in_production_with_a_published_key(place):
     child_build(place.village_a)
     accounts = demo_accounts_ensure(place.county, "Demo-pass-2026")
     marked = {a.username for a in accounts if a.two_factor}
-    assert marked == {"admin", "county", "education"}
+    assert marked == {"admin", "county", "education", "federation"}
     for username in marked:
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         assert device.verify_token(demo_totp_code())
