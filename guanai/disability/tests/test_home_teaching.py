@@ -117,3 +117,24 @@ def test_the_monthly_command(users, child, capsys):
     agreement(users["director_a"], child)
     call_command("teaching_check", "--date", "2025-11-01")
     assert "送教上门未达标提醒 1 条" in capsys.readouterr().out
+
+
+def test_a_shortfall_is_on_the_makers_home_page_to_do(login, users, child):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    year = today.year if today.month >= 9 else today.year - 1
+    start = date(year, 9, 1)
+    agreement(
+        users["director_a"],
+        child,
+        school_year=year,
+        start_date=start,
+        end_date=date(year + 1, 6, 30),
+        signed_on=start,
+    )
+    page = login(users["director_a"]).get(reverse("home")).content.decode()
+    if today >= date(year, 10, 1):  # a whole month is over: it fell short
+        assert f"送教上门:{child.name} 未达标" in page
+    other = login(users["director_b"]).get(reverse("home")).content.decode()
+    assert "送教上门" not in other
