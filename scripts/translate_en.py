@@ -436,6 +436,7 @@ ENGLISH = {
     # Rehabilitation assistance for disabled children (disability)
     "康复救助": "Rehabilitation",
     "残疾儿童康复救助": "Rehabilitation assistance for disabled children",
+    "待遇审批": "Benefit decisions",
 }
 
 

@@ -95,3 +95,12 @@ def can_see_care_records(user: User) -> bool:
 
 def can_see_file_history(user: User) -> bool:
     return not _is_department(user)
+
+
+def can_propose_benefits(user: User) -> bool:
+    """The township proposes benefits (and the county); the village enters the facts."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role in (Role.CHILD_SUPERVISOR, Role.CIVIL_AFFAIRS, Role.ADMIN)
+    )

@@ -29,6 +29,8 @@ ARGUMENT_MODELS = {
     "record_pk": "care.carerecord",
     "flag_pk": "care.flag",
     "case_pk": "protection.protectioncase",
+    "proposal_pk": "benefits.proposal",
+    "list_pk": "benefits.paymentlist",
     "step_pk": "protection.casestep",
     "task_pk": "protection.casetask",
     "receipt_pk": "rules.benefitreceipt",

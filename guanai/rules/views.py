@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guanai.accounts import permissions as account_permissions
 from guanai.audit.decorators import search_audited
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.core.params import whole_number
@@ -67,6 +68,7 @@ def gap_list(request):
             "categories": selectors.category_summary_for(request.user, filters.division_code),
             "query_string": query.urlencode(),
             "can_export": permissions.can_export_gaps(request.user),
+            "can_propose": account_permissions.can_propose_benefits(request.user),
             "nav_active": "gaps",
         },
     )

@@ -25,6 +25,7 @@ LAYERS = {
     "synth": 4,
     "api": 4,
     "protection": 4,
+    "benefits": 4,
     "disability": 4,
     "ops": 5,  # runs the whole server: sweeps every app's jobs
 }
@@ -37,6 +38,7 @@ SIDEWAYS = {
     ("ingest", "rules"): "a roster's adults are cut by the rules' age arithmetic",
     ("synth", "care"): "a seeded county has pairings and a year of care work",
     ("synth", "protection"): "the demo county has a few protection cases, filed by the service",
+    ("benefits", "rules"): "a proposal is for a benefit the rules find owed; approval is a receipt",
     ("protection", "rules"): "a case is a fact of the categories, in the rules' hardship kinds",
     ("protection", "care"): "a serious care record's flag becomes a case (转为报告)",
 }

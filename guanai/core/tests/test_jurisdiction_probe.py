@@ -36,6 +36,11 @@ OWNERS = {
     "ingest:profile_edit": "county",
     "ingest:profile_delete": "county",
     "audit:event_list": "supervisor_1",  # directors do not read the audit log
+    # The township proposes benefits, the county decides and freezes payment lists.
+    "benefits:proposal_create": "supervisor_1",
+    "benefits:proposal_detail": "supervisor_1",
+    "benefits:payment_list_detail": "county",
+    "benefits:payment_list_xlsx": "county",
     # Claims and batches are the county's work (the federation, civil affairs), not villages'.
     "disability:claim_create": "county",
     "disability:batch_detail": "county",
@@ -87,6 +92,10 @@ def outsider_args(name: str, children) -> dict[str, object]:
         from guanai.care.testing import care_objects_for
 
         return care_objects_for(child_b)
+    if namespace == "benefits":
+        from guanai.benefits.testing import benefit_objects_for
+
+        return benefit_objects_for(child_b)
     if namespace == "protection":
         from guanai.protection.testing import case_objects_for
 

@@ -1,0 +1,39 @@
+"""Forms for proposals, decisions and payment lists. Meaning is checked in services.py."""
+
+from django import forms
+from django.utils import timezone
+
+from guanai.registry.forms import DATE_WIDGET
+from guanai.rules.choices import Benefit
+
+MONTHLY = [(b.value, b.label) for b in Benefit]
+
+
+class ProposeForm(forms.Form):
+    required_css_class = "required"
+    benefit = forms.ChoiceField(label="保障待遇", choices=MONTHLY)
+    note = forms.CharField(label="申报说明", max_length=300, required=False)
+
+
+class DecideForm(forms.Form):
+    required_css_class = "required"
+    decision = forms.ChoiceField(
+        label="审批",
+        choices=[("approve", "批准"), ("refuse", "不予批准")],
+        widget=forms.RadioSelect,
+    )
+    start_on = forms.DateField(
+        label="开始享受日期", widget=DATE_WIDGET, required=False, initial=timezone.localdate
+    )
+    monthly_amount = forms.CharField(label="月发放金额(元)", max_length=20, required=False)
+    off_table_reason = forms.CharField(label="金额与标准不同的理由", max_length=300, required=False)
+    note = forms.CharField(label="审批意见", max_length=300, required=False)
+
+
+class FreezeForm(forms.Form):
+    required_css_class = "required"
+    benefit = forms.ChoiceField(label="保障待遇", choices=MONTHLY)
+    month = forms.DateField(
+        label="发放月份(任一天)", widget=DATE_WIDGET, initial=timezone.localdate
+    )
+    note = forms.CharField(label="更正说明(重新生成时填写)", max_length=300, required=False)
