@@ -104,3 +104,10 @@ def can_propose_benefits(user: User) -> bool:
         and user.is_active
         and user.role in (Role.CHILD_SUPERVISOR, Role.CIVIL_AFFAIRS, Role.ADMIN)
     )
+
+
+def can_decide_benefits(user: User) -> bool:
+    """The county approves, refuses and stops benefits."""
+    return bool(
+        user.is_authenticated and user.is_active and user.role in (Role.CIVIL_AFFAIRS, Role.ADMIN)
+    )

@@ -37,3 +37,9 @@ class FreezeForm(forms.Form):
         label="发放月份(任一天)", widget=DATE_WIDGET, initial=timezone.localdate
     )
     note = forms.CharField(label="更正说明(重新生成时填写)", max_length=300, required=False)
+
+
+class StopForm(forms.Form):
+    required_css_class = "required"
+    end_on = forms.DateField(label="停发日期", widget=DATE_WIDGET)
+    reason = forms.CharField(label="停发原因", max_length=300)

@@ -1,7 +1,7 @@
 """Who proposes and who decides (maker-checker): the township proposes, the county decides."""
 
 from guanai.accounts.models import Role, User
-from guanai.accounts.permissions import can_propose_benefits
+from guanai.accounts.permissions import can_decide_benefits, can_propose_benefits
 
 
 def _active(user: User) -> bool:
@@ -13,7 +13,7 @@ def can_propose(user: User) -> bool:
 
 
 def can_decide(user: User) -> bool:
-    return _active(user) and user.role in (Role.CIVIL_AFFAIRS, Role.ADMIN)
+    return can_decide_benefits(user)
 
 
 def can_see_proposals(user: User) -> bool:

@@ -70,3 +70,10 @@ def payment_lines(user: User, payment_list: PaymentList) -> QuerySet[PaymentLine
 def last_version(user: User, county_code: str, benefit: str, month) -> int:
     found = payment_lists_for(user).filter(county_code=county_code, benefit=benefit, month=month)
     return max(found.values_list("version", flat=True), default=0)
+
+
+def receipt_get_for(user: User, pk: int) -> BenefitReceipt:
+    receipt = scope(user, BenefitReceipt.objects.select_related("child")).filter(pk=pk).first()
+    if receipt is None:
+        raise AccessDenied("没有找到该享受记录,或不在您的管辖范围内")
+    return receipt

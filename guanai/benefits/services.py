@@ -20,8 +20,9 @@ from guanai.registry.idnumber import mask as mask_id_number
 from guanai.registry.masking import MASK
 from guanai.registry.models import Child
 from guanai.rules.choices import Benefit
+from guanai.rules.models import BenefitReceipt
 from guanai.rules.parameters import book_load
-from guanai.rules.services import benefit_receipt_record
+from guanai.rules.services import benefit_receipt_end, benefit_receipt_record
 
 # The parameter holding each allowance's monthly standard (rules/parameters.SPECS); 低保 by the
 # child's area being urban or rural. Benefits not listed have no monthly amount to check.
@@ -160,6 +161,29 @@ def proposal_decide(
         detail=f"{proposal.get_status_display()}:{proposal.decision_note}"[:500],
     )
     return proposal
+
+
+@transaction.atomic
+def receipt_stop(*, actor: User, receipt: BenefitReceipt, end_on: date | None, reason: str) -> None:
+    """The county confirms a stop the rules propose (the child no longer qualifies): nothing
+    stops silently, and the stop is audited with its reason."""
+    if not permissions.can_decide(actor):
+        raise AccessDenied("只有县级民政部门可以停发待遇")
+    if not scope(actor, BenefitReceipt.objects.filter(pk=receipt.pk)).exists():
+        raise AccessDenied("没有找到该享受记录,或不在您的管辖范围内")
+    if end_on is None:
+        raise DomainError("请填写停发日期", field="end_on")
+    if not reason.strip():
+        raise DomainError("请填写停发原因", field="reason")
+    benefit_receipt_end(actor=actor, receipt=receipt, end_on=end_on)
+    audit(
+        actor=actor,
+        action=Action.UPDATE,
+        target=receipt,
+        label=f"{receipt.child.name}:{receipt.get_benefit_display()}",
+        changes={"end_on": (None, end_on)},
+        detail=f"确认停发:{reason.strip()}"[:500],
+    )
 
 
 def _month_span(month: date) -> tuple[date, date]:

@@ -8,6 +8,7 @@ from guanai.accounts.models import Role, User
 from guanai.benefits.models import PaymentLine, PaymentList, Proposal
 from guanai.registry.models import Child
 from guanai.rules.choices import Benefit
+from guanai.rules.models import BenefitReceipt
 
 
 def benefit_objects_for(child: Child) -> dict[str, object]:
@@ -45,8 +46,12 @@ def benefit_objects_for(child: Child) -> dict[str, object]:
             amount=Decimal("1500"),
             start_on=month,
         )
+    receipt = BenefitReceipt.objects.filter(child=child).first() or BenefitReceipt.objects.create(
+        child=child, division_code=child.division_code, benefit=Benefit.DIBAO, start_on=month
+    )
     return {
         "child_pk": child.pk,
+        "receipt_pk": receipt.pk,
         "proposal_pk": proposal.pk,
         "list_pk": payment_list.pk,
     }

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from guanai.audit.decorators import search_audited
 from guanai.benefits import permissions, reports, selectors, services
-from guanai.benefits.forms import DecideForm, FreezeForm, ProposeForm
+from guanai.benefits.forms import DecideForm, FreezeForm, ProposeForm, StopForm
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.registry.selectors import child_get_for
 
@@ -144,4 +144,27 @@ def payment_list_xlsx(request, list_pk: int):
     export = reports.payment_list_xlsx(actor=request.user, payment_list=payment_list)
     return FileResponse(
         export.file, as_attachment=True, filename=export.filename, content_type=XLSX
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_stop(request, receipt_pk: int):
+    """Confirm a stop the gap list proposes (已不符合仍在享受), with its date and reason."""
+    _require(permissions.can_decide(request.user), "只有县级民政部门可以停发待遇")
+    receipt = selectors.receipt_get_for(request.user, receipt_pk)
+    initial = {"end_on": request.GET.get("on"), "reason": request.GET.get("reason", "")}
+    form = StopForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.receipt_stop(actor=request.user, receipt=receipt, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "已确认停发")
+            return redirect("benefits:proposal_list")
+    return render(
+        request,
+        "benefits/receipt_stop.html",
+        {"form": form, "receipt": receipt, **NAV},
+        status=400 if form.errors else 200,
     )

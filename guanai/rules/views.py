@@ -69,6 +69,7 @@ def gap_list(request):
             "query_string": query.urlencode(),
             "can_export": permissions.can_export_gaps(request.user),
             "can_propose": account_permissions.can_propose_benefits(request.user),
+            "can_decide": account_permissions.can_decide_benefits(request.user),
             "nav_active": "gaps",
         },
     )

@@ -160,3 +160,20 @@ def test_from_the_gap_list_to_the_frozen_payment_list(login, users, place, orpha
     for outsider in ("supervisor_1", "supervisor_2", "director_a"):
         page = login(users[outsider]).get(reverse("benefits:payment_list_detail", args=[frozen.pk]))
         assert page.status_code in (403, 404), outsider
+
+
+def test_a_stop_the_rules_propose_is_confirmed_by_the_county(login, users, place, orphan):
+    from guanai.rules.tests.factories import receipt_add
+
+    no_longer = kid(place.village_b, "不符合娃")  # nothing on file makes 低保 due
+    receipt = receipt_add(no_longer, "dibao", date(2024, 1, 1))
+    child_evaluate(no_longer)
+    county = login(users["county"])
+    page = county.get(reverse("rules:gap_list") + "?which=unentitled").content.decode()
+    assert "不符合娃" in page and reverse("benefits:receipt_stop", args=[receipt.pk]) in page
+    stop = reverse("benefits:receipt_stop", args=[receipt.pk])
+    assert county.post(stop, {"end_on": "2024-06-30", "reason": ""}).status_code == 400
+    county.post(stop, {"end_on": "2024-06-30", "reason": "家庭收入已超过低保标准"})
+    receipt.refresh_from_db()
+    assert receipt.end_on == date(2024, 6, 30)
+    assert login(users["supervisor_1"]).get(stop).status_code in (403, 404)  # the county stops

@@ -40,6 +40,7 @@ OWNERS = {
     "benefits:proposal_create": "supervisor_1",
     "benefits:proposal_detail": "supervisor_1",
     "benefits:payment_list_detail": "county",
+    "benefits:receipt_stop": "county",
     "benefits:payment_list_xlsx": "county",
     # Claims and batches are the county's work (the federation, civil affairs), not villages'.
     "disability:claim_create": "county",
