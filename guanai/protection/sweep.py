@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import NamedTuple
 
 from django.db import transaction
 from django.urls import reverse
@@ -72,16 +71,14 @@ def _case_url_pattern() -> str:
     return reverse("protection:case_detail", args=[0])
 
 
-class Told(NamedTuple):
-    """One thing one user must hear (a notice before it is worded for the inbox)."""
+# What each user must hear, by kind: (user id, kind) -> rows, each (pk, case number, ...).
+# Rows are worded only for users told few things; the rest get one digest (DIGEST_OVER).
+Told = dict[tuple[int, str], list[tuple]]
 
-    user_id: int
-    kind: str
-    key: str
-    title: str
-    body: str
-    case_pk: int
-    number: str
+
+def _tell(told: Told, user_ids, kind: str, row: tuple) -> None:
+    for user_id in user_ids:
+        told[(user_id, kind)].append(row)
 
 
 # More than this many of one kind for one user in one sweep (the worker was down, a county's
@@ -93,135 +90,115 @@ DIGEST_TITLES = {
     NoticeKind.OVERDUE: "{n} 项个案任务已逾期",
     NoticeKind.REMINDER: "{n} 件个案应回访",
 }
+# kind -> row -> (key, title, body, case pk)
+WORDING = {
+    NoticeKind.LAPSE: lambda pk, number, grade: (
+        f"case:{pk}:lapse",
+        f"个案 {number} 超过响应时限",
+        f"{GRADE_WORDS[grade]}个案超过响应时限仍未到场核实,请立即处置",
+        pk,
+    ),
+    NoticeKind.ESCALATION: lambda pk, number, grade: (
+        f"case:{pk}:escalation",
+        f"个案 {number} 超时未响应,上报县级",
+        f"{GRADE_WORDS[grade]}个案超过响应时限和上报时限仍未到场核实",
+        pk,
+    ),
+    NoticeKind.OVERDUE: lambda task_pk, number, title, case_pk: (
+        f"case-task:{task_pk}:overdue",
+        f"个案 {number} 的任务已逾期",
+        title[:500],
+        case_pk,
+    ),
+    NoticeKind.REMINDER: lambda pk, number, on: (
+        f"case:{pk}:follow-up:{on:%Y%m%d}",
+        f"个案 {number} 应回访",
+        f"按帮扶计划,{on:%Y-%m-%d} 应回访",
+        pk,
+    ),
+}
 
 
-def _lapse(now: datetime, result: SweepResult) -> list[Told]:
+def _lapse(now: datetime, result: SweepResult, told: Told) -> None:
     due = awaiting_response(now).filter(respond_by__lte=now, lapsed_at__isnull=True)
     rows = list(due.values_list("pk", "number", "division_code", "grade", "assignee_id"))
     if not rows:
-        return []
+        return
     supervisors = _staff_by_node(Role.CHILD_SUPERVISOR, {r[2][:9] for r in rows})
-    told = [
-        Told(
-            user_id,
-            NoticeKind.LAPSE,
-            f"case:{pk}:lapse",
-            f"个案 {number} 超过响应时限",
-            f"{GRADE_WORDS[grade]}个案超过响应时限仍未到场核实,请立即处置",
-            pk,
-            number,
-        )
-        for pk, number, code, grade, assignee_id in rows
-        for user_id in {*supervisors.get(code[:9], []), *([assignee_id] if assignee_id else [])}
-    ]
+    for pk, number, code, grade, assignee_id in rows:
+        users = {*supervisors.get(code[:9], []), *([assignee_id] if assignee_id else [])}
+        _tell(told, users, NoticeKind.LAPSE, (pk, number, grade))
     result.lapsed = due.filter(pk__in=[r[0] for r in rows]).update(lapsed_at=now)
-    return told
 
 
-def _escalate(now: datetime, result: SweepResult) -> list[Told]:
+def _escalate(now: datetime, result: SweepResult, told: Told) -> None:
     due = awaiting_response(now).filter(escalate_by__lte=now, escalated_at__isnull=True)
     rows = list(due.values_list("pk", "number", "division_code", "grade"))
     if not rows:
-        return []
+        return
     officers = _officers_by_county({r[2][:6] for r in rows})
-    told = [
-        Told(
-            user_id,
-            NoticeKind.ESCALATION,
-            f"case:{pk}:escalation",
-            f"个案 {number} 超时未响应,上报县级",
-            f"{GRADE_WORDS[grade]}个案超过响应时限和上报时限仍未到场核实",
-            pk,
-            number,
-        )
-        for pk, number, code, grade in rows
-        for user_id in officers.get(code[:6], [])
-    ]
+    for pk, number, code, grade in rows:
+        _tell(told, officers.get(code[:6], []), NoticeKind.ESCALATION, (pk, number, grade))
     result.escalated = due.filter(pk__in=[r[0] for r in rows]).update(escalated_at=now)
-    return told
 
 
-def _overdue_tasks(now: datetime, result: SweepResult) -> list[Told]:
-    today = timezone.localdate(now)
-    due = tasks_overdue(today)
+def _overdue_tasks(now: datetime, result: SweepResult, told: Told) -> None:
+    due = tasks_overdue(timezone.localdate(now))
     rows = list(
         due.values_list("pk", "title", "owner_id", "case_id", "case__number", "case__assignee_id")
     )
-    told = [
-        Told(
-            user_id,
-            NoticeKind.OVERDUE,
-            f"case-task:{pk}:overdue",
-            f"个案 {number} 的任务已逾期",
-            title[:500],
-            case_id,
-            number,
-        )
-        for pk, title, owner_id, case_id, number, assignee_id in rows
-        for user_id in {owner_id, *([assignee_id] if assignee_id else [])}
-    ]
+    for pk, title, owner_id, case_id, number, assignee_id in rows:
+        users = {owner_id, *([assignee_id] if assignee_id else [])}
+        _tell(told, users, NoticeKind.OVERDUE, (pk, number, title, case_id))
     result.tasks_overdue = due.filter(pk__in=[r[0] for r in rows]).update(overdue_noticed_at=now)
-    return told
 
 
-def _follow_ups(now: datetime, result: SweepResult) -> list[Told]:
+def _follow_ups(now: datetime, result: SweepResult, told: Told) -> None:
     today = timezone.localdate(now)
     due = follow_ups_due(today)
     rows = list(
         due.values_list("pk", "number", "division_code", "assignee_id", "next_follow_up_on")
     )
     supervisors = _staff_by_node(Role.CHILD_SUPERVISOR, {r[2][:9] for r in rows if not r[3]})
-    told = [
-        Told(
-            user_id,
-            NoticeKind.REMINDER,
-            f"case:{pk}:follow-up:{on:%Y%m%d}",
-            f"个案 {number} 应回访",
-            f"按帮扶计划,{on:%Y-%m-%d} 应回访",
-            pk,
-            number,
-        )
-        for pk, number, code, assignee_id, on in rows
-        for user_id in ([assignee_id] if assignee_id else supervisors.get(code[:9], []))
-    ]
+    for pk, number, code, assignee_id, on in rows:
+        users = [assignee_id] if assignee_id else supervisors.get(code[:9], [])
+        _tell(told, users, NoticeKind.REMINDER, (pk, number, on))
     result.follow_ups = due.filter(pk__in=[r[0] for r in rows]).update(follow_up_noticed_on=today)
-    return told
 
 
-def _notices(told: list[Told], now: datetime) -> list[Notice]:
+def _notices(told: Told, now: datetime) -> list[Notice]:
     """One notice each, or one digest for a user told more than DIGEST_OVER of a kind."""
-    by_user: dict[tuple[int, str], list[Told]] = defaultdict(list)
-    for item in told:
-        by_user[(item.user_id, item.kind)].append(item)
     notices = []
-    for (user_id, kind), items in by_user.items():
-        if len(items) > DIGEST_OVER:
-            shown = "、".join(i.number for i in sorted(items, key=lambda i: i.case_pk)[:5])
+    for (user_id, kind), rows in told.items():
+        if len(rows) > DIGEST_OVER:
+            shown = "、".join(row[1] for row in sorted(rows)[:5])
             notices.append(
                 Notice(
                     user_id=user_id,
                     kind=kind,
                     key=f"digest:{kind}:{now:%Y%m%d%H%M%S}",
-                    title=DIGEST_TITLES[kind].format(n=len(items)),
+                    title=DIGEST_TITLES[kind].format(n=len(rows)),
                     body=f"{shown} 等,请在个案列表中逐一处理",
                     url=_digest_url(kind),
                 )
             )
             continue
-        notices += [
-            Notice(
-                user_id=user_id,
-                kind=kind,
-                key=i.key,
-                title=i.title,
-                body=i.body,
-                url=_case_url(i.case_pk),
+        for row in rows:
+            key, title, body, case_pk = WORDING[kind](*row)
+            notices.append(
+                Notice(
+                    user_id=user_id,
+                    kind=kind,
+                    key=key,
+                    title=title,
+                    body=body,
+                    url=_case_url(case_pk),
+                )
             )
-            for i in items
-        ]
     return notices
 
 
+@cache
 def _digest_url(kind: str) -> str:
     lapsed = kind in (NoticeKind.LAPSE, NoticeKind.ESCALATION)
     return reverse("protection:case_list") + ("?lapsed=1" if lapsed else "")
@@ -231,11 +208,8 @@ def _digest_url(kind: str) -> str:
 def clock_sweep(now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
-    told = (
-        _lapse(now, result)
-        + _escalate(now, result)
-        + _overdue_tasks(now, result)
-        + _follow_ups(now, result)
-    )
+    told: Told = defaultdict(list)
+    for collect in (_lapse, _escalate, _overdue_tasks, _follow_ups):
+        collect(now, result, told)
     result.notices = len(notices_send(_notices(told, now)))
     return result
