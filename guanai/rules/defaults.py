@@ -46,3 +46,13 @@ NATIONAL_DEFAULTS: list[tuple[str, Decimal, str]] = [
     ("rehabilitation.limb_surgery_once", Decimal(17200), "seed 004 篇10"),
     ("rehabilitation.cochlear_implant_once", Decimal(12000), "seed 004 篇10(含术后调机费)"),
 ]
+
+# National values that came later, each from its own day (a migration each: 0003 on).
+LATER_DEFAULTS = [
+    (
+        "de_facto_2019.out_of_contact_months",
+        Decimal(6),
+        "民发〔2019〕62号:失联6个月以上",
+        date(2019, 6, 18),
+    ),
+]

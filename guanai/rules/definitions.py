@@ -258,6 +258,32 @@ class ParentView:
                 return Condition(f"{found.words}({years}年以上)", reached, found.limit)
         return None
 
+    def out_of_contact(self):
+        """失联 in 民发〔2019〕62号: gone from home, out of contact for N months or more."""
+        found = self._status(ParentStatus.LEFT_HOME)
+        months = self.params.whole("de_facto_2019.out_of_contact_months")
+        parent = self.parent
+        if found and months and parent.since:
+            reached = add_months(parent.since, months)
+            if reached <= self.on:
+                return Condition(f"{found.words}(失联{months}个月以上)", reached, found.limit)
+        return None
+
+    def restricted_2019(self):
+        """The other parent's situations of 民发〔2019〕62号 that are on file: 重残, 重病,
+        服刑在押 (any term) or 失联 (a missing parent is out of contact too)."""
+        return (
+            self.seriously_disabled()
+            or self.seriously_ill()
+            or self.imprisoned()
+            or self.out_of_contact()
+            or self.missing()
+        )
+
+    def gone_2019(self):
+        """死亡 or 失踪: the first parent of 民发〔2019〕62号's pairs."""
+        return self.dead() or self.missing()
+
     def without_capacity(self):
         """无监护能力: recorded so, or dead, missing, imprisoned, seriously ill or disabled.
 
@@ -607,10 +633,29 @@ DE_FACTO_PAIRS = [
 ]
 
 
+# 民发〔2019〕62号: one parent dead or missing and the other in one of the situations, or both
+# parents in them. 强制隔离戒毒 and other restrictions of liberty have no status on file yet. In force where an area has set
+# `de_facto_2019.in_force` from the day its provincial rule took effect; before that day, and
+# where no area has, the 2016 definition above applies (seed 004).
+DE_FACTO_2019_PAIRS = [
+    (ParentView.gone_2019, ParentView.restricted_2019),
+    (ParentView.restricted_2019, ParentView.restricted_2019),
+]
+VERSION_2019 = Condition("按民发〔2019〕62号认定")
+
+
 def de_facto_unsupported(ctx: Context) -> Finding | None:
     """One parent dead and the other missing, mentally or intellectually disabled, unable to
-    work because of AIDS, imprisoned for 5+ years or gone from home for 3+ years."""
-    parents = ctx.topics & TROUBLED and pair(ctx.father, ctx.mother, DE_FACTO_PAIRS)
+    work because of AIDS, imprisoned for 5+ years or gone from home for 3+ years (国发〔2016〕
+    36号); from the day an area adopts 民发〔2019〕62号, its wider pairs, cited in the reason."""
+    if not ctx.topics & TROUBLED:
+        return None
+    if ctx.params.whole("de_facto_2019.in_force"):
+        parents = pair(ctx.father, ctx.mother, DE_FACTO_2019_PAIRS)
+        if parents:
+            return category(ctx, Category.DE_FACTO_UNSUPPORTED, [[*parents, VERSION_2019]])
+        return None
+    parents = pair(ctx.father, ctx.mother, DE_FACTO_PAIRS)
     return category(ctx, Category.DE_FACTO_UNSUPPORTED, [parents]) if parents else None
 
 

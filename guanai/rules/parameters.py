@@ -42,6 +42,10 @@ SPECS = {
         ParameterSpec("tekun_support.age_below", "特困供养儿童年龄上限(未满)", "周岁"),
         ParameterSpec("de_facto.imprisonment_years", "事实无人抚养:服刑期限(以上)", "年"),
         ParameterSpec("de_facto.left_home_years", "事实无人抚养:离家出走期限(以上)", "年"),
+        ParameterSpec(
+            "de_facto_2019.in_force", "事实无人抚养按民发〔2019〕62号认定(1=是,自起始日期)", ""
+        ),
+        ParameterSpec("de_facto_2019.out_of_contact_months", "事实无人抚养:失联期限(以上)", "个月"),
         ParameterSpec("temporary_hardship.default_months", "临时困境未填解除日期时的期限", "个月"),
         ParameterSpec("severe_disability.max_grade", "重度残疾等级(含)以内", "级"),
         *(

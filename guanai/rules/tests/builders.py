@@ -2,14 +2,15 @@
 
 from datetime import date
 
-from guanai.rules.defaults import NATIONAL_DEFAULTS, NATIONAL_FROM
+from guanai.rules.defaults import LATER_DEFAULTS, NATIONAL_DEFAULTS, NATIONAL_FROM
 from guanai.rules.definitions import evaluate
 from guanai.rules.facts import ChildFacts, EventFacts, ParentFacts, ReceiptFacts
 from guanai.rules.parameters import ParameterBook, ParameterRow, Params
 
 VILLAGE = "360426001001"
 NATIONAL_BOOK = ParameterBook(
-    ParameterRow(name, "", NATIONAL_FROM, None, value) for name, value, _ in NATIONAL_DEFAULTS
+    [ParameterRow(name, "", NATIONAL_FROM, None, value) for name, value, _ in NATIONAL_DEFAULTS]
+    + [ParameterRow(name, "", since, None, value) for name, value, _, since in LATER_DEFAULTS]
 )
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from guanai.rules.defaults import NATIONAL_DEFAULTS
+from guanai.rules.defaults import LATER_DEFAULTS, NATIONAL_DEFAULTS
 from guanai.rules.models import RuleParameter
 from guanai.rules.parameters import SPECS, ParameterBook, ParameterRow, area_prefixes, book_load
 
@@ -62,12 +62,16 @@ def test_every_parameter_the_rules_read_is_specified_and_every_default_too():
     names = set(re.findall(r'"((?:[a-z_]+\.)+[a-z_]+)"', source))
     assert names - set(SPECS) == set()
     assert {name for name, _, _ in NATIONAL_DEFAULTS} <= set(SPECS)
+    assert {name for name, _, _, _ in LATER_DEFAULTS} <= set(SPECS)
 
 
 @pytest.mark.django_db
 def test_the_migration_ships_the_national_defaults():
-    assert RuleParameter.objects.filter(area_code="").count() == len(NATIONAL_DEFAULTS)
+    national = RuleParameter.objects.filter(area_code="").count()
+    assert national == len(NATIONAL_DEFAULTS) + len(LATER_DEFAULTS)
     params = book_load(VILLAGE).params(VILLAGE, date(2025, 6, 1))
     assert params.whole("left_behind.age_below") == 16
     assert params.whole("de_facto.imprisonment_years") == 5
     assert params.whole("rehabilitation.training_max_age.limb") == 7
+    assert params.whole("de_facto_2019.out_of_contact_months") == 6
+    assert params.whole("de_facto_2019.in_force") is None  # an area adopts it from its day

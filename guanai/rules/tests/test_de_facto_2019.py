@@ -1,0 +1,89 @@
+"""事实无人抚养 in its two versions: 国发〔2016〕36号 by default (seed 004), 民发〔2019〕62号 from
+the day an area adopts it, cited in the reason (pure, no database)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from guanai.rules.parameters import Params
+from guanai.rules.tests.builders import child, father, finding, mother, national
+
+ON = date(2025, 6, 1)
+DEAD_FATHER = father("dead", date(2019, 3, 1))
+
+
+def adopted(on: date = ON) -> Params:
+    base = national(on)
+    return Params(base.division_code, on, base.values | {"de_facto_2019.in_force": Decimal(1)})
+
+
+@pytest.mark.parametrize(
+    ("label", "facts", "in_2016", "in_2019"),
+    [
+        (
+            "dead + seriously ill",
+            child(father=DEAD_FATHER, mother=mother("seriously_ill")),
+            False,
+            True,
+        ),
+        (
+            "dead + seriously disabled",
+            child(father=DEAD_FATHER, mother=mother("seriously_disabled")),
+            False,
+            True,
+        ),
+        (
+            "dead + imprisoned 2 years",
+            child(
+                father=DEAD_FATHER, mother=mother("imprisoned", date(2024, 1, 1), date(2026, 1, 1))
+            ),
+            False,
+            True,
+        ),
+        (
+            "missing + seriously ill",
+            child(father=father("missing", date(2020, 1, 1)), mother=mother("seriously_ill")),
+            False,
+            True,
+        ),
+        (
+            "both seriously ill",
+            child(father=father("seriously_ill"), mother=mother("seriously_ill")),
+            False,
+            True,
+        ),
+        (
+            "dead + out of contact 7 months",
+            child(father=DEAD_FATHER, mother=mother("left_home", date(2024, 11, 1))),
+            False,
+            True,
+        ),
+        (
+            "dead + out of contact 5 months",
+            child(father=DEAD_FATHER, mother=mother("left_home", date(2025, 1, 1))),
+            False,
+            False,
+        ),
+        (
+            "dead + missing (both versions)",
+            child(father=DEAD_FATHER, mother=mother("missing")),
+            True,
+            True,
+        ),
+        ("dead + at home", child(father=DEAD_FATHER, mother=mother()), False, False),
+    ],
+)
+def test_the_2019_definition_is_wider_and_only_where_adopted(label, facts, in_2016, in_2019):
+    assert (finding(facts, ON, "de_facto_unsupported") is not None) == in_2016, label
+    found = finding(facts, ON, "de_facto_unsupported", adopted())
+    assert (found is not None) == in_2019, label
+    if found is not None:
+        assert "按民发〔2019〕62号认定" in found.reason
+
+
+def test_the_allowance_follows_the_version():
+    ill = child(father=DEAD_FATHER, mother=mother("seriously_ill"))
+    assert finding(ill, ON, "orphan_allowance") is None
+    allowance = finding(ill, ON, "orphan_allowance", adopted())
+    assert allowance is not None and allowance.reason.startswith("事实无人抚养儿童")
