@@ -4,6 +4,7 @@ dashboards and in the reports."""
 
 from guanai.care.figures import CARE, RECORDS, care_counts
 from guanai.care.selectors import pairings_for
+from guanai.care.services import pairings_end_with_file
 from guanai.registry import extensions
 
 
@@ -20,6 +21,14 @@ def register() -> None:
             template="care/_child_care.html",
             pdf_template="care/_child_pdf_care.html",
             context=_pdf_context,
+        )
+    )
+    extensions.files_changed_add(
+        extensions.FilesChanged(
+            key="care",
+            order=20,  # after the rules' evaluation (10)
+            one=pairings_end_with_file,
+            many=lambda first_id, last_id: None,  # files opened at once are open
         )
     )
     extensions.node_counts_add(extensions.NodeCounts(key="care", count=care_counts))

@@ -182,6 +182,26 @@ def pairing_end(*, actor: User, pairing: Pairing, end_date: date, reason: str = 
     return pairing
 
 
+def pairings_end_with_file(child: Child) -> int:
+    """A closed file ends the child's pairings on its closing day (the registry calls this after
+    every save, inside its transaction): the carer's load and 在结对 no longer count the child,
+    and duties past that day are cancelled. A reopened file's pairings stay ended."""
+    if child.is_active or child.inactive_on is None:
+        return 0
+    closing = child.inactive_on
+    pairings = unscoped(Pairing.objects.filter(child=child), purpose="file closed").filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=closing)
+    )
+    ended = 0
+    for pairing in pairings:
+        pairing.end_date = max(closing, pairing.start_date)
+        pairing.end_reason = "档案注销"
+        pairing.save(update_fields=["end_date", "end_reason"])
+        due_items_reclip(pairing)
+        ended += 1
+    return ended
+
+
 @transaction.atomic
 def term_create(*, actor: User | None, county: Division, name: str, start: date, end: date) -> Term:
     """A school term of a county. `actor` None is the system (management command)."""

@@ -191,3 +191,18 @@ def test_a_pairing_is_made_from_the_child_file(login, users, children):
     )
     assert response.status_code == 302
     assert children["a"].pairings.get().carer == users["carer_a"]
+
+
+def test_closing_a_file_ends_its_pairings(users, children):
+    from datetime import date
+
+    from guanai.care.services import carer_load
+    from guanai.registry.services import child_deactivate
+
+    pairing = pairing_build(children["a"], users["carer_a"], start_date=date(2025, 3, 1))
+    today = timezone.localdate()
+    assert carer_load(users["carer_a"], today) == 1
+    child_deactivate(actor=users["director_a"], child=children["a"], reason="moved_away", on=today)
+    pairing.refresh_from_db()
+    assert (pairing.end_date, pairing.end_reason) == (today, "档案注销")
+    assert carer_load(users["carer_a"], today + timedelta(days=1)) == 0
