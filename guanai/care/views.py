@@ -29,6 +29,7 @@ from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
 from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
 from guanai.core.params import whole_number
+from guanai.notices.selectors import told_about
 from guanai.registry.selectors import child_get_for
 
 PAGE_SIZE = 30
@@ -134,10 +135,17 @@ def record_detail(request, record_pk: int):
     if not account_permissions.can_see_care_records(request.user):
         raise NotForRole(gettext("您所在部门不能查看关爱记录的内容和照片"))
     audit(actor=request.user, action=Action.VIEW, target=record, detail="查看关爱记录")
+    flag = getattr(record, "flag", None)
     return render(
         request,
         "care/record_detail.html",
-        {"record": record, "photos": record.photos.all(), "nav_active": "care"},
+        {
+            "record": record,
+            "photos": record.photos.all(),
+            # Whom a serious problem reached, and when: the carer sees it was escalated.
+            "told": told_about(f"flag:{flag.pk}") if flag else [],
+            "nav_active": "care",
+        },
     )
 
 

@@ -23,3 +23,14 @@ def notice_get_for(user: User, pk: int) -> Notice:
 def unread_count(user: User) -> int:
     """One COUNT on the (user, read_at) index: the menu asks it on every page."""
     return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def told_about(key: str) -> QuerySet[Notice]:
+    """Who was sent the notice `key` and when, and whether they read it: for the sender's app to
+    show the person who raised something whom it reached (the notices' contents stay private)."""
+    return (
+        Notice.objects.filter(key=key)
+        .select_related("user")
+        .only("user__full_name", "user__username", "user__role", "created_at", "read_at")
+        .order_by("created_at", "id")
+    )
