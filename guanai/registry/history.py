@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from guanai.registry.masking import mask_field
 from guanai.registry.models import Child, Guardian, Household, Parent
 
 SECTION_LABELS = {
@@ -98,3 +99,22 @@ def key_label(key: str) -> str:
     except FieldDoesNotExist:
         field_label = field_name
     return f"{section_label}·{field_label}"
+
+
+def _shown(field_name: str, value: Any, reveal: bool) -> str:
+    text = "" if value in (None, "") else str(value)
+    text = text if reveal else mask_field(field_name, text)
+    return text or "未填写"
+
+
+def change_words(revision, *, reveal: bool = False) -> list[str]:
+    """Each change of a revision in words, "父亲·状况:外出务工 → 服刑在押", masked as the file's
+    page masks (identity numbers, phones, health) unless revealed; the first version has none."""
+    if revision.number <= 1:
+        return []
+    words = []
+    for key, (old, new) in revision.changes.items():
+        field_name = key.partition(".")[2]
+        old_shown, new_shown = _shown(field_name, old, reveal), _shown(field_name, new, reveal)
+        words.append(f"{key_label(key)}:{old_shown} → {new_shown}")
+    return words

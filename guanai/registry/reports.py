@@ -46,7 +46,7 @@ from guanai.registry.choices import (
     Sex,
 )
 from guanai.registry.extensions import child_list_filters, file_panels
-from guanai.registry.history import key_label
+from guanai.registry.history import change_words
 from guanai.registry.masking import mask_id_number, mask_phone, mask_text
 from guanai.registry.models import Child, Guardian
 from guanai.registry.presenters import age_on, child_file_view
@@ -99,7 +99,7 @@ class LocalFilesOnly(URLFetcher):
 
 def child_pdf_html(actor: User, child: Child, *, reveal: bool, printed_at: datetime) -> str:
     revisions = [
-        (revision, [key_label(key) for key in revision.changes] if revision.number > 1 else [])
+        (revision, change_words(revision, reveal=reveal))
         for revision in selectors.revision_list_for(actor, child)[:50]
     ]
     photos = attachment_list_for(actor, child).filter(kind=AttachmentKind.PHOTO)[:PDF_PHOTOS]

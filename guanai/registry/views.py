@@ -23,7 +23,7 @@ from guanai.registry.forms import (
     SearchForm,
     initial_from_child,
 )
-from guanai.registry.history import key_label
+from guanai.registry.history import change_words, key_label
 from guanai.registry.masking import mask_field
 from guanai.registry.models import School
 from guanai.registry.presenters import child_file_view
@@ -92,7 +92,10 @@ def child_detail(request, pk: int):
         {
             "file": child_file_view(request.user, child),
             "child": child,
-            "revisions": selectors.revision_list_for(request.user, child)[:50],
+            "revisions": [
+                (revision, change_words(revision))
+                for revision in selectors.revision_list_for(request.user, child)[:50]
+            ],
             "can_see_history": permissions.can_see_file_history(request.user),
             "siblings": selectors.siblings_of(request.user, child),
             "can_edit": permissions.can_edit_children(request.user),

@@ -130,7 +130,7 @@ class TestContent:
         html = html_of(users["director_a"], child)
         assert "代理家长" in html and "carer_a" in html and "2024-03-01" in html and "至今" in html
         assert html.count("data:image/jpeg;base64,") == 1 and "六一合影" in html
-        assert "修改档案" in html and "儿童·兴趣爱好" in html
+        assert "修改档案" in html and "儿童·兴趣爱好:未填写 → 画画" in html
 
     def test_it_escapes_what_people_typed(self, users, children):
         child = children["a"]

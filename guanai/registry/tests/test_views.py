@@ -231,3 +231,20 @@ def test_a_huge_list_says_more_than_the_limit(client, users, place, monkeypatch)
     client.force_login(users["director_a"])
     body = client.get(reverse("registry:child_list")).content.decode()
     assert "共 超过 3 名儿童" in body
+
+
+def test_the_files_history_says_what_changed_from_what_to_what(login, users, children):
+    from guanai.registry.forms import initial_from_child
+    from guanai.registry.services import child_update
+
+    child = children["a"]
+    phone = "13800138000"
+    data = initial_from_child(child) | {"hobbies": "画画", "phone": phone}
+    child_update(actor=users["director_a"], child=child, version=child.version, data=data)
+    page = login(users["director_a"]).get(reverse("registry:child_detail", args=[child.pk]))
+    text = page.content.decode()
+    assert "儿童·兴趣爱好:未填写 → 画画" in text
+    assert "child.hobbies" not in text and phone not in text  # labelled, and the phone masked
+    assert login(users["director_b"]).get(
+        reverse("registry:child_detail", args=[child.pk])
+    ).status_code in (403, 404)
