@@ -9,6 +9,7 @@ reads the current code from `guanai demo_code`, and sees the login exactly as in
 import time
 from base64 import b32decode
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -20,6 +21,7 @@ from guanai.accounts import twofactor
 from guanai.accounts.models import Department, Role, User
 from guanai.accounts.scoping import unscoped
 from guanai.accounts.services import user_create
+from guanai.care.due import due_items_materialise
 from guanai.care.models import CarerKind, Pairing
 from guanai.geo.models import Division, Level
 from guanai.geo.selectors import division_subtree
@@ -117,6 +119,9 @@ def demo_accounts_ensure(county: Division, password: str) -> list[DemoAccount]:
             Pairing.objects.create(
                 child=child, carer=carer, kind=CarerKind.CARING_MOTHER, start_date=start
             )
+        # The demo carer's duties of this year, so their week shows what is due.
+        year = timezone.localdate().year
+        due_items_materialise(start=date(year, 1, 1), end=date(year, 12, 31), prefix=village.code)
     officer = Permission.objects.get(content_type__app_label="protection", codename="officer")
     User.objects.get(username="county").user_permissions.add(officer)
     _demo_cases_ensure(village)

@@ -3,9 +3,11 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from guanai.accounts.passwords import password_generate
 from guanai.accounts.scoping import unscoped_area, within
+from guanai.care.bulk import care_bulk
 from guanai.geo.models import Division, Level
 from guanai.registry.models import Child
 from guanai.synth.demo import DEMO_TOTP_SECRET, demo_accounts_ensure
@@ -27,6 +29,9 @@ class Command(BaseCommand):
             call_command("seed", county_code=county_code, children=children, seed=seed)
             # Categories and benefits, so the demo's lists and dashboards are not empty.
             call_command("rules", "evaluate", "--workers", "1")
+            # Terms, pairings and this year's duties, three in four done up to today: every
+            # role's landing page shows work done, due this week and overdue.
+            care_bulk(county_code=county_code, year=timezone.localdate().year, seed=seed)
         county = Division.objects.filter(code=county_code, level=Level.COUNTY).first()
         if county is None:
             raise CommandError(f"未知的县级区划代码 {county_code}")
