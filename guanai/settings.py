@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "guanai.care",
     "guanai.rules",
     "guanai.protection",
+    "guanai.window",
     "guanai.ingest",
     "guanai.stats",
     "guanai.synth",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rules/", include("guanai.rules.urls")),
     path("care/", include("guanai.care.urls")),
     path("protection/", include("guanai.protection.urls")),
+    path("window/", include("guanai.window.urls")),
     path("stats/", include("guanai.stats.urls")),
     path("import/", include("guanai.ingest.urls")),
     path("api/v1/", api.urls),

@@ -36,6 +36,20 @@ OWNERS = {
     "ingest:profile_edit": "county",
     "ingest:profile_delete": "county",
     "audit:event_list": "supervisor_1",  # directors do not read the audit log
+    # The window is the township's (and the county's); directors do not receive applications.
+    "window:intake": "supervisor_1",
+    "window:application_detail": "supervisor_1",
+    "window:receipt": "supervisor_1",
+    "window:referral_create": "supervisor_1",
+    "window:referral_detail": "supervisor_1",
+    "window:referral_accept": "supervisor_1",
+    "window:referral_ask": "supervisor_1",
+    "window:referral_resume": "supervisor_1",
+    "window:referral_reject": "supervisor_1",
+    "window:referral_complete": "supervisor_1",
+    "window:referral_revoke": "supervisor_1",
+    "window:referral_reassign": "supervisor_1",
+    "window:document": "supervisor_1",
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 # Pages that take an object in their query string: asked again with the outsider's object.
@@ -87,6 +101,10 @@ def outsider_args(name: str, children) -> dict[str, object]:
         from guanai.protection.testing import case_objects_for
 
         return case_objects_for(child_b)
+    if namespace == "window":
+        from guanai.window.testing import window_objects_for
+
+        return window_objects_for(child_b)
     if namespace == "notices":
         from guanai.notices.testing import notice_build
 
