@@ -37,3 +37,8 @@ def is_department_desk(user: User) -> bool:
 
 def can_see_figures(user: User) -> bool:
     return can_use_window(user)
+
+
+def can_edit_calendar(user: User) -> bool:
+    """The county's civil-affairs staff edit their county's holiday rows."""
+    return _active(user) and user.role == Role.CIVIL_AFFAIRS

@@ -13,7 +13,13 @@ from guanai.accounts.scoping import Area, scope, unscoped, within
 from guanai.core.errors import AccessDenied
 from guanai.registry.models import Child
 from guanai.window.choices import OPEN, RUNNING, ReferralStatus
-from guanai.window.models import Application, ApplicationDocument, HelpKind, Referral
+from guanai.window.models import (
+    Application,
+    ApplicationDocument,
+    HelpKind,
+    HolidayCalendar,
+    Referral,
+)
 from guanai.window.permissions import can_use_window, desk_of
 
 
@@ -191,3 +197,12 @@ def department_times(area: Area) -> list[DepartmentTimes]:
             )
         )
     return result
+
+
+def calendar_rows(county_code: str, year: int) -> list[HolidayCalendar]:
+    """A year's rows, the county's own beside the national ones (the county's win)."""
+    return list(
+        HolidayCalendar.objects.filter(area__in=["", county_code], day__year=year).order_by(
+            "day", "area"
+        )
+    )

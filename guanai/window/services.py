@@ -4,6 +4,7 @@ against the gate and the actor's desk, audited; the people who must act are told
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -28,6 +29,7 @@ from guanai.window.models import (
     Application,
     ApplicationCounter,
     ApplicationDocument,
+    HolidayCalendar,
     Referral,
 )
 from guanai.window.selectors import department_users, help_kind_get, supervisors_of
@@ -470,3 +472,50 @@ def document_downloaded(*, actor: User, document: ApplicationDocument) -> None:
         division_code=document.application.division_code,
         detail=f"下载申请材料:{document.name}"[:500],
     )
+
+
+@transaction.atomic
+def holiday_set(
+    *, actor: User, county_code: str, day: date | None, is_workday: bool, words: str
+) -> HolidayCalendar:
+    """A county's own row for a day (a local holiday, or a national row overridden)."""
+    _county_staff(actor, county_code)
+    if day is None:
+        raise DomainError("请填写日期", field="day")
+    row, _ = HolidayCalendar.objects.update_or_create(
+        area=county_code, day=day, defaults={"is_workday": is_workday, "words": words.strip()[:50]}
+    )
+    audit(
+        actor=actor,
+        action=Action.UPDATE,
+        target=row,
+        label=f"{day:%Y-%m-%d}",
+        division_code=county_code,
+        detail=f"节假日安排:{day:%Y-%m-%d} {'上班' if is_workday else '休息'} {words}"[:500],
+    )
+    return row
+
+
+@transaction.atomic
+def holiday_remove(*, actor: User, county_code: str, day: date | None) -> int:
+    _county_staff(actor, county_code)
+    if day is None:
+        raise DomainError("请填写日期", field="day")
+    removed, _ = HolidayCalendar.objects.filter(area=county_code, day=day).delete()
+    if not removed:
+        raise DomainError("本县没有该日的安排(全国安排不能删除,可另设本县安排)", field="day")
+    audit(
+        actor=actor,
+        action=Action.DELETE,
+        object_type="window.holidaycalendar",
+        label=f"{day:%Y-%m-%d}",
+        division_code=county_code,
+        detail=f"删除本县节假日安排:{day:%Y-%m-%d}",
+    )
+    return removed
+
+
+def _county_staff(actor: User, county_code: str) -> None:
+    if not permissions.can_edit_calendar(actor) or len(county_code) != 6:
+        raise AccessDenied("只有县级民政工作人员可以修改本县节假日安排")
+    require_division(actor, county_code)

@@ -81,6 +81,16 @@ def _staff(role: str, codes: set[str]) -> dict[str, list[int]]:
     return found
 
 
+CHUNK = 5000  # ids per UPDATE (SQLite's limit on a statement's parameters)
+
+
+def _mark(due, pks: list[int], **values) -> int:
+    """Record the fact on exactly the rows told of, in chunks."""
+    return sum(
+        due.filter(pk__in=pks[n : n + CHUNK]).update(**values) for n in range(0, len(pks), CHUNK)
+    )
+
+
 def _lapse(now: datetime, result: SweepResult) -> list[Told]:
     due = awaiting_lapse(timezone.localdate(now))
     rows = list(due.values_list("pk", "number", "division_code", "department", "due_on"))
@@ -101,7 +111,7 @@ def _lapse(now: datetime, result: SweepResult) -> list[Told]:
         for pk, number, code, department, due_on in rows
         for user_id in {*desks.get((code[:6], department), []), *supervisors.get(code[:9], [])}
     ]
-    result.lapsed = due.filter(pk__in=[r[0] for r in rows]).update(lapsed_at=now)
+    result.lapsed = _mark(due, [r[0] for r in rows], lapsed_at=now)
     return told
 
 
@@ -124,7 +134,7 @@ def _escalate(now: datetime, result: SweepResult) -> list[Told]:
         for pk, number, code, department, due_on in rows
         for user_id in county.get(code[:6], [])
     ]
-    result.escalated = due.filter(pk__in=[r[0] for r in rows]).update(escalated_at=now)
+    result.escalated = _mark(due, [r[0] for r in rows], escalated_at=now)
     return told
 
 

@@ -26,4 +26,5 @@ urlpatterns = [
     path("desk/", views.work_list, name="work_list"),
     path("documents/<int:document_pk>/", views.document, name="document"),
     path("figures/", views.figures, name="figures"),
+    path("calendar/", views.calendar, name="calendar"),
 ]

@@ -1,6 +1,8 @@
 """Window pages. Thin: a selector fetches for the user (outsiders get 404), one service
 writes; a refusal is shown with the field it names."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -33,7 +35,15 @@ def application_list(request):
     _require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
     applications = selectors.applications_for(request.user)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "window/application_list.html", {"page": page, **NAV})
+    return render(
+        request,
+        "window/application_list.html",
+        {
+            "page": page,
+            "can_edit_calendar": permissions.can_edit_calendar(request.user),
+            **NAV,
+        },
+    )
 
 
 @search_audited("转办列表", "window.referral")
@@ -292,3 +302,41 @@ def figures(request):
     _require(division is not None, "请以辖区用户查看")
     area = area_for(request.user, division)
     return render(request, "window/figures.html", {"rows": selectors.department_times(area), **NAV})
+
+
+@require_http_methods(["GET", "POST"])
+def calendar(request):
+    """The county's working-day calendar: national rows and the county's own, per year."""
+    _require(permissions.can_edit_calendar(request.user), "只有县级民政工作人员可以修改节假日安排")
+    county = request.user.division.code[:6] if request.user.division_id else ""
+    year = whole_number(request.GET.get("year")) or timezone.localdate().year
+    error = None
+    if request.method == "POST":
+        try:
+            day = date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            day = None
+        try:
+            if request.POST.get("remove"):
+                services.holiday_remove(actor=request.user, county_code=county, day=day)
+            else:
+                services.holiday_set(
+                    actor=request.user,
+                    county_code=county,
+                    day=day,
+                    is_workday=request.POST.get("is_workday") == "1",
+                    words=request.POST.get("words", ""),
+                )
+        except DomainError as exc:
+            if isinstance(exc, AccessDenied):
+                raise
+            error = exc
+        else:
+            messages.success(request, "已保存")
+            return redirect(f"{request.path}?year={day.year if day else year}")
+    return render(
+        request,
+        "window/calendar.html",
+        {"rows": selectors.calendar_rows(county, year), "year": year, "error": error, **NAV},
+        status=400 if error else 200,
+    )

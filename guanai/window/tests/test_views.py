@@ -46,9 +46,7 @@ def test_intake_prints_a_receipt_and_routes_to_education(login, users, children)
     department.post(reverse("window:referral_accept", args=[referral.pk]))
     no_outcome = department.post(reverse("window:referral_complete", args=[referral.pk]))
     assert no_outcome.status_code == 400 and "请填写办理结果" in no_outcome.content.decode()
-    department.post(
-        reverse("window:referral_complete", args=[referral.pk]), {"outcome": "已资助"}
-    )
+    department.post(reverse("window:referral_complete", args=[referral.pk]), {"outcome": "已资助"})
     referral.refresh_from_db()
     assert referral.status == "completed" and referral.on_time
     document = application.documents.first()
@@ -73,3 +71,20 @@ def test_a_department_user_cannot_open_the_window(login, users):
     client = login(users["department"])
     assert client.get(reverse("window:application_list")).status_code in (403, 404)
     assert client.get(reverse("window:work_list")).status_code == 200
+
+
+def test_the_county_edits_its_own_calendar(login, users):
+    from datetime import date
+
+    from guanai.window.workdays import due_date
+
+    url = reverse("window:calendar")
+    assert login(users["supervisor_1"]).get(url).status_code in (403, 404)
+    county = login(users["county"])
+    assert "国庆节" in county.get(url, {"year": 2026}).content.decode()
+    county.post(url, {"day": "2026-10-08", "is_workday": "0", "words": "县庆"})
+    assert due_date("360426001001", date(2026, 9, 30), 1) == date(2026, 10, 9)
+    county.post(url, {"day": "2026-10-08", "remove": "1"})
+    assert due_date("360426001001", date(2026, 9, 30), 1) == date(2026, 10, 8)
+    refused = county.post(url, {"day": ""})
+    assert refused.status_code == 400 and "请填写日期" in refused.content.decode()
