@@ -8,7 +8,6 @@ pauses for documents, so that the sweep (sweep.py) is two indexed range queries.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from guanai.accounts.models import Department
@@ -205,24 +204,21 @@ class Referral(models.Model):
         ordering = ["due_on", "id"]
         verbose_name = "转办"
         verbose_name_plural = "转办"
+        # Composite, not partial, indexes: SQLite uses a partial index only when a query
+        # repeats its condition literally, and Django binds the values as parameters. An
+        # open referral is one not closed (`closed_at` is set by complete, reject, revoke).
         indexes = [
-            # The department's work list: its county's referrals routed to it.
-            models.Index(fields=["department", "division_code", "status"], name="referral_desk"),
-            models.Index(fields=["division_code", "status"], name="referral_area"),
-            # The sweep: running referrals not yet lapsed, and lapsed ones not yet escalated.
+            # The department's work list: its open referrals by due date (division in the
+            # index, so the county's prefix is checked on the index alone).
             models.Index(
-                fields=["due_on"],
-                name="referral_awaiting_lapse",
-                condition=Q(status__in=["sent", "accepted"], lapsed_at__isnull=True),
+                fields=["department", "closed_at", "due_on", "division_code"],
+                name="referral_desk",
             ),
+            models.Index(fields=["division_code", "sent_at"], name="referral_area"),
+            # The sweep: not yet lapsed, still open, by last day; then lapsed, not escalated.
+            models.Index(fields=["lapsed_at", "closed_at", "due_on"], name="referral_lapse"),
             models.Index(
-                fields=["escalate_on"],
-                name="referral_awaiting_escalation",
-                condition=Q(
-                    status__in=["sent", "accepted"],
-                    lapsed_at__isnull=False,
-                    escalated_at__isnull=True,
-                ),
+                fields=["escalated_at", "closed_at", "escalate_on"], name="referral_escalation"
             ),
         ]
 

@@ -65,7 +65,7 @@ def work_list(user: User, status: str = "open") -> QuerySet[Referral]:
         return Referral.objects.none()
     referrals = scope(user, Referral.objects.filter(department=desk))
     if status == "open":
-        referrals = referrals.filter(status__in=OPEN)
+        referrals = referrals.filter(closed_at__isnull=True)
     elif status in ReferralStatus.values:
         referrals = referrals.filter(status=status)
     return referrals.select_related("child").order_by("due_on", "id")
@@ -138,7 +138,9 @@ def supervisors_of(division_code: str) -> QuerySet[User]:
 def awaiting_lapse(today: date) -> QuerySet[Referral]:
     """Running referrals past their last day, not yet marked (every county)."""
     return unscoped(
-        Referral.objects.filter(status__in=RUNNING, lapsed_at__isnull=True, due_on__lt=today),
+        Referral.objects.filter(
+            lapsed_at__isnull=True, closed_at__isnull=True, due_on__lt=today, status__in=RUNNING
+        ),
         purpose="window clocks",
     )
 
@@ -146,12 +148,24 @@ def awaiting_lapse(today: date) -> QuerySet[Referral]:
 def awaiting_escalation(today: date) -> QuerySet[Referral]:
     return unscoped(
         Referral.objects.filter(
-            status__in=RUNNING,
-            lapsed_at__isnull=False,
             escalated_at__isnull=True,
+            closed_at__isnull=True,
             escalate_on__lt=today,
+            lapsed_at__isnull=False,
+            status__in=RUNNING,
         ),
         purpose="window clocks",
+    )
+
+
+def referrals_mark(pks: list[int], chunk: int = 5000, **values) -> int:
+    """Record what the sweep found on exactly the rows it told of, by id, in chunks (SQLite's
+    limit on a statement's parameters)."""
+    return sum(
+        unscoped(
+            Referral.objects.filter(pk__in=pks[n : n + chunk]), purpose="window clocks"
+        ).update(**values)
+        for n in range(0, len(pks), chunk)
     )
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from guanai.accounts.models import Department, Role, User
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
-from guanai.window.selectors import awaiting_escalation, awaiting_lapse
+from guanai.window.selectors import awaiting_escalation, awaiting_lapse, referrals_mark
 
 DEPARTMENTS = dict(Department.choices)
 DIGEST_OVER = 5
@@ -81,16 +81,6 @@ def _staff(role: str, codes: set[str]) -> dict[str, list[int]]:
     return found
 
 
-CHUNK = 5000  # ids per UPDATE (SQLite's limit on a statement's parameters)
-
-
-def _mark(due, pks: list[int], **values) -> int:
-    """Record the fact on exactly the rows told of, in chunks."""
-    return sum(
-        due.filter(pk__in=pks[n : n + CHUNK]).update(**values) for n in range(0, len(pks), CHUNK)
-    )
-
-
 def _lapse(now: datetime, result: SweepResult) -> list[Told]:
     due = awaiting_lapse(timezone.localdate(now))
     rows = list(due.values_list("pk", "number", "division_code", "department", "due_on"))
@@ -111,7 +101,7 @@ def _lapse(now: datetime, result: SweepResult) -> list[Told]:
         for pk, number, code, department, due_on in rows
         for user_id in {*desks.get((code[:6], department), []), *supervisors.get(code[:9], [])}
     ]
-    result.lapsed = _mark(due, [r[0] for r in rows], lapsed_at=now)
+    result.lapsed = referrals_mark([r[0] for r in rows], lapsed_at=now)
     return told
 
 
@@ -134,7 +124,7 @@ def _escalate(now: datetime, result: SweepResult) -> list[Told]:
         for pk, number, code, department, due_on in rows
         for user_id in county.get(code[:6], [])
     ]
-    result.escalated = _mark(due, [r[0] for r in rows], escalated_at=now)
+    result.escalated = referrals_mark([r[0] for r in rows], escalated_at=now)
     return told
 
 
