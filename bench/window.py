@@ -66,6 +66,7 @@ def main() -> int:
     settings.NOTICE_BACKENDS = []  # notices stored and counted, not printed
     from django.core.management import call_command
     from django.db import connection
+    from django.urls import reverse
     from django.utils import timezone
 
     from guanai.accounts.models import Department, Role, User
@@ -146,9 +147,28 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
+        if connection.vendor == "sqlite":
+            from guanai.window.selectors import awaiting_lapse
+
+            desk_user = User.objects.get(username="dept-education")
+            for label, queryset in (
+                ("work list", work_list(desk_user)[:30]),
+                ("work list count", work_list(desk_user).order_by().values("id")),
+                ("lapse candidates", awaiting_lapse(today)),
+            ):
+                sql, params = queryset.query.sql_with_params()
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                    print(f"  plan of the {label}: {[r[-1] for r in cursor.fetchall()]}")
+        reverse("window:referral_list")  # the worker has its URLs loaded; load them here too
         print("1. the every-minute sweep with nothing due")
         timed("idle sweep", lambda: referral_sweep(now - timedelta(days=90)), repeat=5)
         print("2. the sweep after an outage: every lapse at once")
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            cProfile.runctx("referral_sweep(now)", globals(), locals(), sort="cumtime")
+            return 0
         result, t_sweep = timed("lapse sweep", lambda: referral_sweep(now))
         print(
             f"     lapsed {result.lapsed}, escalated {result.escalated}, "

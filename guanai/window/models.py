@@ -208,13 +208,15 @@ class Referral(models.Model):
         # repeats its condition literally, and Django binds the values as parameters. An
         # open referral is one not closed (`closed_at` is set by complete, reject, revoke).
         indexes = [
-            # The department's work list: its open referrals by due date (division in the
-            # index, so the county's prefix is checked on the index alone).
+            # The department's work list: its open referrals in the list's order (due date,
+            # id), the division last so that the county's prefix is checked on the index.
             models.Index(
-                fields=["department", "closed_at", "due_on", "division_code"],
+                fields=["department", "closed_at", "due_on", "id", "division_code"],
                 name="referral_desk",
             ),
-            models.Index(fields=["division_code", "sent_at"], name="referral_area"),
+            # The township's list, newest first: read in index order, the division checked on
+            # the index (a leading division range would lure SQLite's planner off the desk's).
+            models.Index(fields=["sent_at", "id", "division_code"], name="referral_recent"),
             # The sweep: not yet lapsed, still open, by last day; then lapsed, not escalated.
             models.Index(fields=["lapsed_at", "closed_at", "due_on"], name="referral_lapse"),
             models.Index(

@@ -8,9 +8,10 @@ nothing new; a user told of more than DIGEST_OVER at once gets one notice counti
 A referral waiting for documents (clock paused) does not lapse.
 """
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -24,7 +25,6 @@ from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.window.selectors import awaiting_escalation, awaiting_lapse, referrals_mark
 
-DEPARTMENTS = dict(Department.choices)
 DIGEST_OVER = 5
 DIGEST_TITLES: dict[str, str] = {
     NoticeKind.LAPSE: "{n} 件转办超过办理时限",
@@ -40,13 +40,24 @@ class SweepResult:
 
 
 class Told(NamedTuple):
+    """One referral one user must hear of; worded only if it is not counted in a digest."""
+
     user_id: int
     kind: str
-    key: str
-    title: str
-    body: str
     pk: int
     number: str
+    department: str
+    due_on: date
+
+
+WORDING: dict[str, tuple[str, str, str]] = {
+    NoticeKind.LAPSE: ("lapse", "转办 {n} 超过办理时限", "{d}承办,期限 {due},尚未办结"),
+    NoticeKind.ESCALATION: (
+        "escalation",
+        "转办 {n} 超时未办结,上报县级",
+        "{d}承办,期限 {due},超时仍未办结",
+    ),
+}
 
 
 @cache
@@ -89,15 +100,7 @@ def _lapse(now: datetime, result: SweepResult) -> list[Told]:
     desks = _desks({r[2][:6] for r in rows})
     supervisors = _staff(Role.CHILD_SUPERVISOR, {r[2][:9] for r in rows})
     told = [
-        Told(
-            user_id,
-            NoticeKind.LAPSE,
-            f"referral:{pk}:lapse",
-            f"转办 {number} 超过办理时限",
-            f"{DEPARTMENTS[department]}承办,期限 {due_on:%Y-%m-%d},尚未办结",
-            pk,
-            number,
-        )
+        Told(user_id, NoticeKind.LAPSE, pk, number, department, due_on)
         for pk, number, code, department, due_on in rows
         for user_id in {*desks.get((code[:6], department), []), *supervisors.get(code[:9], [])}
     ]
@@ -112,15 +115,7 @@ def _escalate(now: datetime, result: SweepResult) -> list[Told]:
         return []
     county = _staff(Role.CIVIL_AFFAIRS, {r[2][:6] for r in rows})
     told = [
-        Told(
-            user_id,
-            NoticeKind.ESCALATION,
-            f"referral:{pk}:escalation",
-            f"转办 {number} 超时未办结,上报县级",
-            f"{DEPARTMENTS[department]}承办,期限 {due_on:%Y-%m-%d},超时仍未办结",
-            pk,
-            number,
-        )
+        Told(user_id, NoticeKind.ESCALATION, pk, number, department, due_on)
         for pk, number, code, department, due_on in rows
         for user_id in county.get(code[:6], [])
     ]
@@ -128,14 +123,27 @@ def _escalate(now: datetime, result: SweepResult) -> list[Told]:
     return told
 
 
+def _worded(item: Told, labels: dict[str, str]) -> Notice:
+    key, title, body = WORDING[item.kind]
+    return Notice(
+        user_id=item.user_id,
+        kind=item.kind,
+        key=f"referral:{item.pk}:{key}",
+        title=title.format(n=item.number),
+        body=body.format(d=labels[item.department], due=f"{item.due_on:%Y-%m-%d}"),
+        url=_url(item.pk),
+    )
+
+
 def _notices(told: list[Told], now: datetime) -> list[Notice]:
     by_user: dict[tuple[int, str], list[Told]] = defaultdict(list)
     for item in told:
         by_user[(item.user_id, item.kind)].append(item)
     notices = []
+    labels = {code: str(label) for code, label in Department.choices}
     for (user_id, kind), items in by_user.items():
         if len(items) > DIGEST_OVER:
-            shown = "、".join(i.number for i in sorted(items, key=lambda i: i.pk)[:5])
+            shown = "、".join(i.number for i in heapq.nsmallest(5, items, key=lambda i: i.pk))
             notices.append(
                 Notice(
                     user_id=user_id,
@@ -147,12 +155,7 @@ def _notices(told: list[Told], now: datetime) -> list[Notice]:
                 )
             )
             continue
-        notices += [
-            Notice(
-                user_id=user_id, kind=kind, key=i.key, title=i.title, body=i.body, url=_url(i.pk)
-            )
-            for i in items
-        ]
+        notices += [_worded(i, labels) for i in items]
     return notices
 
 
