@@ -147,7 +147,7 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
-        if connection.vendor == "sqlite":
+        if os.environ.get("BENCH_EXPLAIN") or connection.vendor == "sqlite":
             from guanai.window.selectors import awaiting_lapse
 
             desk_user = User.objects.get(username="dept-education")
@@ -158,7 +158,8 @@ def main() -> int:
             ):
                 sql, params = queryset.query.sql_with_params()
                 with connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+                    cursor.execute(explain + sql, params)
                     print(f"  plan of the {label}: {[r[-1] for r in cursor.fetchall()]}")
         reverse("window:referral_list")  # the worker has its URLs loaded; load them here too
         print("1. the every-minute sweep with nothing due")

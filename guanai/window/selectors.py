@@ -140,7 +140,7 @@ def awaiting_lapse(today: date) -> QuerySet[Referral]:
     return unscoped(
         Referral.objects.filter(
             lapsed_at__isnull=True, closed_at__isnull=True, due_on__lt=today, status__in=RUNNING
-        ),
+        ).order_by(),  # no sort of the model's ordering over 100,000 rows
         purpose="window clocks",
     )
 
@@ -153,7 +153,7 @@ def awaiting_escalation(today: date) -> QuerySet[Referral]:
             escalate_on__lt=today,
             lapsed_at__isnull=False,
             status__in=RUNNING,
-        ),
+        ).order_by(),
         purpose="window clocks",
     )
 
