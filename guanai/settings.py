@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "guanai.rules",
     "guanai.protection",
     "guanai.benefits",
+    "guanai.window",
     "guanai.ingest",
     "guanai.stats",
     "guanai.synth",

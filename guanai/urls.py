@@ -16,6 +16,7 @@ urlpatterns = [
     path("protection/", include("guanai.protection.urls")),
     path("benefits/", include("guanai.benefits.urls")),
     path("disability/", include("guanai.disability.urls")),
+    path("window/", include("guanai.window.urls")),
     path("stats/", include("guanai.stats.urls")),
     path("import/", include("guanai.ingest.urls")),
     path("api/v1/", api.urls),

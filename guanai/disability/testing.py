@@ -92,7 +92,7 @@ def rehab_objects_for(child: Child) -> dict[str, object]:
     return {
         "teaching_pk": teaching.pk,
         "child_pk": child.pk,
-        "application_pk": application.pk,
+        "rehab_pk": application.pk,
         "claim_pk": claim.pk,
         "batch_pk": claim.batch_id or 0,
     }

@@ -6,18 +6,18 @@ app_name = "disability"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("apply/<int:child_pk>/", views.application_create, name="application_create"),
-    path("applications/<int:application_pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:rehab_pk>/", views.application_detail, name="application_detail"),
     path(
-        "applications/<int:application_pk>/refer/",
+        "applications/<int:rehab_pk>/refer/",
         views.application_refer,
         name="application_refer",
     ),
     path(
-        "applications/<int:application_pk>/progress/",
+        "applications/<int:rehab_pk>/progress/",
         views.application_progress,
         name="application_progress",
     ),
-    path("applications/<int:application_pk>/claim/", views.claim_create, name="claim_create"),
+    path("applications/<int:rehab_pk>/claim/", views.claim_create, name="claim_create"),
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/<int:claim_pk>/check/", views.claim_check, name="claim_check"),
     path("batches/", views.batch_list, name="batch_list"),

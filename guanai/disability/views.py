@@ -84,7 +84,7 @@ def application_create(request, child_pk: int):
             form_error(form, exc)
         else:
             messages.success(request, f"申请已受理:{application.reason}")
-            return redirect("disability:application_detail", application_pk=application.pk)
+            return redirect("disability:application_detail", rehab_pk=application.pk)
     return render(
         request,
         "disability/application_form.html",
@@ -92,9 +92,9 @@ def application_create(request, child_pk: int):
     )
 
 
-def application_detail(request, application_pk: int):
+def application_detail(request, rehab_pk: int):
     user = request.user
-    application = selectors.application_get_for(user, application_pk)
+    application = selectors.application_get_for(user, rehab_pk)
     refer_form = None
     if permissions.can_refer(user) and application.status == Status.ELIGIBLE:
         refer_form = ReferForm(institutions=selectors.institution_list_for(user))
@@ -118,8 +118,8 @@ def application_detail(request, application_pk: int):
 
 
 @require_POST
-def application_refer(request, application_pk: int):
-    application = selectors.application_get_for(request.user, application_pk)
+def application_refer(request, rehab_pk: int):
+    application = selectors.application_get_for(request.user, rehab_pk)
     _require(permissions.can_refer(request.user), "您的角色不能转介康复机构")
     form = ReferForm(request.POST, institutions=selectors.institution_list_for(request.user))
     if form.is_valid():
@@ -136,12 +136,12 @@ def application_refer(request, application_pk: int):
             messages.success(request, f"已转介至{form.cleaned_data['institution'].name}")
     else:
         messages.error(request, "请选择定点康复机构和转介日期")
-    return redirect("disability:application_detail", application_pk=application.pk)
+    return redirect("disability:application_detail", rehab_pk=application.pk)
 
 
 @require_POST
-def application_progress(request, application_pk: int):
-    application = selectors.application_get_for(request.user, application_pk)
+def application_progress(request, rehab_pk: int):
+    application = selectors.application_get_for(request.user, rehab_pk)
     _require(permissions.can_refer(request.user), "您的角色不能变更康复状态")
     form = ProgressForm(request.POST)
     if form.is_valid():
@@ -155,12 +155,12 @@ def application_progress(request, application_pk: int):
             messages.success(request, "状态已更新")
     else:
         messages.error(request, "请选择新状态并填写日期")
-    return redirect("disability:application_detail", application_pk=application.pk)
+    return redirect("disability:application_detail", rehab_pk=application.pk)
 
 
 @require_http_methods(["GET", "POST"])
-def claim_create(request, application_pk: int):
-    application = selectors.application_get_for(request.user, application_pk)
+def claim_create(request, rehab_pk: int):
+    application = selectors.application_get_for(request.user, rehab_pk)
     _require(permissions.can_enter_claims(request.user), "您的角色不能录入康复救助结算")
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -172,7 +172,7 @@ def claim_create(request, application_pk: int):
             form_error(form, exc)
         else:
             messages.success(request, f"结算已录入:{claim.words}")
-            return redirect("disability:application_detail", application_pk=application.pk)
+            return redirect("disability:application_detail", rehab_pk=application.pk)
     return render(
         request,
         "disability/claim_form.html",

@@ -27,6 +27,7 @@ LAYERS = {
     "protection": 4,
     "benefits": 4,
     "disability": 4,
+    "window": 4,
     "ops": 5,  # runs the whole server: sweeps every app's jobs
 }
 # Arrows inside one layer, each with why.
@@ -41,6 +42,9 @@ SIDEWAYS = {
     ("benefits", "rules"): "a proposal is for a benefit the rules find owed; approval is a receipt",
     ("protection", "rules"): "a case is a fact of the categories, in the rules' hardship kinds",
     ("protection", "care"): "a serious care record's flag becomes a case (转为报告)",
+    ("window", "protection"): "a case's plan task is referred to a department; completing the "
+    "referral marks the task done through protection's service",
+    ("window", "care"): "a need found in a care record is referred to a department",
 }
 # Arrows up, still to remove, each with why it is there and where it should go.
 UPWARD_FOR_NOW: dict[tuple[str, str], str] = {}

@@ -46,6 +46,20 @@ OWNERS = {
     "disability:claim_create": "county",
     "disability:batch_detail": "county",
     "disability:batch_xlsx": "county",
+    # The window is the township's (and the county's); directors do not receive applications.
+    "window:intake": "supervisor_1",
+    "window:application_detail": "supervisor_1",
+    "window:receipt": "supervisor_1",
+    "window:referral_create": "supervisor_1",
+    "window:referral_detail": "supervisor_1",
+    "window:referral_accept": "supervisor_1",
+    "window:referral_ask": "supervisor_1",
+    "window:referral_resume": "supervisor_1",
+    "window:referral_reject": "supervisor_1",
+    "window:referral_complete": "supervisor_1",
+    "window:referral_revoke": "supervisor_1",
+    "window:referral_reassign": "supervisor_1",
+    "window:document": "supervisor_1",
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 # Pages that take an object in their query string: asked again with the outsider's object.
@@ -105,6 +119,10 @@ def outsider_args(name: str, children) -> dict[str, object]:
         from guanai.disability.testing import rehab_objects_for
 
         return rehab_objects_for(child_b)
+    if namespace == "window":
+        from guanai.window.testing import window_objects_for
+
+        return window_objects_for(child_b)
     if namespace == "notices":
         from guanai.notices.testing import notice_build
 

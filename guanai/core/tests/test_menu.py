@@ -31,6 +31,10 @@ def test_each_role_gets_its_items_in_order(users):
     assert "protection" in county
     # Partner departments report cases and work on their tasks; carers do neither.
     assert "protection" in keys(users["department"])
+    # The one window (一门受理) is the township's and the county's; a department keeps its desk.
+    assert "window" in keys(users["supervisor_1"]) and "window" in county
+    assert "desk" in keys(users["department"]) and "window" not in keys(users["department"])
+    assert "desk" not in county
 
 
 def test_a_carer_sees_their_own_children_named_so(users):

@@ -115,7 +115,7 @@ def test_refer_claim_check_and_batch_pages(
 
 def test_the_batch_xlsx_has_each_institution_and_the_total(login, users, child, place):
     objects = rehab_objects_for(child)
-    application = RehabApplication.objects.get(pk=objects["application_pk"])
+    application = RehabApplication.objects.get(pk=objects["rehab_pk"])
     batch_claim = Claim.objects.get(pk=objects["claim_pk"])
     claim_build(
         application,

@@ -2,6 +2,7 @@
  * - htmx request failures -> a Chinese error message in #messages
  * - data-confirm="…" on a <form>, <button> or <a> asks before going on
  * - button.nav-toggle toggles body.nav-open (phone navigation)
+ * - button[data-print] prints the page; select[data-autosubmit] submits its form on change
  */
 (function () {
   "use strict";
@@ -75,5 +76,13 @@
   });
   document.addEventListener("keydown", function (evt) {
     if (evt.key === "Escape" && document.body.classList.contains("nav-open")) { setNav(false); }
+  });
+  document.addEventListener("click", function (evt) {
+    var el = evt.target.closest ? evt.target.closest("[data-print]") : null;
+    if (el) { window.print(); }
+  });
+  document.addEventListener("change", function (evt) {
+    var el = evt.target;
+    if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) { el.form.submit(); }
   });
 })();

@@ -1,0 +1,222 @@
+"""Reads of applications and referrals, always through the gate, then narrower for a
+department: its users see only the referrals routed to their department in their county (and
+the documents of those referrals' applications), not the county's files."""
+
+from dataclasses import dataclass
+from datetime import date
+from statistics import median
+
+from django.db.models import Q, QuerySet
+
+from guanai.accounts.models import Department, Role, User
+from guanai.accounts.scoping import Area, scope, unscoped, within
+from guanai.core.errors import AccessDenied
+from guanai.registry.models import Child
+from guanai.window.choices import OPEN, RUNNING, ReferralStatus
+from guanai.window.models import (
+    Application,
+    ApplicationDocument,
+    HelpKind,
+    HolidayCalendar,
+    Referral,
+)
+from guanai.window.permissions import can_use_window, desk_of
+
+
+def help_kinds(division_code: str) -> list[HelpKind]:
+    """The kinds of help of a county: its own rows replace the national ones of the same code."""
+    rows = HelpKind.objects.filter(area__in=["", division_code[:6]], active=True)
+    best: dict[str, HelpKind] = {}
+    for kind in sorted(rows, key=lambda k: len(k.area)):
+        best[kind.code] = kind
+    return sorted(best.values(), key=lambda k: (k.order, k.code))
+
+
+def help_kind_get(division_code: str, pk: int | None) -> HelpKind | None:
+    return next((k for k in help_kinds(division_code) if k.pk == pk), None)
+
+
+def applications_for(user: User) -> QuerySet[Application]:
+    if not can_use_window(user):
+        return Application.objects.none()
+    return scope(user, Application.objects.all()).select_related("child", "kind", "received_by")
+
+
+def application_get_for(user: User, pk: int) -> Application:
+    application = applications_for(user).filter(pk=pk).first()
+    if application is None:
+        raise AccessDenied("没有找到该申请,或您无权查看")
+    return application
+
+
+def referrals_for(user: User) -> QuerySet[Referral]:
+    """Window staff: every referral of their jurisdiction; a department: those routed to it."""
+    referrals = scope(user, Referral.objects.all()).select_related("child", "application__kind")
+    if can_use_window(user):
+        return referrals  # the township window and the county oversee every referral
+    desk = desk_of(user)
+    return referrals.filter(department=desk) if desk else referrals.none()
+
+
+def work_list(user: User, status: str = "open") -> QuerySet[Referral]:
+    """The department's work list: routed to its desk, soonest due first."""
+    desk = desk_of(user)
+    if not desk:
+        return Referral.objects.none()
+    referrals = scope(user, Referral.objects.filter(department=desk))
+    if status == "open":
+        referrals = referrals.filter(closed_at__isnull=True)
+    elif status in ReferralStatus.values:
+        referrals = referrals.filter(status=status)
+    return referrals.select_related("child").order_by("due_on", "id")
+
+
+def referral_get_for(user: User, pk: int) -> Referral:
+    referral = referrals_for(user).filter(pk=pk).first()
+    if referral is None:
+        raise AccessDenied("没有找到该转办,或您无权查看")
+    return referral
+
+
+def township_list(user: User) -> QuerySet[Referral]:
+    if not can_use_window(user):
+        return Referral.objects.none()
+    return scope(user, Referral.objects.all()).select_related("child").order_by("-sent_at", "-id")
+
+
+def documents_for(user: User, application: Application) -> QuerySet[ApplicationDocument]:
+    return scope(user, ApplicationDocument.objects.filter(application_id=application.pk))
+
+
+def document_get_for(user: User, pk: int) -> ApplicationDocument:
+    """Window staff of the jurisdiction, or a department the application was referred to."""
+    document = (
+        scope(user, ApplicationDocument.objects.select_related("application")).filter(pk=pk).first()
+    )
+    allowed = document is not None and (
+        can_use_window(user)
+        or referrals_for(user).filter(application_id=document.application_id).exists()
+    )
+    if document is None or not allowed:
+        raise AccessDenied("没有找到该材料,或您无权查看")
+    return document
+
+
+@dataclass(frozen=True)
+class ChildWindow:
+    applications: list[Application]
+    referrals: list[Referral]
+
+
+def child_window(user: User, child: Child) -> ChildWindow:
+    """The child's applications and referrals as the file shows them (what the viewer may read)."""
+    return ChildWindow(
+        applications=list(applications_for(user).filter(child_id=child.pk)),
+        referrals=list(referrals_for(user).filter(child_id=child.pk).order_by("-sent_at")),
+    )
+
+
+def department_users(department: str, county_code: str) -> QuerySet[User]:
+    """Who keeps a department's desk in a county (civil affairs: the county's own staff)."""
+    users = User.objects.filter(is_active=True, division__code=county_code)
+    if department == Department.CIVIL_AFFAIRS:
+        return users.filter(
+            Q(role=Role.CIVIL_AFFAIRS) | Q(role=Role.DEPARTMENT, department=department)
+        )
+    return users.filter(role=Role.DEPARTMENT, department=department)
+
+
+def supervisors_of(division_code: str) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, role=Role.CHILD_SUPERVISOR, division__code=division_code[:9]
+    )
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+def awaiting_lapse(today: date) -> QuerySet[Referral]:
+    """Running referrals past their last day, not yet marked (every county)."""
+    return unscoped(
+        Referral.objects.filter(
+            lapsed_at__isnull=True, closed_at__isnull=True, due_on__lt=today, status__in=RUNNING
+        ).order_by(),  # no sort of the model's ordering over 100,000 rows
+        purpose="window clocks",
+    )
+
+
+def awaiting_escalation(today: date) -> QuerySet[Referral]:
+    return unscoped(
+        Referral.objects.filter(
+            escalated_at__isnull=True,
+            closed_at__isnull=True,
+            escalate_on__lt=today,
+            lapsed_at__isnull=False,
+            status__in=RUNNING,
+        ).order_by(),
+        purpose="window clocks",
+    )
+
+
+def referrals_mark(pks: list[int], chunk: int = 5000, **values) -> int:
+    """Record what the sweep found on exactly the rows it told of, by id, in chunks (SQLite's
+    limit on a statement's parameters)."""
+    return sum(
+        unscoped(
+            Referral.objects.filter(pk__in=pks[n : n + chunk]), purpose="window clocks"
+        ).update(**values)
+        for n in range(0, len(pks), chunk)
+    )
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class DepartmentTimes:
+    department: str
+    label: str
+    completed: int
+    on_time: int
+    open: int
+    lapsed: int
+    median_days: float | None
+
+    @property
+    def on_time_share(self) -> int | None:
+        return round(100 * self.on_time / self.completed) if self.completed else None
+
+
+def department_times(area: Area) -> list[DepartmentTimes]:
+    """Per department of the area: completed, on time, median working days, open and lapsed."""
+    rows = within(area, Referral.objects.exclude(status=ReferralStatus.REVOKED)).values_list(
+        "department", "status", "handling_days", "on_time", "lapsed_at"
+    )
+    by: dict[str, list[tuple]] = {}
+    for row in rows:
+        by.setdefault(row[0], []).append(row)
+    result = []
+    for department, items in sorted(by.items()):
+        done = [r for r in items if r[1] == ReferralStatus.COMPLETED]
+        days = [r[2] for r in done if r[2] is not None]
+        result.append(
+            DepartmentTimes(
+                department=department,
+                label=str(Department(department).label),
+                completed=len(done),
+                on_time=sum(1 for r in done if r[3]),
+                open=sum(1 for r in items if r[1] in OPEN),
+                lapsed=sum(1 for r in items if r[1] in OPEN and r[4] is not None),
+                median_days=float(median(days)) if days else None,
+            )
+        )
+    return result
+
+
+def calendar_rows(county_code: str, year: int) -> list[HolidayCalendar]:
+    """A year's rows, the county's own beside the national ones (the county's win)."""
+    return list(
+        HolidayCalendar.objects.filter(area__in=["", county_code], day__year=year).order_by(
+            "day", "area"
+        )
+    )

@@ -1,0 +1,57 @@
+"""The referrals' sweep: lapses tell the desk and the township, then the county; once."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from guanai.accounts.models import Department
+from guanai.notices.models import Notice
+from guanai.ops.management.commands.worker import CLOCK_SWEEPS
+from guanai.window.sweep import referral_sweep
+from guanai.window.testing import referral_build
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_lapsed_referral_tells_the_desk_and_supervisor_then_the_county(users, children):
+    today = timezone.localdate()
+    referral = referral_build(
+        children["a"], users["supervisor_1"], due_on=today, escalate_on=today + timedelta(days=3)
+    )
+    assert referral_sweep().lapsed == 0  # the last day is today
+    later = timezone.now() + timedelta(days=1)
+    done = referral_sweep(later)
+    assert (done.lapsed, done.escalated) == (1, 0)
+    told = Notice.objects.filter(key=f"referral:{referral.pk}:lapse")
+    assert set(told.values_list("user__username", flat=True)) == {"department", "supervisor_1"}
+    assert referral_sweep(later).notices == 0
+    escalation = referral_sweep(timezone.now() + timedelta(days=4))
+    assert escalation.escalated == 1
+    county = Notice.objects.get(key=f"referral:{referral.pk}:escalation")
+    assert county.user == users["county"]
+
+
+def test_a_paused_or_finished_referral_does_not_lapse(users, children):
+    past = timezone.localdate() - timedelta(days=3)
+    referral_build(children["a"], users["supervisor_1"], due_on=past, status="more_docs")
+    referral_build(children["a"], users["supervisor_1"], due_on=past, status="completed")
+    assert referral_sweep().lapsed == 0
+
+
+def test_many_lapses_become_one_digest(users, children):
+    past = timezone.localdate() - timedelta(days=1)
+    for _ in range(7):
+        referral_build(
+            children["a"], users["supervisor_1"], due_on=past, department=Department.EDUCATION
+        )
+    done = referral_sweep()
+    assert done.lapsed == 7
+    assert Notice.objects.filter(user=users["department"]).count() == 1
+
+
+def test_the_worker_and_the_command_sweep(users, children, capsys):
+    assert referral_sweep in CLOCK_SWEEPS
+    call_command("window", "sweep", "--at", "2026-12-01T09:00")
+    assert "超时 0 件" in capsys.readouterr().out
