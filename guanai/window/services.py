@@ -15,6 +15,7 @@ from guanai.accounts.models import Department, User
 from guanai.accounts.scoping import require_division, scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
+from guanai.benefits import services as benefits_services
 from guanai.care.models import CareRecord
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.notices.models import Notice, NoticeKind
@@ -23,6 +24,7 @@ from guanai.protection import services as protection_services
 from guanai.protection.models import CaseTask
 from guanai.registry.extensions import file_changed
 from guanai.registry.models import Child
+from guanai.rules.choices import Benefit
 from guanai.window import permissions
 from guanai.window.choices import OPEN, RUNNING, ApplicationStatus, ReferralStatus
 from guanai.window.models import (
@@ -389,12 +391,39 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str) -> Refer
             application.status = ApplicationStatus.COMPLETED
             application.closed_at, application.outcome = referral.closed_at, outcome
             application.save(update_fields=["status", "closed_at", "outcome"])
+            _benefit_propose(application, outcome)
     if referral.case_task_id is not None:
         _task_done(actor, referral, outcome)
     _audit(actor, referral, old, f"办结:{outcome}")
     _tell_sender(referral, "completed", f"转办 {referral.number} 已办结", outcome)
     file_changed(referral.child)
     return referral
+
+
+# Kinds of help that are a benefit the rules know: a completed application is proposed to
+# the county's decision (benefits), in the name of whoever received it at the window.
+BENEFIT_OF_KIND = {
+    "orphan_allowance": Benefit.ORPHAN_ALLOWANCE,
+    "unsupported_allowance": Benefit.ORPHAN_ALLOWANCE,
+    "minimum_living": Benefit.DIBAO,
+}
+
+
+def _benefit_propose(application: Application, outcome: str) -> None:
+    benefit = BENEFIT_OF_KIND.get(application.kind.code)
+    if benefit is None or application.received_by is None:
+        return
+    try:
+        benefits_services.proposal_create(
+            actor=application.received_by,
+            child=application.child,
+            benefit=benefit,
+            note=f"一门受理 {application.number} 办结:{outcome}"[:300],
+        )
+    except DomainError:
+        # Not owed by the file as it stands, or already waiting for the county: the gap list
+        # and the proposal queue show it; the application's outcome stands.
+        return
 
 
 def _task_done(actor: User, referral: Referral, outcome: str) -> None:

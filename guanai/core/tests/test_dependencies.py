@@ -39,6 +39,8 @@ SIDEWAYS = {
     ("ingest", "rules"): "a roster's adults are cut by the rules' age arithmetic",
     ("synth", "care"): "a seeded county has pairings and a year of care work",
     ("synth", "protection"): "the demo county has a few protection cases, filed by the service",
+    ("window", "benefits"): "a completed benefit application is proposed to the county",
+    ("window", "rules"): "the benefits a kind of help stands for are the rules' own",
     ("benefits", "rules"): "a proposal is for a benefit the rules find owed; approval is a receipt",
     ("protection", "rules"): "a case is a fact of the categories, in the rules' hardship kinds",
     ("protection", "care"): "a serious care record's flag becomes a case (转为报告)",

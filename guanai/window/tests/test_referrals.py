@@ -204,3 +204,34 @@ def test_completing_a_protection_tasks_referral_marks_the_task_done(users, child
     services.referral_complete(actor=users["department"], referral=referral, outcome="已复学")
     task.refresh_from_db()
     assert task.done_at is not None and "已复学" in task.done_note
+
+
+def test_a_completed_benefit_application_goes_to_the_countys_decision(users, place):
+    from guanai.benefits.models import Proposal
+    from guanai.rules.services import child_evaluate
+    from guanai.rules.tests.factories import kid, parent_add
+
+    orphan = kid(place.village_a, "孤儿甲")
+    parent_add(orphan, "father", "dead")
+    parent_add(orphan, "mother", "dead")
+    child_evaluate(orphan)
+    application = application_build(orphan, users["supervisor_1"], code="orphan_allowance")
+    referral = services.referral_send(
+        actor=users["supervisor_1"],
+        application=application,
+        department=Department.CIVIL_AFFAIRS,
+        limit_days=20,
+        request="孤儿基本生活费",
+    )
+    civil = user_build(
+        "civil_desk", Role.DEPARTMENT, place.county, department=Department.CIVIL_AFFAIRS
+    )
+    services.referral_accept(actor=civil, referral=referral)
+    services.referral_complete(actor=civil, referral=referral, outcome="材料齐全,符合条件")
+    proposal = Proposal.objects.get()
+    assert (proposal.child, proposal.benefit, proposal.proposed_by) == (
+        orphan,
+        "orphan_allowance",
+        users["supervisor_1"],
+    )
+    assert application.number in proposal.note
