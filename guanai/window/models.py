@@ -76,7 +76,7 @@ class DocumentRequirement(models.Model):
 class ApplicationCounter(models.Model):
     """The last application number of a county and year (县码-年-序号), under a row lock."""
 
-    county_code = models.CharField(max_length=6)
+    county_code = models.CharField(max_length=7)  # "Z" after the code: referrals
     year = models.PositiveIntegerField()
     last = models.PositiveIntegerField(default=0)
 

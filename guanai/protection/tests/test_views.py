@@ -115,7 +115,8 @@ def test_a_carers_serious_record_offers_report_in_one_tap(login, users, children
     offer = reverse("protection:report_create", args=[children["a"].pk])
     offer += f"?record={flag.record_id}"
     assert "转为报告" in page and offer in page
-    assert "严重问题已上报:supervisor_1(儿童督导员" in page  # whom it reached, and when
+    # whom it reached (the township supervisor among them), and when
+    assert "严重问题已上报:" in page and "supervisor_1(儿童督导员," in page
     form = client.get(offer).content.decode()
     assert "孩子说晚上常被继父打" in form  # the problem carried into the report
     client.post(
