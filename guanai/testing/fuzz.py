@@ -211,7 +211,10 @@ def targets(client, users, children) -> list[Target]:
         username = OWNERS.get(name) or _USERS.get(name.split(":")[0], "director_b")
         client.force_login(users[username])
         page = client.get(url)
-        html = page.content.decode("utf-8", "replace") if not page.streaming else ""
+        # Only pages have forms: a PDF or a spreadsheet is not read as HTML (its bytes can hold
+        # anything, "<![" included).
+        is_page = not page.streaming and page.get("Content-Type", "").startswith("text/html")
+        html = page.content.decode("utf-8", "replace") if is_page else ""
         form = _form(html)
         baseline = tuple(form.items())
         found.append(Target(name, url, "get", username, tuple(form), tuple(form)))
