@@ -154,6 +154,11 @@ def care_bulk(
     started = time.perf_counter()
     result = _carers_and_pairings(county, year, seed, paired)
     _timed(result, "carers_and_pairings", started)
+    if connection.vendor == "postgresql":
+        # Tables that were empty a moment ago: without statistics the planner joins the new
+        # pairings to the children row by row (16 s a duty template on a fresh database).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE care_pairing, registry_child, accounts_user")
     started = time.perf_counter()
     result.due_items = due_items_materialise(
         start=date(year, 1, 1), end=date(year, 12, 31), prefix=county.code
