@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanai.accounts import permissions
 from guanai.accounts.models import Role
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.core.paging import BoundedPaginator
 from guanai.core.params import whole_number
-from guanai.registry import review
+from guanai.registry import review, services
 from guanai.registry.choices import FactGroup
 from guanai.registry.history import changes_in_words
 from guanai.registry.models import FactReviewSwitch
@@ -17,8 +18,17 @@ from guanai.registry.models import FactReviewSwitch
 PAGE_SIZE = 50
 
 
-def _cards(reviews) -> list[tuple]:
-    return [(r, changes_in_words(r.changes)) for r in reviews]
+def _cards(user, reviews, *, reveal: bool) -> list[tuple]:
+    """Each submission with its changes in words; every file shown is a file read, on record
+    (and a reveal of its masked values when asked)."""
+    cards = []
+    for r in reviews:
+        if reveal:
+            services.child_sensitive_revealed(actor=user, child=r.child)
+        else:
+            services.child_file_opened(actor=user, child=r.child, what="审核信息变更")
+        cards.append((r, changes_in_words(r.changes, reveal=reveal)))
+    return cards
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,7 +36,10 @@ def review_list(request):
     """Submissions waiting for the township, with the changes side by side; accept in batch."""
     if not review.can_review(request.user):
         raise AccessDenied("您的角色不能审核档案信息")
-    if request.method == "POST":
+    reveal = request.method == "POST" and request.POST.get("action") == "reveal"
+    if reveal and not permissions.can_reveal_sensitive(request.user):
+        raise AccessDenied("您的角色不能查看完整的敏感信息")
+    if request.method == "POST" and not reveal:
         ids = [n for n in map(whole_number, request.POST.getlist("review")) if n is not None]
         try:
             accepted = review.reviews_accept(actor=request.user, ids=ids)
@@ -40,7 +53,12 @@ def review_list(request):
     return render(
         request,
         "registry/review_list.html",
-        {"page": page, "cards": _cards(page.object_list), "nav_active": "review"},
+        {
+            "page": page,
+            "cards": _cards(request.user, page.object_list, reveal=reveal),
+            "revealed": reveal,
+            "nav_active": "review",
+        },
     )
 
 
