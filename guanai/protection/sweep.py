@@ -7,7 +7,8 @@ assignee told; past the escalation deadline the county protection officers are t
 overdue plan task tells its owner and the case's assignee; a follow-up visit that falls due
 tells the assignee. Each fact is recorded once (`lapsed_at`, `escalated_at`,
 `overdue_noticed_at`, `follow_up_noticed_on`), so running again sends nothing new. A user
-told more than DIGEST_OVER things of one kind at once gets one notice counting them.
+told more than DIGEST_OVER things of one kind at once gets one notice counting them
+(notices.digest).
 """
 
 from collections import defaultdict
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
+from guanai.notices.digest import Digest, told_notices
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.protection.choices import Grade
@@ -81,9 +83,6 @@ def _tell(told: Told, user_ids, kind: str, row: tuple) -> None:
         told[(user_id, kind)].append(row)
 
 
-# More than this many of one kind for one user in one sweep (the worker was down, a county's
-# clocks were changed) become one notice that counts them and opens the list.
-DIGEST_OVER = 5
 DIGEST_TITLES = {
     NoticeKind.LAPSE: "{n} 件个案超过响应时限",
     NoticeKind.ESCALATION: "{n} 件个案超时未响应,上报县级",
@@ -166,42 +165,23 @@ def _follow_ups(now: datetime, result: SweepResult, told: Told) -> None:
     result.follow_ups = due.filter(pk__in=[r[0] for r in rows]).update(follow_up_noticed_on=today)
 
 
-def _notices(told: Told, now: datetime) -> list[Notice]:
-    """One notice each, or one digest for a user told more than DIGEST_OVER of a kind."""
-    notices = []
-    for (user_id, kind), rows in told.items():
-        if len(rows) > DIGEST_OVER:
-            shown = "、".join(row[1] for row in sorted(rows)[:5])
-            notices.append(
-                Notice(
-                    user_id=user_id,
-                    kind=kind,
-                    key=f"digest:{kind}:{now:%Y%m%d%H%M%S}",
-                    title=DIGEST_TITLES[kind].format(n=len(rows)),
-                    body=f"{shown} 等,请在个案列表中逐一处理",
-                    url=_digest_url(kind),
-                )
-            )
-            continue
-        for row in rows:
-            key, title, body, case_pk = WORDING[kind](*row)
-            notices.append(
-                Notice(
-                    user_id=user_id,
-                    kind=kind,
-                    key=key,
-                    title=title,
-                    body=body,
-                    url=_case_url(case_pk),
-                )
-            )
-    return notices
+def _worded(user_id: int, kind: str, row: tuple) -> Notice:
+    key, title, body, case_pk = WORDING[kind](*row)
+    return Notice(
+        user_id=user_id, kind=kind, key=key, title=title, body=body, url=_case_url(case_pk)
+    )
 
 
 @cache
 def _digest_url(kind: str) -> str:
     lapsed = kind in (NoticeKind.LAPSE, NoticeKind.ESCALATION)
     return reverse("protection:case_list") + ("?lapsed=1" if lapsed else "")
+
+
+# A user told more than DIGEST_OVER of a kind: one notice counting them (row[1]: the number).
+DIGEST = Digest(
+    titles=DIGEST_TITLES, key="digest", where="个案列表", url=_digest_url, label=lambda row: row[1]
+)
 
 
 @transaction.atomic
@@ -211,5 +191,5 @@ def clock_sweep(now: datetime | None = None) -> SweepResult:
     told: Told = defaultdict(list)
     for collect in (_lapse, _escalate, _overdue_tasks, _follow_ups):
         collect(now, result, told)
-    result.notices = len(notices_send(_notices(told, now)))
+    result.notices = len(notices_send(told_notices(told, now, DIGEST, _worded)))
     return result
