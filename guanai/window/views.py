@@ -5,16 +5,19 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts.models import Department
 from guanai.accounts.scoping import area_for
 from guanai.audit.decorators import search_audited
+from guanai.care.selectors import record_get_for
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.core.params import whole_number
+from guanai.protection.selectors import task_get_for
 from guanai.registry.selectors import ChildFilters, child_get_for, child_list_for
 from guanai.window import permissions, selectors, services
 from guanai.window.choices import OPEN, ReferralStatus
@@ -184,6 +187,67 @@ def referral_create(request, application_pk: int):
         return render(request, "window/application_detail.html", context, status=400)
     messages.success(request, f"已转办 {referral.get_department_display()},编号 {referral.number}")
     return redirect("window:application_detail", application_pk=application.pk)
+
+
+def _referral_source(request, child_pk: int):
+    """The plan task (?task=) or care record (?record=) a referral starts from, through the
+    gate of its own app; it must be the child's (the page names the child)."""
+    child = child_get_for(request.user, child_pk)
+    task_pk = whole_number(request.GET.get("task") or request.POST.get("task"))
+    record_pk = whole_number(request.GET.get("record") or request.POST.get("record"))
+    if bool(task_pk) == bool(record_pk):
+        raise Http404
+    if task_pk:
+        task = task_get_for(request.user, task_pk)
+        if task.case.child_id != child.pk:
+            raise Http404
+        back = reverse("protection:case_detail", kwargs={"case_pk": task.case_id})
+        return child, {"case_task": task}, task.title, back
+    record = record_get_for(request.user, record_pk)
+    if record.child_id != child.pk:
+        raise Http404
+    need = record.follow_up or record.problems or record.get_activity_display()
+    back = reverse("care:record_detail", kwargs={"record_pk": record.pk})
+    return child, {"care_record": record}, need, back
+
+
+@require_http_methods(["GET", "POST"])
+def referral_start(request, child_pk: int):
+    """转办 from a protection case's plan task or a care record: department, limit, request."""
+    _require(permissions.can_use_window(request.user), "只有乡镇和县级工作人员可以转办")
+    child, source, need, back = _referral_source(request, child_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            referral = services.referral_send(
+                actor=request.user,
+                department=request.POST.get("department", ""),
+                limit_days=whole_number(request.POST.get("limit_days")),
+                request=request.POST.get("request", ""),
+                **source,
+            )
+        except DomainError as exc:
+            if isinstance(exc, AccessDenied):
+                raise
+            error = exc
+        else:
+            messages.success(
+                request, f"已转办 {referral.get_department_display()},编号 {referral.number}"
+            )
+            return redirect("window:referral_detail", referral_pk=referral.pk)
+    context = {
+        "child": child,
+        "source": next(iter(source.values())),
+        "from_task": "case_task" in source,
+        "need": request.POST.get("request", need),
+        "post": request.POST,
+        "back": back,
+        "departments": Department.choices,
+        "error": error,
+        **NAV,
+    }
+    status = 400 if error else 200
+    return render(request, "window/referral_start.html", context, status=status)
 
 
 def _referral_context(request, referral, error=None) -> dict:

@@ -88,3 +88,109 @@ def test_the_county_edits_its_own_calendar(login, users):
     assert due_date("360426001001", date(2026, 9, 30), 1) == date(2026, 10, 8)
     refused = county.post(url, {"day": ""})
     assert refused.status_code == 400 and "请填写日期" in refused.content.decode()
+
+
+def _task(children, users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guanai.protection.models import CaseTask
+    from guanai.protection.testing import case_build
+
+    case = case_build(children["a"], users["director_a"], assignee=users["director_a"])
+    return CaseTask.objects.create(
+        case=case,
+        title="协调复学",
+        owner=users["director_a"],
+        due_on=timezone.localdate() + timedelta(days=7),
+        created_by=users["supervisor_1"],
+    )
+
+
+def _record(children, users):
+    from guanai.care.testing import pairing_build, record_build
+
+    pairing = pairing_build(children["a"], users["carer_a"])
+    return record_build(pairing, problems="学费无着", follow_up="申请教育资助")
+
+
+def test_a_plan_task_is_referred_from_the_case_page(login, users, children):
+    from guanai.audit.models import AuditEvent
+
+    task = _task(children, users)
+    client = login(users["supervisor_1"])
+    case_page = client.get(reverse("protection:case_detail", args=[task.case_id])).content
+    start = reverse("window:referral_start", args=[children["a"].pk])
+    assert f'{start}?task={task.pk}"'.encode() in case_page
+    form = client.get(start, {"task": task.pk}).content.decode()
+    assert "协调复学" in form and task.case.number in form
+    refused = client.post(start, {"task": task.pk, "department": "", "limit_days": "5"})
+    assert refused.status_code == 400 and "请选择承办部门" in refused.content.decode()
+    done = client.post(
+        start, {"task": task.pk, "department": "education", "limit_days": "5", "request": "复学"}
+    )
+    referral = Referral.objects.get()
+    assert done["Location"] == reverse("window:referral_detail", args=[referral.pk])
+    assert (referral.case_task_id, referral.department, referral.limit_days) == (
+        task.pk,
+        "education",
+        5,
+    )
+    assert AuditEvent.objects.filter(object_id=str(referral.pk), detail__contains="复学").exists()
+    listed = login(users["department"]).get(reverse("window:work_list")).content.decode()
+    assert referral.number in listed
+
+
+def test_a_need_in_a_care_record_is_referred_from_the_record_page(login, users, children):
+    record = _record(children, users)
+    client = login(users["supervisor_1"])
+    page = client.get(reverse("care:record_detail", args=[record.pk])).content.decode()
+    start = reverse("window:referral_start", args=[children["a"].pk])
+    assert f"{start}?record={record.pk}" in page
+    form = client.get(start, {"record": record.pk}).content.decode()
+    assert "申请教育资助" in form  # the follow-up is the default request
+    client.post(
+        start,
+        {"record": record.pk, "department": "education", "limit_days": "10", "request": "资助"},
+    )
+    referral = Referral.objects.get()
+    assert referral.care_record_id == record.pk and referral.child_id == children["a"].pk
+    carer_page = login(users["carer_a"]).get(reverse("care:record_detail", args=[record.pk]))
+    assert start not in carer_page.content.decode()  # offered to the window's staff only
+
+
+def test_refused_users_cannot_refer_a_task_or_a_record(login, users, children):
+    task = _task(children, users)
+    record = _record(children, users)
+    start = reverse("window:referral_start", args=[children["a"].pk])
+    data = {"department": "education", "limit_days": "5", "request": "复学"}
+    for username in ("director_a", "carer_a", "department", "supervisor_2"):
+        client = login(users[username])
+        for source in ({"task": task.pk}, {"record": record.pk}):
+            assert client.get(start, source).status_code in (403, 404)
+            assert client.post(start, {**source, **data}).status_code in (403, 404)
+    # The page's child must be the source's: another child's page with A's task is refused.
+    other = reverse("window:referral_start", args=[children["c"].pk])
+    county = login(users["county"])
+    assert county.post(other, {"task": task.pk, **data}).status_code == 404
+    assert county.get(start).status_code == 404  # neither a task nor a record
+    assert not Referral.objects.exists()
+
+
+def test_the_pages_offer_the_referral_to_the_windows_staff_only():
+    from pathlib import Path
+
+    from guanai.window.permissions import WINDOW_STAFF
+
+    roles = (
+        '"'
+        + " ".join(sorted(WINDOW_STAFF, key=["child_supervisor", "civil_affairs", "admin"].index))
+        + '"'
+    )
+    root = Path(__file__).resolve().parents[2]
+    for template in (
+        "protection/templates/protection/case_detail.html",
+        "care/templates/care/record_detail.html",
+    ):
+        assert f"user.role in {roles}" in (root / template).read_text(encoding="utf-8")
