@@ -8,7 +8,7 @@ from statistics import median
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from guanai.accounts.models import Department, Role, User
@@ -227,6 +227,7 @@ class DepartmentTimes:
     on_time: int
     open: int
     lapsed: int
+    escalated: int
     median_days: float | None
 
     @property
@@ -234,30 +235,40 @@ class DepartmentTimes:
         return round(100 * self.on_time / self.completed) if self.completed else None
 
 
-def department_times(area: Area) -> list[DepartmentTimes]:
-    """Per department of the area: completed, on time, median working days, open and lapsed."""
-    rows = within(area, Referral.objects.exclude(status=ReferralStatus.REVOKED)).values_list(
-        "department", "status", "handling_days", "on_time", "lapsed_at"
+def department_times(area: Area, department: str = "") -> list[DepartmentTimes]:
+    """Per department of the area (or the one given: a desk's own): open, lapsed and
+    escalated now; completed, on time and the median working days of handling."""
+    referrals = within(area, Referral.objects.exclude(status=ReferralStatus.REVOKED)).order_by()
+    if department:
+        referrals = referrals.filter(department=department)
+    running = Q(status__in=OPEN)
+    done = Q(status=ReferralStatus.COMPLETED)
+    counts = referrals.values("department").annotate(
+        open=Count("id", filter=running),
+        lapsed=Count("id", filter=running & Q(lapsed_at__isnull=False)),
+        escalated=Count("id", filter=running & Q(escalated_at__isnull=False)),
+        completed=Count("id", filter=done),
+        on_time=Count("id", filter=done & Q(on_time=True)),
     )
-    by: dict[str, list[tuple]] = {}
-    for row in rows:
-        by.setdefault(row[0], []).append(row)
-    result = []
-    for department, items in sorted(by.items()):
-        done = [r for r in items if r[1] == ReferralStatus.COMPLETED]
-        days = [r[2] for r in done if r[2] is not None]
-        result.append(
-            DepartmentTimes(
-                department=department,
-                label=str(Department(department).label),
-                completed=len(done),
-                on_time=sum(1 for r in done if r[3]),
-                open=sum(1 for r in items if r[1] in OPEN),
-                lapsed=sum(1 for r in items if r[1] in OPEN and r[4] is not None),
-                median_days=float(median(days)) if days else None,
-            )
+    days: dict[str, list[int]] = {}
+    handled = referrals.filter(done, handling_days__isnull=False)
+    for desk, n in handled.values_list("department", "handling_days"):
+        days.setdefault(desk, []).append(n)
+    return [
+        DepartmentTimes(
+            department=row["department"],
+            label=str(Department(row["department"]).label),
+            completed=row["completed"],
+            on_time=row["on_time"],
+            open=row["open"],
+            lapsed=row["lapsed"],
+            escalated=row["escalated"],
+            median_days=float(median(days[row["department"]]))
+            if row["department"] in days
+            else None,
         )
-    return result
+        for row in sorted(counts, key=lambda r: r["department"])
+    ]
 
 
 def calendar_rows(county_code: str, year: int) -> list[HolidayCalendar]:

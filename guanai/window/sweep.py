@@ -2,7 +2,8 @@
 
 Run every minute by `guanai worker` (CLOCK_SWEEPS) and by `guanai window sweep` from cron. A
 running referral whose last day (`due_on`) has passed is marked lapsed and its department's
-users and the township supervisors told; past `escalate_on` the county's civil affairs is
+heads (负责人, named by the county; all its users where none is) and the township supervisors
+told; past `escalate_on` the county's civil affairs is
 told. Each fact is recorded once (`lapsed_at`, `escalated_at`), so running again sends
 nothing new; a user told of more than DIGEST_OVER at once gets one notice counting them
 (notices.digest). Each kind is one set-based UPDATE … RETURNING: a referral that lapses past
@@ -62,19 +63,23 @@ def _url(pk: int) -> str:
     return _detail_pattern().replace("/0/", f"/{pk}/")
 
 
-def _desks(counties: set[str]) -> dict[tuple[str, str], list[int]]:
-    """(county, department) → the users keeping that desk (civil affairs: the county's staff)."""
+def _heads(counties: set[str]) -> dict[tuple[str, str], list[int]]:
+    """(county, department) → the heads (负责人) of that desk; where the county named none,
+    every user keeping it (civil affairs: the county's staff)."""
     users = User.objects.filter(
         Q(role=Role.DEPARTMENT) | Q(role=Role.CIVIL_AFFAIRS),
         is_active=True,
         division__code__in=counties,
-    ).values_list("id", "role", "department", "division__code")
-    found: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for user_id, role, department, code in users:
+    ).values_list("id", "role", "department", "division__code", "is_department_head")
+    every: dict[tuple[str, str], list[int]] = defaultdict(list)
+    heads: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for user_id, role, department, code, head in users:
         desk = Department.CIVIL_AFFAIRS if role == Role.CIVIL_AFFAIRS else department
         if desk:
-            found[(code, desk)].append(user_id)
-    return found
+            every[(code, desk)].append(user_id)
+            if head:
+                heads[(code, desk)].append(user_id)
+    return {key: heads.get(key) or desk for key, desk in every.items()}
 
 
 def _staff(role: str, codes: set[str]) -> dict[str, list[int]]:
@@ -90,7 +95,7 @@ def _lapse(now: datetime, result: SweepResult, told: ToldMap) -> None:
     result.lapsed = len(found)
     if not found:
         return
-    desks = _desks({r.division_code[:6] for r in found})
+    desks = _heads({r.division_code[:6] for r in found})
     supervisors = _staff(Role.CHILD_SUPERVISOR, {r.division_code[:9] for r in found})
     for row in found:
         code = row.division_code

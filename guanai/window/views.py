@@ -361,11 +361,15 @@ def document(request, document_pk: int):
 
 
 def figures(request):
-    _require(permissions.can_see_figures(request.user), "您的角色不能查看转办统计")
-    division = request.user.division
+    """Per department: the window's staff see every desk of their area, a department its own."""
+    user = request.user
+    desk = "" if permissions.can_see_figures(user) else permissions.desk_of(user)
+    _require(permissions.can_see_figures(user) or bool(desk), "您的角色不能查看转办统计")
+    division = user.division
     _require(division is not None, "请以辖区用户查看")
-    area = area_for(request.user, division)
-    return render(request, "window/figures.html", {"rows": selectors.department_times(area), **NAV})
+    rows = selectors.department_times(area_for(user, division), desk)
+    nav = {"nav_active": "desk"} if desk else NAV
+    return render(request, "window/figures.html", {"rows": rows, **nav})
 
 
 @require_http_methods(["GET", "POST"])

@@ -73,3 +73,16 @@ def test_a_referral_past_both_days_lapses_and_escalates_in_one_sweep(users, chil
     assert Notice.objects.get(key=f"referral:{referral.pk}:escalation").user == users["county"]
     assert not Notice.objects.filter(key=f"referral:{waiting.pk}:escalation").exists()
     assert referral_sweep().notices == 0
+
+
+def test_a_lapse_tells_the_departments_head_where_one_is_named(users, children, place):
+    from guanai.testing.factories import user_build
+
+    head = user_build("education_head", "department", place.county, department=Department.EDUCATION)
+    head.is_department_head = True
+    head.save()
+    past = timezone.localdate() - timedelta(days=1)
+    referral = referral_build(children["a"], users["supervisor_1"], due_on=past)
+    referral_sweep()
+    told = Notice.objects.filter(key=f"referral:{referral.pk}:lapse")
+    assert set(told.values_list("user__username", flat=True)) == {"education_head", "supervisor_1"}

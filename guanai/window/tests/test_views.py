@@ -194,3 +194,38 @@ def test_the_pages_offer_the_referral_to_the_windows_staff_only():
         "care/templates/care/record_detail.html",
     ):
         assert f"user.role in {roles}" in (root / template).read_text(encoding="utf-8")
+
+
+def test_a_department_sees_its_own_figures_and_the_township_every_desk(login, users, children):
+
+    from django.utils import timezone
+
+    from guanai.accounts.models import Department
+    from guanai.window.testing import referral_build
+
+    now = timezone.now()
+    for days, on_time in ((3, True), (5, True), (12, False)):
+        referral_build(
+            children["a"],
+            users["supervisor_1"],
+            status="completed",
+            closed_at=now,
+            handling_days=days,
+            on_time=on_time,
+        )
+    referral_build(
+        children["a"], users["supervisor_1"], lapsed_at=now, escalated_at=now
+    )  # open, lapsed and escalated
+    referral_build(children["a"], users["supervisor_1"], department=Department.HEALTH)
+    desk = login(users["department"])
+    assert "本部门统计" in desk.get(reverse("window:work_list")).content.decode()
+    page = desk.get(reverse("window:figures"))
+    rows = page.context["rows"]
+    assert [r.department for r in rows] == ["education"]
+    education = rows[0]
+    assert (education.open, education.lapsed, education.escalated) == (1, 1, 1)
+    assert (education.completed, education.on_time, education.median_days) == (3, 2, 5.0)
+    assert education.on_time_share == 67 and "67%" in page.content.decode()
+    township = login(users["supervisor_1"]).get(reverse("window:figures"))
+    assert [r.department for r in township.context["rows"]] == ["education", "health"]
+    assert login(users["carer_a"]).get(reverse("window:figures")).status_code in (403, 404)
