@@ -23,3 +23,17 @@ class BoundedPaginator(Paginator):
     @property
     def count_capped(self) -> bool:
         return self.count > COUNT_LIMIT
+
+
+PAGE_SIZE = 30
+
+
+def listing(request, queryset, per_page: int = PAGE_SIZE) -> dict:
+    """A page of the list (`page`), and the query string without the page (`query_prefix`,
+    ending in "&" when there is one) for the pager's links to keep the list's filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": Paginator(queryset, per_page).get_page(request.GET.get("page")),
+        "query_prefix": f"{query.urlencode()}&" if query else "",
+    }

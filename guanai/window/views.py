@@ -4,7 +4,6 @@ writes; a refusal is shown with the field it names."""
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,8 @@ from guanai.accounts.models import Department
 from guanai.accounts.scoping import area_for
 from guanai.audit.decorators import search_audited
 from guanai.care.selectors import record_get_for
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, require
+from guanai.core.paging import listing
 from guanai.core.params import whole_number
 from guanai.protection.selectors import task_get_for
 from guanai.registry.selectors import ChildFilters, child_get_for, child_list_for
@@ -24,25 +24,18 @@ from guanai.window.choices import OPEN, ReferralStatus
 from guanai.window.contributions import clock_words
 from guanai.window.services import Intake
 
-PAGE_SIZE = 30
 NAV = {"nav_active": "window"}
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise AccessDenied(message)
 
 
 @search_audited("一门受理列表", "window.application")
 def application_list(request):
-    _require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
     applications = selectors.applications_for(request.user)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "window/application_list.html",
         {
-            "page": page,
+            **listing(request, applications),
             "can_edit_calendar": permissions.can_edit_calendar(request.user),
             **NAV,
         },
@@ -51,29 +44,29 @@ def application_list(request):
 
 @search_audited("转办列表", "window.referral")
 def referral_list(request):
-    _require(permissions.can_use_window(request.user), "您的角色不能查看转办")
+    require(permissions.can_use_window(request.user), "您的角色不能查看转办")
     referrals = selectors.township_list(request.user)
     if request.GET.get("lapsed") == "1":
         referrals = referrals.filter(lapsed_at__isnull=False, status__in=OPEN)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = listing(request, referrals)
     today = timezone.localdate()
-    rows = [{"referral": r, "clock": clock_words(r, today)} for r in page]
-    return render(request, "window/referral_list.html", {"page": page, "rows": rows, **NAV})
+    rows = [{"referral": r, "clock": clock_words(r, today)} for r in shown["page"]]
+    return render(request, "window/referral_list.html", {**shown, "rows": rows, **NAV})
 
 
 @search_audited("部门待办", "window.referral")
 def work_list(request):
-    _require(bool(permissions.desk_of(request.user)), "您没有部门待办")
+    require(bool(permissions.desk_of(request.user)), "您没有部门待办")
     status = request.GET.get("status", "open")
     referrals = selectors.work_list(request.user, status)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = listing(request, referrals)
     today = timezone.localdate()
-    rows = [{"referral": r, "clock": clock_words(r, today)} for r in page]
+    rows = [{"referral": r, "clock": clock_words(r, today)} for r in shown["page"]]
     return render(
         request,
         "window/work_list.html",
         {
-            "page": page,
+            **shown,
             "rows": rows,
             "status": status,
             "statuses": ReferralStatus.choices,
@@ -85,7 +78,7 @@ def work_list(request):
 
 @search_audited("一门受理:查找儿童", "registry.child")
 def intake_start(request):
-    _require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
     text = (request.GET.get("q") or "").strip()
     found = child_list_for(request.user, ChildFilters(text=text))[:20] if text else []
     return render(request, "window/intake_start.html", {"q": text, "children": found, **NAV})
@@ -93,7 +86,7 @@ def intake_start(request):
 
 @require_http_methods(["GET", "POST"])
 def intake(request, child_pk: int):
-    _require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
     child = child_get_for(request.user, child_pk)
     kinds = selectors.help_kinds(child.division_code)
     kind_id = whole_number(request.POST.get("kind") or request.GET.get("kind"))
@@ -214,7 +207,7 @@ def _referral_source(request, child_pk: int):
 @require_http_methods(["GET", "POST"])
 def referral_start(request, child_pk: int):
     """转办 from a protection case's plan task or a care record: department, limit, request."""
-    _require(permissions.can_use_window(request.user), "只有乡镇和县级工作人员可以转办")
+    require(permissions.can_use_window(request.user), "只有乡镇和县级工作人员可以转办")
     child, source, need, back = _referral_source(request, child_pk)
     error = None
     if request.method == "POST":
@@ -364,9 +357,9 @@ def figures(request):
     """Per department: the window's staff see every desk of their area, a department its own."""
     user = request.user
     desk = "" if permissions.can_see_figures(user) else permissions.desk_of(user)
-    _require(permissions.can_see_figures(user) or bool(desk), "您的角色不能查看转办统计")
+    require(permissions.can_see_figures(user) or bool(desk), "您的角色不能查看转办统计")
     division = user.division
-    _require(division is not None, "请以辖区用户查看")
+    require(division is not None, "请以辖区用户查看")
     rows = selectors.department_times(area_for(user, division), desk)
     nav = {"nav_active": "desk"} if desk else NAV
     return render(request, "window/figures.html", {"rows": rows, **nav})
@@ -375,7 +368,7 @@ def figures(request):
 @require_http_methods(["GET", "POST"])
 def calendar(request):
     """The county's working-day calendar: national rows and the county's own, per year."""
-    _require(permissions.can_edit_calendar(request.user), "只有县级民政工作人员可以修改节假日安排")
+    require(permissions.can_edit_calendar(request.user), "只有县级民政工作人员可以修改节假日安排")
     county = request.user.division.code[:6] if request.user.division_id else ""
     year = whole_number(request.GET.get("year")) or timezone.localdate().year
     error = None

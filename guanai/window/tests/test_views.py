@@ -229,3 +229,12 @@ def test_a_department_sees_its_own_figures_and_the_township_every_desk(login, us
     township = login(users["supervisor_1"]).get(reverse("window:figures"))
     assert [r.department for r in township.context["rows"]] == ["education", "health"]
     assert login(users["carer_a"]).get(reverse("window:figures")).status_code in (403, 404)
+
+
+def test_the_work_lists_pages_keep_the_status_filter(login, users, children):
+    from guanai.window.testing import referral_build
+
+    for _ in range(31):
+        referral_build(children["a"], users["supervisor_1"], status="accepted")
+    page = login(users["department"]).get(reverse("window:work_list"), {"status": "accepted"})
+    assert "?status=accepted&amp;page=2" in page.content.decode()
