@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 from django.db import connection
 
@@ -98,3 +99,24 @@ def _server():
         dbname=db["NAME"], host=db["HOST"], port=db["PORT"], user=db["USER"], autocommit=True
     ) as server:
         yield server
+
+
+@contextlib.contextmanager
+def scratch_database(tmp_path):
+    """A DATABASE_URL of an empty database of the same kind as the test run's (for a
+    migration tested in a process of its own: the test database stays as it is)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'before-and-after.sqlite3'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"guanai_scratch_{uuid.uuid4().hex[:8]}"
+    parsed = urlparse(url)
+    with psycopg.connect(urlunparse(parsed._replace(query="")), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield urlunparse(parsed._replace(path=f"/{name}"))
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))

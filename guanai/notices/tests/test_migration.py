@@ -6,9 +6,8 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from contextlib import contextmanager
-from urllib.parse import urlparse, urlunparse
+
+from guanai.core.testing import scratch_database
 
 # Back to the schema before the move (care_notice, as on main), rows written there the way
 # care wrote them, then forward again.
@@ -46,26 +45,6 @@ print(json.dumps({
     "unread": unread_count(owner),
 }))
 """
-
-
-@contextmanager
-def scratch_database(tmp_path):
-    """A DATABASE_URL of an empty database of the same kind as the test run's."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path / 'before-and-after.sqlite3'}"
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = f"guanai_notices_{uuid.uuid4().hex[:8]}"
-    parsed = urlparse(url)
-    with psycopg.connect(urlunparse(parsed._replace(query="")), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield urlunparse(parsed._replace(path=f"/{name}"))
-        finally:
-            admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
 
 
 def test_notices_stored_before_the_move_survive_it(tmp_path):
