@@ -1,8 +1,10 @@
 """Pagination that does not count a whole county on every page view."""
 
 from functools import cached_property
+from typing import cast
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 COUNT_LIMIT = 10_000
 
@@ -18,7 +20,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+        queryset = cast(QuerySet, self.object_list)  # a queryset: a list would not need it
+        return queryset.order_by()[: COUNT_LIMIT + 1].count()
 
     @property
     def count_capped(self) -> bool:

@@ -12,6 +12,7 @@ told more than DIGEST_OVER things of one kind at once gets one notice counting t
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -57,9 +58,10 @@ def _officers_by_county(codes: set[str]) -> dict[str, list[int]]:
     named: dict[str, list[int]] = defaultdict(list)
     every: dict[str, list[int]] = defaultdict(list)
     for user in staff.select_related("division"):
-        every[user.division.code].append(user.pk)
+        code = user.division.code if user.division else ""
+        every[code].append(user.pk)
         if user.has_perm("protection.officer"):
-            named[user.division.code].append(user.pk)
+            named[code].append(user.pk)
     return {code: named.get(code) or every[code] for code in every}
 
 
@@ -83,14 +85,14 @@ def _tell(told: Told, user_ids, kind: str, row: tuple) -> None:
         told[(user_id, kind)].append(row)
 
 
-DIGEST_TITLES = {
+DIGEST_TITLES: dict[str, str] = {
     NoticeKind.LAPSE: "{n} 件个案超过响应时限",
     NoticeKind.ESCALATION: "{n} 件个案超时未响应,上报县级",
     NoticeKind.OVERDUE: "{n} 项个案任务已逾期",
     NoticeKind.REMINDER: "{n} 件个案应回访",
 }
 # kind -> row -> (key, title, body, case pk)
-WORDING = {
+WORDING: dict[str, Callable[..., tuple[str, str, str, int]]] = {
     NoticeKind.LAPSE: lambda pk, number, grade: (
         f"case:{pk}:lapse",
         f"个案 {number} 超过响应时限",
