@@ -120,3 +120,22 @@ def scratch_database(tmp_path):
             yield urlunparse(parsed._replace(path=f"/{name}"))
         finally:
             admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+
+
+def migration_script_run(script: str, tmp_path) -> dict:
+    """Run a migration test's script in a process of its own on a scratch database; return
+    the JSON object its last line prints."""
+    import json
+
+    with scratch_database(tmp_path) as database_url:
+        env = os.environ | {
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "guanai.settings",
+            "GUANAI_VAR_DIR": str(tmp_path),
+            "GUANAI_NOTICE_BACKENDS": "",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+        )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])

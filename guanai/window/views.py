@@ -22,6 +22,7 @@ from guanai.registry.selectors import ChildFilters, child_get_for, child_list_fo
 from guanai.window import permissions, selectors, services
 from guanai.window.choices import OPEN, ReferralStatus
 from guanai.window.contributions import clock_words
+from guanai.window.models import Referral
 from guanai.window.services import Intake
 
 NAV = {"nav_active": "window"}
@@ -162,23 +163,32 @@ def receipt(request, application_pk: int):
     )
 
 
-@require_POST
-def referral_create(request, application_pk: int):
-    application = selectors.application_get_for(request.user, application_pk)
+def _send(request, **source) -> Referral | DomainError:
+    """Send the referral the form describes (department, limit, request) from its source;
+    a refusal of the input is returned for the form to show, a refusal of access raised."""
     try:
         referral = services.referral_send(
             actor=request.user,
-            application=application,
             department=request.POST.get("department", ""),
             limit_days=whole_number(request.POST.get("limit_days")),
             request=request.POST.get("request", ""),
+            **source,
         )
     except DomainError as exc:
         if isinstance(exc, AccessDenied):
             raise
-        context = _application_context(request, application, error=exc)
-        return render(request, "window/application_detail.html", context, status=400)
+        return exc
     messages.success(request, f"已转办 {referral.get_department_display()},编号 {referral.number}")
+    return referral
+
+
+@require_POST
+def referral_create(request, application_pk: int):
+    application = selectors.application_get_for(request.user, application_pk)
+    sent = _send(request, application=application)
+    if isinstance(sent, DomainError):
+        context = _application_context(request, application, error=sent)
+        return render(request, "window/application_detail.html", context, status=400)
     return redirect("window:application_detail", application_pk=application.pk)
 
 
@@ -209,25 +219,10 @@ def referral_start(request, child_pk: int):
     """转办 from a protection case's plan task or a care record: department, limit, request."""
     require(permissions.can_use_window(request.user), "只有乡镇和县级工作人员可以转办")
     child, source, need, back = _referral_source(request, child_pk)
-    error = None
-    if request.method == "POST":
-        try:
-            referral = services.referral_send(
-                actor=request.user,
-                department=request.POST.get("department", ""),
-                limit_days=whole_number(request.POST.get("limit_days")),
-                request=request.POST.get("request", ""),
-                **source,
-            )
-        except DomainError as exc:
-            if isinstance(exc, AccessDenied):
-                raise
-            error = exc
-        else:
-            messages.success(
-                request, f"已转办 {referral.get_department_display()},编号 {referral.number}"
-            )
-            return redirect("window:referral_detail", referral_pk=referral.pk)
+    sent = _send(request, **source) if request.method == "POST" else None
+    if isinstance(sent, Referral):
+        return redirect("window:referral_detail", referral_pk=sent.pk)
+    error = sent
     context = {
         "child": child,
         "source": next(iter(source.values())),

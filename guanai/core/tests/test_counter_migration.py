@@ -3,12 +3,7 @@ window's own counters are carried over (the next number follows on), carried bac
 migrations are reversed, and forward again; on a database of its own (SQLite, or a scratch
 database beside the test database on PostgreSQL), in a separate process."""
 
-import json
-import os
-import subprocess
-import sys
-
-from guanai.core.testing import scratch_database
+from guanai.core.testing import migration_script_run
 
 SCRIPT = """
 import json
@@ -69,18 +64,7 @@ print(json.dumps({
 
 
 def test_the_counts_so_far_move_to_core_and_back(tmp_path):
-    with scratch_database(tmp_path) as database_url:
-        env = os.environ | {
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "guanai.settings",
-            "GUANAI_VAR_DIR": str(tmp_path),
-            "GUANAI_NOTICE_BACKENDS": "",
-        }
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=False
-        )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = migration_script_run(SCRIPT, tmp_path)
     assert result["carried"] == [
         ["protection.case", "360426", 2025, 7],
         ["protection.case", "360426", 2026, 41],

@@ -2,12 +2,7 @@
 their own (SQLite, or a scratch database beside the test database on PostgreSQL), migrated in
 a separate process: the test database stays as it is, and no test runs transactional."""
 
-import json
-import os
-import subprocess
-import sys
-
-from guanai.core.testing import scratch_database
+from guanai.core.testing import migration_script_run
 
 # Back to the schema before the move (care_notice, as on main), rows written there the way
 # care wrote them, then forward again.
@@ -48,18 +43,7 @@ print(json.dumps({
 
 
 def test_notices_stored_before_the_move_survive_it(tmp_path):
-    with scratch_database(tmp_path) as database_url:
-        env = os.environ | {
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "guanai.settings",
-            "GUANAI_VAR_DIR": str(tmp_path),
-            "GUANAI_NOTICE_BACKENDS": "",
-        }
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=False
-        )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = migration_script_run(SCRIPT, tmp_path)
     assert result["tables"] == ["notices_notice"]
     assert [(n["key"], n["user__username"], n["title"]) for n in result["kept"]] == [
         ("flag:1", "owner", "旧通知"),
