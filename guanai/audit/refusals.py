@@ -25,6 +25,7 @@ ARGUMENT_MODELS = {
     "household_id": "registry.household",
     "attachment_id": "registry.attachment",
     "number": "registry.revision",
+    "review_pk": "registry.factreview",
     "pairing_pk": "care.pairing",
     "record_pk": "care.carerecord",
     "flag_pk": "care.flag",
