@@ -20,7 +20,14 @@ from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
 from guanai.registry import selectors, services
 from guanai.registry.attachments import attachment_cards, attachment_list_for
-from guanai.registry.extensions import child_list_filters, due_entries, file_panels
+from guanai.registry.choices import AttachmentKind
+from guanai.registry.extensions import (
+    child_list_filters,
+    due_entries,
+    file_panels,
+    list_badges,
+    summary_lines,
+)
 from guanai.registry.forms import (
     AttachmentForm,
     ChildFileForm,
@@ -31,7 +38,7 @@ from guanai.registry.forms import (
 from guanai.registry.history import change_words, key_label
 from guanai.registry.masking import mask_field
 from guanai.registry.models import School
-from guanai.registry.presenters import child_file_view
+from guanai.registry.presenters import age_on, child_file_view
 
 PAGE_SIZE = 30
 
@@ -72,7 +79,10 @@ def child_list(request):
     form, filters = child_search(request)
     children = selectors.child_list_for(request.user, filters)
     page = BoundedPaginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    badges = list_badges(request.user, [child.pk for child in page])
     context = {
+        "rows": [(child, badges.get(child.pk, [])) for child in page],
+        "filtered": any(request.GET.get(key) for key in form.fields if key != "q"),
         "form": form,
         "page": page,
         "nav_active": "children",
@@ -91,6 +101,11 @@ def child_list(request):
 def child_detail(request, pk: int):
     child = selectors.child_get_for(request.user, pk)
     services.child_file_opened(actor=request.user, child=child)
+    attachments = attachment_cards(attachment_list_for(request.user, child))
+    photo = next(
+        (c for c in attachments if c.attachment.kind == AttachmentKind.PHOTO and c.thumbnail_uri),
+        None,
+    )
     return render(
         request,
         "registry/child_detail.html",
@@ -106,7 +121,12 @@ def child_detail(request, pk: int):
             "can_edit": permissions.can_edit_children(request.user),
             "can_reveal": permissions.can_reveal_sensitive(request.user),
             "can_read_audit": permissions.can_read_audit(request.user),
-            "attachments": attachment_cards(attachment_list_for(request.user, child)),
+            "attachments": attachments,
+            "summary": {
+                "photo": photo,
+                "age": age_on(child.birth_date, timezone.localdate()),
+                "lines": summary_lines(request.user, child),
+            },
             "can_upload": permissions.can_upload_attachments(request.user),
             "attachment_form": AttachmentForm(),
             "panels": file_panels(request.user, child),
@@ -174,6 +194,8 @@ def _problems_shown(form, problems: list[DomainError]) -> None:
 def _file_saved(form, save: Callable[[dict, bool], Any]) -> FileSave:
     """Validate and save the file form through `save(data, ask_to_confirm)`: every problem is
     shown at once, the form's own and the service's, and the page keeps what was typed."""
+    if not form.is_bound:  # an empty post: the form as it was
+        return FileSave()
     if not form.is_valid():
         _problems_shown(form, services.file_problems(form.cleaned_data))
         return FileSave()
