@@ -195,3 +195,28 @@ class TestChecksAsTyped:
     def test_roles_that_do_not_register_or_edit_are_refused(self, login, users, who):
         response = self.check(login(users[who]), "id_number", id_number=NUMBER)
         assert response.status_code in (403, 404)
+
+
+@pytest.mark.django_db
+class TestUnknownIsUnknown:
+    def rows(self, client, child) -> str:
+        body = client.get(reverse("registry:child_detail", args=[child.pk])).content.decode()
+        return body.split('id="file-sections"', 1)[1]
+
+    def test_a_blank_school_reads_as_not_filled_in_not_as_a_fact(self, login, users, children):
+        child = children["a"]  # 2015: of school age
+        assert child.school_stage == ""
+        rows = self.rows(login(users["director_a"]), child)
+        school = rows.split("就学", 1)[1].split("</section>", 1)[0]
+        assert "未填写" in school and "未入学" not in school
+
+    def test_a_recorded_not_in_school_still_reads_so(self, login, users, children):
+        child = children["a"]
+        child.school_stage = "none"
+        child.save()
+        rows = self.rows(login(users["director_a"]), child)
+        assert "未入学" in rows.split("就学", 1)[1].split("</section>", 1)[0]
+
+    def test_a_missing_guardian_and_parent_read_as_not_registered(self, login, users, children):
+        rows = self.rows(login(users["director_a"]), children["a"])
+        assert "未登记" in rows.split("监护人", 1)[1].split("</section>", 1)[0]
