@@ -140,7 +140,7 @@ class ChildFileForm(forms.Form):
             "sex": ("id_number", "", "没有身份证号时必填"),
         }
         for role in ParentRole:
-            for status, (name, words) in PARENT_STATUS_NEEDS.items():
+            for status, (name, _) in PARENT_STATUS_NEEDS.items():
                 found[f"{role.value}_{name}"] = (
                     f"{role.value}_status",
                     status,
@@ -168,7 +168,10 @@ class ChildFileForm(forms.Form):
         conditions = self.conditions()
         essential = set(ESSENTIALS)
         parts = [("基本信息", ESSENTIALS, True)]
-        parts += [(title, [n for n in names if n not in essential], False) for title, names in self.SECTIONS]
+        parts += [
+            (title, [n for n in names if n not in essential], False)
+            for title, names in self.SECTIONS
+        ]
         shown = []
         for title, names, first in parts:
             fields = [(self[name], conditions.get(name)) for name in names if name in self.fields]

@@ -29,8 +29,8 @@ KIN_WORDS: tuple[tuple[str, str, str], ...] = (
     ("舅舅", "M", "relative"),
     ("姑姑", "F", "relative"),
 )
-RELATION_SEX = {GuardianRelation.FATHER: "M", GuardianRelation.MOTHER: "F"}
-RELATION_GENERATION = {
+RELATION_SEX: dict[str, str] = {GuardianRelation.FATHER: "M", GuardianRelation.MOTHER: "F"}
+RELATION_GENERATION: dict[str, str] = {
     GuardianRelation.FATHER: "parent",
     GuardianRelation.MOTHER: "parent",
     GuardianRelation.GRANDPARENT_PATERNAL: "grand",
@@ -66,8 +66,8 @@ def guardian_warnings(data: dict[str, Any]) -> list[str]:
     kin = _kin(name)
     if kin is not None:
         word, sex, generation = kin
-        expected_sex = RELATION_SEX.get(relation)  # type: ignore[call-overload]
-        expected_generation = RELATION_GENERATION.get(relation)  # type: ignore[call-overload]
+        expected_sex = RELATION_SEX.get(relation)
+        expected_generation = RELATION_GENERATION.get(relation)
         if (expected_sex and expected_sex != sex) or (
             expected_generation and expected_generation != generation
         ):
@@ -90,7 +90,9 @@ def school_warnings(data: dict[str, Any], birth_date: date | None, today: date) 
     return []
 
 
-def file_warnings(data: dict[str, Any], *, today: date, birth_date: date | None = None) -> list[str]:
+def file_warnings(
+    data: dict[str, Any], *, today: date, birth_date: date | None = None
+) -> list[str]:
     """What to confirm before the file is saved; `birth_date` when the number gave it."""
     born = birth_date or data.get("birth_date")
     return [*guardian_warnings(data), *school_warnings(data, born, today)]

@@ -124,7 +124,7 @@ def check_id_number(raw: str, *, birth_date: date | None, sex: str | None) -> Id
 
 # What a parent's status needs besides itself: the field, and the words of its mark and refusal.
 # The form marks these fields as required when the status is chosen (forms.ChildFileForm).
-PARENT_STATUS_NEEDS = {
+PARENT_STATUS_NEEDS: dict[str, tuple[str, str]] = {
     ParentStatus.IMPRISONED: ("status_until", "服刑在押时请填写刑满日期"),
     ParentStatus.WORKING_AWAY: ("away_destination", "外出务工时请填写务工地"),
 }
@@ -139,7 +139,7 @@ def check_parent_dates(role: ParentRole, data: dict[str, Any]) -> None:
         raise DomainError(f"{label}状况的起始日期不能晚于今天", field=prefix + "status_since")
     if since and until and until < since:
         raise DomainError(f"{label}的截止日期不能早于起始日期", field=prefix + "status_until")
-    needed = PARENT_STATUS_NEEDS.get(data.get("status"))  # type: ignore[call-overload]
+    needed = PARENT_STATUS_NEEDS.get(data.get("status") or "")
     if needed and not data.get(needed[0]):
         raise DomainError(f"{label}{needed[1]}", field=prefix + needed[0])
 
@@ -216,7 +216,10 @@ def _plausibility_data(child: Child) -> dict[str, Any]:
         "school_stage": child.school_stage,
         "guardian_name": guardian.name if guardian else "",
         "guardian_relation": guardian.relation if guardian else "",
-        **{f"{role.value}_status": getattr(getattr(child, role.value), "status", "") for role in ParentRole},
+        **{
+            f"{role.value}_status": getattr(getattr(child, role.value), "status", "")
+            for role in ParentRole
+        },
     }
 
 

@@ -220,7 +220,8 @@ def child_check(request):
     save — the form's field and the service's `file_problems`. A good ID number fills in the
     birth date and sex (out-of-band swaps of those inputs)."""
     if not (
-        permissions.can_register_children(request.user) or permissions.can_edit_children(request.user)
+        permissions.can_register_children(request.user)
+        or permissions.can_edit_children(request.user)
     ):
         raise AccessDenied("您的角色不能登记或修改儿童档案")
     check_url = reverse("registry:child_check")

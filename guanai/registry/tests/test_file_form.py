@@ -45,7 +45,7 @@ class TestTheFormBeforeSaving:
             assert f'name="{name}"' in essentials
         for name in ("hobbies", "class_teacher", "hukou_address", "disability_category"):
             assert f'name="{name}"' in rest and f'name="{name}"' not in essentials
-        assert "<details class=\"card file-section\" open" not in body  # all folded at first
+        assert '<details class="card file-section" open' not in body  # all folded at first
 
     def test_required_and_conditionally_required_fields_are_marked(self, login, users):
         body = login(users["director_a"]).get(reverse("registry:child_create")).content.decode()
@@ -163,7 +163,9 @@ class TestChecksAsTyped:
         response = self.check(login(users["director_a"]), "id_number", id_number=NUMBER)
         body = response.content.decode()
         assert "✓ 出生日期 2016-05-04,性别女" in body
-        assert re.search(r'<input type="date" name="birth_date" value="2016-05-04"[^>]*hx-swap-oob', body)
+        assert re.search(
+            r'<input type="date" name="birth_date" value="2016-05-04"[^>]*hx-swap-oob', body
+        )
         assert re.search(r'<select name="sex"[^>]*hx-swap-oob', body)
         assert '<option value="F" selected>' in body
 
@@ -177,7 +179,10 @@ class TestChecksAsTyped:
         client = login(users["director_a"])
         phone = self.check(client, "guardian_phone", guardian_phone="12345").content.decode()
         assert "应为 11 位手机号" in phone
-        assert self.check(client, "guardian_phone", guardian_phone="13800001234").content.strip() == b""
+        assert (
+            self.check(client, "guardian_phone", guardian_phone="13800001234").content.strip()
+            == b""
+        )
         dates = self.check(
             client,
             "father_status_until",

@@ -15,9 +15,11 @@ from guanai.testing.factories import child_build
 class TestSummaryCard:
     def test_the_file_opens_with_the_categories_and_their_reasons(self, login, users, children):
         make_left_behind(children["a"])
-        body = login(users["director_a"]).get(
-            reverse("registry:child_detail", args=[children["a"].pk])
-        ).content.decode()
+        body = (
+            login(users["director_a"])
+            .get(reverse("registry:child_detail", args=[children["a"].pk]))
+            .content.decode()
+        )
         card = body.split('id="summary"', 1)[1].split("</section>", 1)[0]
         assert body.index('id="summary"') < body.index('id="file-sections"')
         assert "儿童类别" in card and 'class="badge badge-blue">留守儿童<' in card
@@ -59,13 +61,17 @@ class TestListBadges:
         body, few = self.list_page(client)
         assert body.count('badge-blue">留守儿童<') == 1
         for n in range(6):
-            make_left_behind(child_build(place.village_a, f"张小{'一二三四五六'[n]}", birth=date(2014, 1, n + 1)))
+            make_left_behind(
+                child_build(place.village_a, f"张小{'一二三四五六'[n]}", birth=date(2014, 1, n + 1))
+            )
         body, many = self.list_page(client)
         assert body.count('badge-blue">留守儿童<') == 7
         assert many == few, self.last  # no query per row
 
     def test_the_filters_sit_behind_a_button(self, login, users, children):
         body = login(users["director_a"]).get(reverse("registry:child_list")).content.decode()
-        assert '<details class="list-filters">' in body and "<summary class=\"btn\">筛选" in body
-        filtered = login(users["director_a"]).get(reverse("registry:child_list"), {"category": "left_behind"})
+        assert '<details class="list-filters">' in body and '<summary class="btn">筛选' in body
+        filtered = login(users["director_a"]).get(
+            reverse("registry:child_list"), {"category": "left_behind"}
+        )
         assert '<details class="list-filters" open>' in filtered.content.decode()
