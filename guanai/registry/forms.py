@@ -10,7 +10,6 @@ from guanai.geo.models import Division
 from guanai.registry.choices import (
     AgeBand,
     AttachmentKind,
-    GuardianCapacity,
     InactiveReason,
     ParentRole,
     ParentStatus,
@@ -117,6 +116,12 @@ class ChildFileForm(forms.Form):
         self.fields["guardian_capacity"].label = "监护人监护能力"
         self.fields["guardian_relation"].label = "监护人与儿童关系"
         self.fields["school_stage"].choices = [("", UNKNOWN), *SchoolStage.choices]
+        self.defaults = {
+            **{n: _default(Child, n) for n in CHILD_FIELDS},
+            **{k: _default(Household, f) for k, f in HOUSEHOLD_FIELDS.items()},
+            **{f"{r.value}_{n}": _default(Parent, n) for r in ParentRole for n in PARENT_FIELDS},
+            **{f"guardian_{n}": _default(Guardian, n) for n in GUARDIAN_FIELDS},
+        }
         self.fields["confirm_warnings"] = forms.BooleanField(
             label="已核实以上情况属实", required=False
         )
@@ -181,10 +186,15 @@ class ChildFileForm(forms.Form):
                     "fields": fields,
                     "essential": first,
                     "open": first or any(bound.errors for bound, _ in fields),
-                    "filled": sum(1 for bound, _ in fields if _filled(bound.value())),
+                    "filled": sum(1 for bound, _ in fields if self._filled(bound)),
                 }
             )
         return shown
+
+    def _filled(self, bound) -> bool:
+        """Holds something other than nothing or the model's default (在家, 农业户口, 汉族)."""
+        value = bound.value()
+        return value not in (None, "", False, []) and str(value) != self.defaults.get(bound.name)
 
     def error_summary(self) -> list[tuple[str, str]]:
         """Every error of the page, as (anchor of its field or "", words), in the page's order."""
@@ -195,10 +205,9 @@ class ChildFileForm(forms.Form):
         return summary
 
 
-def _filled(value) -> bool:
-    return value not in (None, "", False, []) and not (
-        isinstance(value, str) and value in (ParentStatus.AT_HOME, GuardianCapacity.FULL)
-    )
+def _default(model, name: str) -> str:
+    default = model._meta.get_field(name).get_default()
+    return "" if default is None else str(default)
 
 
 def _check_attrs(url: str, name: str) -> dict[str, str]:

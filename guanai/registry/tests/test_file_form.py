@@ -46,11 +46,12 @@ class TestTheFormBeforeSaving:
         for name in ("hobbies", "class_teacher", "hukou_address", "disability_category"):
             assert f'name="{name}"' in rest and f'name="{name}"' not in essentials
         assert '<details class="card file-section" open' not in body  # all folded at first
+        assert "已填" not in body  # defaults (在家, 农业户口, 汉族) are not something filled in
 
     def test_required_and_conditionally_required_fields_are_marked(self, login, users):
         body = login(users["director_a"]).get(reverse("registry:child_create")).content.decode()
-        name = body.split('id="field-name"', 1)[1].split("</label>", 1)[0]
-        assert 'class="req"' in name
+        name = body.split('id="field-name"', 1)[0].rsplit("<div", 1)[1]
+        assert 'class="field required' in name  # the stylesheet marks it with *
         away = body.split('id="field-father_away_destination"', 1)[1].split(">", 1)[0]
         assert 'data-when="father_status" data-when-value="working_away"' in away
         assert "(外出务工时必填)" in body
