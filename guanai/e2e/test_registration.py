@@ -10,6 +10,7 @@ import pytest
 
 from guanai.e2e.conftest import log_in
 from guanai.registry import idnumber
+from guanai.registry.presenters import age_on
 
 pytestmark = pytest.mark.e2e
 
@@ -92,7 +93,7 @@ def test_a_director_registers_a_left_behind_child_on_a_phone(phone, demo_server)
     assert "/children/new/" not in phone.url
     card = phone.locator("#summary")
     assert card.locator(".badge:has-text('留守儿童')").is_visible()
-    assert "10 岁" in card.inner_text() or "岁" in card.inner_text()
+    assert f"{age_on(date(2016, 5, 4), date.today())} 岁 · 女" in card.inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # The card is the first thing on the file: within the first phone screen.
     assert card.bounding_box()["y"] < 844
