@@ -112,3 +112,22 @@ class AgeBand(models.TextChoices):
     def years(self) -> tuple[int, int]:
         low, high = self.value.split("-")
         return int(low), int(high)
+
+
+class FactGroup(models.TextChoices):
+    """The facts that decide a category or a benefit: a village's change to them waits for the
+    township's review (registry/review.py)."""
+
+    NEW_FILE = "new_file", "新建档案"
+    PARENTS = "parents", "父母状况"
+    GUARDIAN = "guardian", "监护人"
+    DISABILITY = "disability", "残疾"
+    ILLNESS = "illness", "重大疾病"
+    ECONOMY = "economy", "家庭经济状况"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    ACCEPTED = "accepted", "已通过"
+    RETURNED = "returned", "已退回"
+    RESUBMITTED = "resubmitted", "已重新提交"

@@ -641,7 +641,7 @@ DE_FACTO_2019_PAIRS = [
     (ParentView.gone_2019, ParentView.restricted_2019),
     (ParentView.restricted_2019, ParentView.restricted_2019),
 ]
-VERSION_2019 = Condition("按民发〔2019〕62号认定")
+VERSION_2019_WORDS = "按民发〔2019〕62号认定"
 
 
 def de_facto_unsupported(ctx: Context) -> Finding | None:
@@ -653,7 +653,9 @@ def de_facto_unsupported(ctx: Context) -> Finding | None:
     if ctx.params.whole("de_facto_2019.in_force"):
         parents = pair(ctx.father, ctx.mother, DE_FACTO_2019_PAIRS)
         if parents:
-            return category(ctx, Category.DE_FACTO_UNSUPPORTED, [[*parents, VERSION_2019]])
+            # Under this version the child qualifies from the day the area adopted it, at the earliest.
+            version = Condition(VERSION_2019_WORDS, ctx.params.starts.get("de_facto_2019.in_force"))
+            return category(ctx, Category.DE_FACTO_UNSUPPORTED, [[*parents, version]])
         return None
     parents = pair(ctx.father, ctx.mother, DE_FACTO_PAIRS)
     return category(ctx, Category.DE_FACTO_UNSUPPORTED, [parents]) if parents else None

@@ -1,4 +1,4 @@
-"""就学情况 may be blank from migration 0005 on (issue 18.2): files saved before keep their value
+"""就学情况 may be blank from migration 0006 on (issue 18.2): files saved before keep their value
 and its meaning (a recorded 未入学 stays 未入学), and a new file starts blank (未填写). Migrated
 in a separate process on a database of its own, like notices/tests/test_migration.py."""
 
@@ -9,7 +9,7 @@ import sys
 
 from guanai.notices.tests.test_migration import scratch_database
 
-BEFORE = ("registry", "0004_guardian_phone_index")
+BEFORE = ("registry", "0005_fact_reviews")
 SCRIPT = """
 import json
 from datetime import date
@@ -19,8 +19,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-call_command("migrate", "registry", "0004_guardian_phone_index", verbosity=0)
-old = MigrationExecutor(connection).loader.project_state(("registry", "0004_guardian_phone_index")).apps
+call_command("migrate", "registry", "0005_fact_reviews", verbosity=0)
+old = MigrationExecutor(connection).loader.project_state(("registry", "0005_fact_reviews")).apps
 Division = old.get_model("geo", "Division")
 Household = old.get_model("registry", "Household")
 Child = old.get_model("registry", "Child")

@@ -87,3 +87,22 @@ def test_the_allowance_follows_the_version():
     assert finding(ill, ON, "orphan_allowance") is None
     allowance = finding(ill, ON, "orphan_allowance", adopted())
     assert allowance is not None and allowance.reason.startswith("事实无人抚养儿童")
+
+
+def test_under_the_2019_version_the_child_qualifies_from_the_day_it_took_effect():
+    """符合起始: the first day the child qualified under the version in force — not before the
+    area adopted 民发〔2019〕62号, and not before the parents' situations began."""
+    base = national(ON)
+    in_force = {"de_facto_2019.in_force": Decimal(1)}
+    adopted_2024 = Params(
+        base.division_code, ON, base.values | in_force, {"de_facto_2019.in_force": date(2024, 7, 1)}
+    )
+    missing_2025 = child(
+        father=DEAD_FATHER, mother=mother("imprisoned", date(2025, 2, 1), date(2027, 2, 1))
+    )
+    assert finding(missing_2025, ON, "de_facto_unsupported", adopted_2024).since == date(2025, 2, 1)
+    dead_and_missing_long = child(father=DEAD_FATHER, mother=mother("missing", date(2020, 1, 1)))
+    found = finding(dead_and_missing_long, ON, "de_facto_unsupported", adopted_2024)
+    assert found.since == date(2024, 7, 1)
+    # Under the 2016 definition the same child qualified from the later of the parents' dates.
+    assert finding(dead_and_missing_long, ON, "de_facto_unsupported").since == date(2020, 1, 1)

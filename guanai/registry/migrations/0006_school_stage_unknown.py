@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_guardian_phone_index'),
+        ('registry', '0005_fact_reviews'),
     ]
 
     operations = [
