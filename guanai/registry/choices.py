@@ -17,6 +17,8 @@ class ParentStatus(models.TextChoices):
     DEAD = "dead", "死亡"
     MISSING = "missing", "失踪"
     IMPRISONED = "imprisoned", "服刑在押"
+    DRUG_REHAB = "drug_rehab", "强制隔离戒毒"
+    RESTRICTED = "restricted", "其他限制人身自由"
     SERIOUSLY_ILL = "seriously_ill", "重病"
     SERIOUSLY_DISABLED = "seriously_disabled", "重残"
     REMARRIED = "remarried", "改嫁/再婚离家"

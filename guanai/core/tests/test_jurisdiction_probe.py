@@ -56,6 +56,7 @@ OWNERS = {
     "window:application_detail": "supervisor_1",
     "window:receipt": "supervisor_1",
     "window:referral_create": "supervisor_1",
+    "window:referral_start": "supervisor_1",
     "window:referral_detail": "supervisor_1",
     "window:referral_accept": "supervisor_1",
     "window:referral_ask": "supervisor_1",
@@ -68,7 +69,17 @@ OWNERS = {
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 # Pages that take an object in their query string: asked again with the outsider's object.
-OUTSIDER_QUERIES = {"audit:event_list": lambda children: f"child={children['b'].pk}"}
+OUTSIDER_QUERIES = {
+    "audit:event_list": lambda children: f"child={children['b'].pk}",
+    "window:referral_start": lambda children: f"task={_task_of(children['b'])}",
+}
+
+
+def _task_of(child) -> int:
+    """A protection plan task of the child's case (转办 starts from it)."""
+    from guanai.protection.testing import case_objects_for
+
+    return int(case_objects_for(child)["task_pk"])
 
 
 def walk(resolver: URLResolver, namespace: str = "", prefix: str = ""):
