@@ -42,6 +42,8 @@ ABSENT = {
     ParentStatus.DEAD,
     ParentStatus.MISSING,
     ParentStatus.IMPRISONED,
+    ParentStatus.DRUG_REHAB,
+    ParentStatus.RESTRICTED,
     ParentStatus.WORKING_AWAY,
     ParentStatus.LEFT_HOME,
 }

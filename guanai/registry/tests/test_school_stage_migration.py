@@ -1,15 +1,9 @@
-"""就学情况 may be blank from migration 0006 on (issue 18.2): files saved before keep their value
+"""就学情况 may be blank from migration 0007 on (issue 18.2): files saved before keep their value
 and its meaning (a recorded 未入学 stays 未入学), and a new file starts blank (未填写). Migrated
-in a separate process on a database of its own, like notices/tests/test_migration.py."""
+in a separate process on a database of its own, with core.testing.migration_script_run."""
 
-import json
-import os
-import subprocess
-import sys
+from guanai.core.testing import migration_script_run
 
-from guanai.notices.tests.test_migration import scratch_database
-
-BEFORE = ("registry", "0005_fact_reviews")
 SCRIPT = """
 import json
 from datetime import date
@@ -19,8 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-call_command("migrate", "registry", "0005_fact_reviews", verbosity=0)
-old = MigrationExecutor(connection).loader.project_state(("registry", "0005_fact_reviews")).apps
+call_command("migrate", "registry", "0006_parent_restrictions_of_liberty", verbosity=0)
+old = MigrationExecutor(connection).loader.project_state(("registry", "0006_parent_restrictions_of_liberty")).apps
 Division = old.get_model("geo", "Division")
 Household = old.get_model("registry", "Household")
 Child = old.get_model("registry", "Child")
@@ -45,16 +39,5 @@ print(json.dumps(stages))
 
 
 def test_saved_stages_keep_their_meaning_and_new_files_start_blank(tmp_path):
-    with scratch_database(tmp_path) as database_url:
-        env = os.environ | {
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "guanai.settings",
-            "GUANAI_VAR_DIR": str(tmp_path),
-            "GUANAI_NOTICE_BACKENDS": "",
-        }
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=False
-        )
-    assert done.returncode == 0, done.stderr
-    stages = json.loads(done.stdout.strip().splitlines()[-1])
+    stages = migration_script_run(SCRIPT, tmp_path)
     assert stages == {"defaulted": "none", "primary": "primary", "new": ""}

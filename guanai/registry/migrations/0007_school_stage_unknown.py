@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_fact_reviews'),
+        ('registry', '0006_parent_restrictions_of_liberty'),
     ]
 
     operations = [
