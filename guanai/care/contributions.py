@@ -2,8 +2,11 @@
 panel, on the page and in the PDF, and the counts, section and trend of care work on the
 dashboards and in the reports."""
 
+from django.urls import reverse
+from django.utils import timezone
+
 from guanai.care.figures import CARE, RECORDS, care_counts
-from guanai.care.selectors import pairings_for
+from guanai.care.selectors import child_care_summary_for, pairings_for
 from guanai.care.services import pairings_end_with_file
 from guanai.registry import extensions
 
@@ -13,7 +16,36 @@ def _pdf_context(user, child) -> dict:
     return {"pairings": pairings_for(user).filter(child=child).select_related("carer")}
 
 
+def _summary(user, child) -> list[extensions.SummaryLine]:
+    """The carer, the next due duty and the open flags, on the file's summary card."""
+    today = timezone.localdate()
+    care = child_care_summary_for(user, child, today)
+    lines = [extensions.SummaryLine("结对人", "、".join(care.carers) or "尚未结对", url="#care")]
+    due = care.next_due
+    if due is not None:
+        late = due.due_date < today
+        lines.append(
+            extensions.SummaryLine(
+                "下一项关爱任务",
+                f"{due.template.name},{due.due_date:%Y-%m-%d} 前" + (",已逾期" if late else ""),
+                url="#care",
+                alert=late,
+            )
+        )
+    if care.open_flags:
+        lines.append(
+            extensions.SummaryLine(
+                "待处理的问题上报",
+                f"{care.open_flags} 项",
+                url=reverse("care:flag_list"),
+                alert=True,
+            )
+        )
+    return lines
+
+
 def register() -> None:
+    extensions.summary_item_add(extensions.SummaryItem(key="care", order=20, lines=_summary))
     extensions.file_panel_add(
         extensions.FilePanel(
             key="care",

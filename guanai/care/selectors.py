@@ -182,6 +182,33 @@ def child_care_for(user: User, child: Child, today: date) -> ChildCare:
     )
 
 
+@dataclass
+class ChildCareSummary:
+    carers: list[str]  # the carers of the pairings in force
+    next_due: DueItem | None  # the open duty due soonest (periods begun)
+    open_flags: int | None  # None: the role does not see flags
+
+
+def child_care_summary_for(user: User, child: Child, today: date) -> ChildCareSummary:
+    """The care lines of the file's summary card, in three small queries."""
+    pairings = pairings_for(user).filter(in_force_q(today), child=child).select_related("carer")
+    next_due = (
+        due_items_for(user)
+        .filter(child=child, status=DueStatus.OPEN, period_start__lte=today)
+        .select_related("template")
+        .order_by("due_date", "id")
+        .first()
+    )
+    flags = None
+    if permissions.can_see_flags(user):
+        flags = flag_list_for(user).filter(child=child, status=FlagStatus.OPEN).count()
+    return ChildCareSummary(
+        carers=[f"{p.carer.display_name}({p.get_kind_display()})" for p in pairings],
+        next_due=next_due,
+        open_flags=flags,
+    )
+
+
 # ---------- figures ----------
 
 

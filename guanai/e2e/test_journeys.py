@@ -44,6 +44,7 @@ def test_a_director_registers_a_child_on_a_phone_and_finds_it(phone, tmp_path):
     )
     phone.fill("#id_name", "欧阳小雪")
     phone.fill("#id_id_number", number)
+    phone.click("details.file-section summary:has-text('家庭')")  # folded until opened
     phone.fill("#id_household_address", "一组 18 号")
     phone.select_option("#id_father_status", "working_away")
     phone.fill("#id_father_away_destination", "广东省深圳市")
@@ -51,6 +52,8 @@ def test_a_director_registers_a_child_on_a_phone_and_finds_it(phone, tmp_path):
     phone.fill("#id_mother_away_destination", "广东省深圳市")
     phone.fill("#id_guardian_name", "欧阳奶奶")
     phone.select_option("#id_guardian_relation", "grandparent_paternal")
+    phone.click("details.file-section summary:has-text('就学')")
+    phone.select_option("#id_school_stage", "primary")  # at 8, no school would be asked about
     phone.click("button:has-text('保存')")
     phone.wait_for_url(re.compile(r"/children/\d+/$"))
     elapsed = time.monotonic() - started

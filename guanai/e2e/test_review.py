@@ -12,6 +12,7 @@ pytestmark = pytest.mark.e2e
 
 def _edit_illness(phone, file_url: str, illness: str) -> None:
     phone.goto(file_url + "edit/")
+    phone.click("details.file-section summary:has-text('残疾与健康')")  # folded until opened
     phone.fill("#id_serious_illness", illness)
     phone.click("button:has-text('保存')")
     phone.wait_for_url(re.compile(r"/children/\d+/$"))

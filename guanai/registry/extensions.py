@@ -22,7 +22,12 @@ registers what it adds in its `AppConfig.ready()`:
   open protection case) that the rules read as facts, beside the hardship events they keep
   themselves — one child's on save, a range of ids in the batch, each worded for the reason;
 - `due_source_add(DueSource(...))`: the app's open duties of a user (a protection case's
-  plan tasks), shown with care's due items on the home page's 我的待办.
+  plan tasks), shown with care's due items on the home page's 我的待办;
+- `summary_item_add(SummaryItem(...))`: lines of the summary card the file page opens with
+  (the categories and their reasons, the benefits owed and received, the carer, the next due
+  duty, open flags), each from the viewer and the file, scoped by the app;
+- `list_badges_add(ListBadges(...))`: badges of the children list's rows (the categories),
+  for a whole page of children at once — one query a source, never one a row.
 
 `docs/architecture.md` shows the smallest app that uses them.
 """
@@ -199,6 +204,41 @@ class DueSource:
     entries: Callable[[User], list[DueEntry]]  # the user's open duties (scoped by the app)
 
 
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    tone: str = "grey"  # the badge's colour class: badge-<tone>
+    title: str = ""  # more words, on hover
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One line of the file's summary card: a label and a value, badges, reasons under it."""
+
+    label: str
+    value: str = ""
+    badges: tuple[Badge, ...] = ()
+    notes: tuple[str, ...] = ()  # why (a category's reason), shown under the line
+    url: str = ""  # where the details are (an anchor of the page, or a page)
+    alert: bool = False  # needs attention (overdue, open flag)
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    key: str
+    order: int  # place on the card, smallest first
+    lines: Callable[[User, object], list[SummaryLine]]  # from the viewer and the file
+    visible: Callable[[User], bool] = lambda user: True
+
+
+@dataclass(frozen=True)
+class ListBadges:
+    key: str
+    order: int  # place among a row's badges
+    # the badges of a page of children (by id): in a fixed number of queries, scoped by the app
+    badges: Callable[[User, list[int]], dict[int, list[Badge]]]
+
+
 _panels: dict[str, FilePanel] = {}
 _changed: dict[str, FilesChanged] = {}
 _filters: dict[str, ChildListFilter] = {}
@@ -207,6 +247,33 @@ _sections: dict[str, FigureSection] = {}
 _monthly: dict[str, MonthlyCounts] = {}
 _event_sources: dict[str, ChildEventSource] = {}
 _due_sources: dict[str, DueSource] = {}
+_summary_items: dict[str, SummaryItem] = {}
+_list_badges: dict[str, ListBadges] = {}
+
+
+def summary_item_add(item: SummaryItem) -> None:
+    _summary_items[item.key] = item
+
+
+def list_badges_add(source: ListBadges) -> None:
+    _list_badges[source.key] = source
+
+
+def summary_lines(user: User, child) -> list[SummaryLine]:
+    """The summary card's lines from every app, in order, for what the user may see."""
+    items = sorted(_summary_items.values(), key=lambda i: i.order)
+    return [line for item in items if item.visible(user) for line in item.lines(user, child)]
+
+
+def list_badges(user: User, child_ids: list[int]) -> dict[int, list[Badge]]:
+    """Every app's badges of the listed children: child id -> badges, in the sources' order."""
+    found: dict[int, list[Badge]] = defaultdict(list)
+    if not child_ids:
+        return found
+    for source in sorted(_list_badges.values(), key=lambda b: b.order):
+        for child_id, badges in source.badges(user, child_ids).items():
+            found[child_id].extend(badges)
+    return found
 
 
 def file_panel_add(panel: FilePanel) -> None:

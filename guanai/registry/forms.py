@@ -1,14 +1,32 @@
 """The child-file form: one page for child, household, parents and guardian, laid out for phones."""
 
+import json
+
 from django import forms
 from django.utils import timezone
 
 from guanai.core.phones import PhoneField
 from guanai.geo.models import Division
-from guanai.registry.choices import AgeBand, AttachmentKind, InactiveReason, ParentRole
+from guanai.registry.choices import (
+    AgeBand,
+    AttachmentKind,
+    InactiveReason,
+    ParentRole,
+    ParentStatus,
+    SchoolStage,
+)
 from guanai.registry.extensions import child_list_filters
 from guanai.registry.models import Child, Guardian, Household, Parent
-from guanai.registry.services import CHILD_FIELDS, GUARDIAN_FIELDS, HOUSEHOLD_FIELDS, PARENT_FIELDS
+from guanai.registry.presenters import UNKNOWN
+from guanai.registry.services import (
+    CHILD_FIELDS,
+    GUARDIAN_FIELDS,
+    HOUSEHOLD_FIELDS,
+    PARENT_FIELDS,
+    PARENT_STATUS_NEEDS,
+)
+
+PARENT_ESSENTIALS = ["status", *dict(PARENT_STATUS_NEEDS.values())]
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,12 +45,28 @@ def _formfield(model, name: str, *, label: str | None = None) -> forms.Field:
     return field
 
 
+# The few facts a director registers a child with; the rest can be completed later.
+ESSENTIALS = [
+    "village",
+    "name",
+    "id_number",
+    "birth_date",
+    "sex",
+    *[f"{role.value}_{f}" for role in ParentRole for f in PARENT_ESSENTIALS],
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "household_phone",
+]
+
+
 class ChildFileForm(forms.Form):
+    """The file on one page: the essentials open, the other sections folded until needed."""
+
     required_css_class = "required"
     error_css_class = "error"
 
     SECTIONS = [
-        ("基本信息", ["village", "name", "id_number", "birth_date", "sex", "ethnicity", "phone"]),
         ("家庭", [*HOUSEHOLD_FIELDS]),
         *[(role.label, [f"{role.value}_{f}" for f in PARENT_FIELDS]) for role in ParentRole],
         ("监护人", [f"guardian_{f}" for f in GUARDIAN_FIELDS]),
@@ -46,10 +80,10 @@ class ChildFileForm(forms.Form):
                 "serious_illness",
             ],
         ),
-        ("其他", ["lives_with_parents", "hobbies", "notes"]),
+        ("其他", ["ethnicity", "phone", "lives_with_parents", "hobbies", "notes"]),
     ]
 
-    def __init__(self, *args, villages=None, schools=None, **kwargs):
+    def __init__(self, *args, villages=None, schools=None, check_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if villages is not None:
             self.fields["village"] = forms.ModelChoiceField(
@@ -81,7 +115,43 @@ class ChildFileForm(forms.Form):
         self.fields["guardian_phone"].label = "监护人电话"
         self.fields["guardian_capacity"].label = "监护人监护能力"
         self.fields["guardian_relation"].label = "监护人与儿童关系"
-        self.order_fields([name for _, names in self.SECTIONS for name in names])
+        self.fields["school_stage"].choices = [("", UNKNOWN), *SchoolStage.choices]
+        self.defaults = {
+            **{n: _default(Child, n) for n in CHILD_FIELDS},
+            **{k: _default(Household, f) for k, f in HOUSEHOLD_FIELDS.items()},
+            **{f"{r.value}_{n}": _default(Parent, n) for r in ParentRole for n in PARENT_FIELDS},
+            **{f"guardian_{n}": _default(Guardian, n) for n in GUARDIAN_FIELDS},
+        }
+        self.fields["confirm_warnings"] = forms.BooleanField(
+            label="已核实以上情况属实", required=False
+        )
+        self.order_fields([*ESSENTIALS, *(name for _, names in self.SECTIONS for name in names)])
+        if check_url:
+            for name in self.checked_fields():
+                self.fields[name].widget.attrs.update(_check_attrs(check_url, name))
+
+    def checked_fields(self) -> list[str]:
+        """What is checked as it is typed: the ID numbers, the dates and the phones."""
+        return [
+            name
+            for name, field in self.fields.items()
+            if name.endswith("id_number") or isinstance(field, forms.DateField | PhoneField)
+        ]
+
+    def conditions(self) -> dict[str, tuple[str, str, str]]:
+        """Fields that another's value makes required: field -> (that field, its value, words)."""
+        found = {
+            "birth_date": ("id_number", "", "没有身份证号时必填"),
+            "sex": ("id_number", "", "没有身份证号时必填"),
+        }
+        for role in ParentRole:
+            for status, (name, _) in PARENT_STATUS_NEEDS.items():
+                found[f"{role.value}_{name}"] = (
+                    f"{role.value}_status",
+                    status,
+                    f"{ParentStatus(status).label}时必填",
+                )
+        return found
 
     def clean(self):
         data = super().clean()
@@ -89,7 +159,6 @@ class ChildFileForm(forms.Form):
         for key in (
             "hukou_type",
             "economic_status",
-            "school_stage",
             *(f"{r.value}_status" for r in ParentRole),
             *(f"{r.value}_guardianship_capacity" for r in ParentRole),
             "guardian_capacity",
@@ -98,9 +167,59 @@ class ChildFileForm(forms.Form):
                 data.pop(key)
         return data
 
-    def sections(self):
-        for title, names in self.SECTIONS:
-            yield title, [self[name] for name in names if name in self.fields]
+    def sections(self) -> list[dict]:
+        """The essentials, then each folded section (opened where an error is), with the
+        fields' conditions and how many of them hold a value."""
+        conditions = self.conditions()
+        essential = set(ESSENTIALS)
+        parts = [("基本信息", ESSENTIALS, True)]
+        parts += [
+            (title, [n for n in names if n not in essential], False)
+            for title, names in self.SECTIONS
+        ]
+        shown = []
+        for title, names, first in parts:
+            fields = [(self[name], conditions.get(name)) for name in names if name in self.fields]
+            shown.append(
+                {
+                    "title": title,
+                    "fields": fields,
+                    "essential": first,
+                    "open": first or any(bound.errors for bound, _ in fields),
+                    "filled": sum(1 for bound, _ in fields if self._filled(bound)),
+                }
+            )
+        return shown
+
+    def _filled(self, bound) -> bool:
+        """Holds something other than nothing or the model's default (在家, 农业户口, 汉族)."""
+        value = bound.value()
+        return value not in (None, "", False, []) and str(value) != self.defaults.get(bound.name)
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Every error of the page, as (anchor of its field or "", words), in the page's order."""
+        summary = [("", str(message)) for message in self.non_field_errors()]
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                summary.append((self[name].id_for_label, f"{self.fields[name].label}:{message}"))
+        return summary
+
+
+def _default(model, name: str) -> str:
+    default = model._meta.get_field(name).get_default()
+    return "" if default is None else str(default)
+
+
+def _check_attrs(url: str, name: str) -> dict[str, str]:
+    """htmx: on change, post the form to the check and put its words under the field."""
+    return {
+        "hx-post": url,
+        "hx-trigger": "change",
+        "hx-include": "closest form",
+        "hx-target": f"#check-{name}",
+        "hx-vals": json.dumps({"_check": name}),
+        "aria-describedby": f"check-{name}",
+    }
 
 
 def initial_from_child(child: Child) -> dict:

@@ -146,8 +146,9 @@ class Child(models.Model):
     school = models.ForeignKey(
         School, verbose_name="学校", on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Blank is "not known yet" (shown as 未填写), never 未入学: that is a fact someone recorded.
     school_stage = models.CharField(
-        "就学情况", max_length=20, choices=SchoolStage.choices, default=SchoolStage.NOT_IN_SCHOOL
+        "就学情况", max_length=20, choices=SchoolStage.choices, blank=True, default=""
     )
     class_name = models.CharField("班级", max_length=30, blank=True)
     class_teacher = models.CharField("班主任", max_length=30, blank=True)

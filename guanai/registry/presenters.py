@@ -25,11 +25,28 @@ def age_on(birth_date, on) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
+UNKNOWN = "未填写"
+# Blank, these are not known yet and the page says so (未填写); other blanks are left out.
+SHOWN_BLANK = {
+    "ethnicity",
+    "address",
+    "name",
+    "status",
+    "relation",
+    "school_stage",
+    "school",
+    "phone",
+}
+
+
 def _rows(instance, model, names, reveal: bool) -> list[tuple[str, str]]:
     rows = []
     for name in names:
         f = model._meta.get_field(name)
         value = display_value(instance, f)
+        if value == "" and name in SHOWN_BLANK:
+            rows.append((str(f.verbose_name), UNKNOWN))
+            continue
         if value == "" or value == "否" and name in ("has_aids", "poverty_registered"):
             continue
         if not reveal:

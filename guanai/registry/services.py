@@ -28,6 +28,7 @@ from guanai.registry.extensions import file_changed, files_opened
 from guanai.registry.history import file_snapshot, snapshot_diff
 from guanai.registry.models import Child, Guardian, Household, Parent, Revision, School
 from guanai.registry.names import given_name, name_initials, name_pinyin
+from guanai.registry.plausibility import file_warnings
 from guanai.registry.review import submission_open
 
 CHILD_FIELDS = [
@@ -70,6 +71,22 @@ class DuplicateChild(DomainError):
         self.visible = visible  # whether the user may open the existing file
 
 
+class FileProblems(DomainError):
+    """Several problems of one save at once; it reads as the first, and `problems` holds all."""
+
+    def __init__(self, problems: list[DomainError]):
+        super().__init__(problems[0].message, field=problems[0].field)
+        self.problems = problems
+
+
+class NeedsConfirmation(DomainError):
+    """Facts that are possible but unlikely (plausibility.file_warnings): saved once confirmed."""
+
+    def __init__(self, warnings: list[str]):
+        super().__init__("请核实以下情况,确认无误后勾选“已核实”再保存:" + ";".join(warnings))
+        self.warnings = warnings
+
+
 class StaleEdit(DomainError):
     """Someone else saved the file after this form was opened (optimistic locking)."""
 
@@ -85,10 +102,16 @@ class IdCheck:
 def check_id_number(raw: str, *, birth_date: date | None, sex: str | None) -> IdCheck:
     """Validate an entered number and fill or cross-check birth date and sex from it."""
     if not raw or not raw.strip():
+        missing = []
         if birth_date is None:
-            raise DomainError("没有身份证号时必须填写出生日期", field="birth_date")
+            missing.append(DomainError("没有身份证号时必须填写出生日期", field="birth_date"))
+        elif birth_date > timezone.localdate():
+            missing.append(DomainError("出生日期不能晚于今天", field="birth_date"))
         if not sex:
-            raise DomainError("没有身份证号时必须填写性别", field="sex")
+            missing.append(DomainError("没有身份证号时必须填写性别", field="sex"))
+        if missing:
+            raise missing[0] if len(missing) == 1 else FileProblems(missing)
+        assert birth_date is not None and sex  # for mypy: both checked above
         return IdCheck(number=None, birth_date=birth_date, sex=sex)
     try:
         parsed = idnumber.parse(raw, today=timezone.localdate())
@@ -100,6 +123,14 @@ def check_id_number(raw: str, *, birth_date: date | None, sex: str | None) -> Id
     return IdCheck(parsed.number, parsed.birth_date, parsed.sex, parsed.converted_from_legacy)
 
 
+# What a parent's status needs besides itself: the field, and the words of its mark and refusal.
+# The form marks these fields as required when the status is chosen (forms.ChildFileForm).
+PARENT_STATUS_NEEDS: dict[str, tuple[str, str]] = {
+    ParentStatus.IMPRISONED: ("status_until", "服刑在押时请填写刑满日期"),
+    ParentStatus.WORKING_AWAY: ("away_destination", "外出务工时请填写务工地"),
+}
+
+
 def check_parent_dates(role: ParentRole, data: dict[str, Any]) -> None:
     """Dates and details a parent's status needs; errors name the form field (father_…)."""
     since, until = data.get("status_since"), data.get("status_until")
@@ -109,10 +140,88 @@ def check_parent_dates(role: ParentRole, data: dict[str, Any]) -> None:
         raise DomainError(f"{label}状况的起始日期不能晚于今天", field=prefix + "status_since")
     if since and until and until < since:
         raise DomainError(f"{label}的截止日期不能早于起始日期", field=prefix + "status_until")
-    if data.get("status") == ParentStatus.IMPRISONED and not until:
-        raise DomainError(f"{label}服刑在押时请填写刑满日期", field=prefix + "status_until")
-    if data.get("status") == ParentStatus.WORKING_AWAY and not data.get("away_destination"):
-        raise DomainError(f"{label}外出务工时请填写务工地", field=prefix + "away_destination")
+    needed = PARENT_STATUS_NEEDS.get(data.get("status") or "")
+    if needed and not data.get(needed[0]):
+        raise DomainError(f"{label}{needed[1]}", field=prefix + needed[0])
+
+
+def _parent_values(role: ParentRole, data: dict[str, Any]) -> dict[str, Any]:
+    prefix = f"{role.value}_"
+    return {f: data[prefix + f] for f in PARENT_FIELDS if prefix + f in data}
+
+
+def _parent_number(role: ParentRole, raw: str) -> str:
+    try:
+        return idnumber.parse(raw).number
+    except idnumber.IdNumberError as exc:
+        raise DomainError(f"{role.label}{exc.message}", field=f"{role.value}_id_number") from exc
+
+
+def file_problems(data: dict[str, Any]) -> list[DomainError]:
+    """Every refusal the file's data earns, each naming its form field, so a page shows them
+    all at once; the as-you-type checks read the same list (views.child_check)."""
+    problems: list[DomainError] = []
+
+    def run(check: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            check(*args, **kwargs)
+        except FileProblems as exc:
+            problems.extend(exc.problems)
+        except DomainError as exc:
+            problems.append(exc)
+
+    run(
+        check_id_number,
+        data.get("id_number") or "",
+        birth_date=data.get("birth_date"),
+        sex=data.get("sex"),
+    )
+    for role in ParentRole:
+        values = _parent_values(role, data)
+        run(check_parent_dates, role, values)
+        if values.get("id_number"):
+            run(_parent_number, role, values["id_number"])
+    if data.get("disability_category") and not data.get("disability_grade"):
+        problems.append(DomainError("填写残疾类别时请同时填写残疾等级", field="disability_grade"))
+    return problems
+
+
+def _refuse_problems(
+    data: dict[str, Any], *, ask_to_confirm: bool, saved: Child | None = None
+) -> None:
+    """Refuse with every problem; then, if asked, with the implausible combinations the save
+    brings in (an edit does not ask again about what the saved file already held)."""
+    problems = file_problems(data)
+    if problems:
+        raise problems[0] if len(problems) == 1 else FileProblems(problems)
+    if not ask_to_confirm:
+        return
+    today = timezone.localdate()
+    born = check_id_number(
+        data.get("id_number") or "", birth_date=data.get("birth_date"), sex=data.get("sex")
+    ).birth_date
+    warnings = file_warnings(data, today=today, birth_date=born)
+    if saved is not None:
+        held = set(file_warnings(_plausibility_data(saved), today=today))
+        warnings = [w for w in warnings if w not in held]
+    if warnings:
+        raise NeedsConfirmation(warnings)
+
+
+def _plausibility_data(child: Child) -> dict[str, Any]:
+    """The saved file in the form's keys that `plausibility.file_warnings` reads."""
+    guardian = child.guardians.filter(is_primary=True).first()
+    return {
+        "birth_date": child.birth_date,
+        "school": child.school_id,
+        "school_stage": child.school_stage,
+        "guardian_name": guardian.name if guardian else "",
+        "guardian_relation": guardian.relation if guardian else "",
+        **{
+            f"{role.value}_status": getattr(getattr(child, role.value), "status", "")
+            for role in ParentRole
+        },
+    }
 
 
 def find_duplicate(
@@ -157,8 +266,6 @@ def _apply_child(child: Child, data: dict[str, Any], ids: IdCheck) -> None:
     child.birth_date = ids.birth_date
     child.sex = ids.sex
     _derive_search_fields(child)
-    if child.disability_category and not child.disability_grade:
-        raise DomainError("填写残疾类别时请同时填写残疾等级", field="disability_grade")
 
 
 def _derive_search_fields(child: Child) -> None:
@@ -172,8 +279,7 @@ def _derive_search_fields(child: Child) -> None:
 def _apply_parent(
     parent: Parent | None, household: Household, role: ParentRole, data: dict[str, Any]
 ) -> Parent | None:
-    prefix = f"{role.value}_"
-    values = {f: data[prefix + f] for f in PARENT_FIELDS if prefix + f in data}
+    values = _parent_values(role, data)
     # The form pre-selects "at home" and full capacity: on their own they describe nobody.
     described = any(
         v
@@ -185,10 +291,7 @@ def _apply_parent(
         return parent
     check_parent_dates(role, values)
     if values.get("id_number"):
-        try:
-            values["id_number"] = idnumber.parse(values["id_number"]).number
-        except idnumber.IdNumberError as exc:
-            raise DomainError(f"{role.label}{exc.message}", field=prefix + "id_number") from exc
+        values["id_number"] = _parent_number(role, values["id_number"])
     parent = parent or Parent(household=household, role=role)
     for field, value in values.items():
         model_field = Parent._meta.get_field(field)
@@ -254,15 +357,24 @@ def _record_revision(
 
 @transaction.atomic
 def child_register(
-    *, actor: User, village: Division, data: dict[str, Any], household: Household | None = None
+    *,
+    actor: User,
+    village: Division,
+    data: dict[str, Any],
+    household: Household | None = None,
+    ask_to_confirm: bool = False,
 ) -> Child:
-    """Register a child (with a new household, or into a sibling's household)."""
+    """Register a child (with a new household, or into a sibling's household).
+
+    Refuses with every problem at once (`FileProblems`); with `ask_to_confirm` (the page, until
+    its user ticks 已核实) also with the implausible combinations (`NeedsConfirmation`)."""
     if not permissions.can_register_children(actor):
         raise AccessDenied("您的角色不能登记儿童")
     if village.level != Level.VILLAGE or not division_visible(actor, village.code):
         raise DomainError("请选择您管辖范围内的村(居)", field="village")
     if household is not None and household.division_code != village.code:
         raise DomainError("兄弟姐妹的家庭不在所选村(居)", field="village")
+    _refuse_problems(data, ask_to_confirm=ask_to_confirm)
     ids = check_id_number(
         data.get("id_number") or "", birth_date=data.get("birth_date"), sex=data.get("sex")
     )
@@ -308,13 +420,15 @@ def _existing_parent(household: Household, role: ParentRole) -> Parent | None:
 
 @transaction.atomic
 def child_update(
-    *, actor: User, child: Child, version: int, data: dict[str, Any]
+    *, actor: User, child: Child, version: int, data: dict[str, Any], ask_to_confirm: bool = False
 ) -> dict[str, list[Any]]:
-    """Save an edit made on version `version`; refuses if someone saved in between."""
+    """Save an edit made on version `version`; refuses if someone saved in between (and, like
+    `child_register`, with every problem at once, and the implausible unless confirmed)."""
     if not permissions.can_edit_children(actor):
         raise AccessDenied("您的角色不能修改儿童档案")
     if not division_visible(actor, child.division_code):
         raise AccessDenied("该档案不在您的管辖范围内")
+    _refuse_problems(data, ask_to_confirm=ask_to_confirm, saved=child)
     ids = check_id_number(
         data.get("id_number") or "", birth_date=data.get("birth_date"), sex=data.get("sex")
     )

@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.child_list, name="child_list"),
     path("new/", views.child_create, name="child_create"),
+    path("check/", views.child_check, name="child_check"),
     path("<int:pk>/", views.child_detail, name="child_detail"),
     path("<int:pk>/edit/", views.child_edit, name="child_edit"),
     path("<int:pk>/reveal/", views.child_reveal, name="child_reveal"),

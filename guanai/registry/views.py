@@ -1,4 +1,9 @@
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +20,14 @@ from guanai.geo.models import Level
 from guanai.geo.selectors import division_filter_choices, division_subtree
 from guanai.registry import selectors, services
 from guanai.registry.attachments import attachment_cards, attachment_list_for
-from guanai.registry.extensions import child_list_filters, due_entries, file_panels
+from guanai.registry.choices import AttachmentKind
+from guanai.registry.extensions import (
+    child_list_filters,
+    due_entries,
+    file_panels,
+    list_badges,
+    summary_lines,
+)
 from guanai.registry.forms import (
     AttachmentForm,
     ChildFileForm,
@@ -26,7 +38,7 @@ from guanai.registry.forms import (
 from guanai.registry.history import change_words, key_label
 from guanai.registry.masking import mask_field
 from guanai.registry.models import School
-from guanai.registry.presenters import child_file_view
+from guanai.registry.presenters import age_on, child_file_view
 
 PAGE_SIZE = 30
 
@@ -67,7 +79,10 @@ def child_list(request):
     form, filters = child_search(request)
     children = selectors.child_list_for(request.user, filters)
     page = BoundedPaginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    badges = list_badges(request.user, [child.pk for child in page])
     context = {
+        "rows": [(child, badges.get(child.pk, [])) for child in page],
+        "filtered": any(request.GET.get(key) for key in form.fields if key != "q"),
         "form": form,
         "page": page,
         "nav_active": "children",
@@ -86,6 +101,11 @@ def child_list(request):
 def child_detail(request, pk: int):
     child = selectors.child_get_for(request.user, pk)
     services.child_file_opened(actor=request.user, child=child)
+    attachments = attachment_cards(attachment_list_for(request.user, child))
+    photo = next(
+        (c for c in attachments if c.attachment.kind == AttachmentKind.PHOTO and c.thumbnail_uri),
+        None,
+    )
     return render(
         request,
         "registry/child_detail.html",
@@ -101,7 +121,12 @@ def child_detail(request, pk: int):
             "can_edit": permissions.can_edit_children(request.user),
             "can_reveal": permissions.can_reveal_sensitive(request.user),
             "can_read_audit": permissions.can_read_audit(request.user),
-            "attachments": attachment_cards(attachment_list_for(request.user, child)),
+            "attachments": attachments,
+            "summary": {
+                "photo": photo,
+                "age": age_on(child.birth_date, timezone.localdate()),
+                "lines": summary_lines(request.user, child),
+            },
             "can_upload": permissions.can_upload_attachments(request.user),
             "attachment_form": AttachmentForm(),
             "panels": file_panels(request.user, child),
@@ -150,6 +175,87 @@ def child_revision(request, pk: int, number: int):
     )
 
 
+@dataclass
+class FileSave:
+    """What came of saving the file form: the service's result, or why not."""
+
+    result: Any = None
+    duplicate: Any = None  # the file already on record, when the user may open it
+    warnings: list[str] = field(default_factory=list)  # to confirm before saving
+
+
+def _problems_shown(form, problems: list[DomainError]) -> None:
+    """The service's refusals beside their fields, where the form found nothing wrong yet."""
+    for problem in problems:
+        if problem.field not in form.errors or problem.field is None:
+            form_error(form, problem)
+
+
+def _file_saved(form, save: Callable[[dict, bool], Any]) -> FileSave:
+    """Validate and save the file form through `save(data, ask_to_confirm)`: every problem is
+    shown at once, the form's own and the service's, and the page keeps what was typed."""
+    if not form.is_bound:  # an empty post: the form as it was
+        return FileSave()
+    if not form.is_valid():
+        _problems_shown(form, services.file_problems(form.cleaned_data))
+        return FileSave()
+    try:
+        return FileSave(result=save(form.cleaned_data, not form.cleaned_data["confirm_warnings"]))
+    except services.DuplicateChild as exc:
+        form_error(form, exc)
+        return FileSave(duplicate=exc.existing if exc.visible else None)
+    except services.NeedsConfirmation as exc:
+        form.add_error("confirm_warnings", "请核实上面的情况,属实请勾选此项后再保存")
+        return FileSave(warnings=exc.warnings)
+    except services.FileProblems as exc:
+        _problems_shown(form, exc.problems)
+    except DomainError as exc:
+        form_error(form, exc)
+    return FileSave()
+
+
+@require_POST
+def child_check(request):
+    """As the file form is typed: the words under one field (htmx), from the same checks as a
+    save — the form's field and the service's `file_problems`. A good ID number fills in the
+    birth date and sex (out-of-band swaps of those inputs)."""
+    if not (
+        permissions.can_register_children(request.user)
+        or permissions.can_edit_children(request.user)
+    ):
+        raise AccessDenied("您的角色不能登记或修改儿童档案")
+    check_url = reverse("registry:child_check")
+    form = ChildFileForm(request.POST, schools=_schools_for(request.user), check_url=check_url)
+    name = request.POST.get("_check", "")
+    if name not in form.checked_fields():
+        return HttpResponse("")
+    form.is_valid()
+    ids, filled = None, None
+    if name == "id_number":
+        problems = [str(m) for m in form.errors.get(name, [])]
+        raw = form.cleaned_data.get("id_number") or ""
+        if raw and not problems:
+            try:  # the number alone: a good one gives the birth date and sex
+                ids = services.check_id_number(raw, birth_date=None, sex=None)
+            except DomainError as exc:
+                problems = [exc.message]
+            else:
+                filled = ChildFileForm(
+                    initial={"birth_date": ids.birth_date, "sex": ids.sex}, check_url=check_url
+                )
+                for key in ("birth_date", "sex"):
+                    filled.fields[key].widget.attrs["hx-swap-oob"] = "true"
+    else:
+        problems = [str(m) for m in form.errors.get(name, [])] or [
+            p.message for p in services.file_problems(form.cleaned_data) if p.field == name
+        ]
+    return render(
+        request,
+        "registry/_field_check.html",
+        {"problems": problems, "ids": ids, "filled": filled},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def child_create(request):
     if not permissions.can_register_children(request.user):
@@ -184,30 +290,30 @@ def child_create(request):
         }
         initial["village"] = household.division_id
     form = ChildFileForm(
-        request.POST or None, initial=initial, villages=villages, schools=_schools_for(request.user)
+        request.POST or None,
+        initial=initial,
+        villages=villages,
+        schools=_schools_for(request.user),
+        check_url=reverse("registry:child_check"),
     )
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        village = form.cleaned_data.get("village") or request.user.division
-        try:
-            child = services.child_register(
-                actor=request.user, village=village, data=form.cleaned_data, household=household
-            )
-        except services.DuplicateChild as exc:
-            duplicate = exc.existing if exc.visible else None
-            form_error(form, exc)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, f"已为 {child.name} 建档")
-            return redirect("registry:child_detail", pk=child.pk)
+
+    def register(data: dict, ask: bool):
+        village = data.get("village") or request.user.division
+        return services.child_register(
+            actor=request.user, village=village, data=data, household=household, ask_to_confirm=ask
+        )
+
+    saved = _file_saved(form, register) if request.method == "POST" else FileSave()
+    if saved.result is not None:
+        messages.success(request, f"已为 {saved.result.name} 建档")
+        return redirect("registry:child_detail", pk=saved.result.pk)
     return render(
         request,
         "registry/child_form.html",
         {
             "form": form,
             "title": "登记儿童",
-            "duplicate": duplicate,
+            "saved": saved,
             "household": household,
             "nav_active": "register",
         },
@@ -221,32 +327,32 @@ def child_edit(request, pk: int):
     if not permissions.can_edit_children(request.user):
         raise AccessDenied("您的角色不能修改儿童档案")
     form = ChildFileForm(
-        request.POST or None, initial=initial_from_child(child), schools=_schools_for(request.user)
+        request.POST or None,
+        initial=initial_from_child(child),
+        schools=_schools_for(request.user),
+        check_url=reverse("registry:child_check"),
     )
     version = child.version
-    valid = request.method == "POST" and form.is_valid()
-    if request.method == "POST" and "version" in request.POST:
-        posted = whole_number(request.POST["version"])
+
+    def update(data: dict, ask: bool):
+        return services.child_update(
+            actor=request.user, child=child, version=version, data=data, ask_to_confirm=ask
+        )
+
+    saved = FileSave()
+    if request.method == "POST":
+        posted = whole_number(request.POST["version"]) if "version" in request.POST else version
         if posted is None:
             # Only a tampered page sends this; the form shows the file's version from now on.
+            form.is_valid()
             form.add_error(None, "版本号无效:请核对本页内容后重新保存")
-            valid = False
         else:
             version = posted
-    duplicate = None
-    if valid:
-        try:
-            changes = services.child_update(
-                actor=request.user, child=child, version=version, data=form.cleaned_data
-            )
-        except services.DuplicateChild as exc:
-            duplicate = exc.existing if exc.visible else None
-            form_error(form, exc)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, f"已保存,修改了 {len(changes)} 项" if changes else "没有修改")
-            return redirect("registry:child_detail", pk=child.pk)
+            saved = _file_saved(form, update)
+    if saved.result is not None:
+        changes = saved.result
+        messages.success(request, f"已保存,修改了 {len(changes)} 项" if changes else "没有修改")
+        return redirect("registry:child_detail", pk=child.pk)
     return render(
         request,
         "registry/child_form.html",
@@ -255,7 +361,7 @@ def child_edit(request, pk: int):
             "title": f"修改档案:{child.name}",
             "child": child,
             "version": version,
-            "duplicate": duplicate,
+            "saved": saved,
             "nav_active": "children",
         },
         status=400 if form.errors else 200,

@@ -6,9 +6,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from guanai.registry import extensions
-from guanai.rules.choices import Category
+from guanai.rules.choices import CATEGORY_BADGE, Category
 from guanai.rules.figures import BENEFITS, CHILDREN, finding_counts
-from guanai.rules.selectors import child_panel_for, current_findings
+from guanai.rules.selectors import categories_of, child_panel_for, current_findings
 from guanai.rules.services import child_evaluate, id_range_evaluate
 
 
@@ -20,7 +20,58 @@ def _pdf_context(user, child) -> dict:
     return {"rules": child_panel_for(user, child, timezone.localdate())}
 
 
+def _badge(finding) -> extensions.Badge:
+    return extensions.Badge(finding.label, CATEGORY_BADGE.get(finding.code, "grey"))
+
+
+def _summary(user, child) -> list[extensions.SummaryLine]:
+    """The categories with their reasons, and the benefits owed and received (for the roles
+    that see them), on the file's summary card."""
+    panel = child_panel_for(user, child, timezone.localdate())
+    lines = [
+        extensions.SummaryLine(
+            "儿童类别",
+            "" if panel.categories else "不属于留守、流动、困境、孤儿或事实无人抚养儿童",
+            badges=tuple(_badge(f) for f in panel.categories),
+            notes=tuple(f"{f.label}:{f.reason}" for f in panel.categories)
+            if panel.show_reasons
+            else (),
+            url="#findings",
+        )
+    ]
+    if panel.show_benefits:
+        owed = [f for f, _ in panel.benefits]
+        missing = [f for f, receiving in panel.benefits if not receiving]
+        lines.append(
+            extensions.SummaryLine(
+                "保障待遇",
+                f"应享 {len(owed)} 项,已享受 {len(owed) - len(missing)} 项"
+                if owed
+                else "暂无应享的保障待遇",
+                badges=tuple(
+                    extensions.Badge(f"应保未保:{f.label}", "red", f.reason) for f in missing
+                )
+                + tuple(
+                    extensions.Badge(f"不再符合:{r.get_benefit_display()}", "orange")
+                    for r in panel.unentitled
+                ),
+                url="#benefits",
+                alert=bool(missing or panel.unentitled),
+            )
+        )
+    return lines
+
+
+def _list_badges(user, child_ids: list[int]) -> dict[int, list[extensions.Badge]]:
+    return {
+        child_id: [_badge(f) for f in findings]
+        for child_id, findings in categories_of(user, child_ids).items()
+    }
+
+
 def register() -> None:
+    extensions.summary_item_add(extensions.SummaryItem(key="rules", order=10, lines=_summary))
+    extensions.list_badges_add(extensions.ListBadges(key="rules", order=10, badges=_list_badges))
     extensions.file_panel_add(
         extensions.FilePanel(key="rules", order=10, template="rules/_child_findings.html")
     )

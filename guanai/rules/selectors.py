@@ -39,6 +39,20 @@ def findings_for(user: User, child: Child) -> QuerySet[ChildFinding]:
     return scope(user, ChildFinding.objects.filter(child=child))
 
 
+def categories_of(user: User, child_ids: list[int]) -> dict[int, list[ChildFinding]]:
+    """The current categories of a page of children, in one query (the list's badges)."""
+    found: dict[int, list[ChildFinding]] = {}
+    rows = scope(
+        user,
+        ChildFinding.objects.filter(
+            child_id__in=child_ids, kind=FindingKind.CATEGORY, is_current=True
+        ),
+    ).order_by("child_id", "code")
+    for finding in rows.only("id", "child_id", "kind", "code"):
+        found.setdefault(finding.child_id, []).append(finding)
+    return found
+
+
 def receipts_for(user: User, child: Child) -> QuerySet[BenefitReceipt]:
     return scope(user, BenefitReceipt.objects.filter(child=child)).select_related("recorded_by")
 

@@ -154,7 +154,9 @@ class TestChildPage:
             .get(reverse("registry:child_detail", args=[children["a"].pk]))
             .content.decode()
         )
-        assert "春游" in body and body.count('src="data:image/jpeg;base64,') == 1
+        # One photo, one thumbnail: in the list of attachments, and on the summary card above.
+        assert "春游" in body and body.count('src="data:image/jpeg;base64,') == 2
+        assert 'class="summary-photo" src="data:image/jpeg;base64,' in body
         assert 'enctype="multipart/form-data"' in body
 
     def test_it_offers_no_upload_to_roles_that_do_not_upload(self, login, users, children):

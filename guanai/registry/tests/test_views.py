@@ -22,6 +22,7 @@ def form_data(**extra):
         "father_away_destination": "上海市",
         "mother_status": "at_home",
         "mother_name": "孙丽",
+        "school_stage": "primary",
     } | extra
 
 
