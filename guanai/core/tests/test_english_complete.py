@@ -5,12 +5,16 @@ cover every string a template offers. Values the user stored, and the audit log,
 """
 
 import re
+from io import BytesIO
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
 from django.template.base import Lexer, TokenType
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
 
 ROOT = Path(settings.BASE_DIR) / "guanai"
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -179,3 +183,49 @@ def test_every_message_has_its_english():
     fuzzy = [entry.msgid for entry in live if "fuzzy" in entry.flags]
     assert empty == [], "add these to scripts/translate_en.py (ENGLISH) and run `make messages`"
     assert fuzzy == []
+
+
+@pytest.fixture
+def in_english(login):
+    def _in_english(user):
+        client = login(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return _in_english
+
+
+def _page(client, name, *args) -> str:
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_main_pages_in_english(in_english, users, children):
+    director = in_english(users["director_a"])
+    page = _page(director, "registry:child_list")
+    assert "Export the roster" in page and "导出花名册" not in page
+    page = _page(director, "registry:child_detail", children["a"].pk)
+    assert "History of the file" in page and "Pairing and care" in page
+    assert "档案变更记录" not in page and "结对与关爱" not in page
+    assert "张小明" in page  # the child's name is the child's name
+    page = _page(in_english(users["carer_a"]), "care:my_week")
+    assert "Due this week" in page and "本周到期" not in page
+    page = _page(in_english(users["county"]), "stats:dashboard")
+    assert "Charts" in page and "图表" not in page
+
+
+def test_a_message_after_an_action_and_an_export_in_english(in_english, users, children):
+    director = in_english(users["director_a"])
+    response = director.post(
+        reverse("registry:child_deactivate", args=[children["a"].pk]),
+        {"reason": "moved_away", "on": timezone.localdate().isoformat()},
+        follow=True,
+    )
+    assert "The file of 张小明 is closed" in response.content.decode()
+    response = director.get(reverse("registry:child_roster_export"))
+    header = [
+        cell.value
+        for cell in load_workbook(BytesIO(b"".join(response.streaming_content))).active[2]
+    ]
+    assert header[:3] == ["No.", "Name", "Sex"]
