@@ -21,118 +21,23 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 # A button that names the other language is written in that language (<button lang="zh-hans">中文</button>).
 OWN_LANGUAGE = re.compile(r"<(\w+)\b[^>]*\slang=\"zh[-\w]*\"[^>]*>[^<]*</\1>")
 
-# Templates whose every Chinese text run is wrapped; each finished app joins the list.
-TRANSLATED = [
-    "accounts/templates/accounts/account.html",
-    "accounts/templates/accounts/login.html",
-    "accounts/templates/accounts/otp_enrol.html",
-    "accounts/templates/accounts/otp_verify.html",
-    "accounts/templates/accounts/password_change.html",
-    "accounts/templates/accounts/password_reset_done.html",
-    "accounts/templates/accounts/recovery_codes.html",
-    "accounts/templates/accounts/user_form.html",
-    "accounts/templates/accounts/user_list.html",
-    "audit/templates/audit/event_list.html",
-    "benefits/templates/benefits/payment_list_detail.html",
-    "benefits/templates/benefits/payment_lists.html",
-    "benefits/templates/benefits/proposal_detail.html",
-    "benefits/templates/benefits/proposal_form.html",
-    "benefits/templates/benefits/proposal_list.html",
-    "benefits/templates/benefits/receipt_stop.html",
-    "care/templates/care/_child_care.html",
-    "care/templates/care/_due_item.html",
-    "care/templates/care/_form_fields.html",
-    "care/templates/care/_pagination.html",
-    "care/templates/care/_record_done.html",
-    "care/templates/care/_record_form.html",
-    "care/templates/care/_report_offer.html",
-    "care/templates/care/flag_detail.html",
-    "care/templates/care/flag_list.html",
-    "care/templates/care/my_week.html",
-    "care/templates/care/over_limit_list.html",
-    "care/templates/care/overdue_list.html",
-    "care/templates/care/overview.html",
-    "care/templates/care/pairing_card.html",
-    "care/templates/care/pairing_end.html",
-    "care/templates/care/pairing_form.html",
-    "care/templates/care/pairing_list.html",
-    "care/templates/care/record_detail.html",
-    "care/templates/care/record_form.html",
-    "care/templates/care/term_list.html",
-    "care/templates/care/unpaired_list.html",
-    "disability/templates/disability/_child_rehab.html",
-    "disability/templates/disability/_form_fields.html",
-    "disability/templates/disability/_nav.html",
-    "disability/templates/disability/_pagination.html",
-    "disability/templates/disability/application_detail.html",
-    "disability/templates/disability/application_form.html",
-    "disability/templates/disability/batch_detail.html",
-    "disability/templates/disability/batch_list.html",
-    "disability/templates/disability/claim_form.html",
-    "disability/templates/disability/claim_list.html",
-    "disability/templates/disability/institution_list.html",
-    "disability/templates/disability/overview.html",
-    "disability/templates/disability/teaching_detail.html",
-    "disability/templates/disability/teaching_form.html",
-    "disability/templates/disability/teaching_list.html",
-    "notices/templates/notices/notice_list.html",
-    "protection/templates/protection/_child_cases.html",
-    "protection/templates/protection/_clock.html",
-    "protection/templates/protection/_grade.html",
-    "protection/templates/protection/case_detail.html",
-    "protection/templates/protection/case_list.html",
-    "protection/templates/protection/figures.html",
-    "protection/templates/protection/my_tasks.html",
-    "protection/templates/protection/report_form.html",
-    "protection/templates/protection/report_start.html",
-    "registry/templates/registry/_child_rows.html",
-    "registry/templates/registry/_field_check.html",
-    "registry/templates/registry/_file_field.html",
-    "registry/templates/registry/_review_panel.html",
-    "registry/templates/registry/_review_returned.html",
-    "registry/templates/registry/_sensitive.html",
-    "registry/templates/registry/child_deactivate.html",
-    "registry/templates/registry/child_detail.html",
-    "registry/templates/registry/child_form.html",
-    "registry/templates/registry/child_list.html",
-    "registry/templates/registry/child_revision.html",
-    "registry/templates/registry/home.html",
-    "registry/templates/registry/review_list.html",
-    "registry/templates/registry/review_settings.html",
-    "rules/templates/rules/_child_findings.html",
-    "rules/templates/rules/_node_table.html",
-    "rules/templates/rules/_panel.html",
-    "rules/templates/rules/change_list.html",
-    "rules/templates/rules/gap_list.html",
-    "rules/templates/rules/parameter_list.html",
-    "rules/templates/rules/record_form.html",
-    "stats/templates/stats/_report_progress.html",
-    "stats/templates/stats/base_edit.html",
-    "stats/templates/stats/dashboard.html",
-    "stats/templates/stats/report_list.html",
-    "stats/templates/stats/report_status.html",
-    "templates/400.html",
-    "templates/403.html",
-    "templates/403_csrf.html",
-    "templates/404.html",
-    "templates/500.html",
-    "templates/base.html",
-    "window/templates/window/_child_window.html",
-    "window/templates/window/_error.html",
-    "window/templates/window/_referral_rows.html",
-    "window/templates/window/_status.html",
-    "window/templates/window/application_detail.html",
-    "window/templates/window/application_list.html",
-    "window/templates/window/calendar.html",
-    "window/templates/window/figures.html",
-    "window/templates/window/intake.html",
-    "window/templates/window/intake_start.html",
-    "window/templates/window/receipt.html",
-    "window/templates/window/referral_detail.html",
-    "window/templates/window/referral_list.html",
-    "window/templates/window/referral_start.html",
-    "window/templates/window/work_list.html",
-]
+# Every template shows English in English, except these (each with its reason).
+PRINTED_IN_CHINESE = "part of the PDF of a child's file, printed in Chinese for the archive"
+EXCLUDED = {
+    "registry/templates/registry/child_pdf.html": PRINTED_IN_CHINESE,
+    "care/templates/care/_child_pdf_care.html": PRINTED_IN_CHINESE,
+    "protection/templates/protection/_child_pdf_cases.html": PRINTED_IN_CHINESE,
+    "rules/templates/rules/_child_pdf_findings.html": PRINTED_IN_CHINESE,
+}
+# Templates another branch is changing now (all pass today): they join when that work is merged.
+IN_PROGRESS_ELSEWHERE = ("ingest/", "core/", "ops/")
+TRANSLATED = sorted(
+    str(path.relative_to(ROOT))
+    for path in ROOT.rglob("*.html")
+    if "templates" in path.relative_to(ROOT).parts
+    and str(path.relative_to(ROOT)) not in EXCLUDED
+    and not str(path.relative_to(ROOT)).startswith(IN_PROGRESS_ELSEWHERE)
+)
 
 
 def untranslated_runs(source: str) -> list[tuple[int, str]]:
@@ -167,6 +72,11 @@ def test_the_checker_finds_text_and_attributes_but_not_translations_or_comments(
         '<button lang="zh-hans">中文</button><p title="{% translate \'帮助\' %}">帮助</p>\n'
     )
     assert untranslated_runs(source) == [(2, '<input placeholder="姓名">'), (5, '">帮助</p>')]
+
+
+def test_the_list_covers_the_templates_and_names_no_missing_one():
+    assert len(TRANSLATED) > 100 and "templates/base.html" in TRANSLATED
+    assert all((ROOT / template).exists() for template in EXCLUDED)
 
 
 @pytest.mark.parametrize("template", TRANSLATED)
