@@ -123,6 +123,8 @@ def test_the_main_pages_in_english(in_english, users, children):
     assert "Due this week" in page and "本周到期" not in page
     page = _page(in_english(users["county"]), "stats:dashboard")
     assert "Charts" in page and "图表" not in page
+    page = _page(in_english(users["county"]), "care:term_list")  # a form's labels
+    assert "Term name" in page and "学期名称" not in page
 
 
 def test_a_message_after_an_action_and_an_export_in_english(in_english, users, children):
