@@ -159,6 +159,8 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("GUANAI_HTTPS", False)
 SECURE_HSTS_SECONDS = 31536000 if SECURE_SSL_REDIRECT else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL_REDIRECT
+# The proxy and monitoring ask these over plain HTTP on 127.0.0.1 (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # The HSTS preload list is for names on the public internet; a county intranet's is not one.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL_REDIRECT else None
@@ -222,6 +224,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running import or report whose process sent no heartbeat for this long (it beats every 30 s)
 # is marked failed and may be run again; a worker silent as long counts as not running.
 JOB_SILENT_MINUTES = env_int("GUANAI_JOB_SILENT_MINUTES", 5)
+# /readyz fails when the disk of MEDIA_ROOT (uploads, reports) has less free than this.
+READY_MIN_FREE_MB = env_int("GUANAI_READY_MIN_FREE_MB", 1024)
 
 # Backups (`guanai backup` / `guanai restore`): the archive's passphrase comes from the environment
 # (GUANAI_BACKUP_KEY) when the command runs, never from settings; pg_dump and pg_restore from

@@ -1,5 +1,6 @@
 """`guanai serve --production`: the refusal without settings, the supervisor, a real start."""
 
+import json
 import os
 import signal
 import socket
@@ -204,7 +205,9 @@ def test_production_serve_starts_serves_pages_and_hashed_static_files_and_stops(
             except OSError:
                 return False
 
-        assert wait_for(up, 12), "no answer"
+        # About 7 s on an idle machine (collectstatic 2 s, gunicorn, the first request's
+        # imports); more while other work shares the cores.
+        assert wait_for(up, 40), "no answer"
         status, _, body = fetch(f"{base}/accounts/login/")
         page = body.decode()
         assert status == 200 and "csrfmiddlewaretoken" in page
@@ -213,6 +216,14 @@ def test_production_serve_starts_serves_pages_and_hashed_static_files_and_stops(
         status, headers, _ = fetch(f"{base}/static/css/guanai.{css}")
         assert status == 200 and "immutable" in headers["Cache-Control"]
         assert (tmp_path / "static" / "staticfiles.json").exists()
+        assert fetch(f"{base}/healthz")[0] == 200
+        status, _, body = fetch(f"{base}/readyz")
+        checks = json.loads(body)["checks"]
+        assert checks["database"]["ok"]
+        if connection.vendor == "postgresql":  # the migrated test database; the worker beats
+            assert wait_for(lambda: fetch(f"{base}/readyz")[0] == 200, 5)
+        else:  # an empty file: nothing migrated, not ready
+            assert status == 503 and checks["migrations"]["pending"] > 0
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
