@@ -121,7 +121,7 @@ def server_start(port: int, workers: int | None) -> subprocess.Popen:
     command = [sys.executable, "-m", "guanai", "serve", "--production", f"127.0.0.1:{port}"]
     if workers:
         command += ["--workers", str(workers)]
-    log = open(Path(os.environ.get("GUANAI_VAR_DIR", ROOT / "var")) / "load-server.log", "w")
+    log = open(Path(os.environ.get("GUANAI_VAR_DIR", ROOT / "var")) / "load-server.log", "w")  # noqa: SIM115
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -259,7 +259,7 @@ def import_start(out: Path) -> subprocess.Popen | None:
     if not files:
         print("no roster to import (guanai demo writes them): no import runs")
         return None
-    log = open(out / "load-import.log", "w")
+    log = open(out / "load-import.log", "w")  # noqa: SIM115 (the child writes it until the end)
     command = [
         sys.executable,
         "-m",

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-spec = importlib.util.spec_from_file_location("offline_install", ROOT / "scripts/offline_install.py")
+spec = importlib.util.spec_from_file_location(
+    "offline_install", ROOT / "scripts/offline_install.py"
+)
 offline_install = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(offline_install)
 
@@ -26,7 +28,12 @@ def test_a_bundle_for_this_machine_is_accepted():
 
 
 def test_a_bundle_for_another_python_platform_or_newer_glibc_is_refused_with_the_reason():
-    built = {"python": "cp312", "platform": "linux_aarch64", "libc": "glibc", "libc_version": "2.39"}
+    built = {
+        "python": "cp312",
+        "platform": "linux_aarch64",
+        "libc": "glibc",
+        "libc_version": "2.39",
+    }
     problems = offline_install.refusals(built, HERE)
     assert len(problems) == 3
     assert "Python cp312, this is cp311" in problems[0] and "本机是 cp311" in problems[0]
@@ -39,7 +46,10 @@ def bundle_dir(tmp_path: Path, **manifest) -> Path:
     (root / "wheels").mkdir(parents=True)
     (root / "wheels" / "a-1.0-py3-none-any.whl").write_bytes(b"wheel")
     digest = "b0bd1bf4b1e2de1b0d4bbd6ff9d0b31d1fdfbcb5c5d59f2cf3d9e0d5f1a8e5e7"  # not its sha256
-    values = offline_install.target() | {"version": "0.1.0", "wheels": {"a-1.0-py3-none-any.whl": digest}}
+    values = offline_install.target() | {
+        "version": "0.1.0",
+        "wheels": {"a-1.0-py3-none-any.whl": digest},
+    }
     (root / "manifest.json").write_text(json.dumps(values | manifest))
     return root
 
@@ -60,8 +70,14 @@ def test_the_installer_refuses_another_pythons_bundle_before_making_a_virtualenv
         tar.add(root, arcname=root.name)
     prefix = tmp_path / "venv"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/offline_install.py"), "--bundle", str(archive),
-         "--prefix", str(prefix)],
+        [
+            sys.executable,
+            str(ROOT / "scripts/offline_install.py"),
+            "--bundle",
+            str(archive),
+            "--prefix",
+            str(prefix),
+        ],
         capture_output=True,
         text=True,
     )
