@@ -229,3 +229,12 @@ def test_production_serve_starts_serves_pages_and_hashed_static_files_and_stops(
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert "task-1 已启动" in output and "已全部停止 / all stopped" in output
+
+
+def test_static_files_are_collected_again_only_when_missing_or_older_than_the_sources(tmp_path):
+    assert serve.static_stale(tmp_path)  # nothing collected yet
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text("{}")
+    assert not serve.static_stale(tmp_path)  # written after every source file
+    os.utime(manifest, (1, 1))  # 1970: every source is newer
+    assert serve.static_stale(tmp_path)
