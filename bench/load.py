@@ -307,6 +307,45 @@ def report(stats: Stats, seconds: float) -> None:
         print(f"  {seconds_ * 1000:7.0f} ms  {what}")
 
 
+ACCESS = re.compile(r'"(GET|POST) ([^ ?"]+)[^"]* HTTP/[\d.]+" (\d+) .* (\d+)ms$')
+ENDPOINTS = [
+    ("login", re.compile(r"^/accounts/login/$")),
+    ("file page", re.compile(r"^/children/\d+/$")),
+    ("children list/search", re.compile(r"^/children/$")),
+    ("visit form/record", re.compile(r"^/care/records/new/\d+/$")),
+    ("dashboard", re.compile(r"^/stats/$")),
+    ("care overview", re.compile(r"^/care/overview/$")),
+    ("overdue list", re.compile(r"^/care/overdue/$")),
+    ("audit log", re.compile(r"^/audit/$")),
+    ("home", re.compile(r"^/$")),
+]
+
+
+def server_side(log: Path) -> None:
+    """The time each request took inside a gunicorn worker (its access log): what the
+    application costs, without the wait for a free worker."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = ACCESS.search(line)
+        if not match:
+            continue
+        method, path = match.group(1), match.group(2)
+        name = next((n for n, rx in ENDPOINTS if rx.match(path)), None)
+        if name is not None and not (name == "login" and method == "GET"):
+            times[name].append(float(match.group(4)))
+    if not times:
+        return
+    print(
+        f"\nin the worker (gunicorn access log)\n{'endpoint':<22}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'p99 ms':>9}"
+    )
+    for name, ms in sorted(times.items(), key=lambda kv: -percentile(kv[1], 0.95)):
+        print(
+            f"{name:<22}{len(ms):>6}{statistics.median(ms):>9.0f}{percentile(ms, 0.95):>9.0f}"
+            f"{percentile(ms, 0.99):>9.0f}"
+        )
+
+
 def wait_up(base: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -363,6 +402,8 @@ def main() -> int:
             state = importer.poll()
             print("import:", "still running" if state is None else f"ended ({state})")
         report(stats, elapsed)
+        if server is not None:
+            server_side(out / "load-server.log")
     finally:
         if importer is not None and importer.poll() is None:
             importer.terminate()

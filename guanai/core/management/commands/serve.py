@@ -63,6 +63,8 @@ def gunicorn_command(addrport: str, workers: int) -> list[str]:
         "--max-requests=2000",  # a worker that grows is replaced, one at a time
         "--max-requests-jitter=200",
         "--access-logfile=-",
+        # gunicorn's default line and the time the request took in the worker (ms).
+        '--access-logformat=%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms',
         "--forwarded-allow-ips=127.0.0.1,::1",
         "--no-control-socket",  # several instances on one machine (tests, counties)
     ]
