@@ -88,12 +88,13 @@ def hup_recorder(path: Path) -> list[str]:
     code = (
         "import signal, sys, time\n"
         "signal.signal(signal.SIGHUP, lambda *a: open(sys.argv[1], 'a').write('hup\\n'))\n"
+        "open(sys.argv[1] + '.ready', 'w').close()\n"  # the handler is in place
         "while True: time.sleep(0.05)\n"
     )
     return [sys.executable, "-c", code, str(path)]
 
 
-def wait_for(condition, seconds: float = 5.0) -> bool:
+def wait_for(condition, seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -134,6 +135,7 @@ def test_a_task_worker_that_dies_is_started_again_with_a_growing_pause(superviso
 
 def test_sighup_reloads_gunicorn_and_restarts_the_task_workers_without_pause(supervisor, tmp_path):
     pids = [child.pid for child in supervisor.tasks]
+    assert wait_for(lambda: (tmp_path / "hups.ready").exists())  # before: SIGHUP would kill it
     supervisor.reload()
     assert wait_for(lambda: (tmp_path / "hups").exists())
     assert (tmp_path / "hups").read_text() == "hup\n"
