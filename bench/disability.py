@@ -22,27 +22,15 @@ under 300 ms.
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def timed(label: str, call, repeat: int = 1):
-    runs, value = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        value = call()
-        runs.append(time.perf_counter() - started)
-    best = statistics.median(runs)
-    shown = f"{best * 1000:.0f} ms" if best < 2 else f"{best:.2f} s"
-    print(f"  {label}: {shown}" + (f" (median of {repeat})" if repeat > 1 else ""), flush=True)
-    return value, best
+from timing import timed  # noqa: E402 (bench/ is the script's folder)
 
 
 def main() -> int:

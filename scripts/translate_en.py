@@ -11,6 +11,7 @@ import polib
 ENGLISH = {
     "首页": "Home",
     "儿童档案": "Children",
+    "信息审核": "Fact review",
     "我的结对儿童": "My children",
     "本周待办": "This week",
     "关爱任务": "Care duties",

@@ -49,6 +49,9 @@ class User(AbstractUser):
         related_name="users",
     )
     department = models.CharField("部门", max_length=30, choices=Department.choices, blank=True)
+    # The head (负责人) of their department's desk in the county, set by the county: a referral
+    # past its limit is told to the heads (all the desk's users where none is named).
+    is_department_head = models.BooleanField("部门负责人", default=False)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     last_failed_login_at = models.DateTimeField(null=True, blank=True)

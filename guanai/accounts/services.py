@@ -274,6 +274,25 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def user_head_set(*, actor: User, user: User, head: bool) -> User:
+    """Name (or no longer name) a department user the head of their department's desk. The
+    caller reached `user` through selectors.user_get_for (the county's managers)."""
+    if head and user.role != Role.DEPARTMENT:
+        raise DomainError("只有部门工作人员可以设为部门负责人", field="role")
+    if user.is_department_head != head:
+        user.is_department_head = head
+        user.save(update_fields=["is_department_head"])
+        audit(
+            actor=actor,
+            action=Action.UPDATE,
+            target=user,
+            division_code=_code(user),
+            detail="设为部门负责人" if head else "取消部门负责人",
+        )
+    return user
+
+
 def unlock(*, actor: User, user: User) -> None:
     user.failed_login_count = 0
     user.locked_until = None

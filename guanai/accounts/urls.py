@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/two-factor-off/", views.two_factor_off, name="two_factor_off"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_new, name="user_new"),
+    path("users/<int:pk>/head/", views.user_head, name="user_head"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("users/<int:pk>/password-reset/", views.user_password_reset, name="user_password_reset"),
     path(

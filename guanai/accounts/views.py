@@ -28,6 +28,7 @@ from guanai.accounts.services import (
     second_factor_check,
     unlock,
     user_create,
+    user_head_set,
 )
 from guanai.audit.models import Action
 from guanai.audit.services import audit
@@ -258,6 +259,21 @@ def user_new(request):
         {"form": form, "nav_active": "users"},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def user_head(request, pk: int):
+    """Name a department user the head (负责人) of their desk, or no longer (`head=0`)."""
+    account = user_get_for(request.user, pk)
+    head = request.POST.get("head") != "0"
+    try:
+        user_head_set(actor=request.user, user=account, head=head)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = "设为部门负责人" if head else "不再是部门负责人"
+        messages.success(request, f"{account.username} 已{done}")
+    return redirect("accounts:user_list")
 
 
 @require_POST

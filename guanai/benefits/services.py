@@ -124,6 +124,12 @@ def proposal_decide(
             raise DomainError("不予批准时请填写理由", field="note")
         proposal.status = ProposalStatus.REFUSED
     else:
+        if child.facts_pending:
+            # Maker-checker on the facts too: the county approves on what the township reviewed.
+            raise DomainError(
+                "该儿童档案有村(居)录入、乡镇(街道)尚未审核的信息变更,审核通过后才能批准",
+                field="note",
+            )
         if start_on is None:
             raise DomainError("请填写开始享受日期", field="start_on")
         amount = _amount(monthly_amount)

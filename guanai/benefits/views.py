@@ -1,7 +1,6 @@
 """Benefit pages: the proposal queue, propose, decide, payment lists. Thin."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -9,31 +8,26 @@ from django.views.decorators.http import require_GET, require_http_methods
 from guanai.audit.decorators import search_audited
 from guanai.benefits import permissions, reports, selectors, services
 from guanai.benefits.forms import DecideForm, FreezeForm, ProposeForm, StopForm
-from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.errors import DomainError, form_error, require
+from guanai.core.paging import listing
 from guanai.registry.selectors import child_get_for
 
 NAV = {"nav_active": "benefits"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise AccessDenied(message)
-
-
 @search_audited("待遇申报列表", "benefits.proposal")
 def proposal_list(request):
-    _require(permissions.can_propose(request.user), "您的角色不能查看待遇申报")
+    require(permissions.can_propose(request.user), "您的角色不能查看待遇申报")
     proposals = selectors.proposals_for(request.user)
     status = request.GET.get("status", "proposed")
     if status != "all":
         proposals = proposals.filter(status=status)
-    page = Paginator(proposals.order_by("proposed_at", "id"), 30).get_page(request.GET.get("page"))
     return render(
         request,
         "benefits/proposal_list.html",
         {
-            "page": page,
+            **listing(request, proposals.order_by("proposed_at", "id")),
             "status": status,
             "can_decide": permissions.can_decide(request.user),
             **NAV,
@@ -43,7 +37,7 @@ def proposal_list(request):
 
 @require_http_methods(["GET", "POST"])
 def proposal_create(request, child_pk: int):
-    _require(permissions.can_propose(request.user), "您的角色不能申报待遇")
+    require(permissions.can_propose(request.user), "您的角色不能申报待遇")
     child = child_get_for(request.user, child_pk)
     form = ProposeForm(request.POST or None, initial={"benefit": request.GET.get("benefit")})
     if request.method == "POST" and form.is_valid():
@@ -73,7 +67,7 @@ def proposal_detail(request, proposal_pk: int):
             proposal.child, proposal.benefit, proposal.proposed_at.date()
         )
     if request.method == "POST":
-        _require(can_decide, "您不能审批该申报")
+        require(can_decide, "您不能审批该申报")
         if form is not None and form.is_valid():
             data = form.cleaned_data
             try:
@@ -101,12 +95,12 @@ def proposal_detail(request, proposal_pk: int):
 
 @require_http_methods(["GET", "POST"])
 def payment_list_index(request):
-    _require(permissions.can_decide(request.user), "只有县级民政部门可以生成发放名册")
+    require(permissions.can_decide(request.user), "只有县级民政部门可以生成发放名册")
     form = FreezeForm(request.POST or None)
     division = request.user.division
     if request.method == "POST" and form.is_valid():
         try:
-            _require(division is not None, "请以县级用户操作")
+            require(division is not None, "请以县级用户操作")
             frozen = services.payment_list_freeze(
                 actor=request.user, county=division, **form.cleaned_data
             )
@@ -115,26 +109,21 @@ def payment_list_index(request):
         else:
             messages.success(request, f"已冻结 {frozen}:{frozen.children} 人")
             return redirect("benefits:payment_list_detail", list_pk=frozen.pk)
-    lists = Paginator(selectors.payment_lists_for(request.user), 30).get_page(
-        request.GET.get("page")
-    )
     return render(
         request,
         "benefits/payment_lists.html",
-        {"form": form, "page": lists, **NAV},
+        {"form": form, **listing(request, selectors.payment_lists_for(request.user)), **NAV},
         status=400 if form.errors else 200,
     )
 
 
 def payment_list_detail(request, list_pk: int):
     payment_list = selectors.payment_list_get_for(request.user, list_pk)
-    lines = Paginator(selectors.payment_lines(request.user, payment_list), 100).get_page(
-        request.GET.get("page")
-    )
+    lines = listing(request, selectors.payment_lines(request.user, payment_list), per_page=100)
     return render(
         request,
         "benefits/payment_list_detail.html",
-        {"payment_list": payment_list, "page": lines, **NAV},
+        {"payment_list": payment_list, **lines, **NAV},
     )
 
 
@@ -150,7 +139,7 @@ def payment_list_xlsx(request, list_pk: int):
 @require_http_methods(["GET", "POST"])
 def receipt_stop(request, receipt_pk: int):
     """Confirm a stop the gap list proposes (已不符合仍在享受), with its date and reason."""
-    _require(permissions.can_decide(request.user), "只有县级民政部门可以停发待遇")
+    require(permissions.can_decide(request.user), "只有县级民政部门可以停发待遇")
     receipt = selectors.receipt_get_for(request.user, receipt_pk)
     initial = {"end_on": request.GET.get("on"), "reason": request.GET.get("reason", "")}
     form = StopForm(request.POST or None, initial=initial)

@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,31 +26,15 @@ from guanai.care.forms import (
 from guanai.care.models import DueStatus, DutyTemplate, FlagStatus, Severity
 from guanai.care.pdf import pairing_card_pdf
 from guanai.care.schedules import Period, month_of
-from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
+from guanai.core.errors import DomainError, NotForRole, form_error, require
+from guanai.core.paging import listing
 from guanai.core.params import whole_number
 from guanai.notices.selectors import told_about
 from guanai.registry.selectors import child_get_for
 
-PAGE_SIZE = 30
-
 
 def _is_htmx(request) -> bool:
     return bool(request.headers.get("HX-Request"))
-
-
-def _listing(request, queryset) -> dict:
-    """A page of the list, and the query string (without the page) for the pager links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query_prefix": f"{query.urlencode()}&" if query else "",
-    }
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise AccessDenied(message)
 
 
 # ---------- the carer's phone page ----------
@@ -59,7 +42,7 @@ def _require(allowed: bool, message: str) -> None:
 
 def my_week(request):
     if request.user.role != Role.CARER:
-        _require(permissions.can_see_figures(request.user), "没有本周待办")
+        require(permissions.can_see_figures(request.user), "没有本周待办")
         return redirect("care:overview")
     today = timezone.localdate()
     return render(
@@ -77,7 +60,7 @@ def my_week(request):
 def record_create(request, child_pk: int):
     """The one-tap record form (an HTMX fragment on the week page, a page elsewhere)."""
     child = child_get_for(request.user, child_pk)
-    _require(permissions.can_record(request.user), "您的角色不能填写关爱记录")
+    require(permissions.can_record(request.user), "您的角色不能填写关爱记录")
     due = None
     due_pk = whole_number(request.GET.get("due") or request.POST.get("due"))
     if due_pk:
@@ -191,21 +174,21 @@ def overdue_list(request):
     return render(
         request,
         "care/overdue_list.html",
-        {**_listing(request, items), "today": today, "nav_active": "care"},
+        {**listing(request, items), "today": today, "nav_active": "care"},
     )
 
 
 @search_audited("未结对儿童列表", "registry.child")
 def unpaired_list(request):
-    _require(permissions.can_manage_pairings(request.user), "您的角色不能查看未结对儿童")
+    require(permissions.can_manage_pairings(request.user), "您的角色不能查看未结对儿童")
     children = selectors.unpaired_children_for(request.user, timezone.localdate())
     return render(
-        request, "care/unpaired_list.html", {**_listing(request, children), "nav_active": "care"}
+        request, "care/unpaired_list.html", {**listing(request, children), "nav_active": "care"}
     )
 
 
 def over_limit_list(request):
-    _require(permissions.can_manage_pairings(request.user), "您的角色不能查看结对超限")
+    require(permissions.can_manage_pairings(request.user), "您的角色不能查看结对超限")
     return render(
         request,
         "care/over_limit_list.html",
@@ -226,7 +209,7 @@ def flag_list(request):
         request,
         "care/flag_list.html",
         {
-            **_listing(request, flags),
+            **listing(request, flags),
             "can_handle": permissions.can_handle_flags(request.user),
             "nav_active": "care",
         },
@@ -240,7 +223,7 @@ def flag_detail(request, flag_pk: int):
     can_handle = permissions.can_handle_flags(request.user)
     form = FlagHandleForm(request.POST or None) if can_handle else None
     if request.method == "POST":
-        _require(can_handle, "您的角色不能处理问题上报")
+        require(can_handle, "您的角色不能处理问题上报")
         if form.is_valid():
             try:
                 services.flag_handle(actor=request.user, flag=flag, note=form.cleaned_data["note"])
@@ -259,7 +242,7 @@ def flag_detail(request, flag_pk: int):
 
 @search_audited("结对列表", "care.pairing")
 def pairing_list(request):
-    _require(permissions.can_manage_pairings(request.user), "您的角色不能管理结对")
+    require(permissions.can_manage_pairings(request.user), "您的角色不能管理结对")
     today = timezone.localdate()
     pairings = selectors.pairing_list_for(
         request.user, today=today, current_only=request.GET.get("all") != "1"
@@ -267,14 +250,14 @@ def pairing_list(request):
     return render(
         request,
         "care/pairing_list.html",
-        {**_listing(request, pairings), "today": today, "nav_active": "care"},
+        {**listing(request, pairings), "today": today, "nav_active": "care"},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def pairing_create(request, child_pk: int):
     child = child_get_for(request.user, child_pk)
-    _require(permissions.can_manage_pairings(request.user), "您的角色不能安排结对")
+    require(permissions.can_manage_pairings(request.user), "您的角色不能安排结对")
     form = PairingForm(
         request.POST or None, carers=selectors.carer_choices_for(request.user, child)
     )
@@ -299,7 +282,7 @@ def pairing_create(request, child_pk: int):
 @require_http_methods(["GET", "POST"])
 def pairing_end(request, pairing_pk: int):
     pairing = selectors.pairing_get_for(request.user, pairing_pk)
-    _require(permissions.can_manage_pairings(request.user), "您的角色不能结束结对")
+    require(permissions.can_manage_pairings(request.user), "您的角色不能结束结对")
     form = PairingEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -341,7 +324,7 @@ def term_list(request):
     county = request.user.division if request.user.division_id else None
     form = TermForm(request.POST or None) if can_set else None
     if request.method == "POST":
-        _require(can_set and county is not None, "您的角色不能设置学期")
+        require(can_set and county is not None, "您的角色不能设置学期")
         if form.is_valid():
             try:
                 services.term_create(actor=request.user, county=county, **form.cleaned_data)

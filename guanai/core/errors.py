@@ -21,3 +21,10 @@ class NotForRole(AccessDenied):
 def form_error(form, error: DomainError) -> None:
     """Show a service's refusal on the form: beside its field when the form has it."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Refuse the page unless the role may use it (AccessDenied: the view answers 403 or
+    404 and the refusal is audited)."""
+    if not allowed:
+        raise AccessDenied(message)

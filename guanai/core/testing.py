@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 from django.db import connection
 
@@ -98,3 +99,43 @@ def _server():
         dbname=db["NAME"], host=db["HOST"], port=db["PORT"], user=db["USER"], autocommit=True
     ) as server:
         yield server
+
+
+@contextlib.contextmanager
+def scratch_database(tmp_path):
+    """A DATABASE_URL of an empty database of the same kind as the test run's (for a
+    migration tested in a process of its own: the test database stays as it is)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'before-and-after.sqlite3'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"guanai_scratch_{uuid.uuid4().hex[:8]}"
+    parsed = urlparse(url)
+    with psycopg.connect(urlunparse(parsed._replace(query="")), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield urlunparse(parsed._replace(path=f"/{name}"))
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+
+
+def migration_script_run(script: str, tmp_path) -> dict:
+    """Run a migration test's script in a process of its own on a scratch database; return
+    the JSON object its last line prints."""
+    import json
+
+    with scratch_database(tmp_path) as database_url:
+        env = os.environ | {
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "guanai.settings",
+            "GUANAI_VAR_DIR": str(tmp_path),
+            "GUANAI_NOTICE_BACKENDS": "",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+        )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -49,22 +49,6 @@ class ResponseClock(models.Model):
         return f"{self.get_grade_display()} {self.words}"
 
 
-class CaseCounter(models.Model):
-    """The last case number of a county and year (县码-年-序号), taken under a row lock."""
-
-    county_code = models.CharField(max_length=6)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["county_code", "year"], name="case_counter_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.county_code}-{self.year}: {self.last}"
-
-
 class ProtectionCase(models.Model):
     scope_division_field = "division_code"
     scope_pairing_path = "child__pairings"  # a carer reaches the cases they reported

@@ -15,6 +15,7 @@ from guanai.accounts.scoping import division_visible, scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.care.models import Flag
+from guanai.core.counters import next_number
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
@@ -31,7 +32,7 @@ from guanai.protection.choices import (
     StepKind,
 )
 from guanai.protection.clocks import deadlines
-from guanai.protection.models import CaseCounter, CaseStep, CaseTask, GradeChange, ProtectionCase
+from guanai.protection.models import CaseStep, CaseTask, GradeChange, ProtectionCase
 from guanai.protection.selectors import (
     Access,
     case_get_for,
@@ -43,6 +44,7 @@ from guanai.registry.extensions import file_changed
 from guanai.registry.models import Child
 
 DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+CASE_SERIES = "protection.case"  # a county's case numbers of a year (core.Counter)
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -79,11 +81,7 @@ def _not_future(when: datetime | None, field: str, after: datetime | None = None
 
 
 def _next_number(county_code: str, year: int) -> str:
-    counter, _ = CaseCounter.objects.get_or_create(county_code=county_code, year=year)
-    counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{county_code}-{year}-{counter.last:05d}"
+    return f"{county_code}-{year}-{next_number(CASE_SERIES, county_code, year):05d}"
 
 
 def _case_url(case: ProtectionCase) -> str:

@@ -7,10 +7,12 @@ assignee told; past the escalation deadline the county protection officers are t
 overdue plan task tells its owner and the case's assignee; a follow-up visit that falls due
 tells the assignee. Each fact is recorded once (`lapsed_at`, `escalated_at`,
 `overdue_noticed_at`, `follow_up_noticed_on`), so running again sends nothing new. A user
-told more than DIGEST_OVER things of one kind at once gets one notice counting them.
+told more than DIGEST_OVER things of one kind at once gets one notice counting them
+(notices.digest).
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -20,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanai.accounts.models import Role, User
+from guanai.notices.digest import Digest, told_notices
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.protection.choices import Grade
@@ -55,9 +58,10 @@ def _officers_by_county(codes: set[str]) -> dict[str, list[int]]:
     named: dict[str, list[int]] = defaultdict(list)
     every: dict[str, list[int]] = defaultdict(list)
     for user in staff.select_related("division"):
-        every[user.division.code].append(user.pk)
+        code = user.division.code if user.division else ""
+        every[code].append(user.pk)
         if user.has_perm("protection.officer"):
-            named[user.division.code].append(user.pk)
+            named[code].append(user.pk)
     return {code: named.get(code) or every[code] for code in every}
 
 
@@ -81,17 +85,14 @@ def _tell(told: Told, user_ids, kind: str, row: tuple) -> None:
         told[(user_id, kind)].append(row)
 
 
-# More than this many of one kind for one user in one sweep (the worker was down, a county's
-# clocks were changed) become one notice that counts them and opens the list.
-DIGEST_OVER = 5
-DIGEST_TITLES = {
+DIGEST_TITLES: dict[str, str] = {
     NoticeKind.LAPSE: "{n} 件个案超过响应时限",
     NoticeKind.ESCALATION: "{n} 件个案超时未响应,上报县级",
     NoticeKind.OVERDUE: "{n} 项个案任务已逾期",
     NoticeKind.REMINDER: "{n} 件个案应回访",
 }
 # kind -> row -> (key, title, body, case pk)
-WORDING = {
+WORDING: dict[str, Callable[..., tuple[str, str, str, int]]] = {
     NoticeKind.LAPSE: lambda pk, number, grade: (
         f"case:{pk}:lapse",
         f"个案 {number} 超过响应时限",
@@ -166,42 +167,23 @@ def _follow_ups(now: datetime, result: SweepResult, told: Told) -> None:
     result.follow_ups = due.filter(pk__in=[r[0] for r in rows]).update(follow_up_noticed_on=today)
 
 
-def _notices(told: Told, now: datetime) -> list[Notice]:
-    """One notice each, or one digest for a user told more than DIGEST_OVER of a kind."""
-    notices = []
-    for (user_id, kind), rows in told.items():
-        if len(rows) > DIGEST_OVER:
-            shown = "、".join(row[1] for row in sorted(rows)[:5])
-            notices.append(
-                Notice(
-                    user_id=user_id,
-                    kind=kind,
-                    key=f"digest:{kind}:{now:%Y%m%d%H%M%S}",
-                    title=DIGEST_TITLES[kind].format(n=len(rows)),
-                    body=f"{shown} 等,请在个案列表中逐一处理",
-                    url=_digest_url(kind),
-                )
-            )
-            continue
-        for row in rows:
-            key, title, body, case_pk = WORDING[kind](*row)
-            notices.append(
-                Notice(
-                    user_id=user_id,
-                    kind=kind,
-                    key=key,
-                    title=title,
-                    body=body,
-                    url=_case_url(case_pk),
-                )
-            )
-    return notices
+def _worded(user_id: int, kind: str, row: tuple) -> Notice:
+    key, title, body, case_pk = WORDING[kind](*row)
+    return Notice(
+        user_id=user_id, kind=kind, key=key, title=title, body=body, url=_case_url(case_pk)
+    )
 
 
 @cache
 def _digest_url(kind: str) -> str:
     lapsed = kind in (NoticeKind.LAPSE, NoticeKind.ESCALATION)
     return reverse("protection:case_list") + ("?lapsed=1" if lapsed else "")
+
+
+# A user told more than DIGEST_OVER of a kind: one notice counting them (row[1]: the number).
+DIGEST = Digest(
+    titles=DIGEST_TITLES, key="digest", where="个案列表", url=_digest_url, label=lambda row: row[1]
+)
 
 
 @transaction.atomic
@@ -211,5 +193,5 @@ def clock_sweep(now: datetime | None = None) -> SweepResult:
     told: Told = defaultdict(list)
     for collect in (_lapse, _escalate, _overdue_tasks, _follow_ups):
         collect(now, result, told)
-    result.notices = len(notices_send(_notices(told, now)))
+    result.notices = len(notices_send(told_notices(told, now, DIGEST, _worded)))
     return result

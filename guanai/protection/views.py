@@ -4,7 +4,6 @@ writes; a refusal is shown beside its field."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,8 @@ from guanai.accounts import permissions as account_permissions
 from guanai.accounts.scoping import area_for
 from guanai.audit.decorators import search_audited
 from guanai.care.selectors import record_get_for
-from guanai.core.errors import AccessDenied, DomainError, form_error
+from guanai.core.errors import DomainError, form_error, require
+from guanai.core.paging import listing
 from guanai.core.params import whole_number
 from guanai.protection import permissions, selectors, services
 from guanai.protection.choices import CaseStatus, Grade, StepKind
@@ -33,18 +33,12 @@ from guanai.protection.selectors import Access
 from guanai.protection.services import Report
 from guanai.registry.selectors import ChildFilters, child_get_for, child_list_for
 
-PAGE_SIZE = 30
 NAV = {"nav_active": "protection"}
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise AccessDenied(message)
 
 
 @search_audited("保护个案列表", "protection.protectioncase")
 def case_list(request):
-    _require(permissions.can_report(request.user), "您的角色不能查看保护个案")
+    require(permissions.can_report(request.user), "您的角色不能查看保护个案")
     cases = selectors.case_list_for(request.user)
     status = request.GET.get("status", "open")
     if status in CaseStatus.values:
@@ -53,9 +47,7 @@ def case_list(request):
         cases = cases.filter(grade=request.GET["grade"])
     if request.GET.get("lapsed") == "1":
         cases = cases.filter(lapsed_at__isnull=False, responded_at__isnull=True)
-    page = Paginator(cases.order_by("status", "respond_by", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    shown = listing(request, cases.order_by("status", "respond_by", "id"))
     now = timezone.now()
     rows = [
         {
@@ -63,19 +55,16 @@ def case_list(request):
             "access": selectors.access_to(request.user, case),
             "clock": "" if case.responded_at else time_left(case.respond_by, now),
         }
-        for case in page
+        for case in shown["page"]
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "protection/case_list.html",
         {
-            "page": page,
+            **shown,
             "rows": rows,
             "status": status,
             "grades": Grade.choices,
-            "query_prefix": f"{query.urlencode()}&" if query else "",
             "can_direct": permissions.can_direct(request.user),
             **NAV,
         },
@@ -84,7 +73,7 @@ def case_list(request):
 
 @search_audited("保护个案报告:查找儿童", "registry.child")
 def report_start(request):
-    _require(permissions.can_report(request.user), "您的角色不能报告保护个案")
+    require(permissions.can_report(request.user), "您的角色不能报告保护个案")
     text = (request.GET.get("q") or "").strip()
     found = child_list_for(request.user, ChildFilters(text=text))[:20] if text else []
     return render(
@@ -101,7 +90,7 @@ def report_start(request):
 
 @require_http_methods(["GET", "POST"])
 def report_create(request, child_pk: int):
-    _require(permissions.can_report(request.user), "您的角色不能报告保护个案")
+    require(permissions.can_report(request.user), "您的角色不能报告保护个案")
     child = child_get_for(request.user, child_pk)
     # 转为报告 from a serious care record: its flag becomes the case's source (once).
     flag = None
@@ -260,7 +249,7 @@ def case_reopen(request, case_pk: int):
 
 
 def my_tasks(request):
-    _require(permissions.can_use_cases(request.user), "您的角色没有保护个案任务")
+    require(permissions.can_use_cases(request.user), "您的角色没有保护个案任务")
     tasks = selectors.my_tasks(request.user)
     return render(
         request,
@@ -295,9 +284,9 @@ def step_document(request, step_pk: int):
 
 
 def figures(request):
-    _require(permissions.can_see_figures(request.user), "您的角色不能查看保护个案统计")
+    require(permissions.can_see_figures(request.user), "您的角色不能查看保护个案统计")
     division = request.user.division
-    _require(division is not None, "请以辖区用户查看")
+    require(division is not None, "请以辖区用户查看")
     area = area_for(request.user, division)
     now = timezone.now()
     since = now - timedelta(days=365)

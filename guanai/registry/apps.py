@@ -17,6 +17,20 @@ class RegistryConfig(AppConfig):
         extensions.node_counts_add(extensions.NodeCounts(key="registry", count=file_counts))
         extensions.figure_section_add(AGES)
         extensions.monthly_counts_add(NEW_FILES)
+        from guanai.registry import review
+
+        extensions.file_panel_add(
+            extensions.FilePanel(
+                key="fact_review",
+                order=5,
+                template="registry/_review_panel.html",
+                context=review.panel_context,
+                visible=review.panel_visible,
+            )
+        )
+        extensions.due_source_add(
+            extensions.DueSource(key="fact_review", entries=review.due_entries)
+        )
         from guanai.accounts import permissions
         from guanai.accounts.models import Role
         from guanai.core.menu import MenuItem, menu_add
@@ -36,5 +50,10 @@ class RegistryConfig(AppConfig):
                 "registry:child_create",
                 lambda user: _("登记儿童"),
                 permissions.can_register_children,
+            )
+        )
+        menu_add(
+            MenuItem(
+                "review", 45, "registry:review_list", lambda user: _("信息审核"), review.can_review
             )
         )

@@ -17,6 +17,8 @@ class ParentStatus(models.TextChoices):
     DEAD = "dead", "死亡"
     MISSING = "missing", "失踪"
     IMPRISONED = "imprisoned", "服刑在押"
+    DRUG_REHAB = "drug_rehab", "强制隔离戒毒"
+    RESTRICTED = "restricted", "其他限制人身自由"
     SERIOUSLY_ILL = "seriously_ill", "重病"
     SERIOUSLY_DISABLED = "seriously_disabled", "重残"
     REMARRIED = "remarried", "改嫁/再婚离家"
@@ -112,3 +114,22 @@ class AgeBand(models.TextChoices):
     def years(self) -> tuple[int, int]:
         low, high = self.value.split("-")
         return int(low), int(high)
+
+
+class FactGroup(models.TextChoices):
+    """The facts that decide a category or a benefit: a village's change to them waits for the
+    township's review (registry/review.py)."""
+
+    NEW_FILE = "new_file", "新建档案"
+    PARENTS = "parents", "父母状况"
+    GUARDIAN = "guardian", "监护人"
+    DISABILITY = "disability", "残疾"
+    ILLNESS = "illness", "重大疾病"
+    ECONOMY = "economy", "家庭经济状况"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    ACCEPTED = "accepted", "已通过"
+    RETURNED = "returned", "已退回"
+    RESUBMITTED = "resubmitted", "已重新提交"

@@ -112,8 +112,12 @@ def change_words(revision, *, reveal: bool = False) -> list[str]:
     page masks (identity numbers, phones, health) unless revealed; the first version has none."""
     if revision.number <= 1:
         return []
+    return changes_in_words(revision.changes, reveal=reveal)
+
+
+def changes_in_words(changes: dict[str, list[Any]], *, reveal: bool = False) -> list[str]:
     words = []
-    for key, (old, new) in revision.changes.items():
+    for key, (old, new) in changes.items():
         field_name = key.partition(".")[2]
         old_shown, new_shown = _shown(field_name, old, reveal), _shown(field_name, new, reveal)
         words.append(f"{key_label(key)}:{old_shown} → {new_shown}")

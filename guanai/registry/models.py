@@ -14,12 +14,14 @@ from guanai.registry.choices import (
     DisabilityCategory,
     DisabilityGrade,
     EconomicStatus,
+    FactGroup,
     GuardianCapacity,
     GuardianRelation,
     HukouType,
     InactiveReason,
     ParentRole,
     ParentStatus,
+    ReviewStatus,
     SchoolStage,
     Sex,
 )
@@ -167,6 +169,9 @@ class Child(models.Model):
     )
     inactive_on = models.DateField("注销日期", null=True, blank=True)
     inactive_note = models.CharField("注销说明", max_length=200, blank=True)
+    # True while a village's change to the deciding facts waits for the township (FactReview):
+    # the rules then mark what they find 待审核 and statistics leave it out of the confirmed counts.
+    facts_pending = models.BooleanField("有待审核的变更", default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -274,3 +279,62 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} v{self.number}"
+
+
+class FactReview(models.Model):
+    """A village's change to the facts that decide categories and benefits, for the township to
+    accept or return (审核): which revision, which fact groups, the changes old -> new."""
+
+    scope_division_field = "division_code"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="fact_reviews")
+    division_code = models.CharField(max_length=12)
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    groups = models.JSONField("变更内容", default=list)  # FactGroup values
+    changes = models.JSONField(default=dict)  # {"father.status": [old, new]}, of those groups
+    status = models.CharField(
+        "状态", max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    comment = models.CharField("审核意见", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = "信息变更审核"
+        verbose_name_plural = "信息变更审核"
+        indexes = [models.Index(fields=["division_code", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.get_status_display()}"
+
+    @property
+    def group_labels(self) -> str:
+        return "、".join(FactGroup(g).label for g in self.groups)
+
+
+class FactReviewSwitch(models.Model):
+    """A county's choice for one fact group: off means a village's change to it needs no review.
+    No row is on (the national practice: the village enters, the township reviews)."""
+
+    county_code = models.CharField(max_length=6)
+    group = models.CharField(max_length=12, choices=FactGroup.choices)
+    required = models.BooleanField(default=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["county_code", "group"], name="review_switch_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.group} {self.required}"

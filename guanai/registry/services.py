@@ -28,6 +28,7 @@ from guanai.registry.extensions import file_changed, files_opened
 from guanai.registry.history import file_snapshot, snapshot_diff
 from guanai.registry.models import Child, Guardian, Household, Parent, Revision, School
 from guanai.registry.names import given_name, name_initials, name_pinyin
+from guanai.registry.review import submission_open
 
 CHILD_FIELDS = [
     "name",
@@ -290,6 +291,7 @@ def child_register(
     child.save()
     _apply_guardian(child, data)
     changes = _record_revision(child, actor, "建档", None)
+    submission_open(actor=actor, child=child, changes=changes, new_file=True)
     audit(
         actor=actor,
         action=Action.CREATE,
@@ -346,6 +348,7 @@ def child_update(
     child.save()
     _apply_guardian(child, data)
     changes = _record_revision(child, actor, "修改档案", before)
+    submission_open(actor=actor, child=child, changes=changes, new_file=False)
     if changes:
         audit(
             actor=actor,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanai.registry import attachment_views, report_views, views
+from guanai.registry import attachment_views, report_views, review_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/reactivate/", views.child_reactivate, name="child_reactivate"),
     path("<int:pk>/history/<int:number>/", views.child_revision, name="child_revision"),
     path("<int:pk>/pdf/", report_views.child_pdf, name="child_pdf"),
+    path("review/", review_views.review_list, name="review_list"),
+    path("review/<int:review_pk>/return/", review_views.review_return, name="review_return"),
+    path("review/settings/", review_views.review_settings, name="review_settings"),
     path("export.xlsx", report_views.child_roster_export, name="child_roster_export"),
     path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
     path(

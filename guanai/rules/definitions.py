@@ -114,12 +114,19 @@ STATUS_WORDS: dict[str, str] = {
     ParentStatus.DEAD: "死亡",
     ParentStatus.MISSING: "失踪",
     ParentStatus.IMPRISONED: "服刑",
+    ParentStatus.DRUG_REHAB: "强制隔离戒毒",
+    ParentStatus.RESTRICTED: "被限制人身自由",
     ParentStatus.SERIOUSLY_ILL: "重病",
     ParentStatus.SERIOUSLY_DISABLED: "重残",
     ParentStatus.REMARRIED: "改嫁/再婚离家",
     ParentStatus.LEFT_HOME: "离家出走",
 }
 TROUBLED_STATUSES = frozenset(STATUS_WORDS) - {ParentStatus.WORKING_AWAY}
+RELEASE_WORDS: dict[str, str] = {
+    ParentStatus.IMPRISONED: "刑满释放",
+    ParentStatus.DRUG_REHAB: "解除强制隔离戒毒",
+    ParentStatus.RESTRICTED: "解除限制人身自由",
+}
 DISABILITY_WORDS = dict(DisabilityCategory.choices)
 GRADE_WORDS: dict[int | None, str] = dict(DisabilityGrade.choices)
 
@@ -177,7 +184,7 @@ class ParentView:
             return None
         limit = None
         if parent.until is not None and status != ParentStatus.DEAD:
-            why = "刑满释放" if status == ParentStatus.IMPRISONED else f"{STATUS_WORDS[status]}截止"
+            why = RELEASE_WORDS.get(status, f"{STATUS_WORDS[status]}截止")
             limit = Limit(parent.until, f"{self.role}{why}")
         return Condition(describe(parent), parent.since, limit)
 
@@ -192,6 +199,10 @@ class ParentView:
 
     def imprisoned(self):
         return self._status(ParentStatus.IMPRISONED)
+
+    def deprived_of_liberty(self):
+        """强制隔离戒毒 or another restriction of liberty (民发〔2019〕62号), while it lasts."""
+        return self._status(ParentStatus.DRUG_REHAB) or self._status(ParentStatus.RESTRICTED)
 
     def remarried(self):
         return self._status(ParentStatus.REMARRIED)
@@ -270,12 +281,14 @@ class ParentView:
         return None
 
     def restricted_2019(self):
-        """The other parent's situations of 民发〔2019〕62号 that are on file: 重残, 重病,
-        服刑在押 (any term) or 失联 (a missing parent is out of contact too)."""
+        """The other parent's situations of 民发〔2019〕62号: 重残, 重病, 服刑在押 (any term),
+        强制隔离戒毒 or another restriction of liberty, or 失联 (a missing parent is out of
+        contact too)."""
         return (
             self.seriously_disabled()
             or self.seriously_ill()
             or self.imprisoned()
+            or self.deprived_of_liberty()
             or self.out_of_contact()
             or self.missing()
         )
@@ -285,7 +298,8 @@ class ParentView:
         return self.dead() or self.missing()
 
     def without_capacity(self):
-        """无监护能力: recorded so, or dead, missing, imprisoned, seriously ill or disabled.
+        """无监护能力: recorded so, or dead, missing, imprisoned, deprived of liberty, seriously ill
+        or disabled.
 
         A parent who only remarried or left home is absent but not without capacity in the
         words of 国发〔2016〕13号; such children are seen by the guardianship rules instead.
@@ -296,6 +310,7 @@ class ParentView:
             self.dead()
             or self.missing()
             or self.imprisoned()
+            or self.deprived_of_liberty()
             or self.seriously_ill()
             or self.seriously_disabled()
         )
@@ -634,14 +649,14 @@ DE_FACTO_PAIRS = [
 
 
 # 民发〔2019〕62号: one parent dead or missing and the other in one of the situations, or both
-# parents in them. 强制隔离戒毒 and other restrictions of liberty have no status on file yet. In force where an area has set
+# parents in them. In force where an area has set
 # `de_facto_2019.in_force` from the day its provincial rule took effect; before that day, and
 # where no area has, the 2016 definition above applies (seed 004).
 DE_FACTO_2019_PAIRS = [
     (ParentView.gone_2019, ParentView.restricted_2019),
     (ParentView.restricted_2019, ParentView.restricted_2019),
 ]
-VERSION_2019 = Condition("按民发〔2019〕62号认定")
+VERSION_2019_WORDS = "按民发〔2019〕62号认定"
 
 
 def de_facto_unsupported(ctx: Context) -> Finding | None:
@@ -653,7 +668,9 @@ def de_facto_unsupported(ctx: Context) -> Finding | None:
     if ctx.params.whole("de_facto_2019.in_force"):
         parents = pair(ctx.father, ctx.mother, DE_FACTO_2019_PAIRS)
         if parents:
-            return category(ctx, Category.DE_FACTO_UNSUPPORTED, [[*parents, VERSION_2019]])
+            # Under this version the child qualifies from the day the area adopted it, at the earliest.
+            version = Condition(VERSION_2019_WORDS, ctx.params.starts.get("de_facto_2019.in_force"))
+            return category(ctx, Category.DE_FACTO_UNSUPPORTED, [[*parents, version]])
         return None
     parents = pair(ctx.father, ctx.mother, DE_FACTO_PAIRS)
     return category(ctx, Category.DE_FACTO_UNSUPPORTED, [parents]) if parents else None

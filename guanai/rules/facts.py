@@ -73,6 +73,8 @@ class ChildFacts(NamedTuple):
     mother: ParentFacts | None
     events: tuple[EventFacts, ...] = ()
     receipts: tuple[ReceiptFacts, ...] = ()
+    # A village's change to these facts waits for the township's review (registry/review.py).
+    facts_pending: bool = False
 
     @property
     def parents(self) -> tuple[ParentFacts | None, ParentFacts | None]:
@@ -95,6 +97,7 @@ CHILD_FIELDS = (
     "disability_category",
     "disability_grade",
     "serious_illness",
+    "facts_pending",
     *(f"father__{f}" for f in PARENT_FIELDS),
     *(f"mother__{f}" for f in PARENT_FIELDS),
 )
@@ -131,7 +134,7 @@ def _parent(row: tuple, start: int) -> ParentFacts | None:
     )
 
 
-FATHER_AT = 14
+FATHER_AT = 15
 MOTHER_AT = FATHER_AT + len(PARENT_FIELDS)
 
 
@@ -151,6 +154,7 @@ def _child(row: tuple, events: tuple, receipts: tuple) -> ChildFacts:
         disability_category=row[11],
         disability_grade=row[12],
         has_serious_illness=bool(row[13]),
+        facts_pending=bool(row[14]),
         father=_parent(row, FATHER_AT),
         mother=_parent(row, MOTHER_AT),
         events=events,

@@ -34,11 +34,22 @@ def current_categories(area: Area):
     )
 
 
+CONFIRMED = Q(pending_review=False)
+
+
 def finding_counts(area: Area, length: int, days: CountPeriod, counts: Counts) -> None:
-    """Children per category (cat:<code>); benefits owed and received on the day."""
+    """Children per category (cat:<code>), found from reviewed facts; apart, the children whose
+    findings rest on facts the township has not reviewed yet (review_pending); benefits owed
+    and received on the day, from reviewed facts."""
     categories = grouped(current_categories(area), length)
-    for row in categories.values("key", "code").annotate(n=Count("id")):
+    for row in categories.values("key", "code").annotate(n=Count("id", filter=CONFIRMED)):
         counts[row["key"]][f"cat:{row['code']}"] += row["n"]
+    pending = grouped(current_categories(area).filter(pending_review=True), length)
+    add_rows(
+        counts,
+        pending.annotate(review_pending=Count("child_id", distinct=True)),
+        ["review_pending"],
+    )
     receiving = BenefitReceipt.objects.filter(
         Q(start_on__lte=days.as_of) & (Q(end_on__isnull=True) | Q(end_on__gte=days.as_of)),
         child_id=OuterRef("child_id"),
@@ -51,7 +62,8 @@ def finding_counts(area: Area, length: int, days: CountPeriod, counts: Counts) -
         ),
     )
     rows = grouped(eligible, length).annotate(
-        eligible=Count("id"), receiving=Count("id", filter=Q(Exists(receiving)))
+        eligible=Count("id", filter=CONFIRMED),
+        receiving=Count("id", filter=CONFIRMED & Q(Exists(receiving))),
     )
     add_rows(counts, rows, ["eligible", "receiving"])
 
@@ -64,11 +76,18 @@ def _children(c: Counter, link: FigureLinks) -> list[Figure]:
                 f"cat:{cat.value}",
                 cat.label,
                 c[f"cat:{cat.value}"],
-                f"规则当前认定为{cat.label}的在册儿童数;一名儿童可属多个类别",
+                f"规则当前认定为{cat.label}的在册儿童数,只计依据已审核的;一名儿童可属多个类别",
                 link(category=cat.value),
             )
             for cat in Category
         ],
+        Figure(
+            "review_pending",
+            "类别待审核",
+            c["review_pending"],
+            "依据村(居)录入、乡镇(街道)尚未审核的信息认定了类别的在册儿童数,不计入上列各类别",
+            None,
+        ),
     ]
 
 
@@ -103,7 +122,7 @@ def _benefits(c: Counter, link: FigureLinks) -> list[Figure]:
             "receiving",
             "应保已保",
             c["receiving"],
-            "规则认定符合的保障待遇(人次)中,统计日有在享记录的 ÷ 符合的人次",
+            "规则依已审核信息认定符合的保障待遇(人次)中,统计日有在享记录的 ÷ 符合的人次",
             None,
             total=c["eligible"],
             target=100,

@@ -118,6 +118,11 @@ class ChildFinding(models.Model):
     code = models.CharField("类别/待遇", max_length=40)
     reason = models.CharField("认定依据", max_length=500)
     started_on = models.DateField("起始日期")
+    # False when the file's facts carry no dates: started_on is then the day the rules first
+    # found it, the latest the child can have qualified, and is shown as such (不详).
+    started_known = models.BooleanField("起始日期有依据", default=True)
+    # Found from facts a village entered and the township has not reviewed yet (待审核).
+    pending_review = models.BooleanField("依据待审核", default=False)
     valid_until = models.DateField("按现有档案截止日期", null=True, blank=True)
     until_reason = models.CharField("截止原因", max_length=100, blank=True)
     ended_on = models.DateField("结束日期", null=True, blank=True)
@@ -144,6 +149,13 @@ class ChildFinding(models.Model):
     @property
     def label(self) -> str:
         return finding_label(self.kind, self.code)
+
+    @property
+    def started_words(self) -> str:
+        """符合起始 as the page and the exports show it."""
+        if self.started_known:
+            return self.started_on.isoformat()
+        return f"不详(档案未记日期,{self.started_on.isoformat()} 起认定)"
 
 
 class FindingChange(models.Model):

@@ -96,12 +96,20 @@ class ParameterRow:
 class Params:
     """The parameter values in force for one area on one day."""
 
-    __slots__ = ("division_code", "on", "values", "_whole")
+    __slots__ = ("division_code", "on", "values", "starts", "_whole")
 
-    def __init__(self, division_code: str, on: date, values: Mapping[str, Decimal]):
+    def __init__(
+        self,
+        division_code: str,
+        on: date,
+        values: Mapping[str, Decimal],
+        starts: Mapping[str, date] | None = None,
+    ):
         self.division_code = division_code
         self.on = on
         self.values = dict(values)
+        # The day the row in force took effect, per name: a rule version cites it as its start.
+        self.starts = dict(starts or {})
         self._whole = {name: int(value) for name, value in self.values.items()}
 
     def get(self, name: str) -> Decimal | None:
@@ -133,22 +141,27 @@ class ParameterBook:
         }
         self._cache: dict[tuple[str, date], Params] = {}
 
-    def value(self, name: str, division_code: str, on: date) -> Decimal | None:
+    def row(self, name: str, division_code: str, on: date) -> ParameterRow | None:
         for row in self._by_name.get(name, ()):
             if row.covers(division_code, on):
-                return row.value
+                return row
         return None
+
+    def value(self, name: str, division_code: str, on: date) -> Decimal | None:
+        row = self.row(name, division_code, on)
+        return row.value if row is not None else None
 
     def params(self, division_code: str, on: date) -> Params:
         key = (division_code, on)
         found = self._cache.get(key)
         if found is None:
-            values = {}
+            values, starts = {}, {}
             for name in self._by_name:
-                value = self.value(name, division_code, on)
-                if value is not None:
-                    values[name] = value
-            found = self._cache[key] = Params(division_code, on, values)
+                row = self.row(name, division_code, on)
+                if row is not None:
+                    values[name] = row.value
+                    starts[name] = row.effective_from
+            found = self._cache[key] = Params(division_code, on, values, starts)
         return found
 
 

@@ -22,7 +22,7 @@ UNRECEIVED_COLUMNS = [
     ("出生日期", 12),
     ("保障待遇", 26),
     ("认定依据", 70),
-    ("符合起始", 12),
+    ("符合起始", 30),
     ("按现有档案截止", 24),
     ("认定日期", 12),
 ]
@@ -54,8 +54,8 @@ def unreceived_rows(findings: QuerySet) -> Iterator[list[Any]]:
             f.child.name,
             _day(f.child.birth_date),
             f.label,
-            f.reason,
-            _day(f.started_on),
+            f.reason + ("(依据待审核)" if f.pending_review else ""),
+            f.started_words,
             until,
             _day(f.as_of),
         ]

@@ -56,6 +56,8 @@ class StoredFinding(NamedTuple):
     valid_until: date | None
     until_reason: str
     division_code: str
+    started_known: bool
+    pending_review: bool
 
 
 STORED_FIELDS = (
@@ -68,6 +70,8 @@ STORED_FIELDS = (
     "valid_until",
     "until_reason",
     "division_code",
+    "started_known",
+    "pending_review",
 )
 INSERT_FIELDS = (
     "child_id",
@@ -81,8 +85,19 @@ INSERT_FIELDS = (
     "is_current",
     "as_of",
     "end_reason",
+    "started_known",
+    "pending_review",
 )
-UPDATE_FIELDS = ("reason", "valid_until", "until_reason", "division_code", "as_of")
+UPDATE_FIELDS = (
+    "reason",
+    "valid_until",
+    "until_reason",
+    "division_code",
+    "as_of",
+    "started_on",
+    "started_known",
+    "pending_review",
+)
 CLOSE_FIELDS = ("is_current", "ended_on", "end_reason", "as_of")
 CHANGE_FIELDS = (
     "child_id",
@@ -129,24 +144,48 @@ class Plan:
             key = (f.kind, f.code)
             seen.add(key)
             row = stored.get(key)
+            pending = facts.facts_pending
             if row is None:
                 started = min(f.since, as_of) if f.since else as_of
                 self.inserts.append(
                     (facts.child_id, code, f.kind, f.code, f.reason, started, f.until)
-                    + (f.until_reason, True, as_of, "")
+                    + (f.until_reason, True, as_of, "", f.since is not None, pending)
                 )
                 if tell:
                     self.changes.append(
                         (facts.child_id, code, f.kind, f.code, ChangeKind.STARTED.value)
                         + (started, f.reason, as_of)
                     )
-            elif (row.reason, row.valid_until, row.until_reason, row.division_code) != (
+                continue
+            # The start follows the facts' dates (a director adds or corrects when a parent left);
+            # without them it stays the day the rules first found it, shown as not known.
+            if f.since is not None:
+                started, known = min(f.since, as_of), True
+            else:
+                started, known = row.started_on, False
+            if (row.reason, row.valid_until, row.until_reason, row.division_code) != (
                 f.reason,
                 f.until,
                 f.until_reason,
                 code,
+            ) or (started, known, row.pending_review) != (
+                row.started_on,
+                row.started_known,
+                pending,
             ):
-                self.updates.append((f.reason, f.until, f.until_reason, code, as_of, row.id))
+                self.updates.append(
+                    (
+                        f.reason,
+                        f.until,
+                        f.until_reason,
+                        code,
+                        as_of,
+                        started,
+                        known,
+                        pending,
+                        row.id,
+                    )
+                )
         for key, row in stored.items():
             if key in seen:
                 continue
@@ -227,7 +266,16 @@ def _stored(rows: Iterable[tuple]) -> dict[int, dict[tuple[str, str], StoredFind
     by_child: dict[int, dict[tuple[str, str], StoredFinding]] = {}
     for r in rows:
         found = StoredFinding(
-            r[0], r[2], r[3], r[4], as_date(r[5]), as_optional_date(r[6]), r[7], r[8]
+            r[0],
+            r[2],
+            r[3],
+            r[4],
+            as_date(r[5]),
+            as_optional_date(r[6]),
+            r[7],
+            r[8],
+            bool(r[9]),
+            bool(r[10]),
         )
         by_child.setdefault(r[1], {})[(found.kind, found.code)] = found
     return by_child

@@ -13,7 +13,7 @@ definition (口径) and the filter of the children list behind the figure.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -37,6 +37,7 @@ from guanai.registry.extensions import (
 )
 from guanai.registry.models import Child
 from guanai.stats.models import StatisticalBase
+from guanai.stats.summary_store import stored_data
 
 CACHE_SECONDS = 300
 TREND_MONTHS = 12
@@ -58,6 +59,7 @@ class NodeFigures:
     breakdown: list[tuple[Division, Counter]] = field(default_factory=list)
     trends: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
+    counted_at: datetime | None = None  # from the stored summaries: when they were counted
 
     def figure(self, key: str) -> Figure:
         return next(f for _, figures in self.sections for f in figures if f.key == key)
@@ -266,8 +268,17 @@ def figures_for(
     area = area_for(viewer, division)
     period = period or DateRange(quarter_of(as_of).start, as_of)
     key = f"stats:{division.code}:{as_of}:{period.start}:{period.end}"
-    data = cache.get(key) if use_cache else None
     length = SUB_LENGTH[len(area.prefix)]
+    data = None
+    counted_at = None
+    if use_cache:
+        # The stored summaries (stats/summaries.py) when the county's are fresh, else the cache.
+        stored = stored_data(area.prefix, length, as_of, period)
+        if stored is not None:
+            counts, trends, counted_at = stored
+            data = (counts, trends if trends is not None else trends_for(area, as_of))
+        else:
+            data = cache.get(key)
     if data is None:
         counts = node_counts(area, length, as_of, period)
         data = (dict(counts), trends_for(area, as_of))
@@ -287,4 +298,5 @@ def figures_for(
         breakdown=breakdown,
         trends=trends,
         counts=total,
+        counted_at=counted_at,
     )

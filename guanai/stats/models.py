@@ -88,3 +88,39 @@ class ReportJob(models.Model):
         return (
             f"{self.get_kind_display()} {self.division_code} {self.period_start}~{self.period_end}"
         )
+
+
+class NodeSummary(models.Model):
+    """The dashboard's counts of one group of rows (a village, or a township's or county's own
+    rows such as its staffing), as of the county's last refresh (stats/summaries.py).
+
+    Not people: counts only. Any node's figures are the sum of the rows under its code, so a
+    township is the sum of its villages by construction.
+    """
+
+    county_code = models.CharField(max_length=6)
+    key = models.CharField(max_length=12)  # the division-code prefix the counts are grouped by
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key"], name="node_summary_key")]
+        indexes = [models.Index(fields=["county_code"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SummaryRefresh(models.Model):
+    """When a county's summaries were last counted, for which day and period, with the trends
+    of its county and townships (monthly series are not sums of groups)."""
+
+    county_code = models.CharField(max_length=6, unique=True)
+    as_of = models.DateField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    refreshed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    trends = models.JSONField(default=dict)  # {division code: {key: [[month, n], ...]}}
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.refreshed_at:%Y-%m-%d %H:%M:%S}"

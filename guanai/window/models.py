@@ -73,22 +73,6 @@ class DocumentRequirement(models.Model):
         return self.name
 
 
-class ApplicationCounter(models.Model):
-    """The last application number of a county and year (县码-年-序号), under a row lock."""
-
-    county_code = models.CharField(max_length=7)  # "Z" after the code: referrals
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["county_code", "year"], name="application_counter_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.county_code}-{self.year}: {self.last}"
-
-
 class Application(models.Model):
     scope_division_field = "division_code"
 

@@ -3,10 +3,13 @@ department: its users see only the referrals routed to their department in their
 the documents of those referrals' applications), not the county's files."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from statistics import median
+from typing import NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from guanai.accounts.models import Department, Role, User
 from guanai.accounts.scoping import Area, scope, unscoped, within
@@ -63,12 +66,16 @@ def work_list(user: User, status: str = "open") -> QuerySet[Referral]:
     desk = desk_of(user)
     if not desk:
         return Referral.objects.none()
-    referrals = scope(user, Referral.objects.filter(department=desk))
+    referrals = scope(user, Referral.objects.filter(department=desk)).select_related("child")
     if status == "open":
-        referrals = referrals.filter(closed_at__isnull=True)
-    elif status in ReferralStatus.values:
+        # `closed_at` (NULL in every row) leads the order so that PostgreSQL reads the desk's
+        # index in order: it does not take `IS NULL` as fixing the column, and sorted 40,000
+        # rows (197 ms at 200,000 referrals) instead of reading the first page's 30.
+        open_ = referrals.filter(closed_at__isnull=True)
+        return open_.order_by("closed_at", "due_on", "id")
+    if status in ReferralStatus.values:
         referrals = referrals.filter(status=status)
-    return referrals.select_related("child").order_by("due_on", "id")
+    return referrals.order_by("due_on", "id")
 
 
 def referral_get_for(user: User, pk: int) -> Referral:
@@ -158,15 +165,55 @@ def awaiting_escalation(today: date) -> QuerySet[Referral]:
     )
 
 
-def referrals_mark(pks: list[int], chunk: int = 5000, **values) -> int:
-    """Record what the sweep found on exactly the rows it told of, by id, in chunks (SQLite's
-    limit on a statement's parameters)."""
-    return sum(
-        unscoped(
-            Referral.objects.filter(pk__in=pks[n : n + chunk]), purpose="window clocks"
-        ).update(**values)
-        for n in range(0, len(pks), chunk)
+class Found(NamedTuple):
+    """A referral the sweep marked, as its notices need it."""
+
+    pk: int
+    number: str
+    division_code: str
+    department: str
+    due_on: date
+    escalated: bool  # marked escalated too (it lapsed past its escalation day at once)
+
+
+def _mark(due: QuerySet[Referral], assignments: str, params: list) -> list[Found]:
+    """Mark the rows the sweep finds in one set-based UPDATE … RETURNING (no id list sent
+    back and forth: on PostgreSQL the 241,000 updates of an outage are the sweep's time)."""
+    connection = connections[due.db]
+    sql, where = due.values("pk").query.sql_with_params()
+    table = connection.ops.quote_name(Referral._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE id IN ({sql}) RETURNING id, number,"
+            " division_code, department, due_on, escalated_at",
+            [*params, *where],
+        )
+        rows = cursor.fetchall()
+    to_date = date.fromisoformat
+    return [
+        Found(pk, number, code, desk, on if isinstance(on, date) else to_date(on), up is not None)
+        for pk, number, code, desk, on, up in rows
+    ]
+
+
+def referrals_lapse(now: datetime) -> list[Found]:
+    """Mark lapsed the running referrals past their last day (every county); those also past
+    their escalation day are marked escalated in the same update (one new row version)."""
+    connection = connections[Referral.objects.db]
+    today = timezone.localdate(now)
+    at = connection.ops.adapt_datetimefield_value(now)
+    return _mark(
+        awaiting_lapse(today),
+        "lapsed_at = %s, escalated_at = CASE WHEN escalate_on < %s THEN %s END",
+        [at, connection.ops.adapt_datefield_value(today), at],
     )
+
+
+def referrals_escalate(now: datetime) -> list[Found]:
+    """Mark escalated the lapsed referrals still running past their escalation day."""
+    connection = connections[Referral.objects.db]
+    at = connection.ops.adapt_datetimefield_value(now)
+    return _mark(awaiting_escalation(timezone.localdate(now)), "escalated_at = %s", [at])
 
 
 # ---------------------------------------------------------------- figures
@@ -180,6 +227,7 @@ class DepartmentTimes:
     on_time: int
     open: int
     lapsed: int
+    escalated: int
     median_days: float | None
 
     @property
@@ -187,30 +235,40 @@ class DepartmentTimes:
         return round(100 * self.on_time / self.completed) if self.completed else None
 
 
-def department_times(area: Area) -> list[DepartmentTimes]:
-    """Per department of the area: completed, on time, median working days, open and lapsed."""
-    rows = within(area, Referral.objects.exclude(status=ReferralStatus.REVOKED)).values_list(
-        "department", "status", "handling_days", "on_time", "lapsed_at"
+def department_times(area: Area, department: str = "") -> list[DepartmentTimes]:
+    """Per department of the area (or the one given: a desk's own): open, lapsed and
+    escalated now; completed, on time and the median working days of handling."""
+    referrals = within(area, Referral.objects.exclude(status=ReferralStatus.REVOKED)).order_by()
+    if department:
+        referrals = referrals.filter(department=department)
+    running = Q(status__in=OPEN)
+    done = Q(status=ReferralStatus.COMPLETED)
+    counts = referrals.values("department").annotate(
+        open=Count("id", filter=running),
+        lapsed=Count("id", filter=running & Q(lapsed_at__isnull=False)),
+        escalated=Count("id", filter=running & Q(escalated_at__isnull=False)),
+        completed=Count("id", filter=done),
+        on_time=Count("id", filter=done & Q(on_time=True)),
     )
-    by: dict[str, list[tuple]] = {}
-    for row in rows:
-        by.setdefault(row[0], []).append(row)
-    result = []
-    for department, items in sorted(by.items()):
-        done = [r for r in items if r[1] == ReferralStatus.COMPLETED]
-        days = [r[2] for r in done if r[2] is not None]
-        result.append(
-            DepartmentTimes(
-                department=department,
-                label=str(Department(department).label),
-                completed=len(done),
-                on_time=sum(1 for r in done if r[3]),
-                open=sum(1 for r in items if r[1] in OPEN),
-                lapsed=sum(1 for r in items if r[1] in OPEN and r[4] is not None),
-                median_days=float(median(days)) if days else None,
-            )
+    days: dict[str, list[int]] = {}
+    handled = referrals.filter(done, handling_days__isnull=False)
+    for desk, n in handled.values_list("department", "handling_days"):
+        days.setdefault(desk, []).append(n)
+    return [
+        DepartmentTimes(
+            department=row["department"],
+            label=str(Department(row["department"]).label),
+            completed=row["completed"],
+            on_time=row["on_time"],
+            open=row["open"],
+            lapsed=row["lapsed"],
+            escalated=row["escalated"],
+            median_days=float(median(days[row["department"]]))
+            if row["department"] in days
+            else None,
         )
-    return result
+        for row in sorted(counts, key=lambda r: r["department"])
+    ]
 
 
 def calendar_rows(county_code: str, year: int) -> list[HolidayCalendar]:

@@ -17,6 +17,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.benefits import services as benefits_services
 from guanai.care.models import CareRecord
+from guanai.core.counters import next_number
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
@@ -29,7 +30,6 @@ from guanai.window import permissions
 from guanai.window.choices import OPEN, RUNNING, ApplicationStatus, ReferralStatus
 from guanai.window.models import (
     Application,
-    ApplicationCounter,
     ApplicationDocument,
     HolidayCalendar,
     Referral,
@@ -41,6 +41,9 @@ DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 LIMIT_MAX = 60  # working days
 ESCALATE_AFTER = 3  # working days past the limit before the county is told
+# The number series (core.Counter) of a county's applications (…-S序号) and referrals (…-Z序号).
+APPLICATIONS = "window.application"
+REFERRALS = "window.referral"
 
 
 @dataclass
@@ -59,14 +62,6 @@ def _required(value: str, message: str, name: str) -> str:
     if not (value or "").strip():
         raise DomainError(message, field=name)
     return value.strip()
-
-
-def _next_number(county_code: str, year: int) -> int:
-    counter, _ = ApplicationCounter.objects.get_or_create(county_code=county_code, year=year)
-    counter = ApplicationCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
 
 
 def document_check(document: UploadedFile, name: str = "documents") -> None:
@@ -119,7 +114,7 @@ def application_receive(*, actor: User, child: Child | None, intake: Intake) -> 
     today = timezone.localdate(now)
     county = child.division_code[:6]
     application = Application.objects.create(
-        number=f"{county}-{today.year}-S{_next_number(county, today.year):05d}",
+        number=f"{county}-{today.year}-S{next_number(APPLICATIONS, county, today.year):05d}",
         child=child,
         division_code=child.division_code,
         kind=kind,
@@ -168,7 +163,7 @@ def _window_checked(actor: User, division_code: str) -> None:
 
 
 def _number(county: str, year: int) -> str:
-    return f"{county}-{year}-Z{_next_number(county + 'Z', year):05d}"
+    return f"{county}-{year}-Z{next_number(REFERRALS, county, year):05d}"
 
 
 @transaction.atomic

@@ -2,18 +2,19 @@
 
 Run every minute by `guanai worker` (CLOCK_SWEEPS) and by `guanai window sweep` from cron. A
 running referral whose last day (`due_on`) has passed is marked lapsed and its department's
-users and the township supervisors told; past `escalate_on` the county's civil affairs is
+heads (负责人, named by the county; all its users where none is) and the township supervisors
+told; past `escalate_on` the county's civil affairs is
 told. Each fact is recorded once (`lapsed_at`, `escalated_at`), so running again sends
-nothing new; a user told of more than DIGEST_OVER at once gets one notice counting them.
+nothing new; a user told of more than DIGEST_OVER at once gets one notice counting them
+(notices.digest). Each kind is one set-based UPDATE … RETURNING: a referral that lapses past
+its escalation day (the worker was down) is marked both at once, so it is rewritten once.
 A referral waiting for documents (clock paused) does not lapse.
 """
 
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
-from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -21,11 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanai.accounts.models import Department, Role, User
+from guanai.notices.digest import Digest, told_notices
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
-from guanai.window.selectors import awaiting_escalation, awaiting_lapse, referrals_mark
+from guanai.window.selectors import Found, referrals_escalate, referrals_lapse
 
-DIGEST_OVER = 5
 DIGEST_TITLES: dict[str, str] = {
     NoticeKind.LAPSE: "{n} 件转办超过办理时限",
     NoticeKind.ESCALATION: "{n} 件转办超时未办结,上报县级",
@@ -39,15 +40,8 @@ class SweepResult:
     notices: int = 0
 
 
-class Told(NamedTuple):
-    """One referral one user must hear of; worded only if it is not counted in a digest."""
-
-    user_id: int
-    kind: str
-    pk: int
-    number: str
-    department: str
-    due_on: date
+# (user id, kind) → the referrals the user must hear of.
+ToldMap = dict[tuple[int, str], list[Found]]
 
 
 WORDING: dict[str, tuple[str, str, str]] = {
@@ -69,19 +63,23 @@ def _url(pk: int) -> str:
     return _detail_pattern().replace("/0/", f"/{pk}/")
 
 
-def _desks(counties: set[str]) -> dict[tuple[str, str], list[int]]:
-    """(county, department) → the users keeping that desk (civil affairs: the county's staff)."""
+def _heads(counties: set[str]) -> dict[tuple[str, str], list[int]]:
+    """(county, department) → the heads (负责人) of that desk; where the county named none,
+    every user keeping it (civil affairs: the county's staff)."""
     users = User.objects.filter(
         Q(role=Role.DEPARTMENT) | Q(role=Role.CIVIL_AFFAIRS),
         is_active=True,
         division__code__in=counties,
-    ).values_list("id", "role", "department", "division__code")
-    found: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for user_id, role, department, code in users:
+    ).values_list("id", "role", "department", "division__code", "is_department_head")
+    every: dict[tuple[str, str], list[int]] = defaultdict(list)
+    heads: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for user_id, role, department, code, head in users:
         desk = Department.CIVIL_AFFAIRS if role == Role.CIVIL_AFFAIRS else department
         if desk:
-            found[(code, desk)].append(user_id)
-    return found
+            every[(code, desk)].append(user_id)
+            if head:
+                heads[(code, desk)].append(user_id)
+    return {key: heads.get(key) or desk for key, desk in every.items()}
 
 
 def _staff(role: str, codes: set[str]) -> dict[str, list[int]]:
@@ -92,82 +90,69 @@ def _staff(role: str, codes: set[str]) -> dict[str, list[int]]:
     return found
 
 
-def _lapse(now: datetime, result: SweepResult) -> list[Told]:
-    due = awaiting_lapse(timezone.localdate(now))
-    rows = list(due.values_list("pk", "number", "division_code", "department", "due_on"))
-    if not rows:
-        return []
-    desks = _desks({r[2][:6] for r in rows})
-    supervisors = _staff(Role.CHILD_SUPERVISOR, {r[2][:9] for r in rows})
-    told = [
-        Told(user_id, NoticeKind.LAPSE, pk, number, department, due_on)
-        for pk, number, code, department, due_on in rows
-        for user_id in {*desks.get((code[:6], department), []), *supervisors.get(code[:9], [])}
-    ]
-    result.lapsed = referrals_mark([r[0] for r in rows], lapsed_at=now)
-    return told
+def _lapse(now: datetime, result: SweepResult, told: ToldMap) -> None:
+    found = referrals_lapse(now)
+    result.lapsed = len(found)
+    if not found:
+        return
+    desks = _heads({r.division_code[:6] for r in found})
+    supervisors = _staff(Role.CHILD_SUPERVISOR, {r.division_code[:9] for r in found})
+    for row in found:
+        code = row.division_code
+        users = {*desks.get((code[:6], row.department), []), *supervisors.get(code[:9], [])}
+        for user_id in users:
+            told[(user_id, NoticeKind.LAPSE)].append(row)
+    _escalated(now, [r for r in found if r.escalated], result, told)
 
 
-def _escalate(now: datetime, result: SweepResult) -> list[Told]:
-    due = awaiting_escalation(timezone.localdate(now))
-    rows = list(due.values_list("pk", "number", "division_code", "department", "due_on"))
-    if not rows:
-        return []
-    county = _staff(Role.CIVIL_AFFAIRS, {r[2][:6] for r in rows})
-    told = [
-        Told(user_id, NoticeKind.ESCALATION, pk, number, department, due_on)
-        for pk, number, code, department, due_on in rows
-        for user_id in county.get(code[:6], [])
-    ]
-    result.escalated = referrals_mark([r[0] for r in rows], escalated_at=now)
-    return told
+def _escalated(now: datetime, found: list[Found], result: SweepResult, told: ToldMap) -> None:
+    result.escalated += len(found)
+    if not found:
+        return
+    county = _staff(Role.CIVIL_AFFAIRS, {r.division_code[:6] for r in found})
+    for row in found:
+        for user_id in county.get(row.division_code[:6], []):
+            told[(user_id, NoticeKind.ESCALATION)].append(row)
 
 
-def _worded(item: Told, labels: dict[str, str]) -> Notice:
-    key, title, body = WORDING[item.kind]
+def _worded(user_id: int, kind: str, row: Found) -> Notice:
+    key, title, body = WORDING[kind]
     return Notice(
-        user_id=item.user_id,
-        kind=item.kind,
-        key=f"referral:{item.pk}:{key}",
-        title=title.format(n=item.number),
-        body=body.format(d=labels[item.department], due=f"{item.due_on:%Y-%m-%d}"),
-        url=_url(item.pk),
+        user_id=user_id,
+        kind=kind,
+        key=f"referral:{row.pk}:{key}",
+        title=title.format(n=row.number),
+        body=body.format(d=_labels()[row.department], due=f"{row.due_on:%Y-%m-%d}"),
+        url=_url(row.pk),
     )
 
 
-def _notices(told: list[Told], now: datetime) -> list[Notice]:
-    by_user: dict[tuple[int, str], list[Told]] = defaultdict(list)
-    for item in told:
-        by_user[(item.user_id, item.kind)].append(item)
-    notices = []
-    labels = {code: str(label) for code, label in Department.choices}
-    for (user_id, kind), items in by_user.items():
-        if len(items) > DIGEST_OVER:
-            shown = "、".join(i.number for i in heapq.nsmallest(5, items, key=lambda i: i.pk))
-            notices.append(
-                Notice(
-                    user_id=user_id,
-                    kind=kind,
-                    key=f"referral-digest:{kind}:{now:%Y%m%d%H%M%S}",
-                    title=DIGEST_TITLES[kind].format(n=len(items)),
-                    body=f"{shown} 等,请在转办列表中逐一处理",
-                    url=_list_url(),
-                )
-            )
-            continue
-        notices += [_worded(i, labels) for i in items]
-    return notices
+@cache
+def _labels() -> dict[str, str]:
+    return {code: str(label) for code, label in Department.choices}
 
 
 @cache
-def _list_url() -> str:
+def _list_url(kind: str = "") -> str:
     return reverse("window:referral_list") + "?lapsed=1"
+
+
+# A user told of more than DIGEST_OVER at once: one notice counting them.
+DIGEST = Digest(
+    titles=DIGEST_TITLES,
+    key="referral-digest",
+    where="转办列表",
+    url=_list_url,
+    label=lambda row: row.number,
+)
 
 
 @transaction.atomic
 def referral_sweep(now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
-    told = _lapse(now, result) + _escalate(now, result)
-    result.notices = len(notices_send(_notices(told, now)))
+    told: ToldMap = defaultdict(list)
+    _lapse(now, result, told)  # first: what lapses past its escalation day is escalated at once
+    _escalated(now, referrals_escalate(now), result, told)
+    result.notices = len(notices_send(told_notices(told, now, DIGEST, _worded)))
     return result

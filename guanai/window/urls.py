@@ -10,6 +10,7 @@ urlpatterns = [
     path("applications/<int:application_pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:application_pk>/receipt/", views.receipt, name="receipt"),
     path("applications/<int:application_pk>/refer/", views.referral_create, name="referral_create"),
+    path("refer/<int:child_pk>/", views.referral_start, name="referral_start"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:referral_pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:referral_pk>/accept/", views.referral_accept, name="referral_accept"),

@@ -4,42 +4,39 @@ writes; a refusal is shown with the field it names."""
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts.models import Department
 from guanai.accounts.scoping import area_for
 from guanai.audit.decorators import search_audited
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.care.selectors import record_get_for
+from guanai.core.errors import AccessDenied, DomainError, require
+from guanai.core.paging import listing
 from guanai.core.params import whole_number
+from guanai.protection.selectors import task_get_for
 from guanai.registry.selectors import ChildFilters, child_get_for, child_list_for
 from guanai.window import permissions, selectors, services
 from guanai.window.choices import OPEN, ReferralStatus
 from guanai.window.contributions import clock_words
+from guanai.window.models import Referral
 from guanai.window.services import Intake
 
-PAGE_SIZE = 30
 NAV = {"nav_active": "window"}
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise AccessDenied(message)
 
 
 @search_audited("一门受理列表", "window.application")
 def application_list(request):
-    _require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
     applications = selectors.applications_for(request.user)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "window/application_list.html",
         {
-            "page": page,
+            **listing(request, applications),
             "can_edit_calendar": permissions.can_edit_calendar(request.user),
             **NAV,
         },
@@ -48,29 +45,29 @@ def application_list(request):
 
 @search_audited("转办列表", "window.referral")
 def referral_list(request):
-    _require(permissions.can_use_window(request.user), "您的角色不能查看转办")
+    require(permissions.can_use_window(request.user), "您的角色不能查看转办")
     referrals = selectors.township_list(request.user)
     if request.GET.get("lapsed") == "1":
         referrals = referrals.filter(lapsed_at__isnull=False, status__in=OPEN)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = listing(request, referrals)
     today = timezone.localdate()
-    rows = [{"referral": r, "clock": clock_words(r, today)} for r in page]
-    return render(request, "window/referral_list.html", {"page": page, "rows": rows, **NAV})
+    rows = [{"referral": r, "clock": clock_words(r, today)} for r in shown["page"]]
+    return render(request, "window/referral_list.html", {**shown, "rows": rows, **NAV})
 
 
 @search_audited("部门待办", "window.referral")
 def work_list(request):
-    _require(bool(permissions.desk_of(request.user)), "您没有部门待办")
+    require(bool(permissions.desk_of(request.user)), "您没有部门待办")
     status = request.GET.get("status", "open")
     referrals = selectors.work_list(request.user, status)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = listing(request, referrals)
     today = timezone.localdate()
-    rows = [{"referral": r, "clock": clock_words(r, today)} for r in page]
+    rows = [{"referral": r, "clock": clock_words(r, today)} for r in shown["page"]]
     return render(
         request,
         "window/work_list.html",
         {
-            "page": page,
+            **shown,
             "rows": rows,
             "status": status,
             "statuses": ReferralStatus.choices,
@@ -82,7 +79,7 @@ def work_list(request):
 
 @search_audited("一门受理:查找儿童", "registry.child")
 def intake_start(request):
-    _require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
     text = (request.GET.get("q") or "").strip()
     found = child_list_for(request.user, ChildFilters(text=text))[:20] if text else []
     return render(request, "window/intake_start.html", {"q": text, "children": found, **NAV})
@@ -90,7 +87,7 @@ def intake_start(request):
 
 @require_http_methods(["GET", "POST"])
 def intake(request, child_pk: int):
-    _require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
     child = child_get_for(request.user, child_pk)
     kinds = selectors.help_kinds(child.division_code)
     kind_id = whole_number(request.POST.get("kind") or request.GET.get("kind"))
@@ -166,24 +163,79 @@ def receipt(request, application_pk: int):
     )
 
 
-@require_POST
-def referral_create(request, application_pk: int):
-    application = selectors.application_get_for(request.user, application_pk)
+def _send(request, **source) -> Referral | DomainError:
+    """Send the referral the form describes (department, limit, request) from its source;
+    a refusal of the input is returned for the form to show, a refusal of access raised."""
     try:
         referral = services.referral_send(
             actor=request.user,
-            application=application,
             department=request.POST.get("department", ""),
             limit_days=whole_number(request.POST.get("limit_days")),
             request=request.POST.get("request", ""),
+            **source,
         )
     except DomainError as exc:
         if isinstance(exc, AccessDenied):
             raise
-        context = _application_context(request, application, error=exc)
-        return render(request, "window/application_detail.html", context, status=400)
+        return exc
     messages.success(request, f"已转办 {referral.get_department_display()},编号 {referral.number}")
+    return referral
+
+
+@require_POST
+def referral_create(request, application_pk: int):
+    application = selectors.application_get_for(request.user, application_pk)
+    sent = _send(request, application=application)
+    if isinstance(sent, DomainError):
+        context = _application_context(request, application, error=sent)
+        return render(request, "window/application_detail.html", context, status=400)
     return redirect("window:application_detail", application_pk=application.pk)
+
+
+def _referral_source(request, child_pk: int):
+    """The plan task (?task=) or care record (?record=) a referral starts from, through the
+    gate of its own app; it must be the child's (the page names the child)."""
+    child = child_get_for(request.user, child_pk)
+    task_pk = whole_number(request.GET.get("task") or request.POST.get("task"))
+    record_pk = whole_number(request.GET.get("record") or request.POST.get("record"))
+    if bool(task_pk) == bool(record_pk):
+        raise Http404
+    if task_pk:
+        task = task_get_for(request.user, task_pk)
+        if task.case.child_id != child.pk:
+            raise Http404
+        back = reverse("protection:case_detail", kwargs={"case_pk": task.case_id})
+        return child, {"case_task": task}, task.title, back
+    record = record_get_for(request.user, record_pk)
+    if record.child_id != child.pk:
+        raise Http404
+    need = record.follow_up or record.problems or record.get_activity_display()
+    back = reverse("care:record_detail", kwargs={"record_pk": record.pk})
+    return child, {"care_record": record}, need, back
+
+
+@require_http_methods(["GET", "POST"])
+def referral_start(request, child_pk: int):
+    """转办 from a protection case's plan task or a care record: department, limit, request."""
+    require(permissions.can_use_window(request.user), "只有乡镇和县级工作人员可以转办")
+    child, source, need, back = _referral_source(request, child_pk)
+    sent = _send(request, **source) if request.method == "POST" else None
+    if isinstance(sent, Referral):
+        return redirect("window:referral_detail", referral_pk=sent.pk)
+    error = sent
+    context = {
+        "child": child,
+        "source": next(iter(source.values())),
+        "from_task": "case_task" in source,
+        "need": request.POST.get("request", need),
+        "post": request.POST,
+        "back": back,
+        "departments": Department.choices,
+        "error": error,
+        **NAV,
+    }
+    status = 400 if error else 200
+    return render(request, "window/referral_start.html", context, status=status)
 
 
 def _referral_context(request, referral, error=None) -> dict:
@@ -297,17 +349,21 @@ def document(request, document_pk: int):
 
 
 def figures(request):
-    _require(permissions.can_see_figures(request.user), "您的角色不能查看转办统计")
-    division = request.user.division
-    _require(division is not None, "请以辖区用户查看")
-    area = area_for(request.user, division)
-    return render(request, "window/figures.html", {"rows": selectors.department_times(area), **NAV})
+    """Per department: the window's staff see every desk of their area, a department its own."""
+    user = request.user
+    desk = "" if permissions.can_see_figures(user) else permissions.desk_of(user)
+    require(permissions.can_see_figures(user) or bool(desk), "您的角色不能查看转办统计")
+    division = user.division
+    require(division is not None, "请以辖区用户查看")
+    rows = selectors.department_times(area_for(user, division), desk)
+    nav = {"nav_active": "desk"} if desk else NAV
+    return render(request, "window/figures.html", {"rows": rows, **nav})
 
 
 @require_http_methods(["GET", "POST"])
 def calendar(request):
     """The county's working-day calendar: national rows and the county's own, per year."""
-    _require(permissions.can_edit_calendar(request.user), "只有县级民政工作人员可以修改节假日安排")
+    require(permissions.can_edit_calendar(request.user), "只有县级民政工作人员可以修改节假日安排")
     county = request.user.division.code[:6] if request.user.division_id else ""
     year = whole_number(request.GET.get("year")) or timezone.localdate().year
     error = None

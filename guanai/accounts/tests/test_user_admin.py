@@ -88,3 +88,29 @@ def test_others_may_not_manage_accounts(client, users):
             client.post(reverse("accounts:user_unlock", args=[users["director_b"].pk])).status_code
             == 404
         )
+
+
+@pytest.mark.django_db
+def test_the_county_names_a_department_head_and_others_may_not(client, users):
+    head = users["department"]
+    url = reverse("accounts:user_head", args=[head.pk])
+    client.force_login(users["county"])
+    listed = client.get(reverse("accounts:user_list")).content.decode()
+    assert url in listed and "设为负责人" in listed
+    assert client.post(url).status_code == 302
+    head.refresh_from_db()
+    assert head.is_department_head
+    assert AuditEvent.objects.filter(object_id=str(head.pk), detail="设为部门负责人").exists()
+    assert "负责人</span>" in client.get(reverse("accounts:user_list")).content.decode()
+    client.post(reverse("accounts:user_head", args=[users["director_a"].pk]))
+    users["director_a"].refresh_from_db()
+    assert not users["director_a"].is_department_head  # only a department user is a head
+    for username in ("director_a", "supervisor_1", "department"):
+        client.force_login(users[username])
+        assert client.post(url, {"head": "0"}).status_code in (403, 404)
+    head.refresh_from_db()
+    assert head.is_department_head
+    client.force_login(users["county"])
+    client.post(url, {"head": "0"})
+    head.refresh_from_db()
+    assert not head.is_department_head

@@ -177,3 +177,23 @@ def test_a_stop_the_rules_propose_is_confirmed_by_the_county(login, users, place
     receipt.refresh_from_db()
     assert receipt.end_on == date(2024, 6, 30)
     assert login(users["supervisor_1"]).get(stop).status_code in (403, 404)  # the county stops
+
+
+def test_the_county_approves_only_on_reviewed_facts(users, orphan):
+    """A village's change waiting for the township's review blocks an approval, not a refusal."""
+    from guanai.registry import review
+    from guanai.registry.testing import fact_review_build
+
+    proposal = services.proposal_create(actor=users["supervisor_1"], child=orphan, benefit=ORPHAN)
+    waiting = fact_review_build(orphan)
+    type(orphan).objects.filter(pk=orphan.pk).update(facts_pending=True)
+    start = timezone.localdate().replace(day=1)
+    with pytest.raises(DomainError, match="尚未审核"):
+        services.proposal_decide(
+            actor=users["county"], proposal=proposal, approve=True, start_on=start
+        )
+    review.reviews_accept(actor=users["supervisor_1"], ids=[waiting.pk])
+    approved = services.proposal_decide(
+        actor=users["county"], proposal=proposal, approve=True, start_on=start
+    )
+    assert approved.status == ProposalStatus.APPROVED

@@ -20,6 +20,7 @@ from guanai.ingest.models import MappingProfile
 from guanai.registry.forms import initial_from_child
 from guanai.registry.models import Child
 from guanai.registry.services import child_update
+from guanai.registry.testing import fact_review_build
 from guanai.rules.tests.factories import rules_probe_args
 from guanai.testing.factories import attachment_build
 
@@ -36,6 +37,10 @@ OWNERS = {
     "ingest:profile_edit": "county",
     "ingest:profile_delete": "county",
     "audit:event_list": "supervisor_1",  # directors do not read the audit log
+    # The township reviews what villages enter (审核); the county sets what is reviewed.
+    "registry:review_list": "supervisor_1",
+    "registry:review_return": "supervisor_1",
+    "registry:review_settings": "county",
     # The township proposes benefits, the county decides and freezes payment lists.
     "benefits:proposal_create": "supervisor_1",
     "benefits:proposal_detail": "supervisor_1",
@@ -51,6 +56,7 @@ OWNERS = {
     "window:application_detail": "supervisor_1",
     "window:receipt": "supervisor_1",
     "window:referral_create": "supervisor_1",
+    "window:referral_start": "supervisor_1",
     "window:referral_detail": "supervisor_1",
     "window:referral_accept": "supervisor_1",
     "window:referral_ask": "supervisor_1",
@@ -63,7 +69,17 @@ OWNERS = {
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 # Pages that take an object in their query string: asked again with the outsider's object.
-OUTSIDER_QUERIES = {"audit:event_list": lambda children: f"child={children['b'].pk}"}
+OUTSIDER_QUERIES = {
+    "audit:event_list": lambda children: f"child={children['b'].pk}",
+    "window:referral_start": lambda children: f"task={_task_of(children['b'])}",
+}
+
+
+def _task_of(child) -> int:
+    """A protection plan task of the child's case (转办 starts from it)."""
+    from guanai.protection.testing import case_objects_for
+
+    return int(case_objects_for(child)["task_pk"])
 
 
 def walk(resolver: URLResolver, namespace: str = "", prefix: str = ""):
@@ -98,6 +114,7 @@ def outsider_args(name: str, children) -> dict[str, object]:
             "pk": child_b.pk,
             "number": 1,
             "attachment_id": attachment_b.pk if attachment_b else 0,
+            "review_pk": fact_review_build(child_b).pk,
         },
         "accounts": {"pk": User.objects.get(username="director_b").pk},
         "api": {"child_id": child_b.pk, "household_id": child_b.household_id},

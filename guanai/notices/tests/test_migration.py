@@ -2,13 +2,7 @@
 their own (SQLite, or a scratch database beside the test database on PostgreSQL), migrated in
 a separate process: the test database stays as it is, and no test runs transactional."""
 
-import json
-import os
-import subprocess
-import sys
-import uuid
-from contextlib import contextmanager
-from urllib.parse import urlparse, urlunparse
+from guanai.core.testing import migration_script_run
 
 # Back to the schema before the move (care_notice, as on main), rows written there the way
 # care wrote them, then forward again.
@@ -48,39 +42,8 @@ print(json.dumps({
 """
 
 
-@contextmanager
-def scratch_database(tmp_path):
-    """A DATABASE_URL of an empty database of the same kind as the test run's."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path / 'before-and-after.sqlite3'}"
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = f"guanai_notices_{uuid.uuid4().hex[:8]}"
-    parsed = urlparse(url)
-    with psycopg.connect(urlunparse(parsed._replace(query="")), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield urlunparse(parsed._replace(path=f"/{name}"))
-        finally:
-            admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
-
-
 def test_notices_stored_before_the_move_survive_it(tmp_path):
-    with scratch_database(tmp_path) as database_url:
-        env = os.environ | {
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "guanai.settings",
-            "GUANAI_VAR_DIR": str(tmp_path),
-            "GUANAI_NOTICE_BACKENDS": "",
-        }
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=False
-        )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = migration_script_run(SCRIPT, tmp_path)
     assert result["tables"] == ["notices_notice"]
     assert [(n["key"], n["user__username"], n["title"]) for n in result["kept"]] == [
         ("flag:1", "owner", "旧通知"),

@@ -65,7 +65,7 @@ def test_the_command_sweeps_at_a_given_time(users, children, capsys):
 
 
 def test_many_lapses_at_once_reach_a_supervisor_as_one_digest(users, children):
-    from guanai.protection.sweep import DIGEST_OVER
+    from guanai.notices.digest import DIGEST_OVER
 
     cases = [
         case_build(children["a"], users["director_a"], grade="red") for _ in range(DIGEST_OVER + 1)

@@ -3,6 +3,7 @@
  * - data-confirm="…" on a <form>, <button> or <a> asks before going on
  * - button.nav-toggle toggles body.nav-open (phone navigation)
  * - button[data-print] prints the page; select[data-autosubmit] submits its form on change
+ * - input[data-check-all="name"] ticks or clears every checkbox called name
  */
 (function () {
   "use strict";
@@ -84,5 +85,10 @@
   document.addEventListener("change", function (evt) {
     var el = evt.target;
     if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) { el.form.submit(); }
+    var group = el.getAttribute ? el.getAttribute("data-check-all") : null;
+    if (group) {
+      var boxes = document.querySelectorAll('input[type="checkbox"][name="' + group + '"]');
+      for (var i = 0; i < boxes.length; i++) { boxes[i].checked = el.checked; }
+    }
   });
 })();

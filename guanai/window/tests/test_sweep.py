@@ -55,3 +55,34 @@ def test_the_worker_and_the_command_sweep(users, children, capsys):
     assert referral_sweep in CLOCK_SWEEPS
     call_command("window", "sweep", "--at", "2026-12-01T09:00")
     assert "超时 0 件" in capsys.readouterr().out
+
+
+def test_a_referral_past_both_days_lapses_and_escalates_in_one_sweep(users, children):
+    past = timezone.localdate() - timedelta(days=5)
+    referral = referral_build(
+        children["a"], users["supervisor_1"], due_on=past, escalate_on=past + timedelta(days=2)
+    )
+    yesterday = timezone.localdate() - timedelta(days=1)
+    waiting = referral_build(children["a"], users["supervisor_1"], due_on=yesterday)
+    done = referral_sweep()
+    assert (done.lapsed, done.escalated) == (2, 1)
+    referral.refresh_from_db()
+    waiting.refresh_from_db()
+    assert referral.lapsed_at == referral.escalated_at is not None
+    assert waiting.lapsed_at is not None and waiting.escalated_at is None
+    assert Notice.objects.get(key=f"referral:{referral.pk}:escalation").user == users["county"]
+    assert not Notice.objects.filter(key=f"referral:{waiting.pk}:escalation").exists()
+    assert referral_sweep().notices == 0
+
+
+def test_a_lapse_tells_the_departments_head_where_one_is_named(users, children, place):
+    from guanai.testing.factories import user_build
+
+    head = user_build("education_head", "department", place.county, department=Department.EDUCATION)
+    head.is_department_head = True
+    head.save()
+    past = timezone.localdate() - timedelta(days=1)
+    referral = referral_build(children["a"], users["supervisor_1"], due_on=past)
+    referral_sweep()
+    told = Notice.objects.filter(key=f"referral:{referral.pk}:lapse")
+    assert set(told.values_list("user__username", flat=True)) == {"education_head", "supervisor_1"}

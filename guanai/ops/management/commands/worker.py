@@ -4,9 +4,9 @@ While it runs it beats into VAR_DIR/workers/<worker id>.json, so the job pages c
 job that waits for a busy worker from one that waits for no worker at all, and at each beat it
 marks as failed the running jobs whose own heartbeat went silent (their process died) and
 sweeps the protection cases' response clocks and the window's referral limits (lapses and
-escalations within a beat). The tasks of workers that died (their file silent, or their process
-gone from this machine) are failed with their jobs when it starts and at each beat
-(guanai.ops.orphans).
+escalations within a beat), and recounts the dashboards' stored summaries once a minute. The
+tasks of workers that died (their file silent, or their process gone from this machine) are
+failed with their jobs when it starts and at each beat (guanai.ops.orphans).
 """
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
@@ -16,10 +16,13 @@ from guanai.ingest.jobs import import_jobs_fail_silent
 from guanai.ops.orphans import orphans_fail
 from guanai.protection.sweep import clock_sweep
 from guanai.stats.services import report_jobs_fail_silent
+from guanai.stats.summaries import summaries_refresh
 from guanai.window.sweep import referral_sweep
 
 SILENT_JOB_SWEEPS = (import_jobs_fail_silent, report_jobs_fail_silent)
-CLOCK_SWEEPS = (clock_sweep, referral_sweep)
+# Each checks its own clock: a sweep finds nothing to do most beats; summaries recount a county
+# once a minute.
+CLOCK_SWEEPS = (clock_sweep, referral_sweep, summaries_refresh)
 
 
 class Command(DatabaseWorkerCommand):
