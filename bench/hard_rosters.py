@@ -24,9 +24,27 @@ from datetime import date, timedelta
 
 # Surnames with rough weights; polyphonic and compound ones included on purpose.
 SURNAMES = (
-    "王" * 9 + "李" * 9 + "张" * 8 + "刘" * 6 + "陈" * 6 + "杨" * 4 + "黄" * 3 + "赵" * 3
-    + "吴" * 3 + "周" * 3 + "徐" * 2 + "孙" * 2 + "马" * 2 + "朱" * 2 + "胡" * 2 + "郭" * 2
-    + "何" * 2 + "高" * 2 + "林" * 2 + "罗" * 2 + "郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "王" * 9
+    + "李" * 9
+    + "张" * 8
+    + "刘" * 6
+    + "陈" * 6
+    + "杨" * 4
+    + "黄" * 3
+    + "赵" * 3
+    + "吴" * 3
+    + "周" * 3
+    + "徐" * 2
+    + "孙" * 2
+    + "马" * 2
+    + "朱" * 2
+    + "胡" * 2
+    + "郭" * 2
+    + "何" * 2
+    + "高" * 2
+    + "林" * 2
+    + "罗" * 2
+    + "郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
     + "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
     + "郝龚邵万钱严覃武戴莫孔向汤单解仇区朴查盖"
 )
@@ -262,7 +280,12 @@ class Rosters:
 
     def rows(self, c: Child, disabled: bool = False):
         rng = self.rng
-        for source, share in (("police", 0.95), ("education", 0.7), ("civil", 0.5), ("health", 0.6)):
+        for source, share in (
+            ("police", 0.95),
+            ("education", 0.7),
+            ("civil", 0.5),
+            ("health", 0.6),
+        ):
             if c.birth.year >= 2020 and source == "education":
                 continue  # not yet at school
             if rng.random() >= share:
@@ -281,7 +304,11 @@ class Rosters:
                 number = self._bad_id(number, excel=True)
             elif rng.random() < 0.02:
                 number = self._bad_id(number, excel=False)
-            birth = c.birth if source == "police" else self._birth(c.birth, 0.06 if source == "health" else 0.03)
+            birth = (
+                c.birth
+                if source == "police"
+                else self._birth(c.birth, 0.06 if source == "health" else 0.03)
+            )
             sex = c.sex if source == "police" or rng.random() >= 0.1 else ""
             guardian = c.guardians[0] if rng.random() < 0.75 else c.guardians[1]
             phone = c.phones[0] if rng.random() < 0.8 or not c.phones[1] else c.phones[1]
@@ -292,7 +319,9 @@ class Rosters:
                 "health": ("guardian", "phone", "address"),
             }[source]
             values = {"guardian": guardian, "phone": phone, "address": self._address(c)}
-            kept = {k: (v if k in keeps and rng.random() >= 0.15 else "") for k, v in values.items()}
+            kept = {
+                k: (v if k in keeps and rng.random() >= 0.15 else "") for k, v in values.items()
+            }
             yield Row(source, name, number, birth, sex, **kept)
 
 

@@ -287,9 +287,7 @@ def hard(records: list[linkage.Person], truth: list[int], args, prepare_seconds:
 
     def python() -> None:
         t0 = time.perf_counter()
-        scores = {
-            (i, j): r.score for i, j, r in linkage.link(records) if r.score >= linkage.REVIEW
-        }
+        scores = {(i, j): r.score for i, j, r in linkage.link(records) if r.score >= linkage.REVIEW}
         _report("guanai.ingest.linkage (Python)", records, truth, scores, time.perf_counter() - t0)
 
     _in_child("splink", splink_fixed)
@@ -369,6 +367,19 @@ def _report(
         f"review queue {len(review):,} = {len(review) / max(1, len(records)):.2%} of rows "
         f"({review_true:.2%} the same child)"
     )
+    if review:
+        from guanai.ingest import review_queue
+
+        decided, implied, _ = review_queue.play(
+            len(records),
+            matches,
+            [(i, j, above_review[i, j]) for i, j in review],
+            lambda i, j: truth[i] == truth[j],
+        )
+        print(
+            f"  a reviewer going through it: {decided:,} decisions, {implied:,} pairs settled "
+            "by those (transitivity)"
+        )
 
 
 def splink_generic(records: list[linkage.Person], truth: list[int], threads: int) -> None:

@@ -299,8 +299,11 @@ def compare(a: Person, b: Person) -> Comparison:
         score += 8
         reasons.append("姓名相同")
     elif not a.py_keys.isdisjoint(b.py_keys):
-        score += 6
-        reasons.append("姓名拼音相同" if a.romanised or b.romanised else "姓名同音")
+        # A name in pinyin agreeing is all such a name can say; characters that only sound
+        # alike are another written name.
+        romanised = a.romanised or b.romanised
+        score += 7 if romanised else 6
+        reasons.append("姓名拼音相同" if romanised else "姓名同音")
     elif not a.near.isdisjoint(b.near):
         near_name = True
         score += 1
@@ -352,7 +355,6 @@ def compare(a: Person, b: Person) -> Comparison:
 
     verdict = "match" if score >= MATCH else "review" if score >= REVIEW else "non_match"
     return Comparison(score, verdict, tuple(reasons))
-
 
 
 def blocking_keys(p: Person) -> Iterator[str]:

@@ -92,6 +92,12 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         _ID_DECIDE_LEVEL,
         Level("missing", f"NOT ({NAMED})", null=True, twins=False),
         Level("same characters", SAME_CHARACTERS, 8, twins=False),
+        Level(
+            "same pinyin, one name in Latin letters",
+            f"(romanised_l OR romanised_r) AND {SAME_READING}",
+            7,
+            twins=False,
+        ),
         Level("same pinyin", SAME_READING, 6, twins=False),
         Level("same surname, given name near", NEAR_READING, 1),
         Level("different", "ELSE", -7),
@@ -276,9 +282,7 @@ def without_large_blocks(tables: list[pa.Table]) -> list[pa.Table]:
                 t.set_column(
                     t.schema.get_field_index(column),
                     column,
-                    pc.if_else(
-                        pc.is_in(t[column], large), pa.scalar(None, pa.string()), t[column]
-                    ),
+                    pc.if_else(pc.is_in(t[column], large), pa.scalar(None, pa.string()), t[column]),
                 )
                 for t in tables
             ]
