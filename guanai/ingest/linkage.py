@@ -36,7 +36,7 @@ MAX_BLOCK = 200  # a block larger than this is skipped (too common to be evidenc
 
 @lru_cache(maxsize=1)
 def _converter():
-    from opencc import OpenCC
+    from opencc import OpenCC  # type: ignore[import-untyped]
 
     return OpenCC("t2s")
 
@@ -83,7 +83,7 @@ wen weng wo wong wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xu
 yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha
 zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui
 zhun zhuo zi zong zou zu zuan zui zun zuo
-""".split()
+""".split()  # noqa: SIM905 (420 syllables read better as text)
 )
 _FOLDED = frozenset(s.replace("v", "u") for s in SYLLABLES)
 Reading = tuple[str, tuple[str, ...]]  # (surname in pinyin, given name's syllables), ü as u
@@ -266,6 +266,15 @@ def household_agrees(a: Person, b: Person) -> bool | None:
             if x == y:
                 return True
     return False if compared else None
+
+
+_AGAINST = ("不同", "双胞胎", "兄弟姐妹")
+
+
+def reasons_split(reasons) -> tuple[list[str], list[str]]:
+    """(what agreed, what disagreed) among a comparison's reasons, in the order given."""
+    against = [r for r in reasons if any(word in r for word in _AGAINST)]
+    return [r for r in reasons if r not in against], against
 
 
 def compare(a: Person, b: Person) -> Comparison:
