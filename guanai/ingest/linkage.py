@@ -178,12 +178,33 @@ class Person:
     id_valid: bool = field(default=False, compare=False)
     id15: str = field(default="", compare=False)  # the first 15 digits of a number
     id_damaged: bool = field(default=False, compare=False)  # Excel kept only those
+    _keys: tuple[frozenset[str], frozenset[str], bool] | None = field(
+        default=None, compare=False, repr=False
+    )
     simple_name: str = field(default="", compare=False)
     syllables: tuple[str, ...] = field(default=(), compare=False)
-    readings: tuple[Reading, ...] = field(default=(), compare=False)
-    py_keys: frozenset[str] = field(default=frozenset(), compare=False)
-    near: frozenset[str] = field(default=frozenset(), compare=False)
-    romanised: bool = field(default=False, compare=False)
+
+    # Of the name, computed once per name and only when a comparison needs them (the
+    # importer's rows mostly agree on the characters or the number first).
+    @property
+    def readings(self) -> tuple[Reading, ...]:
+        return readings(self.name)
+
+    @property
+    def py_keys(self) -> frozenset[str]:
+        return (self._keys or self._name_keys())[0]
+
+    @property
+    def near(self) -> frozenset[str]:
+        return (self._keys or self._name_keys())[1]
+
+    @property
+    def romanised(self) -> bool:
+        return (self._keys or self._name_keys())[2]
+
+    def _name_keys(self) -> tuple[frozenset[str], frozenset[str], bool]:
+        self._keys = _name_keys(self.name)
+        return self._keys
 
     def prepare(self) -> "Person":
         number = idnumber.normalize(self.id_number or "")
@@ -205,14 +226,20 @@ class Person:
             self.birth_date = _birth_in(self.id15)
         self.simple_name = simplify(self.name)
         self.syllables = pinyin(self.name)
-        self.readings = readings(self.name)
-        self.py_keys = frozenset(f"{s}{_SEP}{_SEP.join(g)}" for s, g in self.readings)
-        self.near = near_keys(self.readings)
-        self.romanised = bool(self.simple_name) and not _HAN.search(self.simple_name)
+        self._keys = None
         self.guardian = simplify(self.guardian)
         self.phone = clean_phone(self.phone)
         self.address = clean_address(self.address)
         return self
+
+
+@lru_cache(maxsize=262144)
+def _name_keys(name: str) -> tuple[frozenset[str], frozenset[str], bool]:
+    """(reading keys, near keys, written in Latin letters) of a name."""
+    found = readings(name)
+    py_keys = frozenset(f"{s}{_SEP}{_SEP.join(g)}" for s, g in found)
+    simple = simplify(name)
+    return py_keys, near_keys(found), bool(simple) and not _HAN.search(simple)
 
 
 def _birth_in(id15: str) -> date | None:
@@ -304,7 +331,7 @@ def compare(a: Person, b: Person) -> Comparison:
     near_name = False
     if not (a.simple_name and b.simple_name):
         pass  # no name to compare: nothing is linked on the name
-    elif not (a.romanised or b.romanised) and a.simple_name == b.simple_name:
+    elif a.simple_name == b.simple_name and not (a.romanised or b.romanised):
         score += 8
         reasons.append("姓名相同")
     elif not a.py_keys.isdisjoint(b.py_keys):
