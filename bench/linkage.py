@@ -163,6 +163,12 @@ def main() -> None:
         "--generic", action="store_true", help="also run Splink with generic settings"
     )
     parser.add_argument(
+        "--learned",
+        action="store_true",
+        help="with --hard: also guanai's comparisons with m and u trained by Splink (EM)",
+    )
+    parser.add_argument("--weights", action="store_true", help="print the learned weights")
+    parser.add_argument(
         "--hard",
         action="store_true",
         help="rosters from bench/hard_rosters.py (issue 17) instead of guanai.synth; "
@@ -290,7 +296,26 @@ def hard(records: list[linkage.Person], truth: list[int], args, prepare_seconds:
         scores = {(i, j): r.score for i, j, r in linkage.link(records) if r.score >= linkage.REVIEW}
         _report("guanai.ingest.linkage (Python)", records, truth, scores, time.perf_counter() - t0)
 
+    def learned() -> None:
+        t0 = time.perf_counter()
+        scored, weights = splink_model.learned_predict(records, threads=args.threads)
+        seconds = time.perf_counter() - t0
+        scores = {(i, j): p for i, j, p in scored}
+        _report(
+            "guanai comparisons, weights learned (EM)",
+            records,
+            truth,
+            scores,
+            seconds,
+            link=splink_model.LINK_PROBABILITY,
+        )
+        if args.weights:
+            for name, levels in weights.items():
+                print(f"    {name}: " + ", ".join(f"{k} {w:+.1f}" for k, w in levels.items()))
+
     _in_child("splink", splink_fixed)
+    if args.learned:
+        _in_child("learned", learned)
     _in_child("python", python)
     _in_child("generic", lambda: splink_generic(records, truth, args.threads))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -355,10 +380,12 @@ def _report(
     truth: list[int],
     above_review: dict[tuple[int, int], float],
     seconds: float,
+    link: float = linkage.MATCH,
 ) -> None:
-    """Scores of one linkage from its pairs at or above REVIEW, with the review queue."""
-    matches = [pair for pair, score in above_review.items() if score >= linkage.MATCH]
-    review = [pair for pair, score in above_review.items() if score < linkage.MATCH]
+    """Scores of one linkage from its pairs at or above REVIEW (scores from ``link`` up are
+    linked), with the review queue."""
+    matches = [pair for pair, score in above_review.items() if score >= link]
+    review = [pair for pair, score in above_review.items() if score < link]
     _print_scores(label, linkage.clusters(len(records), matches), truth, seconds)
     linked_true = sum(truth[i] == truth[j] for i, j in matches) / max(1, len(matches))
     review_true = sum(truth[i] == truth[j] for i, j in review) / max(1, len(review))

@@ -334,3 +334,92 @@ def predict(
         (i, j, w) if source == "left_records" else (j, i, w)
         for (i, j, w), source in zip(scored, rows["source_dataset_l"], strict=True)
     ]
+
+
+# Learned weights (issue 17.3) ----------------------------------------------------------------
+
+LINK_PROBABILITY = (
+    0.999  # learned model: linked at or above, sent to review from REVIEW_PROBABILITY
+)
+REVIEW_PROBABILITY = 0.5
+
+
+def learned_settings() -> SettingsCreator:
+    """The model's comparisons with m and u left to training. Every comparison counts on its
+    own (no "ID numbers decide" level: the number's weight is learned like the others), and the
+    twins cap becomes a comparison (a capped sum is no Fellegi-Sunter weight)."""
+    birth_missing = Level("a birth date missing", "birth_date_l = '' OR birth_date_r = ''")
+    comparisons = {
+        name: tuple(lv for lv in levels if lv is not _ID_DECIDE_LEVEL)
+        for name, levels in COMPARISONS.items()
+    }
+    comparisons["siblings"] = (
+        comparisons["siblings"][0],
+        birth_missing,
+        comparisons["siblings"][1],
+    )
+    comparisons["twins"] = (
+        Level("not twins", f"NOT ({TWINS})", null=True),
+        Level("twins, both birth dates missing", "birth_date_l = ''"),
+        Level("twins: same birth date and household, another name", "ELSE"),
+    )
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            {
+                "output_column_name": name,
+                "comparison_levels": [
+                    # Two valid numbers that differ stay decisive (a rule, not an estimate).
+                    _splink_level(lv)
+                    if lv.weight == -30
+                    else {"sql_condition": lv.sql, "label_for_charts": lv.label}
+                    | ({"is_null_level": True} if lv.null else {})
+                    for lv in levels
+                ],
+            }
+            for name, levels in comparisons.items()
+        ],
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        max_iterations=20,
+        retain_matching_columns=False,
+    )
+
+
+def learned_predict(
+    records: Sequence[linkage.Person], *, threads: int | None = None, max_pairs: float = 2e6
+) -> tuple[list[tuple[int, int, float]], dict[str, dict[str, float]]]:
+    """Train m and u on these records (u from ``max_pairs`` random pairs, m by EM on two of the
+    blocking rules) and score them: (i, j, match probability) for pairs at or above
+    REVIEW_PROBABILITY, and the trained weight of each level (log2 m/u) by comparison."""
+    tables = without_large_blocks([table(records)])
+    connection = duckdb.connect(config={"threads": threads} if threads else {})
+    try:
+        db_api = DuckDBAPI(connection)
+        frame = db_api.register(tables[0], dataset_display_name="records")
+        linker = Linker(frame, learned_settings(), log_level=logging.ERROR)
+        training = linker.training
+        training.estimate_probability_two_random_records_match(
+            ["l.id_number = r.id_number AND l.id_number <> ''"], recall=0.7
+        )
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
+        # Not on a household block: siblings and twins fill it, and EM takes them for matches.
+        training.estimate_parameters_using_expectation_maximisation(block_on("block_py_0"))
+        training.estimate_parameters_using_expectation_maximisation(block_on("block_idb_0"))
+        result = linker.inference.predict(threshold_match_probability=REVIEW_PROBABILITY)
+        rows = (
+            result.as_pyarrow_table()
+            .select(["unique_id_l", "unique_id_r", "match_probability"])
+            .to_pydict()
+        )
+        weights = {
+            c.output_column_name: {
+                lv.label_for_charts: round(lv._log2_bayes_factor, 2)
+                for lv in c.comparison_levels
+                if not lv.is_null_level
+            }
+            for c in linker._settings_obj.comparisons
+        }
+    finally:
+        connection.close()
+    scored = zip(rows["unique_id_l"], rows["unique_id_r"], rows["match_probability"], strict=True)
+    return list(scored), weights
