@@ -386,26 +386,31 @@ def _report(
     linked), with the review queue."""
     matches = [pair for pair, score in above_review.items() if score >= link]
     review = [pair for pair, score in above_review.items() if score < link]
-    _print_scores(label, linkage.clusters(len(records), matches), truth, seconds)
+    cluster = linkage.clusters(len(records), matches)
+    _print_scores(label, cluster, truth, seconds)
     linked_true = sum(truth[i] == truth[j] for i, j in matches) / max(1, len(matches))
-    review_true = sum(truth[i] == truth[j] for i, j in review) / max(1, len(review))
+    # What a reviewer is shown: a pair whose rows the links already joined is no question (the
+    # importer asks only about rows it could not link).
+    queue = [(i, j) for i, j in review if cluster[i] != cluster[j]]
+    queue_true = sum(truth[i] == truth[j] for i, j in queue) / max(1, len(queue))
     print(
-        f"  auto-linked pairs {len(matches):,} ({linked_true:.4f} correct), "
-        f"review queue {len(review):,} = {len(review) / max(1, len(records)):.2%} of rows "
-        f"({review_true:.2%} the same child)"
+        f"  auto-linked pairs {len(matches):,} ({linked_true:.4f} correct); "
+        f"{len(review):,} pairs scored for review, of which the review queue (rows not joined "
+        f"by the links) {len(queue):,} = {len(queue) / max(1, len(records)):.2%} of rows "
+        f"({queue_true:.2%} the same child)"
     )
-    if review:
+    if queue:
         from guanai.ingest import review_queue
 
         decided, implied, _ = review_queue.play(
             len(records),
             matches,
-            [(i, j, above_review[i, j]) for i, j in review],
+            [(i, j, above_review[i, j]) for i, j in queue],
             lambda i, j: truth[i] == truth[j],
         )
         print(
-            f"  a reviewer going through it: {decided:,} decisions, {implied:,} pairs settled "
-            "by those (transitivity)"
+            f"  a reviewer going through it in its order: {decided:,} decisions, {implied:,} "
+            "pairs settled by them (transitivity)"
         )
 
 
