@@ -410,9 +410,8 @@ def blocking_keys(p: Person) -> Iterator[str]:
                 yield f"{prefix}:{py}:{value}"
     if p.birth_date and p.phone:
         yield f"hh:{p.phone}:{p.birth_date.isoformat()}"
-    if p.birth_date:
-        for surname in dict.fromkeys(s for s, g in p.readings if s and g):
-            yield f"sb:{surname}:{p.birth_date.isoformat()}"
+    # Not surname + birth date: at 1,000,000 rows it filled the queue with namesakes born the
+    # same day (a shape-alike typo it finds scores for review at best; docs/decisions/0016).
 
 
 def candidate_pairs(records: list[Person]) -> Iterator[tuple[int, int]]:

@@ -35,7 +35,7 @@ from guanai.ingest import linkage
 HOUSEHOLD = ("guardian", "phone", "address")
 # The kinds of key linkage.blocking_keys makes, and how many of each one record can have (one
 # per reading of the name: a name in pinyin is read surname first and surname last).
-BLOCK_SLOTS = {"id": 1, "ida": 1, "idb": 1, "py": 2, "pp": 2, "pa": 2, "pg": 2, "hh": 1, "sb": 2}
+BLOCK_SLOTS = {"id": 1, "ida": 1, "idb": 1, "py": 2, "pp": 2, "pa": 2, "pg": 2, "hh": 1}
 BLOCK_PREFIXES = tuple(BLOCK_SLOTS)
 BLOCK_COLUMNS = {
     prefix: tuple(f"block_{prefix}_{k}" for k in range(n)) for prefix, n in BLOCK_SLOTS.items()
