@@ -106,6 +106,13 @@ ENGLISH = {
     "待确认": "To confirm",
     "是同一人": "Same child",
     "不是同一人": "Not the same child",
+    "相符": "Agrees",
+    "不符": "Differs",
+    "(由另一条决定推出)": "(settled by another decision)",
+    "同时处理这一行的另外 %(n)s 条配对": (
+        "also settles this row's %(n)s other pair",
+        "also settles this row's %(n)s other pairs",
+    ),
     "排队中": "Queued",
     "导入中": "Importing",
     "已完成": "Done",
