@@ -8,7 +8,8 @@ DEMO_CHILDREN ?= 3000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install sysdeps test-sqlite test-postgres lint typecheck format serve clean messages
+.PHONY: demo test install sysdeps test-sqlite test-postgres lint typecheck format serve clean messages \
+	bundle install-offline bundle-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +65,23 @@ messages: install
 # The web server and, beside it, the worker that runs queued reports and roster imports.
 serve:
 	$(BIN)/guanai serve $(HOST):$(PORT)
+
+# The offline install bundle (docs/deploy.md, "Offline bundle"): wheels of every dependency for
+# this Python and platform, the Debian packages pip cannot give, the docs and an installer.
+bundle: install
+	$(BIN)/python scripts/bundle.py
+
+# Install a bundle into a fresh virtualenv with no network (pip --no-index) and migrate:
+#   make install-offline BUNDLE=var/dist/guanai-bundle-….tar.gz [PREFIX=/opt/guanai]
+PREFIX ?= /opt/guanai
+install-offline:
+	@test -n "$(BUNDLE)" || { echo "usage: make install-offline BUNDLE=….tar.gz [PREFIX=…]" >&2; exit 2; }
+	$(PYTHON) scripts/offline_install.py --bundle "$(BUNDLE)" --prefix "$(PREFIX)"
+
+# Build the bundle and install it in a fresh virtualenv with the network cut off (unshare -n
+# where allowed), on a throwaway SQLite database: minutes (not part of `make test`).
+bundle-check: install
+	bash scripts/bundle-check.sh
 
 clean:
 	rm -rf $(VENV) var

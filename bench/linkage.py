@@ -163,6 +163,18 @@ def main() -> None:
         "--generic", action="store_true", help="also run Splink with generic settings"
     )
     parser.add_argument(
+        "--learned",
+        action="store_true",
+        help="with --hard: also guanai's comparisons with m and u trained by Splink (EM)",
+    )
+    parser.add_argument("--weights", action="store_true", help="print the learned weights")
+    parser.add_argument(
+        "--hard",
+        action="store_true",
+        help="rosters from bench/hard_rosters.py (issue 17) instead of guanai.synth; "
+        "each engine in its own process, with its own time and peak memory",
+    )
+    parser.add_argument(
         "--chunk",
         type=int,
         metavar="ROWS",
@@ -171,7 +183,7 @@ def main() -> None:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    records, truth = build(args.rows, args.seed)
+    records, truth = build_hard(args.rows, args.seed) if args.hard else build(args.rows, args.seed)
     t1 = time.perf_counter()
     for r in records:
         r.prepare()
@@ -188,6 +200,9 @@ def main() -> None:
         "(pure Python: ID parsing, pinyin; shared by both runs of guanai's model)"
     )
 
+    if args.hard:
+        hard(records, truth, args, t2 - t1)
+        return
     splink_scores = {(i, j): w for i, j, w in splink_model.predict(records, threads=args.threads)}
     t3 = time.perf_counter()
     label = f"guanai model, Splink on DuckDB ({args.threads} threads)"
@@ -224,6 +239,87 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"peak memory              {peak:>10.2f} GB  (load average {load})")
+
+
+def build_hard(rows_wanted: int, seed: int) -> tuple[list[linkage.Person], list[int]]:
+    from bench import hard_rosters
+
+    rows, truth = hard_rosters.build(rows_wanted, seed)
+    records = [
+        linkage.Person(
+            key=f"{r.source}:{i}",
+            name=r.name,
+            id_number=r.id_number,
+            birth_date=r.birth_date,
+            sex=r.sex,
+            guardian=r.guardian,
+            phone=r.phone,
+            address=r.address,
+        )
+        for i, r in enumerate(rows)
+    ]
+    return records, truth
+
+
+def _in_child(label: str, run) -> None:
+    """Run one engine in a forked process: its time and peak memory are its own (the rows,
+    built and prepared before the fork, are shared and counted in the peak once touched)."""
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            run()
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+            print(f"  peak memory {peak:.2f} GiB")
+            sys.stdout.flush()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def hard(records: list[linkage.Person], truth: list[int], args, prepare_seconds: float) -> None:
+    """Issue 17's bench: each engine in its own process, the same rows."""
+    print(
+        f"roster rows              {len(records):>10,}  ({len(set(truth)):,} children, 4 sources,"
+        " bench/hard_rosters.py)"
+    )
+    print(f"true pairs               {pairs_within(truth):>10,}")
+    print(f"prepare (Python, shared) {prepare_seconds:>10.1f} s")
+
+    def splink_fixed() -> None:
+        t0 = time.perf_counter()
+        scores = {(i, j): w for i, j, w in splink_model.predict(records, threads=args.threads)}
+        _report("guanai model, Splink on DuckDB", records, truth, scores, time.perf_counter() - t0)
+
+    def python() -> None:
+        t0 = time.perf_counter()
+        scores = {(i, j): r.score for i, j, r in linkage.link(records) if r.score >= linkage.REVIEW}
+        _report("guanai.ingest.linkage (Python)", records, truth, scores, time.perf_counter() - t0)
+
+    def learned() -> None:
+        t0 = time.perf_counter()
+        scored, weights = splink_model.learned_predict(records, threads=args.threads)
+        seconds = time.perf_counter() - t0
+        scores = {(i, j): p for i, j, p in scored}
+        _report(
+            "guanai comparisons, weights learned (EM)",
+            records,
+            truth,
+            scores,
+            seconds,
+            link=splink_model.LINK_PROBABILITY,
+        )
+        if args.weights:
+            for name, levels in weights.items():
+                print(f"    {name}: " + ", ".join(f"{k} {w:+.1f}" for k, w in levels.items()))
+
+    _in_child("splink", splink_fixed)
+    if args.learned:
+        _in_child("learned", learned)
+    _in_child("python", python)
+    _in_child("generic", lambda: splink_generic(records, truth, args.threads))
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average {load}")
 
 
 def chunk_cost(records: list[linkage.Person], size: int, threads: int) -> None:
@@ -284,17 +380,38 @@ def _report(
     truth: list[int],
     above_review: dict[tuple[int, int], float],
     seconds: float,
+    link: float = linkage.MATCH,
 ) -> None:
-    """Scores of one linkage from its pairs at or above REVIEW, with the review queue."""
-    matches = [pair for pair, score in above_review.items() if score >= linkage.MATCH]
-    review = [pair for pair, score in above_review.items() if score < linkage.MATCH]
-    _print_scores(label, linkage.clusters(len(records), matches), truth, seconds)
+    """Scores of one linkage from its pairs at or above REVIEW (scores from ``link`` up are
+    linked), with the review queue."""
+    matches = [pair for pair, score in above_review.items() if score >= link]
+    review = [pair for pair, score in above_review.items() if score < link]
+    cluster = linkage.clusters(len(records), matches)
+    _print_scores(label, cluster, truth, seconds)
     linked_true = sum(truth[i] == truth[j] for i, j in matches) / max(1, len(matches))
-    review_true = sum(truth[i] == truth[j] for i, j in review) / max(1, len(review))
+    # What a reviewer is shown: a pair whose rows the links already joined is no question (the
+    # importer asks only about rows it could not link).
+    queue = [(i, j) for i, j in review if cluster[i] != cluster[j]]
+    queue_true = sum(truth[i] == truth[j] for i, j in queue) / max(1, len(queue))
     print(
-        f"  auto-linked pairs {len(matches):,} ({linked_true:.4f} correct), "
-        f"review queue {len(review):,} ({review_true:.2%} the same child)"
+        f"  auto-linked pairs {len(matches):,} ({linked_true:.4f} correct); "
+        f"{len(review):,} pairs scored for review, of which the review queue (rows not joined "
+        f"by the links) {len(queue):,} = {len(queue) / max(1, len(records)):.2%} of rows "
+        f"({queue_true:.2%} the same child)"
     )
+    if queue:
+        from guanai.ingest import review_queue
+
+        decided, implied, _ = review_queue.play(
+            len(records),
+            matches,
+            [(i, j, above_review[i, j]) for i, j in queue],
+            lambda i, j: truth[i] == truth[j],
+        )
+        print(
+            f"  a reviewer going through it in its order: {decided:,} decisions, {implied:,} "
+            "pairs settled by them (transitivity)"
+        )
 
 
 def splink_generic(records: list[linkage.Person], truth: list[int], threads: int) -> None:

@@ -81,3 +81,58 @@ def database_from_url(url: str, base_dir: Path) -> dict:
             "CONN_MAX_AGE": 60,
         }
     raise ValueError(f"DATABASE_URL 的数据库类型不受支持: {parsed.scheme}")
+
+
+# Production ------------------------------------------------------------------------------------
+
+# What a production start must be given, never defaulted: a key of its own (the generated file
+# under var/ is for one developer's machine), the host names it answers to, and its database
+# (no silent SQLite beside the code).
+PRODUCTION_REQUIRED = {
+    "GUANAI_SECRET_KEY": ("会话与令牌的签名密钥", "the key that signs sessions and tokens"),
+    "GUANAI_ALLOWED_HOSTS": (
+        "本系统的域名或地址(逗号分隔)",
+        "the host names it serves, comma-separated",
+    ),
+    "DATABASE_URL": (
+        "数据库地址,如 postgres://用户@主机/库名",
+        "the database, e.g. postgres://user@host/name",
+    ),
+}
+
+
+def production_problems(environ: dict[str, str] | None = None) -> list[str]:
+    """What keeps a production start from going ahead, each in Chinese and English."""
+    environ = dict(os.environ if environ is None else environ)
+    problems = [
+        f"缺少环境变量 {name}({zh}) / {name} is not set ({en})"
+        for name, (zh, en) in PRODUCTION_REQUIRED.items()
+        if not environ.get(name, "").strip()
+    ]
+    key = environ.get("GUANAI_SECRET_KEY", "").strip()
+    if key and (len(key) < 50 or len(set(key)) < 5):
+        problems.append(
+            "GUANAI_SECRET_KEY 太短:至少 50 个字符(如 python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')/ GUANAI_SECRET_KEY is too short: 50 characters "
+            "at least"
+        )
+    if environ.get("GUANAI_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
+        problems.append("生产环境不能开启 GUANAI_DEBUG / GUANAI_DEBUG must be off in production")
+    return problems
+
+
+def production_refusal(problems: list[str]) -> str:
+    lines = "\n".join(f"  - {problem}" for problem in problems)
+    return (
+        f"生产环境拒绝启动 / production start refused:\n{lines}\n"
+        "见 docs/deploy.md / see docs/deploy.md"
+    )
+
+
+def production_check() -> None:
+    """Raise ImproperlyConfigured (at settings import) when a production start lacks settings."""
+    problems = production_problems()
+    if problems:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(production_refusal(problems))

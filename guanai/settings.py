@@ -4,10 +4,24 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from guanai.env import database_from_url, env_bool, env_int, env_list, env_str, secret_key
+from guanai.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    production_check,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GUANAI_VAR_DIR", str(BASE_DIR / "var")))
+
+# Set by `guanai serve --production` for the processes it starts (docs/deploy.md): the key, the
+# hosts and the database must then come from the environment, or nothing starts.
+PRODUCTION = env_bool("GUANAI_PRODUCTION", False)
+if PRODUCTION:
+    production_check()
 
 SECRET_KEY = secret_key(VAR_DIR)
 DEBUG = env_bool("GUANAI_DEBUG", False)
@@ -144,6 +158,11 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("GUANAI_HTTPS", False)
 SECURE_HSTS_SECONDS = 31536000 if SECURE_SSL_REDIRECT else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL_REDIRECT
+# The proxy and monitoring ask these over plain HTTP on 127.0.0.1 (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# The HSTS preload list is for names on the public internet; a county intranet's is not one.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL_REDIRECT else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -165,6 +184,37 @@ STATICFILES_DIRS = [BASE_DIR / "guanai" / "static"]
 # needed on a county intranet); finders let `make demo` run without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
+if PRODUCTION:
+    # Hashed names from `collectstatic` (served for a year, immutable), compressed beforehand
+    # (gzip and brotli; GUANAI_STATIC_COMPRESS=0 when the proxy compresses: collectstatic then
+    # takes 2 s instead of 25).
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("GUANAI_STATIC_COMPRESS", True)
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        },
+    }
+    WHITENOISE_USE_FINDERS = False
+    # Source maps of the bundled API docs (5 MB) are not compressed: nobody downloads them.
+    WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+        "map",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "zip",
+        "gz",
+        "tgz",
+        "bz2",
+        "tbz",
+        "xz",
+        "br",
+        "woff",
+        "woff2",
+    ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("GUANAI_MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -174,6 +224,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running import or report whose process sent no heartbeat for this long (it beats every 30 s)
 # is marked failed and may be run again; a worker silent as long counts as not running.
 JOB_SILENT_MINUTES = env_int("GUANAI_JOB_SILENT_MINUTES", 5)
+# /readyz fails when the disk of MEDIA_ROOT (uploads, reports) has less free than this.
+READY_MIN_FREE_MB = env_int("GUANAI_READY_MIN_FREE_MB", 1024)
 
 # Backups (`guanai backup` / `guanai restore`): the archive's passphrase comes from the environment
 # (GUANAI_BACKUP_KEY) when the command runs, never from settings; pg_dump and pg_restore from

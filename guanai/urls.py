@@ -7,6 +7,7 @@ from guanai.registry import views as registry_views
 
 urlpatterns = [
     path("", registry_views.home, name="home"),
+    path("", include("guanai.core.urls")),
     path("accounts/", include("guanai.accounts.urls")),
     path("children/", include("guanai.registry.urls")),
     path("audit/", include("guanai.audit.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("window/", include("guanai.window.urls")),
     path("stats/", include("guanai.stats.urls")),
     path("import/", include("guanai.ingest.urls")),
+    path("ops/", include("guanai.ops.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

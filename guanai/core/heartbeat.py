@@ -107,24 +107,43 @@ def worker_gone(worker_id: str) -> None:
     _worker_file(worker_id).unlink(missing_ok=True)
 
 
+def _process_gone(data: dict) -> bool:
+    """The file's process ran on this machine and is no longer there (killed, crashed)."""
+    if data.get("host") != socket.gethostname() or not isinstance(data.get("pid"), int):
+        return False
+    try:
+        os.kill(data["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process (EPERM): it is there
+        return False
+    return False
+
+
 def _worker_files() -> Iterator[tuple[Path, bool]]:
-    """Each worker's file, and whether it beat within JOB_SILENT_MINUTES."""
+    """Each worker's file, and whether it beat within JOB_SILENT_MINUTES from a process that is
+    still there (a worker of this machine whose process died is dead at once, not 5 min on)."""
     with contextlib.suppress(OSError):
         for path in _workers_dir().glob("*.json"):
             try:
-                beat = json.loads(path.read_text(encoding="utf-8"))["at"]
-                yield path, not is_silent(datetime.fromisoformat(beat))
-            except (OSError, ValueError, KeyError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                beat = datetime.fromisoformat(data["at"])
+                yield path, not is_silent(beat) and not _process_gone(data)
+            except (OSError, ValueError, KeyError, TypeError):
                 yield path, False
 
 
 def worker_alive() -> bool:
-    """Some worker beat within JOB_SILENT_MINUTES."""
+    """Some worker beat within JOB_SILENT_MINUTES (and its process is there)."""
     return any(alive for _, alive in _worker_files())
 
 
-def workers_dead_forget() -> None:
-    """Remove the files of workers that stopped without removing them (killed, machine down)."""
+def workers_dead_forget() -> list[str]:
+    """Remove the files of workers that stopped without removing them (killed, machine down);
+    return their worker ids, whose running tasks nobody will finish."""
+    dead = []
     for path, alive in _worker_files():
         if not alive:
             path.unlink(missing_ok=True)
+            dead.append(path.stem)
+    return dead

@@ -182,6 +182,12 @@ def fail_stalled(job: ImportJob) -> bool:
     return True
 
 
+def import_job_fail_stopped(job_id: int) -> bool:
+    """Mark the job failed now if it is running: its worker died (ops.orphans)."""
+    job = ImportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).first()
+    return job is not None and fail_stalled(job)
+
+
 def import_jobs_fail_silent() -> int:
     """Mark every running job whose process died as failed (the worker's beat, the cleanup)."""
     running = ImportJob.objects.filter(status=JobStatus.RUNNING)

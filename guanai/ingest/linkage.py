@@ -8,7 +8,12 @@ them. What the weights encode (docs/decisions and /work/shared/DOMAIN.md, last s
 * names are compared on simplified characters and on toneless pinyin (homophone typos);
 * guardian, phone and address are one household comparison, counted once: siblings agree on
   all three, so counting them separately turns siblings into matches;
-* twins share birth date and household: a different given name counts against a match.
+* twins share birth date and household: a different given name counts against a match, and
+  a given name one character apart in the same household (siblings, or a typo) is doubtful;
+* names written in pinyin ("Wang Xiaoyu", "WANG XIAO YU", "Xiaoyu Wang", ü as u, v or yu) are
+  read as syllables and compared with the pinyin of a name in characters (``readings``);
+* an ID number damaged by Excel (the last three digits 000) is compared on its first 15
+  digits; a value that is no ID number at all ("无", "0", 3.60426E+17) is no number.
 
 Scores are log2 Bayes factors set by hand; ``MATCH`` and ``REVIEW`` split the three verdicts.
 """
@@ -22,7 +27,7 @@ from datetime import date
 from functools import lru_cache
 
 from guanai.registry import idnumber
-from guanai.registry.names import name_syllables
+from guanai.registry.names import name_syllables, split_name
 
 MATCH = 14.0
 REVIEW = 6.0
@@ -31,7 +36,7 @@ MAX_BLOCK = 200  # a block larger than this is skipped (too common to be evidenc
 
 @lru_cache(maxsize=1)
 def _converter():
-    from opencc import OpenCC
+    from opencc import OpenCC  # type: ignore[import-untyped]
 
     return OpenCC("t2s")
 
@@ -50,6 +55,102 @@ def pinyin(name: str) -> tuple[str, ...]:
 
 
 _DIGITS = re.compile(r"\D")
+_ID_SHAPED = re.compile(r"\d{14,18}[\dX]")
+_LATIN = re.compile(r"[a-z]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_SEP = "\x1f"
+# Toneless pinyin syllables (ü as v), from pypinyin's dictionary; romanised names are cut into
+# these.
+SYLLABLES = frozenset(
+    """
+a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bong bu
+ca cai can cang cao ce cei cen ceng cha chai chan chang chao che chen cheng chi chong chou
+chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang
+dao de dei den deng di dia dian diao die din ding diu dong dou du duan dui dun duo e ei en
+eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang gao ge gei gen geng gong gou
+gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai
+huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai
+kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao
+le lei len leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv lve
+ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang
+nao ne nei nen neng ni nia nian niang niao nie nin ning niu nong nou nu nuan nun nuo nv nve
+o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang
+qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan
+rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi
+shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan
+tang tao te tei teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei
+wen weng wo wong wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan
+yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha
+zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui
+zhun zhuo zi zong zou zu zuan zui zun zuo
+""".split()  # noqa: SIM905 (420 syllables read better as text)
+)
+_FOLDED = frozenset(s.replace("v", "u") for s in SYLLABLES)
+Reading = tuple[str, tuple[str, ...]]  # (surname in pinyin, given name's syllables), ü as u
+
+
+def _fold(syllable: str) -> str:
+    """ü written as u, v or yu all compare as u (吕 Lü, Lv, Lyu, Lu)."""
+    return syllable.replace("v", "u")
+
+
+def _segment(token: str) -> tuple[str, ...]:
+    """A run of letters cut into the fewest pinyin syllables (the token itself if it cannot)."""
+    n = len(token)
+    best: list[tuple[str, ...] | None] = [()] + [None] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 6), end):
+            head = best[start]
+            if head is not None and token[start:end] in _FOLDED:
+                cut = (*head, token[start:end])
+                if best[end] is None or len(cut) < len(best[end]):  # type: ignore[arg-type]
+                    best[end] = cut
+    return best[n] or (token,)
+
+
+@lru_cache(maxsize=262144)
+def readings(name: str) -> tuple[Reading, ...]:
+    """How a name sounds: one reading of a name in characters (surname read as a surname);
+    for a name in Latin letters, surname first and surname last."""
+    if not name:
+        return ()
+    text = unicodedata.normalize("NFKD", name.lower()).replace("u\u0308", "v")
+    if _HAN.search(text) or not _LATIN.search(text):
+        simple = simplify(name)
+        surname, _ = split_name(simple)
+        syllables = tuple(_fold(s) for s in name_syllables(simple))
+        if not syllables:
+            return ()
+        k = min(len(surname), len(syllables) - 1) if len(syllables) > 1 else 0
+        return (("".join(syllables[:k]), syllables[k:]),)
+    letters = "".join(c for c in text if c.isascii() and c not in "-'")  # Xiao-Yu, Xi'an
+    tokens = [t for t in re.split(r"[^a-z]+", letters) if t]
+    tokens = [_fold(t[0] + "u" + t[3:] if t[:3] in ("lyu", "nyu") else t) for t in tokens]
+    if not tokens:
+        return ()
+    if len(tokens) == 1:
+        cut = _segment(tokens[0])
+        if len(cut) == 1:
+            return (("", cut),)
+        found = [(cut[0], cut[1:]), (cut[-1], cut[:-1])]
+    else:
+        given = [s for t in tokens[1:] for s in _segment(t)]
+        found = [(tokens[0], tuple(given))]
+        found.append((tokens[-1], tuple(s for t in tokens[:-1] for s in _segment(t))))
+    return tuple(dict.fromkeys(found))
+
+
+def near_keys(found: tuple[Reading, ...]) -> frozenset[str]:
+    """Keys two names share when the surname agrees and the given names are one syllable apart
+    (one differs) or one dropped; equal names share them too."""
+    keys = set()
+    for surname, given in found:
+        keys.add(f"D{surname}{_SEP}{_SEP.join(given)}")
+        for i in range(len(given)):
+            rest = (*given[:i], *given[i + 1 :])
+            keys.add(f"D{surname}{_SEP}{_SEP.join(rest)}")
+            keys.add(f"M{surname}{_SEP}{_SEP.join((*given[:i], '*', *given[i + 1 :]))}")
+    return frozenset(keys)
 
 
 def clean_phone(phone: str) -> str:
@@ -75,27 +176,79 @@ class Person:
     address: str = ""
     # filled by prepare()
     id_valid: bool = field(default=False, compare=False)
+    id15: str = field(default="", compare=False)  # the first 15 digits of a number
+    id_damaged: bool = field(default=False, compare=False)  # Excel kept only those
+    _keys: tuple[frozenset[str], frozenset[str], bool] | None = field(
+        default=None, compare=False, repr=False
+    )
     simple_name: str = field(default="", compare=False)
     syllables: tuple[str, ...] = field(default=(), compare=False)
 
+    # Of the name, computed once per name and only when a comparison needs them (the
+    # importer's rows mostly agree on the characters or the number first).
+    @property
+    def readings(self) -> tuple[Reading, ...]:
+        return readings(self.name)
+
+    @property
+    def py_keys(self) -> frozenset[str]:
+        return (self._keys or self._name_keys())[0]
+
+    @property
+    def near(self) -> frozenset[str]:
+        return (self._keys or self._name_keys())[1]
+
+    @property
+    def romanised(self) -> bool:
+        return (self._keys or self._name_keys())[2]
+
+    def _name_keys(self) -> tuple[frozenset[str], frozenset[str], bool]:
+        self._keys = _name_keys(self.name)
+        return self._keys
+
     def prepare(self) -> "Person":
-        self.id_number = idnumber.normalize(self.id_number or "")
-        self.id_valid = False
-        if len(self.id_number) == 18:
+        number = idnumber.normalize(self.id_number or "")
+        self.id_number, self.id_valid, self.id_damaged = number, False, False
+        if not _ID_SHAPED.fullmatch(number):
+            self.id_number = ""  # "无", "/", "0", 3.60426E+17: no number
+        elif len(number) == 18:
             try:
-                parsed = idnumber.parse(self.id_number)
+                parsed = idnumber.parse(number)
             except idnumber.IdNumberError:
-                pass
+                if number.endswith("000"):  # Excel kept 15 digits of a number it read as one
+                    self.id_number, self.id_damaged = "", True
             else:
                 self.id_valid = True
                 # A valid number is better evidence of birth date and sex than a typed column.
                 self.birth_date, self.sex = parsed.birth_date, parsed.sex
+        self.id15 = number[:15] if self.id_number or self.id_damaged else ""
+        if self.birth_date is None and self.id15:
+            self.birth_date = _birth_in(self.id15)
         self.simple_name = simplify(self.name)
         self.syllables = pinyin(self.name)
+        self._keys = None
         self.guardian = simplify(self.guardian)
         self.phone = clean_phone(self.phone)
         self.address = clean_address(self.address)
         return self
+
+
+@lru_cache(maxsize=262144)
+def _name_keys(name: str) -> tuple[frozenset[str], frozenset[str], bool]:
+    """(reading keys, near keys, written in Latin letters) of a name."""
+    found = readings(name)
+    py_keys = frozenset(f"{s}{_SEP}{_SEP.join(g)}" for s, g in found)
+    simple = simplify(name)
+    return py_keys, near_keys(found), bool(simple) and not _HAN.search(simple)
+
+
+def _birth_in(id15: str) -> date | None:
+    """The birth date an ID number holds (digits 7-14), if it is a plausible one."""
+    try:
+        birth = date(int(id15[6:10]), int(id15[10:12]), int(id15[12:14]))
+    except ValueError:
+        return None
+    return birth if 1900 < birth.year <= date.today().year else None
 
 
 @dataclass(frozen=True)
@@ -105,10 +258,21 @@ class Comparison:
     reasons: tuple[str, ...]
 
 
-def given_syllables(p: Person) -> tuple[str, ...]:
-    """Pinyin of the given name: the surname is one syllable, two for the compound surnames."""
-    n = 2 if len(p.simple_name) >= 4 else 1
-    return p.syllables[n:]
+def id_near(a: str, b: str) -> bool:
+    """One digit mistyped or two swapped, or the check digit dropped or one digit added."""
+    if len(a) != len(b):
+        return min(len(a), len(b)) >= 17 and a[:17] == b[:17]
+    return idnumber.is_typo_of(a, b)
+
+
+def names_differ(a: Person, b: Person) -> bool:
+    """Both named, not the same characters and no reading in common."""
+    return bool(
+        a.simple_name
+        and b.simple_name
+        and a.simple_name != b.simple_name
+        and a.py_keys.isdisjoint(b.py_keys)
+    )
 
 
 def _swapped(a: date, b: date) -> bool:
@@ -131,29 +295,53 @@ def household_agrees(a: Person, b: Person) -> bool | None:
     return False if compared else None
 
 
+_AGAINST = ("不同", "双胞胎", "兄弟姐妹")
+
+
+def reasons_split(reasons) -> tuple[list[str], list[str]]:
+    """(what agreed, what disagreed) among a comparison's reasons, in the order given."""
+    against = [r for r in reasons if any(word in r for word in _AGAINST)]
+    return [r for r in reasons if r not in against], against
+
+
 def compare(a: Person, b: Person) -> Comparison:
     """Score one pair of prepared records."""
     score = 0.0
     reasons: list[str] = []
-    if a.id_number and b.id_number:
+    if a.id_damaged or b.id_damaged:
+        if a.id15 and b.id15:
+            if a.id15 == b.id15:
+                score += 6
+                reasons.append("身份证号前15位相同(后几位被表格截掉)")
+            else:
+                score -= 6
+                reasons.append("身份证号不同")
+    elif a.id_number and b.id_number:
         if a.id_number == b.id_number:
             return Comparison(30.0, "match", ("身份证号相同",))
         if a.id_valid and b.id_valid:
             return Comparison(-30.0, "non_match", ("两个有效身份证号不同",))
-        if idnumber.is_typo_of(a.id_number, b.id_number):
+        if id_near(a.id_number, b.id_number):
             score += 9
             reasons.append("身份证号仅差一位(疑似录入错误)")
         else:
             score -= 6
             reasons.append("身份证号不同")
 
-    if a.simple_name and a.simple_name == b.simple_name:
+    near_name = False
+    if not (a.simple_name and b.simple_name):
+        pass  # no name to compare: nothing is linked on the name
+    elif a.simple_name == b.simple_name and not (a.romanised or b.romanised):
         score += 8
         reasons.append("姓名相同")
-    elif a.syllables and a.syllables == b.syllables:
-        score += 6
-        reasons.append("姓名同音")
-    elif a.syllables[:1] == b.syllables[:1] and _near(given_syllables(a), given_syllables(b)):
+    elif not a.py_keys.isdisjoint(b.py_keys):
+        # A name in pinyin agreeing is all such a name can say; characters that only sound
+        # alike are another written name.
+        romanised = a.romanised or b.romanised
+        score += 7 if romanised else 6
+        reasons.append("姓名拼音相同" if romanised else "姓名同音")
+    elif not a.near.isdisjoint(b.near):
+        near_name = True
         score += 1
         reasons.append("姓相同,名相近")
     else:
@@ -189,27 +377,20 @@ def compare(a: Person, b: Person) -> Comparison:
         score -= 1
         reasons.append("家庭信息不同")
 
+    # Siblings: the same household, given names one character apart, born on other days (or
+    # a birth date missing).
+    if household and near_name and a.birth_date != b.birth_date:
+        score -= 6
+        reasons.append("同一家庭、名字差一字(可能是兄弟姐妹)")
+
     # Twins: same birth date and household, different given name.
-    if (
-        household
-        and a.birth_date == b.birth_date
-        and a.simple_name != b.simple_name
-        and a.syllables != b.syllables
-    ):
+    if household and a.birth_date == b.birth_date and names_differ(a, b):
         return Comparison(
             min(score, 0.0), "non_match", (*reasons, "疑为双胞胎(同日生、同家庭、名不同)")
         )
 
     verdict = "match" if score >= MATCH else "review" if score >= REVIEW else "non_match"
     return Comparison(score, verdict, tuple(reasons))
-
-
-def _near(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-    """Given names one syllable apart (same length, one differs) or one dropped."""
-    if len(x) == len(y):
-        return sum(1 for i, j in zip(x, y, strict=True) if i != j) <= 1
-    short, long_ = sorted((x, y), key=len)
-    return len(long_) - len(short) == 1 and all(s in long_ for s in short)
 
 
 def blocking_keys(p: Person) -> Iterator[str]:
@@ -219,14 +400,18 @@ def blocking_keys(p: Person) -> Iterator[str]:
         # A one-digit typo keeps either the first or the second half of the number.
         yield "ida:" + p.id_number[:9]
         yield "idb:" + p.id_number[9:]
-    if p.syllables:
-        py = "".join(p.syllables)
-        if p.birth_date:
-            yield f"py:{py}:{p.birth_date.year}"
-        elif p.id_number[6:10].isdigit():
-            yield f"py:{py}:{p.id_number[6:10]}"
+    year = str(p.birth_date.year) if p.birth_date else p.id_number[6:10]
+    sounds = dict.fromkeys(s + "".join(g) for s, g in p.readings if g)
+    for py in sounds:
+        if year.isdigit():
+            yield f"py:{py}:{year}"
+        for prefix, value in (("pp", p.phone), ("pa", p.address), ("pg", p.guardian)):
+            if value:
+                yield f"{prefix}:{py}:{value}"
     if p.birth_date and p.phone:
         yield f"hh:{p.phone}:{p.birth_date.isoformat()}"
+    # Not surname + birth date: at 1,000,000 rows it filled the queue with namesakes born the
+    # same day (a shape-alike typo it finds scores for review at best; docs/decisions/0016).
 
 
 def candidate_pairs(records: list[Person]) -> Iterator[tuple[int, int]]:

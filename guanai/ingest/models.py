@@ -151,6 +151,10 @@ class ReviewPair(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Settled by the decision on another pair (review_queue's rules); undone with it.
+    implied_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="implied"
+    )
 
     class Meta:
         verbose_name = "待确认配对"

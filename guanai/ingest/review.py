@@ -1,8 +1,14 @@
 """The review queue's decisions: a pair accepted (the row linked and merged), rejected (the
 row opens a file of its own once every candidate is rejected), or undone. Only a reviewer who
-reaches both the row and the file may decide (ReviewPair.scope_also_division_fields)."""
+reaches both the row and the file may decide (ReviewPair.scope_also_division_fields).
+
+A decision settles the pending pairs it implies (review_queue.py's rules, issue 17.4): a row
+accepted as one child is not any other file's child, so its other pairs are settled as not the
+same; a file rejected for a row is rejected for the rows already linked to the same child as
+that row. Undoing the decision reopens them."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from guanai.accounts.models import User
@@ -33,6 +39,7 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
     pair.decided_by, pair.decided_at = actor, timezone.now()
     pair.save(update_fields=["status", "decided_by", "decided_at"])
     _audit_pair(actor, pair, ReviewStatus.PENDING)
+    _settle_implied(actor, pair, record, same)
     if same:
         merge.records_merge(actor=actor, records=[record])
     elif (
@@ -68,6 +75,37 @@ def review_undo(*, actor: User, pair: ReviewPair) -> None:
     pair.status, pair.decided_by, pair.decided_at = ReviewStatus.PENDING, None, None
     pair.save(update_fields=["status", "decided_by", "decided_at"])
     _audit_pair(actor, pair, before)
+    for other in scope(actor, pair.implied.select_for_update().select_related("record", "child")):
+        settled = other.status
+        other.status, other.decided_by, other.decided_at = ReviewStatus.PENDING, None, None
+        other.implied_by = None
+        other.save(update_fields=["status", "decided_by", "decided_at", "implied_by"])
+        _audit_pair(actor, other, settled)
+
+
+def implied_pairs(actor: User, pair: ReviewPair, record: SourceRecord, same: bool):
+    """The pending pairs a decision on ``pair`` settles (all as "not the same child"), in the
+    actor's reach."""
+    if same:
+        terms = Q(record_id=record.pk) & ~Q(child_id=pair.child_id)
+    elif record.child_id is not None:
+        terms = Q(child_id=pair.child_id, record__child_id=record.child_id)
+    else:
+        terms = Q(pk__in=[])
+    return scope(
+        actor,
+        ReviewPair.objects.filter(terms, status=ReviewStatus.PENDING).exclude(pk=pair.pk),
+    )
+
+
+def _settle_implied(actor: User, pair: ReviewPair, record: SourceRecord, same: bool) -> None:
+    now = timezone.now()
+    implied = implied_pairs(actor, pair, record, same)
+    for other in implied.select_for_update().select_related("record", "child"):
+        other.status, other.decided_by, other.decided_at = ReviewStatus.REJECTED, actor, now
+        other.implied_by = pair
+        other.save(update_fields=["status", "decided_by", "decided_at", "implied_by"])
+        _audit_pair(actor, other, ReviewStatus.PENDING)
 
 
 def _pair_locked(actor: User, pair: ReviewPair) -> ReviewPair:

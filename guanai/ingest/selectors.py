@@ -1,6 +1,6 @@
 """Reads for the review queue, always scoped to the user."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
@@ -15,10 +15,15 @@ def review_list_for(
     if not can_review_links(user):
         return ReviewPair.objects.none()
     pairs = ReviewPair.objects.all() if status is None else ReviewPair.objects.filter(status=status)
+    # What a decision changes first: a row with several candidates settles them all at once
+    # (review.implied_pairs); the most likely first among equals.
     return (
         scope(user, pairs)
         .select_related("record__batch", "child__household", "child__division")
-        .order_by("-score", "pk")
+        .annotate(
+            settles=Count("record__reviews", filter=Q(record__reviews__status=ReviewStatus.PENDING))
+        )
+        .order_by("-settles", "-score", "pk")
     )
 
 

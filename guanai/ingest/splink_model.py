@@ -33,9 +33,13 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from guanai.ingest import linkage
 
 HOUSEHOLD = ("guardian", "phone", "address")
-BLOCK_PREFIXES = ("id", "ida", "idb", "py", "hh")  # the kinds of key linkage.blocking_keys makes
-_MASK = "\x1e"  # stands for one syllable of a given name; never in pinyin
-_SEP = "\x1f"
+# The kinds of key linkage.blocking_keys makes, and how many of each one record can have (one
+# per reading of the name: a name in pinyin is read surname first and surname last).
+BLOCK_SLOTS = {"id": 1, "ida": 1, "idb": 1, "py": 2, "pp": 2, "pa": 2, "pg": 2, "hh": 1}
+BLOCK_PREFIXES = tuple(BLOCK_SLOTS)
+BLOCK_COLUMNS = {
+    prefix: tuple(f"block_{prefix}_{k}" for k in range(n)) for prefix, n in BLOCK_SLOTS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -52,44 +56,50 @@ ID_DECIDES = (
     "AND (id_number_l = id_number_r OR (id_valid_l AND id_valid_r))"
 )
 HOUSEHOLD_AGREES = " OR ".join(f"({c}_l <> '' AND {c}_l = {c}_r)" for c in HOUSEHOLD)
+NAMED = "simple_name_l <> '' AND simple_name_r <> ''"
+SAME_CHARACTERS = "NOT romanised_l AND NOT romanised_r AND simple_name_l = simple_name_r"
+SAME_READING = "len(list_intersect(py_keys_l, py_keys_r)) > 0"
+NEAR_READING = "len(list_intersect(near_l, near_r)) > 0"
+# linkage.names_differ, and the name level "same surname, given name near"
+NAMES_DIFFER = f"{NAMED} AND simple_name_l <> simple_name_r AND NOT ({SAME_READING})"
+NAME_NEAR = f"{NAMED} AND NOT ({SAME_CHARACTERS}) AND NOT ({SAME_READING}) AND {NEAR_READING}"
 TWINS = (
-    f"({HOUSEHOLD_AGREES}) AND birth_date_l = birth_date_r "
-    "AND simple_name_l <> simple_name_r AND syllables_l <> syllables_r "
+    f"({HOUSEHOLD_AGREES}) AND birth_date_l = birth_date_r AND {NAMES_DIFFER} "
     f"AND NOT ({ID_DECIDES})"
 )
-# linkage._near on the given names: same length and at most one syllable differs (they share
-# a masked form), or one syllable dropped.
-GIVEN_NEAR = (
-    "(len(given_l) = len(given_r) "
-    "AND (given_l = given_r OR len(list_intersect(given_masks_l, given_masks_r)) > 0)) "
-    "OR (len(given_l) = len(given_r) + 1 AND list_has_all(given_l, given_r)) "
-    "OR (len(given_r) = len(given_l) + 1 AND list_has_all(given_r, given_l))"
-)
+ID_DAMAGED = "(id_damaged_l OR id_damaged_r) AND id15_l <> '' AND id15_r <> ''"
 _ID_DECIDE_LEVEL = Level("ID numbers decide", ID_DECIDES, twins=False)
 
 COMPARISONS: dict[str, tuple[Level, ...]] = {
     "id_number": (
+        Level("damaged by Excel, first 15 digits agree", f"{ID_DAMAGED} AND id15_l = id15_r", 6),
+        Level("damaged by Excel, different", ID_DAMAGED, -6),
         Level("missing", "id_number_l = '' OR id_number_r = ''", null=True),
         Level("same", "id_number_l = id_number_r", 30, twins=False),
         Level("both valid, different", "id_valid_l AND id_valid_r", -30, twins=False),
         Level(
-            "one character or adjacent swap apart",
-            "length(id_number_l) = 18 AND length(id_number_r) = 18 "
-            "AND damerau_levenshtein(id_number_l, id_number_r) = 1",
+            "one character or adjacent swap apart, or the last one dropped or added",
+            "(length(id_number_l) = 18 AND length(id_number_r) = 18 "
+            "AND damerau_levenshtein(id_number_l, id_number_r) = 1) "
+            "OR (length(id_number_l) <> length(id_number_r) "
+            "AND least(length(id_number_l), length(id_number_r)) >= 17 "
+            "AND substr(id_number_l, 1, 17) = substr(id_number_r, 1, 17))",
             9,
         ),
         Level("different", "ELSE", -6),
     ),
     "name": (
         _ID_DECIDE_LEVEL,
+        Level("missing", f"NOT ({NAMED})", null=True, twins=False),
+        Level("same characters", SAME_CHARACTERS, 8, twins=False),
         Level(
-            "same characters",
-            "simple_name_l <> '' AND simple_name_l = simple_name_r",
-            8,
+            "same pinyin, one name in Latin letters",
+            f"(romanised_l OR romanised_r) AND {SAME_READING}",
+            7,
             twins=False,
         ),
-        Level("same pinyin", "len(syllables_l) > 0 AND syllables_l = syllables_r", 6, twins=False),
-        Level("same surname, given name near", f"surname_l = surname_r AND ({GIVEN_NEAR})", 1),
+        Level("same pinyin", SAME_READING, 6, twins=False),
+        Level("same surname, given name near", NEAR_READING, 1),
         Level("different", "ELSE", -7),
     ),
     "birth_date": (
@@ -123,6 +133,15 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         _ID_DECIDE_LEVEL,
         Level("guardian, phone or address agrees", HOUSEHOLD_AGREES, 4),
         Level("differs", "ELSE", -1, twins=False),
+    ),
+    "siblings": (
+        Level(
+            "not siblings",
+            f"NOT (({HOUSEHOLD_AGREES}) AND {NAME_NEAR} AND birth_date_l <> birth_date_r)",
+            null=True,
+        ),
+        _ID_DECIDE_LEVEL,
+        Level("same household, given name one character apart", "ELSE", -6, twins=False),
     ),
 }
 
@@ -167,7 +186,12 @@ def _splink_level(level: Level) -> dict:
     }
 
 
-BLOCKING_RULES = [block_on(f"block_{prefix}") for prefix in BLOCK_PREFIXES]
+BLOCKING_RULES = [
+    block_on(left) if left == right else f"l.{left} = r.{right}"
+    for columns in BLOCK_COLUMNS.values()
+    for left in columns
+    for right in columns
+]
 
 
 def settings(link_type: str = "dedupe_only", blocking_rules=None) -> SettingsCreator:
@@ -190,48 +214,54 @@ def settings(link_type: str = "dedupe_only", blocking_rules=None) -> SettingsCre
     )
 
 
-_TEXT = ("id_number", "simple_name", "surname", "birth_date", "sex", *HOUSEHOLD)
-_LISTS = ("syllables", "given", "given_masks")
+_TEXT = ("id_number", "id15", "simple_name", "birth_date", "sex", *HOUSEHOLD)
+_LISTS = ("py_keys", "near")
 SCHEMA = pa.schema(
     [
         ("unique_id", pa.int64()),
         ("id_valid", pa.bool_()),
+        ("id_damaged", pa.bool_()),
+        ("romanised", pa.bool_()),
         *((c, pa.string()) for c in _TEXT),
         *((c, pa.list_(pa.string())) for c in _LISTS),
-        *((f"block_{p}", pa.string()) for p in BLOCK_PREFIXES),
+        *((c, pa.string()) for columns in BLOCK_COLUMNS.values() for c in columns),
     ]
 )
 
 
-@lru_cache(maxsize=65536)
-def _given_masks(given: tuple[str, ...]) -> list[str]:
-    return [_SEP.join((*given[:i], _MASK, *given[i + 1 :])) for i in range(len(given))]
+@lru_cache(maxsize=262144)
+def _sorted(keys: frozenset[str]) -> list[str]:
+    return sorted(keys)
 
 
 def table(records: Sequence[linkage.Person]) -> pa.Table:
     """The columns the model compares, from prepared records; row i has unique_id i."""
-    given = [linkage.given_syllables(p) for p in records]
     blocks: dict[str, list[str | None]] = {
-        f"block_{prefix}": [None] * len(records) for prefix in BLOCK_PREFIXES
+        c: [None] * len(records) for columns in BLOCK_COLUMNS.values() for c in columns
     }
     for i, p in enumerate(records):
+        used: dict[str, int] = {}
         for key in linkage.blocking_keys(p):
-            column = blocks.get("block_" + key.split(":", 1)[0])
-            if column is None:
+            prefix = key.split(":", 1)[0]
+            slot = used.get(prefix, 0)
+            columns = BLOCK_COLUMNS.get(prefix, ())
+            if slot >= len(columns):
                 raise ValueError(f"blocking key without a column: {key}")
-            column[i] = key
+            blocks[columns[slot]][i] = key
+            used[prefix] = slot + 1
     columns = {
         "unique_id": range(len(records)),
         "id_valid": [p.id_valid for p in records],
+        "id_damaged": [p.id_damaged for p in records],
+        "romanised": [p.romanised for p in records],
         "id_number": [p.id_number for p in records],
+        "id15": [p.id15 for p in records],
         "simple_name": [p.simple_name for p in records],
-        "surname": [p.syllables[0] if p.syllables else "" for p in records],
         "birth_date": [p.birth_date.strftime("%Y%m%d") if p.birth_date else "" for p in records],
         "sex": [p.sex for p in records],
         **{c: [getattr(p, c) for p in records] for c in HOUSEHOLD},
-        "syllables": [p.syllables for p in records],
-        "given": given,
-        "given_masks": [_given_masks(g) for g in given],
+        "py_keys": [_sorted(p.py_keys) for p in records],
+        "near": [_sorted(p.near) for p in records],
         **blocks,
     }
     return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
@@ -240,20 +270,22 @@ def table(records: Sequence[linkage.Person]) -> pa.Table:
 def without_large_blocks(tables: list[pa.Table]) -> list[pa.Table]:
     """Blocking keys shared by more than ``linkage.MAX_BLOCK`` rows (over all tables) set to
     NULL, as ``linkage.candidate_pairs`` skips such blocks."""
-    for prefix in BLOCK_PREFIXES:
-        column = f"block_{prefix}"
-        counts = pc.value_counts(pa.chunked_array([t[column] for t in tables]).drop_null())
+    for columns in BLOCK_COLUMNS.values():
+        # A record has a key once, in one of its prefix's columns: count over all of them.
+        every = pa.chunked_array([chunk for t in tables for c in columns for chunk in t[c].chunks])
+        counts = pc.value_counts(every.drop_null())
         large = pc.filter(
             counts.field("values"), pc.greater(counts.field("counts"), linkage.MAX_BLOCK)
         )
-        tables = [
-            t.set_column(
-                t.schema.get_field_index(column),
-                column,
-                pc.if_else(pc.is_in(t[column], large), pa.scalar(None, pa.string()), t[column]),
-            )
-            for t in tables
-        ]
+        for column in columns:
+            tables = [
+                t.set_column(
+                    t.schema.get_field_index(column),
+                    column,
+                    pc.if_else(pc.is_in(t[column], large), pa.scalar(None, pa.string()), t[column]),
+                )
+                for t in tables
+            ]
     return tables
 
 
@@ -302,3 +334,92 @@ def predict(
         (i, j, w) if source == "left_records" else (j, i, w)
         for (i, j, w), source in zip(scored, rows["source_dataset_l"], strict=True)
     ]
+
+
+# Learned weights (issue 17.3) ----------------------------------------------------------------
+
+LINK_PROBABILITY = (
+    0.999  # learned model: linked at or above, sent to review from REVIEW_PROBABILITY
+)
+REVIEW_PROBABILITY = 0.5
+
+
+def learned_settings() -> SettingsCreator:
+    """The model's comparisons with m and u left to training. Every comparison counts on its
+    own (no "ID numbers decide" level: the number's weight is learned like the others), and the
+    twins cap becomes a comparison (a capped sum is no Fellegi-Sunter weight)."""
+    birth_missing = Level("a birth date missing", "birth_date_l = '' OR birth_date_r = ''")
+    comparisons = {
+        name: tuple(lv for lv in levels if lv is not _ID_DECIDE_LEVEL)
+        for name, levels in COMPARISONS.items()
+    }
+    comparisons["siblings"] = (
+        comparisons["siblings"][0],
+        birth_missing,
+        comparisons["siblings"][1],
+    )
+    comparisons["twins"] = (
+        Level("not twins", f"NOT ({TWINS})", null=True),
+        Level("twins, both birth dates missing", "birth_date_l = ''"),
+        Level("twins: same birth date and household, another name", "ELSE"),
+    )
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            {
+                "output_column_name": name,
+                "comparison_levels": [
+                    # Two valid numbers that differ stay decisive (a rule, not an estimate).
+                    _splink_level(lv)
+                    if lv.weight == -30
+                    else {"sql_condition": lv.sql, "label_for_charts": lv.label}
+                    | ({"is_null_level": True} if lv.null else {})
+                    for lv in levels
+                ],
+            }
+            for name, levels in comparisons.items()
+        ],
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        max_iterations=20,
+        retain_matching_columns=False,
+    )
+
+
+def learned_predict(
+    records: Sequence[linkage.Person], *, threads: int | None = None, max_pairs: float = 2e6
+) -> tuple[list[tuple[int, int, float]], dict[str, dict[str, float]]]:
+    """Train m and u on these records (u from ``max_pairs`` random pairs, m by EM on two of the
+    blocking rules) and score them: (i, j, match probability) for pairs at or above
+    REVIEW_PROBABILITY, and the trained weight of each level (log2 m/u) by comparison."""
+    tables = without_large_blocks([table(records)])
+    connection = duckdb.connect(config={"threads": threads} if threads else {})
+    try:
+        db_api = DuckDBAPI(connection)
+        frame = db_api.register(tables[0], dataset_display_name="records")
+        linker = Linker(frame, learned_settings(), log_level=logging.ERROR)
+        training = linker.training
+        training.estimate_probability_two_random_records_match(
+            ["l.id_number = r.id_number AND l.id_number <> ''"], recall=0.7
+        )
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
+        # Not on a household block: siblings and twins fill it, and EM takes them for matches.
+        training.estimate_parameters_using_expectation_maximisation(block_on("block_py_0"))
+        training.estimate_parameters_using_expectation_maximisation(block_on("block_idb_0"))
+        result = linker.inference.predict(threshold_match_probability=REVIEW_PROBABILITY)
+        rows = (
+            result.as_pyarrow_table()
+            .select(["unique_id_l", "unique_id_r", "match_probability"])
+            .to_pydict()
+        )
+        weights = {
+            c.output_column_name: {
+                lv.label_for_charts: round(lv._log2_bayes_factor, 2)
+                for lv in c.comparison_levels
+                if not lv.is_null_level
+            }
+            for c in linker._settings_obj.comparisons
+        }
+    finally:
+        connection.close()
+    scored = zip(rows["unique_id_l"], rows["unique_id_r"], rows["match_probability"], strict=True)
+    return list(scored), weights

@@ -14,7 +14,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError, form_error
 from guanai.core.params import whole_number
-from guanai.ingest import jobs, profiles, review, selectors, submissions
+from guanai.ingest import jobs, linkage, profiles, review, selectors, submissions
 from guanai.ingest.forms import HeaderRowFormSet, ProfileForm, UploadForm, villages_choice
 from guanai.ingest.models import ReviewStatus, Source
 from guanai.ingest.permissions import can_import, can_review_links
@@ -37,8 +37,7 @@ def review_list(request):
     pairs = selectors.review_list_for(request.user, status=status)
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
     for pair in page:
-        pair.masked_record_id = mask_id_number(pair.record.id_number or "")
-        pair.masked_child_id = mask_id_number(pair.child.id_number or "")
+        _for_row(pair)
     return render(
         request,
         "ingest/review_list.html",
@@ -51,6 +50,12 @@ def review_list(request):
             "show_tabs": can_import(request.user),
         },
     )
+
+
+def _for_row(pair) -> None:
+    pair.masked_record_id = mask_id_number(pair.record.id_number or "")
+    pair.masked_child_id = mask_id_number(pair.child.id_number or "")
+    pair.agreed, pair.disagreed = linkage.reasons_split(pair.reasons)
 
 
 @require_GET
@@ -81,6 +86,8 @@ def review_detail(request, pk: int):
         "ingest/review_detail.html",
         {
             "pair": pair,
+            "agreed": linkage.reasons_split(pair.reasons)[0],
+            "disagreed": linkage.reasons_split(pair.reasons)[1],
             "rows": [(label, a or "", b or "", (a or "") == (b or "")) for label, a, b in rows],
             "source_label": gettext(Source(record.source).label),
             "nav_active": "imports",
@@ -109,6 +116,11 @@ def review_decide(request, pk: int):
         if isinstance(exc, AccessDenied):
             raise
         messages.error(request, exc.message)
+    if request.headers.get("HX-Request"):
+        # One tap in the list: the row again, decided (or with the refusal), in place.
+        pair = selectors.review_get_for(request.user, pk)
+        _for_row(pair)
+        return render(request, "ingest/_review_row.html", {"p": pair})
     return redirect("ingest:review_detail", pk=pair.pk)
 
 

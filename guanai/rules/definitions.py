@@ -657,6 +657,13 @@ DE_FACTO_2019_PAIRS = [
     (ParentView.restricted_2019, ParentView.restricted_2019),
 ]
 VERSION_2019_WORDS = "按民发〔2019〕62号认定"
+# Reasons that cite a rule version newer than seed 004's: what such a version newly finds in a
+# file already evaluated is proposed for confirmation before it counts (rules/services.Plan).
+VERSION_CITATIONS = (VERSION_2019_WORDS,)
+
+
+def cites_version(reason: str) -> bool:
+    return any(words in reason for words in VERSION_CITATIONS)
 
 
 def de_facto_unsupported(ctx: Context) -> Finding | None:

@@ -85,7 +85,7 @@ def _children(c: Counter, link: FigureLinks) -> list[Figure]:
             "review_pending",
             "类别待审核",
             c["review_pending"],
-            "依据村(居)录入、乡镇(街道)尚未审核的信息认定了类别的在册儿童数,不计入上列各类别",
+            "依据村(居)录入、乡镇(街道)尚未审核的信息,或按新版本规则新认定、尚待确认的类别所涉在册儿童数,不计入上列各类别",
             None,
         ),
     ]

@@ -123,6 +123,9 @@ class ChildFinding(models.Model):
     started_known = models.BooleanField("起始日期有依据", default=True)
     # Found from facts a village entered and the township has not reviewed yet (待审核).
     pending_review = models.BooleanField("依据待审核", default=False)
+    # Newly found under a newer rule version in a file evaluated before: counted once the
+    # director confirms its start (FindingChange), not silently.
+    awaits_confirmation = models.BooleanField("新版本认定待确认", default=False)
     valid_until = models.DateField("按现有档案截止日期", null=True, blank=True)
     until_reason = models.CharField("截止原因", max_length=100, blank=True)
     ended_on = models.DateField("结束日期", null=True, blank=True)

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from guanai.accounts import permissions as account_permissions
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope, user_prefix
 from guanai.core.errors import AccessDenied
@@ -240,6 +241,7 @@ class ChildPanel:
     show_reasons: bool
     show_benefits: bool
     can_record: bool
+    can_propose: bool  # the township proposes a benefit owed and not received (benefits app)
 
 
 def _covers(receipt: BenefitReceipt, on: date) -> bool:
@@ -268,6 +270,7 @@ def child_panel_for(user: User, child: Child, on: date) -> ChildPanel:
         show_reasons=permissions.can_see_reasons(user),
         show_benefits=show_benefits,
         can_record=permissions.can_record_benefits(user),
+        can_propose=account_permissions.can_propose_benefits(user),
     )
 
 

@@ -28,8 +28,8 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.errors import AccessDenied, DomainError
 from guanai.registry.models import Child
-from guanai.rules.choices import Benefit, ChangeKind, HardshipKind
-from guanai.rules.definitions import Finding, evaluate
+from guanai.rules.choices import Benefit, ChangeKind, FindingKind, HardshipKind
+from guanai.rules.definitions import Finding, cites_version, evaluate
 from guanai.rules.facts import ChildFacts, as_date, as_optional_date, child_facts, facts_between
 from guanai.rules.models import (
     BenefitReceipt,
@@ -58,6 +58,7 @@ class StoredFinding(NamedTuple):
     division_code: str
     started_known: bool
     pending_review: bool
+    awaits_confirmation: bool
 
 
 STORED_FIELDS = (
@@ -72,6 +73,7 @@ STORED_FIELDS = (
     "division_code",
     "started_known",
     "pending_review",
+    "awaits_confirmation",
 )
 INSERT_FIELDS = (
     "child_id",
@@ -87,6 +89,7 @@ INSERT_FIELDS = (
     "end_reason",
     "started_known",
     "pending_review",
+    "awaits_confirmation",
 )
 UPDATE_FIELDS = (
     "reason",
@@ -140,16 +143,25 @@ class Plan:
         if not baselined:
             self.baselines.append((facts.child_id, as_of))
         seen = set()
+        # A file already evaluated that a newer rule version now finds a category in (its
+        # reason cites the version): the category, and the benefits newly owed with it, are
+        # proposed and not counted until the director confirms them.
+        version_new = tell and any(
+            (f.kind, f.code) not in stored and cites_version(f.reason) for f in findings
+        )
         for f in findings:
             key = (f.kind, f.code)
             seen.add(key)
             row = stored.get(key)
-            pending = facts.facts_pending
             if row is None:
+                awaits = version_new and (
+                    cites_version(f.reason) or f.kind == FindingKind.BENEFIT.value
+                )
                 started = min(f.since, as_of) if f.since else as_of
                 self.inserts.append(
                     (facts.child_id, code, f.kind, f.code, f.reason, started, f.until)
-                    + (f.until_reason, True, as_of, "", f.since is not None, pending)
+                    + (f.until_reason, True, as_of, "", f.since is not None)
+                    + (facts.facts_pending or awaits, awaits)
                 )
                 if tell:
                     self.changes.append(
@@ -157,6 +169,7 @@ class Plan:
                         + (started, f.reason, as_of)
                     )
                 continue
+            pending = facts.facts_pending or row.awaits_confirmation
             # The start follows the facts' dates (a director adds or corrects when a parent left);
             # without them it stays the day the rules first found it, shown as not known.
             if f.since is not None:
@@ -276,6 +289,7 @@ def _stored(rows: Iterable[tuple]) -> dict[int, dict[tuple[str, str], StoredFind
             r[8],
             bool(r[9]),
             bool(r[10]),
+            bool(r[11]),
         )
         by_child.setdefault(r[1], {})[(found.kind, found.code)] = found
     return by_child
@@ -583,6 +597,25 @@ def hardship_event_end(*, actor: User, event: HardshipEvent, ended_on: date) -> 
 
 
 @transaction.atomic
+def _proposal_confirmed(change: FindingChange) -> None:
+    """A start a newer rule version proposed is counted once confirmed (unless the file's
+    facts still wait for the township's review)."""
+    if change.change != ChangeKind.STARTED:
+        return
+    found = unscoped(
+        ChildFinding.objects.filter(
+            child_id=change.child_id,
+            kind=change.kind,
+            code=change.code,
+            is_current=True,
+            awaits_confirmation=True,
+        ),
+        purpose="rules on save",
+    )
+    found.filter(child__facts_pending=False).update(awaits_confirmation=False, pending_review=False)
+    found.update(awaits_confirmation=False)
+
+
 def finding_changes_confirm(*, actor: User, changes: Sequence[FindingChange]) -> int:
     """The child director has seen these starts and ends and agrees with them."""
     if not permissions.can_edit_children(actor):
@@ -597,6 +630,7 @@ def finding_changes_confirm(*, actor: User, changes: Sequence[FindingChange]) ->
         change.confirmed_at = now
         change.confirmed_by = actor
         change.save(update_fields=["confirmed_at", "confirmed_by"])
+        _proposal_confirmed(change)
         audit(
             actor=actor,
             action=Action.UPDATE,

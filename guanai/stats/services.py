@@ -98,6 +98,12 @@ def _fail_silent(job: ReportJob) -> bool:
     return True
 
 
+def report_job_fail_stopped(job_id: int) -> bool:
+    """Mark the report failed now if it is running: its worker died (ops.orphans)."""
+    job = ReportJob.objects.filter(pk=job_id, status=ReportStatus.RUNNING).first()
+    return job is not None and _fail_silent(job)
+
+
 def report_jobs_fail_silent() -> int:
     """Mark every running report whose process died as failed (at each beat of a worker)."""
     running = ReportJob.objects.filter(status=ReportStatus.RUNNING)

@@ -197,3 +197,10 @@ def test_the_county_approves_only_on_reviewed_facts(users, orphan):
         actor=users["county"], proposal=proposal, approve=True, start_on=start
     )
     assert approved.status == ProposalStatus.APPROVED
+
+
+def test_the_file_offers_the_township_a_proposal_for_what_is_owed(login, users, orphan):
+    url = reverse("registry:child_detail", args=[orphan.pk])
+    propose = reverse("benefits:proposal_create", args=[orphan.pk]) + f"?benefit={ORPHAN}"
+    assert propose in login(users["supervisor_1"]).get(url).content.decode()
+    assert propose not in login(users["director_a"]).get(url).content.decode()

@@ -1,6 +1,8 @@
 """Heartbeats: the beating thread, the worker's file, and `guanai worker` beating and sweeping."""
 
 import json
+import socket
+import subprocess
 import threading
 from datetime import timedelta
 
@@ -67,6 +69,7 @@ def test_a_job_is_silent_after_the_set_minutes(settings):
     assert heartbeat.died_silent(heartbeat.silent_reason())
 
 
+@pytest.mark.django_db  # the dead worker's running tasks are looked for (ops.orphans)
 def test_the_worker_beats_and_sweeps_while_it_runs_and_removes_its_file(monkeypatch, var_dir):
     seen = {}
     sweeps = []
@@ -84,3 +87,16 @@ def test_the_worker_beats_and_sweeps_while_it_runs_and_removes_its_file(monkeypa
     assert seen["alive"] and seen["file"]["pid"] > 0 and sweeps
     assert not (var_dir / "workers" / "killed.json").exists()  # a dead worker's file forgotten
     assert not heartbeat.worker_alive() and not (var_dir / "workers" / "w-test.json").exists()
+
+
+def test_a_worker_of_this_machine_whose_process_is_gone_is_dead_at_once(var_dir):
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    fresh = {"pid": gone.pid, "host": socket.gethostname(), "at": timezone.now().isoformat()}
+    (var_dir / "workers").mkdir()
+    (var_dir / "workers" / "w-killed.json").write_text(json.dumps(fresh))
+    elsewhere = fresh | {"host": "another-machine"}  # its pid says nothing here
+    (var_dir / "workers" / "w-there.json").write_text(json.dumps(elsewhere))
+    assert heartbeat.worker_alive()  # the other machine's
+    assert heartbeat.workers_dead_forget() == ["w-killed"]
+    assert not (var_dir / "workers" / "w-killed.json").exists()

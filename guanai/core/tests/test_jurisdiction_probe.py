@@ -25,7 +25,7 @@ from guanai.rules.tests.factories import rules_probe_args
 from guanai.testing.factories import attachment_build
 
 # URLs with no user data behind them.
-PUBLIC = {"accounts:login", "set_language", "accounts:logout"}
+PUBLIC = {"accounts:login", "set_language", "accounts:logout", "core:healthz", "core:readyz"}
 OUTSIDERS = ["director_a", "supervisor_2", "carer_a"]  # sibling village, sibling township, carer
 API = "api/"
 # Who owns the outsiders' objects, where B's director cannot: import jobs are the township's

@@ -44,14 +44,21 @@ def roster_id(number: str):
         id_typo(number),
         st.just(number[:17]),
         st.just(number.lower() + " "),
+        st.just(number[:15] + "000"),  # Excel
+        st.sampled_from(["无", "3.60426E+17"]),
     )
 
 
 @st.composite
 def name_variant(draw, name: str) -> str:
-    how = draw(st.sampled_from(["same", "homophone", "changed", "dropped", "other"]))
+    how = draw(st.sampled_from(["same", "homophone", "changed", "dropped", "other", "pinyin"]))
     if how == "same":
         return name
+    if how == "pinyin":  # as a roster in Latin letters writes it
+        surname, *given = linkage.pinyin(name)
+        if draw(st.booleans()):
+            return f"{''.join(given).title()} {surname.upper()}"
+        return " ".join([surname, *given]).replace("v", draw(st.sampled_from("uvü")))
     if how == "other":
         return draw(names())
     i = draw(st.integers(1, len(name) - 1))
@@ -228,6 +235,27 @@ RULES = {
     ),
     "twins without birth dates": (
         person(birth=None, phone="13800001111"),
+        person("张小亮", birth=None, phone="13800001111"),
+    ),
+    # issue 17: rosters nobody here wrote
+    "name in pinyin, surname last": (person(), person("Xiaoming Zhang")),
+    "name in pinyin, capitals and spaces": (person(), person("ZHANG XIAO MING", phone="1")),
+    "both names in pinyin": (person("zhang xiaoming"), person("Zhang Xiaoming")),
+    "pinyin, given name one syllable changed": (person(), person("Zhang Xiaoliang")),
+    "no name on one side": (person(phone="13800001111"), person("", phone="13800001111")),
+    "no ID number at all (无, 3.6E+17)": (person(id_number="无"), person(id_number="3.60426E+17")),
+    "ID number damaged by Excel": (person(id_number=ID), person(id_number=ID[:15] + "000")),
+    "two damaged ID numbers": (
+        person(id_number=ID[:15] + "000"),
+        person(id_number=ID[:15] + "000"),
+    ),
+    "check digit dropped": (person(id_number=ID), person(id_number=ID[:17])),
+    "sibling, given name one character apart": (
+        person(phone="13800001111"),
+        person("张小亮", birth=date(2017, 6, 20), phone="13800001111"),
+    ),
+    "sibling, birth date missing": (
+        person(phone="13800001111"),
         person("张小亮", birth=None, phone="13800001111"),
     ),
 }

@@ -192,7 +192,8 @@ def test_recording_a_receipt_from_the_childs_page(login, users, dibao_a):
 def test_a_receipt_form_error_is_shown_beside_the_form(login, users, dibao_a):
     client = login(users["director_a"])
     url = reverse("rules:receipt_create", args=[dibao_a.pk])
-    future = (TODAY + DAY).isoformat()
+    # From the day of the request, not of the import: a run may cross midnight (Beijing time).
+    future = (timezone.localdate() + DAY).isoformat()
     response = client.post(url, {"benefit": "dibao", "start_on": future})
     assert response.status_code == 400
     assert "开始日期不能晚于今天" in response.content.decode()
