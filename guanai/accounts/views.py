@@ -251,7 +251,7 @@ def user_new(request):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"已创建账户 {created.username}")
+            messages.success(request, _("已创建账户 %(username)s") % {"username": created.username})
             return redirect("accounts:user_list")
     return render(
         request,
@@ -271,8 +271,8 @@ def user_head(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        done = "设为部门负责人" if head else "不再是部门负责人"
-        messages.success(request, f"{account.username} 已{done}")
+        done = _("%(username)s 已设为部门负责人") if head else _("%(username)s 已不再是部门负责人")
+        messages.success(request, done % {"username": account.username})
     return redirect("accounts:user_list")
 
 
@@ -280,7 +280,7 @@ def user_head(request, pk: int):
 def user_unlock(request, pk: int):
     account = user_get_for(request.user, pk)
     unlock(actor=request.user, user=account)
-    messages.success(request, f"已解除 {account.username} 的锁定")
+    messages.success(request, _("已解除 %(username)s 的锁定") % {"username": account.username})
     return redirect("accounts:user_list")
 
 
@@ -302,5 +302,9 @@ def user_two_factor_reset(request, pk: int):
     """For a lost phone: the authenticator and recovery codes go; the user binds a new one."""
     account = user_get_for(request.user, pk)
     twofactor.two_factor_remove(actor=request.user, user=account)
-    messages.success(request, f"已重置 {account.username} 的两步验证,其下次登录时重新绑定验证器")
+    messages.success(
+        request,
+        _("已重置 %(username)s 的两步验证,其下次登录时重新绑定验证器")
+        % {"username": account.username},
+    )
     return redirect("accounts:user_list")

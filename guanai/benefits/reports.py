@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import groupby
 
+from django.utils.translation import gettext_noop
+
 from guanai.accounts.models import User
 from guanai.audit.models import Action
 from guanai.audit.services import audit
@@ -12,14 +14,14 @@ from guanai.benefits.selectors import payment_lines
 from guanai.registry.reports import RosterExport, xlsx_export
 
 COLUMNS = [
-    ("乡镇(街道)", 16),
-    ("村(居)", 16),
-    ("姓名", 10),
-    ("身份证号", 22),
-    ("领取人", 10),
-    ("月发放金额(元)", 14),
-    ("开始享受", 12),
-    ("备注", 30),
+    (gettext_noop("乡镇(街道)"), 16),
+    (gettext_noop("村(居)"), 16),
+    (gettext_noop("姓名"), 10),
+    (gettext_noop("身份证号"), 22),
+    (gettext_noop("领取人"), 10),
+    (gettext_noop("月发放金额(元)"), 14),
+    (gettext_noop("开始享受"), 12),
+    (gettext_noop("备注"), 30),
 ]
 
 

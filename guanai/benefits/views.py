@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from guanai.audit.decorators import search_audited
@@ -46,7 +47,7 @@ def proposal_create(request, child_pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "已申报,等待县级审批")
+            messages.success(request, gettext("已申报,等待县级审批"))
             return redirect("benefits:proposal_list")
     return render(
         request,
@@ -83,7 +84,7 @@ def proposal_detail(request, proposal_pk: int):
             except DomainError as exc:
                 form_error(form, exc)
             else:
-                messages.success(request, "已审批")
+                messages.success(request, gettext("已审批"))
                 return redirect("benefits:proposal_list")
     return render(
         request,
@@ -107,7 +108,11 @@ def payment_list_index(request):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"已冻结 {frozen}:{frozen.children} 人")
+            messages.success(
+                request,
+                gettext("已冻结 %(frozen)s:%(children)s 人")
+                % {"frozen": frozen, "children": frozen.children},
+            )
             return redirect("benefits:payment_list_detail", list_pk=frozen.pk)
     return render(
         request,
@@ -149,7 +154,7 @@ def receipt_stop(request, receipt_pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "已确认停发")
+            messages.success(request, gettext("已确认停发"))
             return redirect("benefits:proposal_list")
     return render(
         request,

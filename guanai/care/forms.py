@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from guanai.care.models import Activity, CarerKind, Severity
 from guanai.registry.forms import DATE_WIDGET
@@ -13,11 +14,15 @@ class PairingForm(forms.Form):
     required_css_class = "required"
     error_css_class = "error"
 
-    carer = forms.ModelChoiceField(label="结对人", queryset=None, empty_label="请选择")
-    kind = forms.ChoiceField(label="结对类型", choices=CarerKind.choices)
-    start_date = forms.DateField(label="开始日期", widget=DATE_WIDGET, initial=timezone.localdate)
-    end_date = forms.DateField(label="结束日期", widget=DATE_WIDGET, required=False)
-    note = forms.CharField(label="备注", max_length=200, required=False)
+    carer = forms.ModelChoiceField(
+        label=gettext_lazy("结对人"), queryset=None, empty_label=gettext_lazy("请选择")
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("结对类型"), choices=CarerKind.choices)
+    start_date = forms.DateField(
+        label=gettext_lazy("开始日期"), widget=DATE_WIDGET, initial=timezone.localdate
+    )
+    end_date = forms.DateField(label=gettext_lazy("结束日期"), widget=DATE_WIDGET, required=False)
+    note = forms.CharField(label=gettext_lazy("备注"), max_length=200, required=False)
 
     def __init__(self, *args, carers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,8 +34,10 @@ class PairingForm(forms.Form):
 
 class PairingEndForm(forms.Form):
     required_css_class = "required"
-    end_date = forms.DateField(label="结束日期", widget=DATE_WIDGET, initial=timezone.localdate)
-    reason = forms.CharField(label="结束原因", max_length=200, required=False)
+    end_date = forms.DateField(
+        label=gettext_lazy("结束日期"), widget=DATE_WIDGET, initial=timezone.localdate
+    )
+    reason = forms.CharField(label=gettext_lazy("结束原因"), max_length=200, required=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,21 +72,25 @@ class CareRecordForm(forms.Form):
         "photos",
     ]
 
-    activity = forms.ChoiceField(label="活动", choices=Activity.choices)
-    date = forms.DateField(label="日期", widget=DATE_WIDGET, initial=timezone.localdate)
-    place = forms.CharField(label="地点", max_length=100, required=False)
-    present = forms.CharField(label="在场人员", max_length=200, required=False)
-    mood = forms.CharField(label="情绪", required=False, widget=TEXTAREA)
-    problems = forms.CharField(label="发现的问题", required=False, widget=TEXTAREA)
-    severity = forms.ChoiceField(label="问题程度", choices=Severity.choices, initial=Severity.NONE)
-    study = forms.CharField(label="学习情况", required=False, widget=TEXTAREA)
-    daily_life = forms.CharField(label="生活情况", required=False, widget=TEXTAREA)
-    friends = forms.CharField(label="交友", required=False, widget=TEXTAREA)
-    health = forms.CharField(label="身体状况", required=False, widget=TEXTAREA)
-    help_given = forms.CharField(label="提供的帮助", required=False, widget=TEXTAREA)
-    follow_up = forms.CharField(label="需跟进事项", required=False, widget=TEXTAREA)
-    follow_up_needed = forms.BooleanField(label="需要跟进", required=False)
-    photos = MultipleImageField(label="照片", required=False)
+    activity = forms.ChoiceField(label=gettext_lazy("活动"), choices=Activity.choices)
+    date = forms.DateField(
+        label=gettext_lazy("日期"), widget=DATE_WIDGET, initial=timezone.localdate
+    )
+    place = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False)
+    present = forms.CharField(label=gettext_lazy("在场人员"), max_length=200, required=False)
+    mood = forms.CharField(label=gettext_lazy("情绪"), required=False, widget=TEXTAREA)
+    problems = forms.CharField(label=gettext_lazy("发现的问题"), required=False, widget=TEXTAREA)
+    severity = forms.ChoiceField(
+        label=gettext_lazy("问题程度"), choices=Severity.choices, initial=Severity.NONE
+    )
+    study = forms.CharField(label=gettext_lazy("学习情况"), required=False, widget=TEXTAREA)
+    daily_life = forms.CharField(label=gettext_lazy("生活情况"), required=False, widget=TEXTAREA)
+    friends = forms.CharField(label=gettext_lazy("交友"), required=False, widget=TEXTAREA)
+    health = forms.CharField(label=gettext_lazy("身体状况"), required=False, widget=TEXTAREA)
+    help_given = forms.CharField(label=gettext_lazy("提供的帮助"), required=False, widget=TEXTAREA)
+    follow_up = forms.CharField(label=gettext_lazy("需跟进事项"), required=False, widget=TEXTAREA)
+    follow_up_needed = forms.BooleanField(label=gettext_lazy("需要跟进"), required=False)
+    photos = MultipleImageField(label=gettext_lazy("照片"), required=False)
 
     def main_fields(self):
         return [self[name] for name in self.MAIN]
@@ -90,18 +101,18 @@ class CareRecordForm(forms.Form):
 
 class FlagHandleForm(forms.Form):
     required_css_class = "required"
-    note = forms.CharField(label="处理情况", widget=TEXTAREA)
+    note = forms.CharField(label=gettext_lazy("处理情况"), widget=TEXTAREA)
 
 
 class TermForm(forms.Form):
     required_css_class = "required"
     error_css_class = "error"
-    name = forms.CharField(label="学期名称", max_length=50)
-    start = forms.DateField(label="开学日期", widget=DATE_WIDGET)
-    end = forms.DateField(label="结束日期", widget=DATE_WIDGET)
+    name = forms.CharField(label=gettext_lazy("学期名称"), max_length=50)
+    start = forms.DateField(label=gettext_lazy("开学日期"), widget=DATE_WIDGET)
+    end = forms.DateField(label=gettext_lazy("结束日期"), widget=DATE_WIDGET)
 
 
 class PeriodForm(forms.Form):
     month = forms.CharField(
-        label="月份", required=False, widget=forms.DateInput(attrs={"type": "month"})
+        label=gettext_lazy("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"})
     )

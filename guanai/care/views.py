@@ -85,9 +85,9 @@ def record_create(request, child_pk: int):
             form_error(form, exc)
         else:
             done = record.fulfilled.count()
-            note = f"已记录{record.get_activity_display()}" + (
-                f",完成任务 {done} 项" if done else ""
-            )
+            note = gettext("已记录%(activity)s") % {"activity": record.get_activity_display()}
+            if done:
+                note += gettext(",完成任务 %(done)s 项") % {"done": done}
             if due is not None:
                 due.refresh_from_db()
                 due = due if due.status == DueStatus.DONE else None
@@ -230,7 +230,7 @@ def flag_detail(request, flag_pk: int):
             except DomainError as exc:
                 form_error(form, exc)
             else:
-                messages.success(request, "已记录处理情况")
+                messages.success(request, gettext("已记录处理情况"))
                 return redirect("care:flag_list")
     return render(
         request, "care/flag_detail.html", {"flag": flag, "form": form, "nav_active": "care"}
@@ -267,7 +267,9 @@ def pairing_create(request, child_pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"已安排结对:{result.pairing}")
+            messages.success(
+                request, gettext("已安排结对:%(pairing)s") % {"pairing": result.pairing}
+            )
             for warning in result.warnings:
                 messages.warning(request, warning)
             return redirect("registry:child_detail", pk=child.pk)
@@ -290,7 +292,7 @@ def pairing_end(request, pairing_pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "结对已结束")
+            messages.success(request, gettext("结对已结束"))
             return redirect("registry:child_detail", pk=pairing.child_id)
     return render(
         request,
@@ -331,7 +333,7 @@ def term_list(request):
             except DomainError as exc:
                 form_error(form, exc)
             else:
-                messages.success(request, "学期已保存")
+                messages.success(request, gettext("学期已保存"))
                 return redirect("care:term_list")
     return render(
         request,

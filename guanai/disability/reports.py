@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from guanai.accounts.models import User
 from guanai.audit.models import Action
 from guanai.audit.services import audit
@@ -16,18 +18,18 @@ from guanai.disability.selectors import claim_list_for
 from guanai.registry.reports import RosterExport, xlsx_export
 
 COLUMNS = [
-    ("定点康复机构", 24),
-    ("序号", 6),
-    ("儿童姓名", 10),
-    ("村(居)代码", 14),
-    ("救助项目", 14),
-    ("结算期", 22),
-    ("训练月数", 8),
-    ("总费用", 12),
-    ("医保等先行支付", 14),
-    ("适用标准", 10),
-    ("救助金额", 12),
-    ("计算说明", 60),
+    (gettext_noop("定点康复机构"), 24),
+    (gettext_noop("序号"), 6),
+    (gettext_noop("儿童姓名"), 10),
+    (gettext_noop("村(居)代码"), 14),
+    (gettext_noop("救助项目"), 14),
+    (gettext_noop("结算期"), 22),
+    (gettext_noop("训练月数"), 8),
+    (gettext_noop("总费用"), 12),
+    (gettext_noop("医保等先行支付"), 14),
+    (gettext_noop("适用标准"), 10),
+    (gettext_noop("救助金额"), 12),
+    (gettext_noop("计算说明"), 60),
 ]
 
 

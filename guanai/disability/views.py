@@ -9,6 +9,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
@@ -83,7 +84,9 @@ def application_create(request, child_pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"申请已受理:{application.reason}")
+            messages.success(
+                request, gettext("申请已受理:%(reason)s") % {"reason": application.reason}
+            )
             return redirect("disability:application_detail", rehab_pk=application.pk)
     return render(
         request,
@@ -133,9 +136,13 @@ def application_refer(request, rehab_pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已转介至{form.cleaned_data['institution'].name}")
+            messages.success(
+                request,
+                gettext("已转介至%(institution)s")
+                % {"institution": form.cleaned_data["institution"].name},
+            )
     else:
-        messages.error(request, "请选择定点康复机构和转介日期")
+        messages.error(request, gettext("请选择定点康复机构和转介日期"))
     return redirect("disability:application_detail", rehab_pk=application.pk)
 
 
@@ -152,9 +159,9 @@ def application_progress(request, rehab_pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "状态已更新")
+            messages.success(request, gettext("状态已更新"))
     else:
-        messages.error(request, "请选择新状态并填写日期")
+        messages.error(request, gettext("请选择新状态并填写日期"))
     return redirect("disability:application_detail", rehab_pk=application.pk)
 
 
@@ -171,7 +178,7 @@ def claim_create(request, rehab_pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"结算已录入:{claim.words}")
+            messages.success(request, gettext("结算已录入:%(words)s") % {"words": claim.words})
             return redirect("disability:application_detail", rehab_pk=application.pk)
     return render(
         request,
@@ -215,7 +222,11 @@ def claim_check(request, claim_pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"结算 {claim.pk}:{claim.get_status_display()}")
+        messages.success(
+            request,
+            gettext("结算 %(pk)s:%(status)s")
+            % {"pk": claim.pk, "status": claim.get_status_display()},
+        )
     back = request.POST.get("back", "")
     query = f"?status={back}" if back in ClaimStatus.values else ""
     return redirect(reverse("disability:claim_list") + query)
@@ -233,7 +244,9 @@ def batch_list(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已生成拨付批次 {batch.number}")
+            messages.success(
+                request, gettext("已生成拨付批次 %(number)s") % {"number": batch.number}
+            )
             return redirect("disability:batch_detail", batch_pk=batch.pk)
         return redirect("disability:batch_list")
     waiting = selectors.claim_list_for(user).filter(status=ClaimStatus.FEDERATION_CHECKED).count()
@@ -289,7 +302,9 @@ def institution_list(request):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"已添加定点康复机构 {institution.name}")
+            messages.success(
+                request, gettext("已添加定点康复机构 %(name)s") % {"name": institution.name}
+            )
             return redirect("disability:institution_list")
     return render(
         request,
@@ -328,7 +343,7 @@ def teaching_create(request, child_pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "已建立送教上门协议")
+            messages.success(request, gettext("已建立送教上门协议"))
             return redirect("disability:teaching_detail", teaching_pk=teaching.pk)
     return render(
         request,
@@ -351,7 +366,7 @@ def teaching_detail(request, teaching_pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "已记录送教")
+            messages.success(request, gettext("已记录送教"))
             return redirect("disability:teaching_detail", teaching_pk=teaching.pk)
     return render(
         request,

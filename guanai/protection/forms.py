@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from guanai.protection.choices import (
     ASSESSMENT_AREAS,
@@ -46,25 +47,37 @@ class PhoneForm(forms.Form):
 
 
 class ReportForm(PhoneForm):
-    kind = forms.ChoiceField(label="情形", choices=[("", "请选择")] + CaseKind.choices)
-    description = forms.CharField(label="情况描述", widget=TEXTAREA, max_length=4000)
-    grade = forms.ChoiceField(label="初判风险等级", choices=Grade.choices, initial=Grade.YELLOW)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("情形"), choices=[("", "请选择")] + CaseKind.choices
+    )
+    description = forms.CharField(label=gettext_lazy("情况描述"), widget=TEXTAREA, max_length=4000)
+    grade = forms.ChoiceField(
+        label=gettext_lazy("初判风险等级"), choices=Grade.choices, initial=Grade.YELLOW
+    )
     happened_at = when_field("发生时间", required=False)
-    place = forms.CharField(label="发生地点", max_length=200, required=False)
-    source = forms.ChoiceField(label="发现途径", choices=[("", "请选择")] + Source.choices)
-    channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices)
-    reporter_name = forms.CharField(label="报告人", max_length=50)
-    reporter_institution = forms.CharField(label="报告人单位", max_length=100, required=False)
-    reporter_contact = forms.CharField(label="联系方式", max_length=50, required=False)
+    place = forms.CharField(label=gettext_lazy("发生地点"), max_length=200, required=False)
+    source = forms.ChoiceField(
+        label=gettext_lazy("发现途径"), choices=[("", "请选择")] + Source.choices
+    )
+    channel = forms.ChoiceField(label=gettext_lazy("来源渠道"), choices=Channel.choices)
+    reporter_name = forms.CharField(label=gettext_lazy("报告人"), max_length=50)
+    reporter_institution = forms.CharField(
+        label=gettext_lazy("报告人单位"), max_length=100, required=False
+    )
+    reporter_contact = forms.CharField(
+        label=gettext_lazy("联系方式"), max_length=50, required=False
+    )
 
 
 class GradeForm(PhoneForm):
-    grade = forms.ChoiceField(label="风险等级", choices=Grade.choices)
-    reason = forms.CharField(label="理由", max_length=300)
+    grade = forms.ChoiceField(label=gettext_lazy("风险等级"), choices=Grade.choices)
+    reason = forms.CharField(label=gettext_lazy("理由"), max_length=300)
 
 
 class AssignForm(PhoneForm):
-    assignee = forms.ModelChoiceField(label="承办人", queryset=None, empty_label="请选择")
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("承办人"), queryset=None, empty_label=gettext_lazy("请选择")
+    )
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,22 +88,26 @@ class AssignForm(PhoneForm):
 
 
 class StepForm(PhoneForm):
-    kind = forms.ChoiceField(label="步骤", choices=StepKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("步骤"), choices=StepKind.choices)
     done_at = when_field("时间")
-    text = forms.CharField(label="情况", widget=TEXTAREA, max_length=4000, required=False)
+    text = forms.CharField(
+        label=gettext_lazy("情况"), widget=TEXTAREA, max_length=4000, required=False
+    )
     measure = forms.ChoiceField(
-        label="应急措施", choices=[("", "—")] + MeasureKind.choices, required=False
+        label=gettext_lazy("应急措施"), choices=[("", "—")] + MeasureKind.choices, required=False
     )
     intervention = forms.ChoiceField(
-        label="监护干预", choices=[("", "—")] + InterventionKind.choices, required=False
+        label=gettext_lazy("监护干预"),
+        choices=[("", "—")] + InterventionKind.choices,
+        required=False,
     )
-    institution = forms.CharField(label="机构", max_length=100, required=False)
-    start_on = forms.DateField(label="起始日期", widget=DATE_WIDGET, required=False)
-    end_on = forms.DateField(label="结束日期", widget=DATE_WIDGET, required=False)
+    institution = forms.CharField(label=gettext_lazy("机构"), max_length=100, required=False)
+    start_on = forms.DateField(label=gettext_lazy("起始日期"), widget=DATE_WIDGET, required=False)
+    end_on = forms.DateField(label=gettext_lazy("结束日期"), widget=DATE_WIDGET, required=False)
     follow_up_days = forms.IntegerField(
-        label="回访间隔(天,帮扶计划)", min_value=1, max_value=180, required=False
+        label=gettext_lazy("回访间隔(天,帮扶计划)"), min_value=1, max_value=180, required=False
     )
-    document = forms.FileField(label="文书(PDF/图片)", required=False)
+    document = forms.FileField(label=gettext_lazy("文书(PDF/图片)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,9 +123,11 @@ class StepForm(PhoneForm):
 
 
 class TaskForm(PhoneForm):
-    title = forms.CharField(label="任务", max_length=200)
-    owner = forms.ModelChoiceField(label="责任人", queryset=None, empty_label="请选择")
-    due_on = forms.DateField(label="完成期限", widget=DATE_WIDGET)
+    title = forms.CharField(label=gettext_lazy("任务"), max_length=200)
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("责任人"), queryset=None, empty_label=gettext_lazy("请选择")
+    )
+    due_on = forms.DateField(label=gettext_lazy("完成期限"), widget=DATE_WIDGET)
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,12 +138,12 @@ class TaskForm(PhoneForm):
 
 
 class ReviewForm(PhoneForm):
-    review = forms.CharField(label="结案审核意见", widget=TEXTAREA, max_length=2000)
+    review = forms.CharField(label=gettext_lazy("结案审核意见"), widget=TEXTAREA, max_length=2000)
 
 
 class ReopenForm(PhoneForm):
-    reason = forms.CharField(label="重新打开的理由", max_length=300)
+    reason = forms.CharField(label=gettext_lazy("重新打开的理由"), max_length=300)
 
 
 class TaskDoneForm(PhoneForm):
-    note = forms.CharField(label="完成情况", widget=TEXTAREA, max_length=2000)
+    note = forms.CharField(label=gettext_lazy("完成情况"), widget=TEXTAREA, max_length=2000)

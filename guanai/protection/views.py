@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions as account_permissions
@@ -102,7 +103,9 @@ def report_create(request, child_pk: int):
             raise Http404
         existing = selectors.case_from_flag(request.user, flag.pk)
         if existing is not None:
-            messages.info(request, f"该问题已转为个案 {existing.number}")
+            messages.info(
+                request, gettext("该问题已转为个案 %(number)s") % {"number": existing.number}
+            )
             return redirect("protection:case_detail", case_pk=existing.pk)
     initial = {"reporter_name": request.user.display_name}
     if flag is not None:
@@ -118,7 +121,11 @@ def report_create(request, child_pk: int):
         else:
             messages.success(
                 request,
-                f"已受理,编号 {case.number},受理时间 {timezone.localtime(case.received_at):%Y-%m-%d %H:%M}",
+                gettext("已受理,编号 %(number)s,受理时间 %(received_at)s")
+                % {
+                    "number": case.number,
+                    "received_at": f"{timezone.localtime(case.received_at):%Y-%m-%d %H:%M}",
+                },
             )
             return redirect("protection:case_detail", case_pk=case.pk)
     status = 400 if form.errors else 200
@@ -183,7 +190,9 @@ def case_grade(request, case_pk: int):
     def act(case, form):
         services.case_grade(actor=request.user, case=case, **form.cleaned_data)
 
-    return _post(request, case_pk, "grade_form", GradeForm(request.POST), act, "已调整等级")
+    return _post(
+        request, case_pk, "grade_form", GradeForm(request.POST), act, gettext("已调整等级")
+    )
 
 
 @require_POST
@@ -194,7 +203,7 @@ def case_assign(request, case_pk: int):
     def act(case, form):
         services.case_assign(actor=request.user, case=case, **form.cleaned_data)
 
-    return _post(request, case_pk, "assign_form", form, act, "已指定承办人")
+    return _post(request, case_pk, "assign_form", form, act, gettext("已指定承办人"))
 
 
 @require_POST
@@ -218,7 +227,7 @@ def step_create(request, case_pk: int):
         )
 
     form = StepForm(request.POST, request.FILES)
-    return _post(request, case_pk, "step_form", form, act, "已记录")
+    return _post(request, case_pk, "step_form", form, act, gettext("已记录"))
 
 
 @require_POST
@@ -229,7 +238,7 @@ def task_create(request, case_pk: int):
     def act(case, form):
         services.task_add(actor=request.user, case=case, **form.cleaned_data)
 
-    return _post(request, case_pk, "task_form", form, act, "已添加帮扶任务")
+    return _post(request, case_pk, "task_form", form, act, gettext("已添加帮扶任务"))
 
 
 @require_POST
@@ -237,7 +246,7 @@ def case_close(request, case_pk: int):
     def act(case, form):
         services.case_close(actor=request.user, case=case, **form.cleaned_data)
 
-    return _post(request, case_pk, "close_form", ReviewForm(request.POST), act, "已结案")
+    return _post(request, case_pk, "close_form", ReviewForm(request.POST), act, gettext("已结案"))
 
 
 @require_POST
@@ -245,7 +254,9 @@ def case_reopen(request, case_pk: int):
     def act(case, form):
         services.case_reopen(actor=request.user, case=case, **form.cleaned_data)
 
-    return _post(request, case_pk, "reopen_form", ReopenForm(request.POST), act, "已重新打开")
+    return _post(
+        request, case_pk, "reopen_form", ReopenForm(request.POST), act, gettext("已重新打开")
+    )
 
 
 def my_tasks(request):
@@ -269,7 +280,7 @@ def task_done(request, task_pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "任务已完成")
+        messages.success(request, gettext("任务已完成"))
     if task.owner_id == request.user.pk and request.POST.get("back") != "case":
         return redirect("protection:my_tasks")
     return redirect("protection:case_detail", case_pk=task.case_id)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from guanai.accounts import permissions
@@ -22,18 +23,20 @@ def attachment_upload(request, pk: int):
     form = AttachmentForm(request.POST, request.FILES)
     if request.upload_limit.refused_size is not None:  # refused on arrival, nothing was kept
         messages.error(
-            request, f"上传失败:{attachments.too_big_message(request.upload_limit.refused_size)}"
+            request,
+            gettext("上传失败:%(errors)s")
+            % {"errors": attachments.too_big_message(request.upload_limit.refused_size)},
         )
     elif not form.is_valid():
         errors = "".join(error for field_errors in form.errors.values() for error in field_errors)
-        messages.error(request, f"上传失败:{errors}")
+        messages.error(request, gettext("上传失败:%(errors)s") % {"errors": errors})
     else:
         try:
             attachments.attachment_add(actor=request.user, child=child, **form.cleaned_data)
         except DomainError as exc:
-            messages.error(request, f"上传失败:{exc.message}")
+            messages.error(request, gettext("上传失败:%(message)s") % {"message": exc.message})
         else:
-            messages.success(request, "附件已上传")
+            messages.success(request, gettext("附件已上传"))
     return redirect(reverse("registry:child_detail", args=[child.pk]) + "#attachments")
 
 

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -142,24 +143,24 @@ def child_pdf_filename(child: Child, on: date) -> str:
 # ---------------------------------------------------------------- the roster (花名册)
 
 ROSTER_COLUMNS: list[tuple[str, int]] = [
-    ("序号", 6),
-    ("姓名", 10),
-    ("性别", 5),
-    ("出生日期", 11),
-    ("年龄", 5),
-    ("身份证号", 20),
-    ("村(居)", 12),
-    ("家庭住址", 28),
-    ("监护人", 10),
-    ("关系", 9),
-    ("联系电话", 13),
-    ("父亲状况", 14),
-    ("母亲状况", 14),
-    ("学校", 18),
-    ("班级", 9),
-    ("残疾类别/等级", 14),
-    ("家庭经济状况", 12),
-    ("档案状态", 14),
+    (gettext_noop("序号"), 6),
+    (gettext_noop("姓名"), 10),
+    (gettext_noop("性别"), 5),
+    (gettext_noop("出生日期"), 11),
+    (gettext_noop("年龄"), 5),
+    (gettext_noop("身份证号"), 20),
+    (gettext_noop("村(居)"), 12),
+    (gettext_noop("家庭住址"), 28),
+    (gettext_noop("监护人"), 10),
+    (gettext_noop("关系"), 9),
+    (gettext_noop("联系电话"), 13),
+    (gettext_noop("父亲状况"), 14),
+    (gettext_noop("母亲状况"), 14),
+    (gettext_noop("学校"), 18),
+    (gettext_noop("班级"), 9),
+    (gettext_noop("残疾类别/等级"), 14),
+    (gettext_noop("家庭经济状况"), 12),
+    (gettext_noop("档案状态"), 14),
 ]
 ROSTER_CHUNK = 2000
 # Plain values, not model instances: a county's roster is 100,000 rows and building instances
@@ -357,7 +358,7 @@ def xlsx_write(
     sheet.append([title_cell])
     header = []
     for name, _ in columns:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = WriteOnlyCell(sheet, value=gettext(name))  # the reader's language
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE4EC")
         cell.alignment = Alignment(horizontal="center")

@@ -3,6 +3,7 @@ switch per fact group. The work is in registry/review.py."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions
@@ -46,7 +47,9 @@ def review_list(request):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"已审核通过 {accepted} 项变更")
+            messages.success(
+                request, gettext("已审核通过 %(accepted)s 项变更") % {"accepted": accepted}
+            )
         return redirect("registry:review_list")
     waiting = review.reviews_for(request.user)
     page = BoundedPaginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -78,7 +81,7 @@ def review_return(request, review_pk: int):
             request, "registry/_review_returned.html", {"error": error.message}, status=422
         )
     if not request.headers.get("HX-Request"):
-        messages.success(request, f"已退回:{returned.child.name}")
+        messages.success(request, gettext("已退回:%(name)s") % {"name": returned.child.name})
         return redirect("registry:review_list")
     return render(request, "registry/_review_returned.html", {"review": returned})
 
@@ -93,7 +96,7 @@ def review_settings(request):
     if request.method == "POST":
         wanted = {g.value: g.value in request.POST.getlist("group") for g in FactGroup}
         review.review_switch_set(actor=user, county_code=county_code, required=wanted)
-        messages.success(request, "审核范围已保存")
+        messages.success(request, gettext("审核范围已保存"))
         return redirect("registry:review_settings")
     required = review.required_groups(county_code)
     last = FactReviewSwitch.objects.filter(county_code=county_code).order_by("-set_at").first()

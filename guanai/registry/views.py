@@ -305,7 +305,7 @@ def child_create(request):
 
     saved = _file_saved(form, register) if request.method == "POST" else FileSave()
     if saved.result is not None:
-        messages.success(request, f"已为 {saved.result.name} 建档")
+        messages.success(request, gettext("已为 %(name)s 建档") % {"name": saved.result.name})
         return redirect("registry:child_detail", pk=saved.result.pk)
     return render(
         request,
@@ -351,7 +351,12 @@ def child_edit(request, pk: int):
             saved = _file_saved(form, update)
     if saved.result is not None:
         changes = saved.result
-        messages.success(request, f"已保存,修改了 {len(changes)} 项" if changes else "没有修改")
+        messages.success(
+            request,
+            gettext("已保存,修改了 %(count)s 项") % {"count": len(changes)}
+            if changes
+            else gettext("没有修改"),
+        )
         return redirect("registry:child_detail", pk=child.pk)
     return render(
         request,
@@ -380,7 +385,9 @@ def child_deactivate(request, pk: int):
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"{child.name} 的档案已注销,档案保留可查")
+            messages.success(
+                request, gettext("%(name)s 的档案已注销,档案保留可查") % {"name": child.name}
+            )
             return redirect("registry:child_detail", pk=child.pk)
     return render(
         request,
@@ -393,7 +400,7 @@ def child_deactivate(request, pk: int):
 def child_reactivate(request, pk: int):
     child = selectors.child_get_for(request.user, pk)
     services.child_reactivate(actor=request.user, child=child)
-    messages.success(request, f"{child.name} 的档案已恢复")
+    messages.success(request, gettext("%(name)s 的档案已恢复") % {"name": child.name})
     return redirect(reverse("registry:child_detail", args=[child.pk]))
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from guanai.geo.models import Division
 from guanai.rules.choices import Benefit
@@ -42,18 +43,21 @@ class EventForm(forms.ModelForm):
 class EndForm(forms.Form):
     """The day a benefit stopped or a hardship ended."""
 
-    on = forms.DateField(label="日期", widget=DATE_WIDGET, initial=timezone.localdate)
+    on = forms.DateField(label=gettext_lazy("日期"), widget=DATE_WIDGET, initial=timezone.localdate)
 
 
 class GapFilterForm(forms.Form):
     LISTS = [("unreceived", "应保未保"), ("unentitled", "已不符合仍在享受")]
 
-    which = forms.ChoiceField(label="名单", choices=LISTS, required=False)
+    which = forms.ChoiceField(label=gettext_lazy("名单"), choices=LISTS, required=False)
     division = forms.ModelChoiceField(
-        queryset=Division.objects.none(), label="区划", required=False, empty_label="全部"
+        queryset=Division.objects.none(),
+        label=gettext_lazy("区划"),
+        required=False,
+        empty_label=gettext_lazy("全部"),
     )
     benefit = forms.ChoiceField(
-        label="保障待遇", choices=[("", "全部"), *Benefit.choices], required=False
+        label=gettext_lazy("保障待遇"), choices=[("", "全部"), *Benefit.choices], required=False
     )
 
     def __init__(self, *args, divisions=None, **kwargs):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from guanai.accounts.models import User
 from guanai.audit.models import Action
@@ -17,24 +18,24 @@ from guanai.rules import permissions, selectors
 from guanai.rules.choices import finding_label
 
 UNRECEIVED_COLUMNS = [
-    ("村(居)", 14),
-    ("姓名", 10),
-    ("出生日期", 12),
-    ("保障待遇", 26),
-    ("认定依据", 70),
-    ("符合起始", 30),
-    ("按现有档案截止", 24),
-    ("认定日期", 12),
+    (gettext_noop("村(居)"), 14),
+    (gettext_noop("姓名"), 10),
+    (gettext_noop("出生日期"), 12),
+    (gettext_noop("保障待遇"), 26),
+    (gettext_noop("认定依据"), 70),
+    (gettext_noop("符合起始"), 30),
+    (gettext_noop("按现有档案截止"), 24),
+    (gettext_noop("认定日期"), 12),
 ]
 UNENTITLED_COLUMNS = [
-    ("村(居)", 14),
-    ("姓名", 10),
-    ("出生日期", 12),
-    ("保障待遇", 26),
-    ("开始享受", 12),
-    ("月发放金额(元)", 14),
-    ("不再符合自", 12),
-    ("原因", 70),
+    (gettext_noop("村(居)"), 14),
+    (gettext_noop("姓名"), 10),
+    (gettext_noop("出生日期"), 12),
+    (gettext_noop("保障待遇"), 26),
+    (gettext_noop("开始享受"), 12),
+    (gettext_noop("月发放金额(元)"), 14),
+    (gettext_noop("不再符合自"), 12),
+    (gettext_noop("原因"), 70),
 ]
 LISTS = {
     "unreceived": ("应保未保名单", UNRECEIVED_COLUMNS),

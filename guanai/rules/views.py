@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanai.accounts import permissions as account_permissions
@@ -110,7 +111,9 @@ def change_confirm(request):
     if wanted:
         changes = selectors.changes_get_for(request.user, wanted)
         confirmed = services.finding_changes_confirm(actor=request.user, changes=changes)
-        messages.success(request, f"已确认 {confirmed} 条认定变化")
+        messages.success(
+            request, gettext("已确认 %(confirmed)s 条认定变化") % {"confirmed": confirmed}
+        )
     return redirect("rules:change_list")
 
 
@@ -148,9 +151,9 @@ def receipt_create(request, child_pk: int):
         request,
         form=ReceiptForm(request.POST or None, initial={"start_on": timezone.localdate()}),
         child=child,
-        title="记录享受待遇",
+        title=gettext("记录享受待遇"),
         save=lambda data: services.benefit_receipt_record(actor=request.user, child=child, **data),
-        done="已记录享受待遇",
+        done=gettext("已记录享受待遇"),
     )
 
 
@@ -162,11 +165,11 @@ def receipt_end(request, receipt_pk: int):
         request,
         form=_end_form(request, "停止日期"),
         child=receipt.child,
-        title=f"停止享受:{name}",
+        title=gettext("停止享受:%(name)s") % {"name": name},
         save=lambda data: services.benefit_receipt_end(
             actor=request.user, receipt=receipt, end_on=data["on"]
         ),
-        done=f"已停止:{name}",
+        done=gettext("已停止:%(name)s") % {"name": name},
     )
 
 
@@ -177,9 +180,9 @@ def event_create(request, child_pk: int):
         request,
         form=EventForm(request.POST or None, initial={"occurred_on": timezone.localdate()}),
         child=child,
-        title="记录困境事件",
+        title=gettext("记录困境事件"),
         save=lambda data: services.hardship_event_record(actor=request.user, child=child, **data),
-        done="已记录困境事件",
+        done=gettext("已记录困境事件"),
     )
 
 
@@ -191,11 +194,11 @@ def event_end(request, event_pk: int):
         request,
         form=_end_form(request, "困难解除日期"),
         child=event.child,
-        title=f"解除困境事件:{name}",
+        title=gettext("解除困境事件:%(name)s") % {"name": name},
         save=lambda data: services.hardship_event_end(
             actor=request.user, event=event, ended_on=data["on"]
         ),
-        done=f"已解除:{name}",
+        done=gettext("已解除:%(name)s") % {"name": name},
     )
 
 

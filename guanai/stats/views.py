@@ -6,6 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanai.accounts.scoping import division_visible
@@ -105,7 +106,7 @@ def report_list(request):
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, "报表已开始生成")
+            messages.success(request, gettext("报表已开始生成"))
             return redirect("stats:report_status", pk=job.pk)
     jobs = list(selectors.report_jobs_for(request.user).filter(requested_by=request.user)[:20])
     for job in jobs:  # a job whose process stopped shows as failed here too
@@ -200,7 +201,7 @@ def base_edit(request, division_code: str):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"已保存 {changed} 个村(居)")
+            messages.success(request, gettext("已保存 %(changed)s 个村(居)") % {"changed": changed})
             return redirect(f"{reverse('stats:base_edit', args=[node.code])}?year={year}")
     bases = selectors.bases_for(request.user, node, year)
     return render(

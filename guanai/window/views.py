@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts.models import Department
@@ -111,7 +112,9 @@ def intake(request, child_pk: int):
         except DomainError as exc:
             error = exc
         else:
-            messages.success(request, f"已受理,编号 {application.number}")
+            messages.success(
+                request, gettext("已受理,编号 %(number)s") % {"number": application.number}
+            )
             return redirect("window:receipt", application_pk=application.pk)
     return render(
         request,
@@ -178,7 +181,11 @@ def _send(request, **source) -> Referral | DomainError:
         if isinstance(exc, AccessDenied):
             raise
         return exc
-    messages.success(request, f"已转办 {referral.get_department_display()},编号 {referral.number}")
+    messages.success(
+        request,
+        gettext("已转办 %(department)s,编号 %(number)s")
+        % {"department": referral.get_department_display(), "number": referral.number},
+    )
     return referral
 
 
@@ -278,7 +285,7 @@ def referral_accept(request, referral_pk: int):
     def act(r):
         services.referral_accept(actor=request.user, referral=r)
 
-    return _act(request, referral_pk, act, "已接收")
+    return _act(request, referral_pk, act, gettext("已接收"))
 
 
 @require_POST
@@ -288,7 +295,7 @@ def referral_ask(request, referral_pk: int):
             actor=request.user, referral=r, documents=request.POST.get("documents", "")
         )
 
-    return _act(request, referral_pk, act, "已要求补充材料,暂停计时")
+    return _act(request, referral_pk, act, gettext("已要求补充材料,暂停计时"))
 
 
 @require_POST
@@ -296,7 +303,7 @@ def referral_resume(request, referral_pk: int):
     def act(r):
         services.referral_documents_received(actor=request.user, referral=r)
 
-    return _act(request, referral_pk, act, "材料已补齐,恢复计时")
+    return _act(request, referral_pk, act, gettext("材料已补齐,恢复计时"))
 
 
 @require_POST
@@ -306,7 +313,7 @@ def referral_reject(request, referral_pk: int):
             actor=request.user, referral=r, reason=request.POST.get("reason", "")
         )
 
-    return _act(request, referral_pk, act, "已退回")
+    return _act(request, referral_pk, act, gettext("已退回"))
 
 
 @require_POST
@@ -316,7 +323,7 @@ def referral_complete(request, referral_pk: int):
             actor=request.user, referral=r, outcome=request.POST.get("outcome", "")
         )
 
-    return _act(request, referral_pk, act, "已办结")
+    return _act(request, referral_pk, act, gettext("已办结"))
 
 
 @require_POST
@@ -326,7 +333,7 @@ def referral_revoke(request, referral_pk: int):
             actor=request.user, referral=r, reason=request.POST.get("reason", "")
         )
 
-    return _act(request, referral_pk, act, "已撤回")
+    return _act(request, referral_pk, act, gettext("已撤回"))
 
 
 @require_POST
@@ -339,7 +346,7 @@ def referral_reassign(request, referral_pk: int):
             limit_days=whole_number(request.POST.get("limit_days")),
         )
 
-    return _act(request, referral_pk, act, "已改派")
+    return _act(request, referral_pk, act, gettext("已改派"))
 
 
 def document(request, document_pk: int):
@@ -388,7 +395,7 @@ def calendar(request):
                 raise
             error = exc
         else:
-            messages.success(request, "已保存")
+            messages.success(request, gettext("已保存"))
             return redirect(f"{request.path}?year={day.year if day else year}")
     return render(
         request,
