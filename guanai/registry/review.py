@@ -9,7 +9,6 @@ count it apart from the confirmed. A county may switch the step off per fact gro
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -275,12 +274,6 @@ def review_switch_set(*, actor: User, county_code: str, required: dict[str, bool
 
 
 # ---------------------------------------------------------------- to-do lists
-
-
-@dataclass(frozen=True)
-class ReviewCounts:
-    pending: int
-    returned: int
 
 
 def due_entries(user: User) -> list[DueEntry]:
