@@ -157,10 +157,15 @@ def child_care_for(user: User, child: Child, today: date) -> ChildCare:
     records = records_for(user).filter(child=child)
     if not records_shown:
         records = records.none()
-    pairings = pairings_for(user).filter(child=child).select_related("carer")
+    pairings = list(
+        pairings_for(user)
+        .filter(child=child)
+        .select_related("carer")
+        .order_by("end_date", "-start_date")
+    )
     mine = [p for p in pairings if p.carer_id == user.pk and p.covers(today)]
     return ChildCare(
-        pairings=list(pairings.order_by("end_date", "-start_date")),
+        pairings=pairings,
         records=list(
             records.select_related("carer")
             .prefetch_related("photos")
