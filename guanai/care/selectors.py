@@ -231,6 +231,9 @@ class FigureRow:
         return round(100 * self.done / self.total) if self.total else 0
 
 
+SUMMED = ("total", "done", "overdue_in_period", "overdue_now")
+
+
 @dataclass
 class Figures:
     period: Period
@@ -331,7 +334,10 @@ def figures_for(user: User, period: Period, today: date) -> Figures:
     names = {str(u.pk): u.display_name for u in User.objects.filter(pk__in=[r.key for r in carers])}
     for row in carers:
         row.label = names.get(row.key, row.key)
-    total = next(iter(_grouped(items, period, today, Value("all"))), FigureRow("all", ""))
+    if areas:  # every duty lies in one sub-area: the total is their sum, not a third count
+        total = FigureRow("all", "", *(sum(getattr(r, f) for r in areas) for f in SUMMED))
+    else:
+        total = next(iter(_grouped(items, period, today, Value("all"))), FigureRow("all", ""))
     total.label = "合计"
     return Figures(
         period=period,
