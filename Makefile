@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: demo test install sysdeps test-sqlite test-postgres lint typecheck format serve clean messages \
-	bundle install-offline bundle-check
+	bundle install-offline bundle-check test-postgres16
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,21 @@ test-sqlite:
 test-postgres:
 	@echo "== tests on PostgreSQL =="
 	GUANAI_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -m "not e2e"
+
+# PostgreSQL 16 as well as Debian's 15 (issue 20.5). Debian 12 packages only 15, so the
+# server binaries come from the pgserver wheel (PostgreSQL 16.2, without pg_trgm: the
+# suite then also covers the fallback without the trigram index).
+PG16_DIR := var/pg16
+PG16_VERSION := 0.1.4
+$(PG16_DIR)/.installed-$(PG16_VERSION):
+	rm -rf $(PG16_DIR)
+	$(BIN)/pip install --quiet --no-deps --target $(PG16_DIR) pgserver==$(PG16_VERSION)
+	touch $@
+
+test-postgres16: install $(PG16_DIR)/.installed-$(PG16_VERSION)
+	PG_BIN=$(CURDIR)/$(PG16_DIR)/pgserver/pginstall/bin \
+	GUANAI_PG_BIN=$(CURDIR)/$(PG16_DIR)/pgserver/pginstall/bin bash scripts/with-postgres.sh \
+		$(MAKE) --no-print-directory test-postgres
 
 lint:
 	$(BIN)/ruff check guanai bench

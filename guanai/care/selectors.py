@@ -157,10 +157,15 @@ def child_care_for(user: User, child: Child, today: date) -> ChildCare:
     records = records_for(user).filter(child=child)
     if not records_shown:
         records = records.none()
-    pairings = pairings_for(user).filter(child=child).select_related("carer")
+    pairings = list(
+        pairings_for(user)
+        .filter(child=child)
+        .select_related("carer")
+        .order_by("end_date", "-start_date")
+    )
     mine = [p for p in pairings if p.carer_id == user.pk and p.covers(today)]
     return ChildCare(
-        pairings=list(pairings.order_by("end_date", "-start_date")),
+        pairings=pairings,
         records=list(
             records.select_related("carer")
             .prefetch_related("photos")
@@ -224,6 +229,9 @@ class FigureRow:
     @property
     def rate(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+SUMMED = ("total", "done", "overdue_in_period", "overdue_now")
 
 
 @dataclass
@@ -326,7 +334,10 @@ def figures_for(user: User, period: Period, today: date) -> Figures:
     names = {str(u.pk): u.display_name for u in User.objects.filter(pk__in=[r.key for r in carers])}
     for row in carers:
         row.label = names.get(row.key, row.key)
-    total = next(iter(_grouped(items, period, today, Value("all"))), FigureRow("all", ""))
+    if areas:  # every duty lies in one sub-area: the total is their sum, not a third count
+        total = FigureRow("all", "", *(sum(getattr(r, f) for r in areas) for f in SUMMED))
+    else:
+        total = next(iter(_grouped(items, period, today, Value("all"))), FigureRow("all", ""))
     total.label = "合计"
     return Figures(
         period=period,

@@ -14,7 +14,9 @@ workers) and the task workers (`guanai worker --worker-id <host>-task-<n>`), the
 - SIGTERM or SIGINT stops everything gracefully (gunicorn finishes its requests, the task
   workers their tasks, within STOP_SECONDS; then they are killed); the supervisor exits 0;
 - if gunicorn itself exits, the supervisor stops the task workers and exits 1, for systemd
-  (Restart=on-failure) to start the whole again.
+  (Restart=on-failure) to start the whole again;
+- task workers run at a lower CPU priority (nice 10 by default): an import or a report takes
+  the cores people's pages leave idle, so a month's-end import does not slow every page.
 
 It knows no app: only the commands it runs (core sits below every app).
 """
@@ -34,6 +36,8 @@ STOP_SECONDS = 60.0
 RESTART_PAUSE_MAX = 30.0
 # A task worker that ran this long before dying is restarted after the shortest pause again.
 STEADY_SECONDS = 60.0
+# Background work yields to people's requests (see the module docstring).
+TASK_NICENESS = 10
 
 
 def web_workers_default(cores: int | None = None) -> int:
@@ -57,6 +61,20 @@ def die_with_parent() -> None:  # pragma: no cover - runs in the child, before e
         pass
 
 
+def child_setup(niceness: int) -> Callable[[], None] | None:
+    """What a child runs before exec: die with the supervisor (Linux), then lower its priority."""
+    if sys.platform != "linux" and not niceness:
+        return None
+
+    def setup() -> None:  # pragma: no cover - runs in the child, before exec
+        if sys.platform == "linux":
+            die_with_parent()
+        if niceness:
+            os.nice(niceness)
+
+    return setup
+
+
 @dataclass
 class Child:
     """One supervised process: its command, the running process, when it started, and its
@@ -69,6 +87,7 @@ class Child:
     restarts: int = 0
     pause: float = 0.0
     due_at: float = 0.0
+    niceness: int = 0
     stopping: bool = field(default=False)
 
     @property
@@ -89,9 +108,12 @@ class Supervisor:
         env: dict[str, str] | None = None,
         say: Callable[[str], None] = print,
         clock: Callable[[], float] = time.monotonic,
+        task_niceness: int = TASK_NICENESS,
     ):
         self.web = Child("web", list(web))
-        self.tasks = [Child(f"task-{n}", list(cmd)) for n, cmd in enumerate(tasks, 1)]
+        self.tasks = [
+            Child(f"task-{n}", list(cmd), niceness=task_niceness) for n, cmd in enumerate(tasks, 1)
+        ]
         self.env = env
         self.say = say
         self.clock = clock
@@ -104,7 +126,7 @@ class Supervisor:
         child.process = subprocess.Popen(
             child.command,
             env=self.env,
-            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=child_setup(child.niceness),
         )
         child.started_at = self.clock()
         child.stopping = False

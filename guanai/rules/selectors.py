@@ -249,7 +249,18 @@ def _covers(receipt: BenefitReceipt, on: date) -> bool:
 
 
 def child_panel_for(user: User, child: Child, on: date) -> ChildPanel:
-    """What the rules found for a child, and what it receives; benefits for the roles that see them."""
+    """What the rules found for a child, and what it receives; benefits for the roles that see them.
+
+    Read once per child object, user and day: the file page shows it twice (the summary card
+    and the panel)."""
+    read = child.__dict__.setdefault("_rules_panels", {})
+    key = (user.pk, on)
+    if key not in read:
+        read[key] = _child_panel(user, child, on)
+    return read[key]
+
+
+def _child_panel(user: User, child: Child, on: date) -> ChildPanel:
     show_benefits = permissions.can_see_benefits(user)
     kinds = [FindingKind.CATEGORY, FindingKind.BENEFIT] if show_benefits else [FindingKind.CATEGORY]
     findings = list(

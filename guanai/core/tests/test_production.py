@@ -223,7 +223,8 @@ def test_production_serve_starts_serves_pages_and_hashed_static_files_and_stops(
         checks = json.loads(body)["checks"]
         assert checks["database"]["ok"]
         if connection.vendor == "postgresql":  # the migrated test database; the worker beats
-            assert wait_for(lambda: fetch(f"{base}/readyz")[0] == 200, 5)
+            # once it has started: at nice 10, later than gunicorn on a busy machine.
+            assert wait_for(lambda: fetch(f"{base}/readyz")[0] == 200, 30)
         else:  # an empty file: nothing migrated, not ready
             assert status == 503 and checks["migrations"]["pending"] > 0
     finally:
@@ -240,3 +241,17 @@ def test_static_files_are_collected_again_only_when_missing_or_older_than_the_so
     assert not serve.static_stale(tmp_path)  # written after every source file
     os.utime(manifest, (1, 1))  # 1970: every source is newer
     assert serve.static_stale(tmp_path)
+
+
+def niceness_of(pid: int) -> int:
+    # Field 19 of /proc/PID/stat (after the command in parentheses, which may hold spaces).
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[16])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_task_workers_yield_the_cores_to_the_web_workers(supervisor):
+    own = os.nice(0)
+    assert niceness_of(supervisor.web.pid) == own
+    for child in supervisor.tasks:
+        assert wait_for(lambda child=child: niceness_of(child.pid) == own + supervise.TASK_NICENESS)

@@ -1,7 +1,8 @@
 """guanai serve [ADDRPORT] [--noreload]: the development server with a task worker beside it.
 
-guanai serve --production [ADDRPORT] [--workers N] [--task-workers N]: gunicorn with N web
-workers (default 2 a core + 1) and N task workers, supervised (guanai.core.supervise), static
+guanai serve --production [ADDRPORT] [--workers N] [--task-workers N] [--task-niceness N]:
+gunicorn with N web workers (default 2 a core + 1) and N task workers at a lower CPU priority
+(nice 10), supervised (guanai.core.supervise), static
 files from `collectstatic` with hashed names (run first when the collected files are missing or
 older than the sources). It refuses to start without GUANAI_SECRET_KEY, GUANAI_ALLOWED_HOSTS
 and DATABASE_URL (guanai.env.production_problems); docs/deploy.md.
@@ -26,8 +27,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from guanai.core.supervise import (
+    TASK_NICENESS,
     Supervisor,
-    die_with_parent,
+    child_setup,
     task_workers_default,
     web_workers_default,
 )
@@ -93,6 +95,12 @@ class Command(BaseCommand):
             "--task-workers", type=int, default=None, help="后台任务进程数(默认:每两核 1 个)"
         )
         parser.add_argument(
+            "--task-niceness",
+            type=int,
+            default=TASK_NICENESS,
+            help=f"后台任务进程的 CPU 优先级降低多少(nice,默认 {TASK_NICENESS};0 为不降低)",
+        )
+        parser.add_argument(
             "--collectstatic",
             choices=["auto", "always", "never"],
             default="auto",
@@ -118,13 +126,15 @@ class Command(BaseCommand):
     def _terminate(signum, frame):
         raise SystemExit(0)
 
-    def _production(self, addrport, workers, task_workers, collectstatic, **options) -> int:
+    def _production(
+        self, addrport, workers, task_workers, task_niceness, collectstatic, **options
+    ) -> int:
         problems = production_problems()
         if problems:
             raise CommandError(production_refusal(problems))
         workers = web_workers_default() if workers is None else workers
         task_workers = task_workers_default() if task_workers is None else task_workers
-        if workers < 1 or task_workers < 0:
+        if workers < 1 or task_workers < 0 or not 0 <= task_niceness <= 19:
             raise CommandError("进程数无效 / invalid number of processes")
         env = {**os.environ, "GUANAI_PRODUCTION": "1"}
         if os.environ.get("DATABASE_URL", "").startswith("sqlite"):
@@ -143,7 +153,13 @@ class Command(BaseCommand):
             f"gunicorn {workers} 个网页进程,{task_workers} 个后台任务进程 / "
             f"{workers} web workers, {task_workers} task workers"
         )
-        supervisor = Supervisor(gunicorn_command(addrport, workers), tasks, env, self.stdout.write)
+        supervisor = Supervisor(
+            gunicorn_command(addrport, workers),
+            tasks,
+            env,
+            self.stdout.write,
+            task_niceness=task_niceness,
+        )
         return supervisor.run()
 
     def _start_worker(self) -> subprocess.Popen:
@@ -159,9 +175,7 @@ class Command(BaseCommand):
             "--verbosity",
             "0",
         ]
-        process = subprocess.Popen(
-            command, preexec_fn=die_with_parent if sys.platform == "linux" else None
-        )
+        process = subprocess.Popen(command, preexec_fn=child_setup(TASK_NICENESS))
         self.stdout.write(f"后台任务进程已启动(pid {process.pid})")
         return process
 
