@@ -327,12 +327,22 @@ def _shift_years(d: date, years: int) -> date:
 
 
 def _cn_number(n: int) -> str:
+    """1 → 一, 15 → 十五, 105 → 一百零五, 115 → 一百一十五 (a county of millions has more than
+    99 senior schools)."""
     digits = nd.CHINESE_NUMBERS
     if n <= 10:
         return digits[n - 1]
     if n < 20:
         return "十" + digits[n - 11]
-    return digits[n // 10 - 1] + "十" + (digits[n % 10 - 1] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10 - 1] + "十" + (digits[n % 10 - 1] if n % 10 else "")
+    size, word = next((s, w) for s, w in ((10000, "万"), (1000, "千"), (100, "百")) if n >= s)
+    head, rest = divmod(n, size)
+    text = _cn_number(head) + word
+    if not rest:
+        return text
+    tail = ("一" if 10 <= rest < 20 else "") + _cn_number(rest)
+    return text + ("零" if rest < size // 10 else "") + tail
 
 
 class _IdNumbers:

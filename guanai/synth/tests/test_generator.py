@@ -351,3 +351,10 @@ def test_chunks_keep_households_whole_and_ids_follow_the_start():
     assert [c["id"] for c in small.children] == list(range(5000, 5000 + 1200))
     school_ids = {c["school_id"] for c in small.children} - {None}
     assert min(school_ids) >= 10
+
+
+def test_a_county_of_millions_names_its_hundred_and_more_senior_schools():
+    generator = Generator(SeedConfig(county_code=COUNTY, children=5_000_000, today=TODAY))
+    names = {school.name for school in generator.schools}
+    assert any(name.endswith("第一百零一中学") for name in names)
+    assert len([n for n in names if n.endswith("中学") and "第" in n]) > 100
