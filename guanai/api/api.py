@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from guanai.accounts import permissions
@@ -36,8 +36,9 @@ from guanai.api.schemas import (
     is_sensitive,
 )
 from guanai.audit.models import Action
+from guanai.audit.refusals import refusal_noted
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, Message, NotForRole
 from guanai.geo.models import Division
 from guanai.registry import selectors, services
 from guanai.registry.forms import ChildFileForm, DeactivateForm, initial_from_child
@@ -80,7 +81,7 @@ READ: dict[int, Any] = {401: Problem, 404: Problem}
 WRITE: dict[int, Any] = READ | {403: Problem, 422: Problem}
 
 
-def _problem(request: HttpRequest, status: int, detail: str, field: str | None = None, **more):
+def _problem(request: HttpRequest, status: int, detail: Message, field: str | None = None, **more):
     return api.create_response(request, {"detail": detail, "field": field, **more}, status=status)
 
 
@@ -93,7 +94,14 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(AccessDenied)
 def _not_found(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    refusal_noted(request, exc.message)  # the audit row keeps it in Chinese
     return _problem(request, 404, exc.message)
+
+
+@api.exception_handler(NotForRole)
+def _forbidden(request: HttpRequest, exc: NotForRole) -> HttpResponse:
+    refusal_noted(request, exc.message)
+    return _problem(request, 403, exc.message)
 
 
 @api.exception_handler(services.StaleEdit)
@@ -113,9 +121,9 @@ def _malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _problem(request, 422, detail, field_of(first), errors=exc.errors)
 
 
-def _require(allowed: bool, message: str) -> None:
+def _require(allowed: bool, message: Message) -> None:
     if not allowed:
-        raise HttpError(403, message)
+        raise NotForRole(message)
 
 
 def _page(user: User, items: QuerySet, query: Schema, what: str) -> dict[str, Any]:

@@ -1,10 +1,60 @@
-class DomainError(Exception):
-    """A rule of the domain was broken; the message is shown to the user as it is (Chinese)."""
+"""The domain's refusals, worded once in Chinese and shown in the reader's language.
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
+A message is marked for translation where it is raised (`gettext_lazy`, imported as `_`) and
+stays lazy: it renders in the active language when a page, a form or the API shows it, and in
+Chinese when it is written down (`in_record`: the audit log and stored text are the county's
+record). A message with values names them (`_("第 %(line)s 条:%(error)s")`, with `line=...,
+error=...` given to the error), so the whole sentence is translated and the values are filled
+in at display, in the same language (a value may itself be a lazy message or a choice label).
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise, lazy
+
+Message = str | Promise
+
+
+def _filled(message: Message, values: dict[str, Any]) -> str:
+    return str(message) % {name: _shown(value) for name, value in values.items()}
+
+
+def _shown(value: Any) -> Any:
+    return str(value) if isinstance(value, Promise) else value
+
+
+filled = lazy(_filled, str)
+
+
+def worded(message: Message, **values: Any) -> Message:
+    """The message with its named values, rendered when shown (lazy, like the message)."""
+    return filled(message, values) if values else message
+
+
+def in_record(text: Any) -> Any:
+    """Text as the record keeps it: a lazy message or label rendered in the source language."""
+    if not isinstance(text, Promise):
+        return text
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is shown to the user in their language.
+
+    `message` is a lazy string (or a plain one, for text that is not the code's own words);
+    `values` fill its named placeholders when it is shown.
+    """
+
+    def __init__(self, message: Message, *, field: str | None = None, **values: Any):
+        self.message = worded(message, **values)
+        super().__init__(self.message)
         self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class AccessDenied(DomainError):
@@ -23,8 +73,8 @@ def form_error(form, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-def require(allowed: bool, message: str) -> None:
+def require(allowed: bool, message: Message, **values: Any) -> None:
     """Refuse the page unless the role may use it (AccessDenied: the view answers 403 or
     404 and the refusal is audited)."""
     if not allowed:
-        raise AccessDenied(message)
+        raise AccessDenied(message, **values)
