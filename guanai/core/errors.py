@@ -28,6 +28,13 @@ def _shown(value: Any) -> Any:
 filled = lazy(_filled, str)
 
 
+def _listed(items: list[Any], separator: str) -> str:
+    return separator.join(str(item) for item in items)
+
+
+listed = lazy(_listed, str)  # items (lazy labels among them) joined when shown
+
+
 def worded(message: Message, **values: Any) -> Message:
     """The message with its named values, rendered when shown (lazy, like the message)."""
     return filled(message, values) if values else message

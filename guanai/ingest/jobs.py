@@ -59,7 +59,7 @@ def import_job_list_for(user: User) -> QuerySet[ImportJob]:
 def import_job_get_for(user: User, pk: int) -> ImportJob:
     job = import_job_list_for(user).filter(pk=pk).first() if pk else None
     if job is None:
-        raise AccessDenied("没有找到这个导入任务")
+        raise AccessDenied(_("没有找到这个导入任务"))
     return job
 
 

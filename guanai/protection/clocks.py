@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.core.errors import DomainError
 from guanai.protection.models import ResponseClock
@@ -29,7 +30,7 @@ def clock_for(division_code: str, grade: str, on: datetime) -> ResponseClock:
     ).order_by("-effective_from")
     best = sorted(rows, key=lambda r: -len(r.area))
     if not best:
-        raise DomainError(f"未设置“{grade}”等级的响应时限", field="grade")
+        raise DomainError(_("未设置“%(grade)s”等级的响应时限"), field="grade", grade=grade)
     return best[0]
 
 

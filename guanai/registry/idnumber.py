@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
+from django.utils.translation import gettext_lazy
 from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
@@ -210,9 +211,9 @@ def from_legacy_15(raw: str) -> str:
     """Convert a 15-digit legacy number (YYMMDD, 19xx) to 18 digits."""
     number = normalize(raw)
     if len(number) != 15:
-        raise IdNumberError("旧版身份证号长度应为 15 位", code="length")
+        raise IdNumberError(gettext_lazy("旧版身份证号长度应为 15 位"), code="length")
     if not _DIGITS.fullmatch(number):
-        raise IdNumberError("旧版 15 位身份证号只能包含数字", code="format")
+        raise IdNumberError(gettext_lazy("旧版 15 位身份证号只能包含数字"), code="format")
     body = number[:6] + "19" + number[6:]
     return body + _check_digit(body)
 
@@ -244,43 +245,56 @@ def parse(raw: str, *, today: date | None = None) -> IdNumber:
     """Normalize and validate an 18- or 15-digit number; raise IdNumberError if invalid."""
     number = normalize(raw)
     if not number:
-        raise IdNumberError("身份证号为空", code="empty")
+        raise IdNumberError(gettext_lazy("身份证号为空"), code="empty")
     legacy = len(number) == 15
     if legacy:
         number = from_legacy_15(number)
     elif len(number) != 18:
-        raise IdNumberError("身份证号长度应为 18 位(或旧版 15 位)", code="length")
+        raise IdNumberError(gettext_lazy("身份证号长度应为 18 位(或旧版 15 位)"), code="length")
     if not _FORMAT_18.fullmatch(number):
-        raise IdNumberError("身份证号只能包含数字,最后一位可以是 X", code="format")
+        raise IdNumberError(gettext_lazy("身份证号只能包含数字,最后一位可以是 X"), code="format")
 
     try:
         # What ric.get_birth_date does once the format is checked, without its cleaning pass
         # (a third of the time of checking a roster's numbers).
         birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise IdNumberError("身份证号中的出生日期无效", code="birth_date") from None
+        raise IdNumberError(gettext_lazy("身份证号中的出生日期无效"), code="birth_date") from None
     if birth_date.year < MIN_BIRTH_YEAR:
         raise IdNumberError(
-            f"身份证号中的出生日期早于 {MIN_BIRTH_YEAR} 年", code="birth_date_too_early"
+            gettext_lazy("身份证号中的出生日期早于 %(min_birth_year)s 年"),
+            code="birth_date_too_early",
+            min_birth_year=MIN_BIRTH_YEAR,
         )
     if birth_date > (today or date.today()):
-        raise IdNumberError("身份证号出生日期晚于今天", code="birth_date_future")
+        raise IdNumberError(gettext_lazy("身份证号出生日期晚于今天"), code="birth_date_future")
 
     region_code = number[:6]
     # Looked up in our copy first: stdnum raises a bare KeyError (not a
     # ValidationError) for an unknown county inside a known province.
     if region_code not in _table():
-        raise IdNumberError(f"身份证号地区码 {region_code} 不存在", code="region_unknown")
+        raise IdNumberError(
+            gettext_lazy("身份证号地区码 %(region_code)s 不存在"),
+            code="region_unknown",
+            region_code=region_code,
+        )
     last_year = _last_year()[region_code]
     if last_year is not None and birth_date.year > last_year:
         raise IdNumberError(
-            f"身份证号地区码 {region_code} 在 {birth_date.year} 年已停用(最后使用于 {last_year} 年)",
+            gettext_lazy(
+                "身份证号地区码 %(region_code)s 在 %(year)s 年已停用(最后使用于 %(last_year)s 年)"
+            ),
             code="region_retired",
+            region_code=region_code,
+            year=birth_date.year,
+            last_year=last_year,
         )
 
     expected = _check_digit(number[:17])
     if number[17] != expected:
-        raise IdNumberError(f"身份证号校验位错误,应为 {expected}", code="checksum")
+        raise IdNumberError(
+            gettext_lazy("身份证号校验位错误,应为 %(expected)s"), code="checksum", expected=expected
+        )
 
     return IdNumber(
         number=number,
@@ -329,19 +343,30 @@ def make(*, region_code: str, birth_date: date, sequence: int, sex: str) -> str:
     try:
         last_year = _last_year()[region_code]
     except KeyError:
-        raise IdNumberError(f"身份证号地区码 {region_code} 不存在", code="region_unknown") from None
+        raise IdNumberError(
+            gettext_lazy("身份证号地区码 %(region_code)s 不存在"),
+            code="region_unknown",
+            region_code=region_code,
+        ) from None
     year = birth_date.year
     if last_year is not None and year > last_year:
         raise IdNumberError(
-            f"身份证号地区码 {region_code} 在 {year} 年已停用(最后使用于 {last_year} 年)",
+            gettext_lazy(
+                "身份证号地区码 %(region_code)s 在 %(year)s 年已停用(最后使用于 %(last_year)s 年)"
+            ),
             code="region_retired",
+            region_code=region_code,
+            year=year,
+            last_year=last_year,
         )
     if year < MIN_BIRTH_YEAR:
         raise IdNumberError(
-            f"身份证号中的出生日期早于 {MIN_BIRTH_YEAR} 年", code="birth_date_too_early"
+            gettext_lazy("身份证号中的出生日期早于 %(min_birth_year)s 年"),
+            code="birth_date_too_early",
+            min_birth_year=MIN_BIRTH_YEAR,
         )
     if birth_date > date.today():
-        raise IdNumberError("身份证号出生日期晚于今天", code="birth_date_future")
+        raise IdNumberError(gettext_lazy("身份证号出生日期晚于今天"), code="birth_date_future")
     if not 0 <= sequence <= 499:
         raise ValueError(f"sequence must be 0..499, got {sequence!r}")
     code = _SEX_CODES.get(sex)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -123,7 +123,7 @@ def child_file_pdf(*, actor: User, child: Child, reveal: bool = False) -> bytes:
     """The whole file, printable, masked as on the page unless revealed by a role that may."""
     if reveal:
         if not permissions.can_reveal_sensitive(actor):
-            raise AccessDenied("您的角色不能查看完整的敏感信息")
+            raise AccessDenied(gettext_lazy("您的角色不能查看完整的敏感信息"))
         services.child_sensitive_revealed(actor=actor, child=child)
     html = child_pdf_html(actor, child, reveal=reveal, printed_at=timezone.now())
     pdf = HTML(string=html, url_fetcher=LocalFilesOnly()).write_pdf()
@@ -400,7 +400,7 @@ def xlsx_export(
 def roster_xlsx(*, actor: User, filters: selectors.ChildFilters) -> RosterExport:
     """The roster of every child in scope and filter as xlsx in a temporary file; audited."""
     if not permissions.can_export(actor):
-        raise AccessDenied("您的角色不能导出花名册")
+        raise AccessDenied(gettext_lazy("您的角色不能导出花名册"))
     today = timezone.localdate()
     title = roster_title(actor, filters, today)
     export = xlsx_export(
