@@ -260,10 +260,10 @@ def user_create(
     expected = ROLE_LEVEL.get(role)
     if expected is not None and (division is None or division.level != expected):
         raise DomainError(
-            gettext_lazy("%(label)s必须属于一个%(label2)s级区划"),
+            gettext_lazy("%(role)s必须属于一个%(level)s级区划"),
             field="division",
-            label=role.label,
-            label2=expected.label,
+            role=role.label,
+            level=expected.label,
         )
     if role == Role.DEPARTMENT and department not in Department.values:
         raise DomainError(gettext_lazy("部门工作人员必须选择所属部门"), field="department")

@@ -51,9 +51,9 @@ def token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken
         raise DomainError(_("令牌用途不能超过 100 个字"), field="name")
     if not user.is_active:
         raise DomainError(
-            _("账户“%(get_username)s”已停用,不能创建令牌"),
+            _("账户“%(user)s”已停用,不能创建令牌"),
             field="user",
-            get_username=user.get_username(),
+            user=user.get_username(),
         )
     key = _new_key()
     token = ApiToken.objects.create(

@@ -171,7 +171,7 @@ def _village(user: User, code: str | None) -> Division:
     village = Division.objects.filter(code=code).first()
     if village is None:
         raise DomainError(
-            _("没有区划代码为 %(code_name)s 的村(居)"), field="village", code_name=code
+            _("没有区划代码为 %(code)s 的村(居)"), field="village", code=code
         )
     return village
 

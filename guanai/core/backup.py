@@ -213,7 +213,7 @@ def _run(command: list[str], env: dict) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         tool = Path(command[0]).name
-        raise DomainError(_("%(tool)s 出错:%(strip)s"), tool=tool, strip=done.stderr.strip()[-500:])
+        raise DomainError(_("%(tool)s 出错:%(error)s"), tool=tool, error=done.stderr.strip()[-500:])
 
 
 # Backup ----------------------------------------------------------------------------------------
@@ -357,11 +357,11 @@ def _unpack(archive: Path, key: str, staging: Path, vendor: str) -> dict:
                     raise sealed.Tampered()
                 meta = json.loads(tar.extractfile(member).read())
                 if meta.get("format") != FORMAT:
-                    raise DomainError(_("不认识的备份格式:%(get)s"), get=meta.get("format"))
+                    raise DomainError(_("不认识的备份格式:%(format)s"), format=meta.get("format"))
                 if meta.get("engine") != vendor:
                     raise DomainError(
-                        _("这份备份来自 %(get)s 数据库,不能恢复到 %(vendor)s 数据库"),
-                        get=meta.get("engine"),
+                        _("这份备份来自 %(engine)s 数据库,不能恢复到 %(vendor)s 数据库"),
+                        engine=meta.get("engine"),
                         vendor=vendor,
                     )
                 continue

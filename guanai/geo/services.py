@@ -43,9 +43,9 @@ def parse_division_csv(text: str) -> list[DivisionRow]:
         name = (record.get("name") or "").strip()
         if not code.isdigit() or len(code) not in (6, 9, 12):
             raise DomainError(
-                gettext_lazy("第 %(line_no)s 行: 区划代码“%(code_name)s”应为 6、9 或 12 位数字"),
+                gettext_lazy("第 %(line_no)s 行: 区划代码“%(code)s”应为 6、9 或 12 位数字"),
                 line_no=line_no,
-                code_name=code,
+                code=code,
             )
         if not name:
             raise DomainError(gettext_lazy("第 %(line_no)s 行: 名称不能为空"), line_no=line_no)
@@ -84,8 +84,8 @@ def divisions_load(rows: Iterable[DivisionRow]) -> int:
         parent = next((known[c] for c in parent_code_of(row.code, row.level) if c in known), None)
         if parent is None and row.level != Level.PROVINCE:
             raise DomainError(
-                gettext_lazy("区划 %(code_name)s %(name)s 找不到上级区划"),
-                code_name=row.code,
+                gettext_lazy("区划 %(code)s %(name)s 找不到上级区划"),
+                code=row.code,
                 name=row.name,
             )
         division, _ = Division.objects.update_or_create(

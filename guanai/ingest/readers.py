@@ -83,9 +83,9 @@ def read_table(path: Path | str, extra: dict[str, str] | None = None) -> Table:
     size = path.stat().st_size
     if size > max_bytes():
         raise FileRejected(
-            _("文件过大:%(value).1f MB,上限为 %(value2).0f MB,请拆分后导入"),
-            value=size / MB,
-            value2=max_bytes() / MB,
+            _("文件过大:%(size).1f MB,上限为 %(most).0f MB,请拆分后导入"),
+            size=size / MB,
+            most=max_bytes() / MB,
         )
     if size == 0:
         raise FileRejected(_("文件是空的"))
@@ -137,9 +137,9 @@ def _check_zip(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
                 unpacked > 10 * MB and unpacked / packed > MAX_PACKING_RATIO
             ):
                 raise FileRejected(
-                    _("工作簿解压后达 %(value).0f MB,超过上限 %(value2).0f MB,疑似异常文件,未导入"),
-                    value=unpacked / MB,
-                    value2=max_unpacked_bytes() / MB,
+                    _("工作簿解压后达 %(size).0f MB,超过上限 %(most).0f MB,疑似异常文件,未导入"),
+                    size=unpacked / MB,
+                    most=max_unpacked_bytes() / MB,
                 )
             if any(i.flag_bits & 0x1 for i in infos):
                 raise FileRejected(_("工作簿有密码保护(已加密),请去掉密码后再导入"))

@@ -140,7 +140,7 @@ def _village_default(code: str | None) -> Division | None:
         return None
     division = Division.objects.filter(code=code, level=Level.VILLAGE).first()
     if division is None:
-        raise FileRejected(_("默认村 %(code_name)s 不存在或不是村(居)级区划"), code_name=code)
+        raise FileRejected(_("默认村 %(code)s 不存在或不是村(居)级区划"), code=code)
     return division
 
 

@@ -88,9 +88,9 @@ class _Table:
         unknown = set(columns) - set(fields)
         if unknown:
             raise DomainError(
-                _("%(name)s 没有列 %(sorted)s: 生成器与模型不一致"),
+                _("%(name)s 没有列 %(columns)s: 生成器与模型不一致"),
                 name=model.__name__,
-                sorted=sorted(unknown),
+                columns=sorted(unknown),
             )
         now = timezone.now()
         tail_columns, tail_values = [], []
@@ -103,9 +103,9 @@ class _Table:
                 value = f.get_default()  # "" for text fields without a default
                 if value is None and not f.null:
                     raise DomainError(
-                        _("%(name)s.%(name2)s 没有默认值,合成数据无法填写"),
-                        name=model.__name__,
-                        name2=f.name,
+                        _("%(model)s.%(column)s 没有默认值,合成数据无法填写"),
+                        model=model.__name__,
+                        column=f.name,
                     )
             tail_columns.append(column)
             tail_values.append(f.get_db_prep_save(value, connection))
@@ -219,10 +219,10 @@ def county_seed(
     if existing and not replace:
         raise DomainError(
             _(
-                "%(county_name)s(%(code_name)s)已有 %(existing)s 名儿童的档案,未生成合成数据。如确需重新生成,请加 --replace(将删除该县全部儿童、家庭和学校数据)。"
+                "%(county)s(%(code)s)已有 %(existing)s 名儿童的档案,未生成合成数据。如确需重新生成,请加 --replace(将删除该县全部儿童、家庭和学校数据)。"
             ),
-            county_name=generator.county_name,
-            code_name=code,
+            county=generator.county_name,
+            code=code,
             existing=existing,
         )
     if replace and existing:
