@@ -149,7 +149,9 @@ def _cleaned(form) -> dict[str, Any]:
     field, messages = next(iter(form.errors.items()))
     if field == NON_FIELD_ERRORS:
         raise DomainError(messages[0])
-    raise DomainError(f"{form.fields[field].label}:{messages[0]}", field=field)
+    raise DomainError(
+        _("%(label)s:%(error)s"), field=field, label=form.fields[field].label, error=messages[0]
+    )
 
 
 def _file_data(user: User, sent: dict[str, Any], base: dict[str, Any] | None = None):
@@ -170,9 +172,7 @@ def _village(user: User, code: str | None) -> Division:
         return user.division
     village = Division.objects.filter(code=code).first()
     if village is None:
-        raise DomainError(
-            _("没有区划代码为 %(code)s 的村(居)"), field="village", code=code
-        )
+        raise DomainError(_("没有区划代码为 %(code)s 的村(居)"), field="village", code=code)
     return village
 
 

@@ -146,7 +146,9 @@ def archive_verify(path: Path) -> ArchiveSummary:
         ) from exc
     if sidecar.get("key_id") != key_id(key):
         raise ArchiveInvalid(
-            gettext_lazy("该文件由另一把密钥签名(密钥标识 %(signed_with)s),当前密钥标识 %(key_id)s"),
+            gettext_lazy(
+                "该文件由另一把密钥签名(密钥标识 %(signed_with)s),当前密钥标识 %(key_id)s"
+            ),
             signed_with=sidecar.get("key_id"),
             key_id=key_id(key),
         )

@@ -15,7 +15,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.benefits import permissions, selectors
 from guanai.benefits.models import PaymentLine, PaymentList, Proposal, ProposalStatus
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.geo.models import Division, Level
 from guanai.registry.idnumber import mask as mask_id_number
 from guanai.registry.masking import MASK
@@ -98,6 +98,7 @@ def _amount(raw) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+@recorded
 @transaction.atomic
 def proposal_decide(
     *,
@@ -175,6 +176,7 @@ def proposal_decide(
     return proposal
 
 
+@recorded
 @transaction.atomic
 def receipt_stop(*, actor: User, receipt: BenefitReceipt, end_on: date | None, reason: str) -> None:
     """The county confirms a stop the rules propose (the child no longer qualifies): nothing

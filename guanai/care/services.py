@@ -39,7 +39,7 @@ from guanai.care.models import (
     Severity,
     Term,
 )
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.geo.models import Division, Level
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
@@ -88,6 +88,7 @@ def _check_pairing_dates(start_date: date, end_date: date | None) -> None:
         raise DomainError(_("结束日期不能早于开始日期"), field="end_date")
 
 
+@recorded
 @transaction.atomic
 def pairing_create(
     *,
@@ -283,6 +284,7 @@ def _check_photos(photos: Sequence[UploadedFile]) -> None:
             )
 
 
+@recorded
 @transaction.atomic
 def care_record_create(
     *,

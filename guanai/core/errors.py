@@ -8,7 +8,9 @@ error=...` given to the error), so the whole sentence is translated and the valu
 in at display, in the same language (a value may itself be a lazy message or a choice label).
 """
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.utils import translation
@@ -46,6 +48,23 @@ def in_record(text: Any) -> Any:
         return text
     with translation.override(settings.LANGUAGE_CODE):
         return str(text)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def recorded(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a service in the record's language: the text it writes down (audit details, notices,
+    a finding's reasons, captions built from choice labels) is Chinese whoever asks. What it
+    raises stays lazy and is shown in the asker's language."""
+
+    @wraps(func)
+    def in_source_language(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return in_source_language
 
 
 class DomainError(Exception):

@@ -17,7 +17,7 @@ from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import require_division, scope, unscoped
 from guanai.audit.models import Action
 from guanai.audit.services import audit, audit_many
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.disability import permissions
 from guanai.disability.eligibility import Facts, check
 from guanai.disability.models import (
@@ -85,6 +85,7 @@ def _category_of(kind: str, category: str, device: str) -> str:
     return category
 
 
+@recorded
 @transaction.atomic
 def application_create(
     *,

@@ -19,7 +19,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.geo.models import Division, Level
 from guanai.ingest.jobs import IMPORT_DIR, discard_upload, fail_stalled, import_job_state
 from guanai.ingest.models import ImportJob, MappingProfile, Source
@@ -52,6 +52,7 @@ def _village_for(actor: User, code: str) -> Division | None:
     return village
 
 
+@recorded
 def import_job_submit(
     *,
     actor: User,
@@ -132,6 +133,7 @@ def _same_file(job: ImportJob) -> dict:
     return {name: getattr(job, name) for name in names}
 
 
+@recorded
 def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """A dry run that passed, imported for real: a new job on the same stored file."""
     if not can_import(actor):
@@ -150,6 +152,7 @@ def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     )
 
 
+@recorded
 def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
     """A failed job (an error, or a worker that died) run again: a new job on the same file.
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from guanai.protection.choices import (
     ASSESSMENT_AREAS,
@@ -114,7 +115,13 @@ class StepForm(PhoneForm):
         for key, label in ASSESSMENT_AREAS:  # the assessment's scores, 0-3 each
             self.fields[key] = forms.ChoiceField(
                 label=f"评估:{label}",
-                choices=[("", "—"), ("0", "0 无"), ("1", "1 轻"), ("2", "2 中"), ("3", "3 重")],
+                choices=[
+                    ("", "—"),
+                    ("0", _("0 无")),
+                    ("1", _("1 轻")),
+                    ("2", _("2 中")),
+                    ("3", _("3 重")),
+                ],
                 required=False,
             )
 

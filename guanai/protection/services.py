@@ -17,7 +17,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.care.models import Flag
 from guanai.core.counters import next_number
-from guanai.core.errors import AccessDenied, DomainError, listed
+from guanai.core.errors import AccessDenied, DomainError, listed, recorded
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.protection import permissions
@@ -111,6 +111,7 @@ def _directing(actor: User, case: ProtectionCase) -> ProtectionCase:
     return _full(actor, case)
 
 
+@recorded
 @transaction.atomic
 def case_report(
     *, actor: User, child: Child | None, report: Report, flag: Flag | None = None
@@ -225,6 +226,7 @@ def case_grade(*, actor: User, case: ProtectionCase, grade: str, reason: str) ->
     return case
 
 
+@recorded
 @transaction.atomic
 def case_assign(*, actor: User, case: ProtectionCase, assignee: User) -> ProtectionCase:
     case = _directing(actor, case)
@@ -273,6 +275,7 @@ def _check_document(document: UploadedFile | None) -> None:
         raise DomainError(_("文书不能超过 10 MB"), field="document")
 
 
+@recorded
 @transaction.atomic
 def step_record(
     *,

@@ -23,7 +23,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError, NotForRole
+from guanai.core.errors import AccessDenied, DomainError, NotForRole, recorded
 from guanai.registry.choices import AttachmentKind
 from guanai.registry.models import Attachment, Child
 
@@ -78,6 +78,7 @@ def _stored_name(original: str, file_type: FileType) -> str:
     return f"{stem}.{file_type.extension}"
 
 
+@recorded
 @transaction.atomic
 def attachment_add(
     *, actor: User, child: Child, kind: str, upload: UploadedFile, caption: str = ""
@@ -138,6 +139,7 @@ def attachment_get_for(user: User, child: Child, attachment_id: int) -> Attachme
     return attachment
 
 
+@recorded
 def attachment_downloaded(*, actor: User, attachment: Attachment) -> None:
     audit(
         actor=actor,

@@ -25,6 +25,8 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
+from guanai.core.errors import Message, worded
+
 __all__ = [
     "IdNumber",
     "PATTERN",
@@ -54,7 +56,7 @@ _PLACEHOLDER_NAMES = frozenset(
 )
 
 _SEX_CODES = {"M": "M", "F": "F", "m": "M", "f": "F", "男": "M", "女": "F"}
-_SEX_LABELS = {"M": "男", "F": "女"}
+_SEX_LABELS = {"M": gettext_lazy("男"), "F": gettext_lazy("女")}
 
 
 class IdNumberError(ValueError):
@@ -306,20 +308,27 @@ def parse(raw: str, *, today: date | None = None) -> IdNumber:
     )
 
 
-def cross_check(idn: IdNumber, *, birth_date: date | None, sex: str | None) -> list[str]:
-    """Chinese messages for entered birth date / sex that contradict the number."""
+def cross_check(idn: IdNumber, *, birth_date: date | None, sex: str | None) -> list[Message]:
+    """Messages (lazy) for entered birth date / sex that contradict the number."""
     problems = []
     if isinstance(birth_date, datetime):  # datetime != date even on the same day
         birth_date = birth_date.date()
     if birth_date is not None and birth_date != idn.birth_date:
         problems.append(
-            f"出生日期与身份证号不一致:填写为 {birth_date.isoformat()},"
-            f"身份证号为 {idn.birth_date.isoformat()}"
+            worded(
+                gettext_lazy("出生日期与身份证号不一致:填写为 %(entered)s,身份证号为 %(read)s"),
+                entered=birth_date.isoformat(),
+                read=idn.birth_date.isoformat(),
+            )
         )
     entered = _SEX_CODES.get(sex or "")
     if entered is not None and entered != idn.sex:
         problems.append(
-            f"性别与身份证号不一致:填写为{_SEX_LABELS[entered]},身份证号为{_SEX_LABELS[idn.sex]}"
+            worded(
+                gettext_lazy("性别与身份证号不一致:填写为%(entered)s,身份证号为%(read)s"),
+                entered=_SEX_LABELS[entered],
+                read=_SEX_LABELS[idn.sex],
+            )
         )
     return problems
 

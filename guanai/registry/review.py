@@ -20,7 +20,7 @@ from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import division_visible, scope, unscoped
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.registry.choices import FactGroup, ReviewStatus
@@ -188,6 +188,7 @@ def _reachable(actor: User, ids: Iterable[int], status: str) -> list[FactReview]
 # ---------------------------------------------------------------- deciding
 
 
+@recorded
 def _decided(actor: User, review: FactReview, status: str, comment: str) -> None:
     if not division_visible(actor, review.division_code):
         raise AccessDenied(_("该档案不在您的管辖范围内"))

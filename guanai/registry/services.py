@@ -21,7 +21,7 @@ from guanai.accounts.scoping import (
 from guanai.audit.models import Action
 from guanai.audit.services import audit, audit_many
 from guanai.core.bulk import insert_many
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, Message, listed, recorded
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
 from guanai.registry.choices import GuardianRelation, InactiveReason, ParentRole, ParentStatus
@@ -83,8 +83,11 @@ class FileProblems(DomainError):
 class NeedsConfirmation(DomainError):
     """Facts that are possible but unlikely (plausibility.file_warnings): saved once confirmed."""
 
-    def __init__(self, warnings: list[str]):
-        super().__init__("请核实以下情况,确认无误后勾选“已核实”再保存:" + ";".join(warnings))
+    def __init__(self, warnings: list[Message]):
+        super().__init__(
+            _("请核实以下情况,确认无误后勾选“已核实”再保存:%(warnings)s"),
+            warnings=listed(warnings, ";"),
+        )
         self.warnings = warnings
 
 
@@ -120,15 +123,15 @@ def check_id_number(raw: str, *, birth_date: date | None, sex: str | None) -> Id
         raise DomainError(exc.message, field="id_number") from exc
     problems = idnumber.cross_check(parsed, birth_date=birth_date, sex=sex)
     if problems:
-        raise DomainError(";".join(problems), field="id_number")
+        raise DomainError(listed(problems, ";"), field="id_number")
     return IdCheck(parsed.number, parsed.birth_date, parsed.sex, parsed.converted_from_legacy)
 
 
 # What a parent's status needs besides itself: the field, and the words of its mark and refusal.
 # The form marks these fields as required when the status is chosen (forms.ChildFileForm).
-PARENT_STATUS_NEEDS: dict[str, tuple[str, str]] = {
-    ParentStatus.IMPRISONED: ("status_until", "服刑在押时请填写刑满日期"),
-    ParentStatus.WORKING_AWAY: ("away_destination", "外出务工时请填写务工地"),
+PARENT_STATUS_NEEDS: dict[str, tuple[str, Message]] = {
+    ParentStatus.IMPRISONED: ("status_until", _("服刑在押时请填写刑满日期")),
+    ParentStatus.WORKING_AWAY: ("away_destination", _("外出务工时请填写务工地")),
 }
 
 
@@ -147,7 +150,9 @@ def check_parent_dates(role: ParentRole, data: dict[str, Any]) -> None:
         )
     needed = PARENT_STATUS_NEEDS.get(data.get("status") or "")
     if needed and not data.get(needed[0]):
-        raise DomainError(f"{label}{needed[1]}", field=prefix + needed[0])
+        raise DomainError(
+            _("%(whose)s%(problem)s"), field=prefix + needed[0], whose=label, problem=needed[1]
+        )
 
 
 def _parent_values(role: ParentRole, data: dict[str, Any]) -> dict[str, Any]:
@@ -159,7 +164,12 @@ def _parent_number(role: ParentRole, raw: str) -> str:
     try:
         return idnumber.parse(raw).number
     except idnumber.IdNumberError as exc:
-        raise DomainError(f"{role.label}{exc.message}", field=f"{role.value}_id_number") from exc
+        raise DomainError(
+            _("%(whose)s%(problem)s"),
+            field=f"{role.value}_id_number",
+            whose=role.label,
+            problem=exc.message,
+        ) from exc
 
 
 def file_problems(data: dict[str, Any]) -> list[DomainError]:
@@ -485,6 +495,7 @@ def child_update(
     return changes
 
 
+@recorded
 @transaction.atomic
 def child_deactivate(
     *, actor: User, child: Child, reason: InactiveReason, on: date, note: str = ""

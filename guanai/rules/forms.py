@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from guanai.geo.models import Division
 from guanai.rules.choices import Benefit
@@ -57,7 +58,7 @@ class GapFilterForm(forms.Form):
         empty_label=gettext_lazy("全部"),
     )
     benefit = forms.ChoiceField(
-        label=gettext_lazy("保障待遇"), choices=[("", "全部"), *Benefit.choices], required=False
+        label=gettext_lazy("保障待遇"), choices=[("", _("全部")), *Benefit.choices], required=False
     )
 
     def __init__(self, *args, divisions=None, **kwargs):

@@ -27,7 +27,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible, scope, unscoped, unscoped_area, within
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.registry.models import Child
 from guanai.rules.choices import Benefit, ChangeKind, FindingKind, HardshipKind
 from guanai.rules.definitions import Finding, cites_version, evaluate
@@ -319,6 +319,7 @@ class EvaluationStats:
         self.changes += len(plan.changes)
 
 
+@recorded
 def child_evaluate(child: Child, as_of: date | None = None) -> EvaluationStats:
     """Re-evaluate one child's file (called at the end of every registry write)."""
     as_of = as_of or timezone.localdate()
@@ -341,6 +342,7 @@ def child_evaluate(child: Child, as_of: date | None = None) -> EvaluationStats:
     return stats
 
 
+@recorded
 def id_range_evaluate(first_id: int, last_id: int, as_of: date | None = None) -> EvaluationStats:
     """Evaluate the children of an id range together (files just opened by an import)."""
     as_of = as_of or timezone.localdate()
@@ -410,6 +412,7 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+@recorded
 def registry_evaluate(
     *,
     as_of: date | None = None,
@@ -468,6 +471,7 @@ def _check_dates(start: date, end: date | None, start_field: str, end_field: str
         raise DomainError(_("结束日期不能早于开始日期"), field=end_field)
 
 
+@recorded
 @transaction.atomic
 def benefit_receipt_record(
     *,
@@ -545,6 +549,7 @@ def benefit_receipt_end(*, actor: User, receipt: BenefitReceipt, end_on: date) -
     )
 
 
+@recorded
 @transaction.atomic
 def hardship_event_record(
     *,

@@ -12,7 +12,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.core.heartbeat import silent_reason
 from guanai.geo.models import Division
 from guanai.geo.selectors import villages_under
@@ -108,6 +108,7 @@ def report_jobs_fail_silent() -> int:
     return sum(_fail_silent(job) for job in running if report_job_state(job).stalled)
 
 
+@recorded
 def report_open(*, actor: User, job: ReportJob):
     """The finished file, opened for streaming; audited as EXPORT."""
     if job.status != ReportStatus.DONE or not job.file:

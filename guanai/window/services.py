@@ -19,7 +19,7 @@ from guanai.audit.services import audit
 from guanai.benefits import services as benefits_services
 from guanai.care.models import CareRecord
 from guanai.core.counters import next_number
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.protection import services as protection_services
@@ -300,6 +300,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     return referral
 
 
+@recorded
 @transaction.atomic
 def referral_ask_documents(*, actor: User, referral: Referral, documents: str) -> Referral:
     """Ask for more documents: the clock pauses until they arrive."""
@@ -434,6 +435,7 @@ def _benefit_propose(application: Application, outcome: str) -> None:
         return
 
 
+@recorded
 def _task_done(actor: User, referral: Referral, outcome: str) -> None:
     """Close the protection task through protection's service: as the department user if the
     task is theirs, otherwise as the one who routed it (who works on the case)."""
