@@ -154,7 +154,7 @@ class DutyTemplate(models.Model):
 
     @property
     def carer_kind_labels(self) -> str:
-        return "、".join(CarerKind(k).label for k in self.carer_kinds)
+        return "、".join(str(CarerKind(k).label) for k in self.carer_kinds)
 
 
 class DueStatus(models.TextChoices):

@@ -26,7 +26,7 @@ from guanai.accounts.scoping import (
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.bulk import SqliteTuning, cycle_collection_paused, insert_many
-from guanai.core.errors import DomainError
+from guanai.core.errors import DomainError, listed, worded
 from guanai.geo.models import Division, Level
 from guanai.ingest import candidates, claims, linkage, merge, opening, places
 from guanai.ingest.models import (
@@ -60,8 +60,13 @@ class ImportRejected(DomainError):
     """Rows failed validation; ``errors`` lists every one (line and column named)."""
 
     def __init__(self, errors: list[str]):
-        more = f"(另有 {len(errors) - 20} 处)" if len(errors) > 20 else ""
-        super().__init__(f"{len(errors)} 处错误,未导入任何数据:" + ";".join(errors[:20]) + more)
+        more = worded(_("(另有 %(more)s 处)"), more=len(errors) - 20) if len(errors) > 20 else ""
+        super().__init__(
+            _("%(count)s 处错误,未导入任何数据:%(errors)s%(more)s"),
+            count=len(errors),
+            errors=listed(errors[:20], ";"),
+            more=more,
+        )
         self.errors = errors
 
 

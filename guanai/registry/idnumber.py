@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 from stdnum import numdb
@@ -62,9 +63,9 @@ _SEX_LABELS = {"M": gettext_lazy("男"), "F": gettext_lazy("女")}
 class IdNumberError(ValueError):
     """Invalid identity number; ``message`` is Chinese and shown to users as is."""
 
-    def __init__(self, message: str, *, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Message, *, code: str = "invalid", **values: Any) -> None:
+        self.message = worded(message, **values)
+        super().__init__(self.message)
         # Stable ASCII key (e.g. "checksum") so callers can branch without parsing text.
         self.code = code
 

@@ -327,7 +327,7 @@ class FactReview(models.Model):
 
     @property
     def group_labels(self) -> str:
-        return "、".join(FactGroup(g).label for g in self.groups)
+        return "、".join(str(FactGroup(g).label) for g in self.groups)
 
 
 class FactReviewSwitch(models.Model):

@@ -32,7 +32,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, in_record
 from guanai.geo.models import Division, Level
 from guanai.registry import selectors, services
 from guanai.registry.attachments import attachment_cards, attachment_list_for
@@ -250,8 +250,8 @@ def _roster_row(number: int, child: dict, guardian, *, reveal: bool, today: date
         filter(
             None,
             [
-                LABELS[DisabilityCategory].get(child["disability_category"], ""),
-                LABELS[DisabilityGrade].get(child["disability_grade"], ""),
+                in_record(LABELS[DisabilityCategory].get(child["disability_category"], "")),
+                in_record(LABELS[DisabilityGrade].get(child["disability_grade"], "")),
             ],
         )
     )
@@ -331,7 +331,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """Text as inert text: a leading apostrophe before a formula trigger, no control characters."""
+    """Text as inert text: a leading apostrophe before a formula trigger, no control characters.
+    A choice's label is written as the ledger keeps it, in Chinese (the headers are the reader's)."""
+    value = in_record(value)
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)

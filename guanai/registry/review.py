@@ -271,7 +271,7 @@ def review_switch_set(*, actor: User, county_code: str, required: dict[str, bool
         label=county_code,
         division_code=county_code,
         detail="需审核:"
-        + ("、".join(g.label for g in FactGroup if required.get(g.value, True)) or "无"),
+        + ("、".join(str(g.label) for g in FactGroup if required.get(g.value, True)) or "无"),
     )
 
 

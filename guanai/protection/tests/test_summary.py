@@ -31,17 +31,13 @@ def test_who_works_on_the_case_sees_its_kind_grade_clock_and_handler(login, user
 
 
 def test_an_overdue_case_asks_for_attention(login, users, children):
-    case_build(
-        children["a"], users["director_a"], received_at=timezone.now() - timedelta(days=10)
-    )
+    case_build(children["a"], users["director_a"], received_at=timezone.now() - timedelta(days=10))
     shown = card(login(users["supervisor_1"]), children["a"])
     assert "超时 " in shown and "summary-alert" in shown
     assert "联系:乡镇儿童督导员" in shown  # nobody is assigned yet
 
 
-def test_the_village_director_sees_that_a_case_is_open_and_whom_to_contact(
-    login, users, children
-):
+def test_the_village_director_sees_that_a_case_is_open_and_whom_to_contact(login, users, children):
     case_build(children["a"], users["county"], assignee=users["supervisor_1"])
     shown = card(login(users["director_a"]), children["a"])
     assert "该儿童有在办的保护个案" in shown
