@@ -1294,6 +1294,10 @@ ENGLISH = {
     "办理状态": "Case status",
     # Issue 18, the rest: the services' refusals (core/errors.py), the models' choice labels and
     # verbose names, the forms' labels, the summary card's lines and the response clock.
+    "(另有 %(more)s 处)": " (and %(more)s more)",
+    "%(count)s 处错误,未导入任何数据:%(errors)s%(more)s": (
+        "%(count)s errors, nothing was imported: %(errors)s%(more)s"
+    ),
     "账户与角色": "Accounts and roles",
     "初始密码": "Initial password",
     "用户首次登录时须修改": "The user must change it at first login",

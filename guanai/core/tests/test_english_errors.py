@@ -155,3 +155,76 @@ def _lazy(text: str):
     from django.utils.translation import gettext_lazy
 
     return gettext_lazy(text)
+
+
+# ---------- the pages, in English ----------
+
+import pytest  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from guanai.audit.models import Action, AuditEvent  # noqa: E402
+
+
+@pytest.fixture
+def in_english(login):
+    def _in_english(user):
+        client = login(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return _in_english
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_shown_in_english_and_audited_in_chinese(in_english, users):
+    response = in_english(users["director_a"]).get(reverse("ops:status"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Only system administrators can see the server status" in page
+    assert "只有系统管理员可以查看运行状态" not in page
+    refused = AuditEvent.objects.get(actor=users["director_a"], action=Action.REFUSED)
+    assert refused.detail.endswith(":只有系统管理员可以查看运行状态")
+
+
+@pytest.mark.django_db
+def test_a_rejected_registration_lists_its_errors_in_english(in_english, users):
+    data = {
+        "name": "陈小雨",
+        "father_status": "working_away",
+        "mother_status": "imprisoned",
+        "guardian_phone": "12345",
+    }
+    response = in_english(users["director_a"]).post(reverse("registry:child_create"), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "to correct; everything else you typed is kept" in body
+    assert "Father: Give the place of work when working away" in body
+    assert "Mother: Give the release date when imprisoned" in body
+    assert "Without an ID number the birth date is required" in body
+    for chinese in ("外出务工时请填写务工地", "没有身份证号时必须填写出生日期", "基本信息"):
+        assert chinese not in body
+    assert "Required when Working away" in body  # the conditional mark, before saving too
+
+
+@pytest.mark.django_db
+def test_the_children_list_shows_choice_labels_in_english(in_english, users, children):
+    from guanai.care.tests.conftest import make_left_behind
+
+    make_left_behind(children["a"])
+    body = in_english(users["director_a"]).get(reverse("registry:child_list")).content.decode()
+    rows = body.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert "Male" in rows and "Left-behind children" in rows
+    assert "男" not in rows and "留守儿童" not in rows
+    assert "0-2 years" in body  # the age band filter's choices
+
+
+@pytest.mark.django_db
+def test_the_summary_card_in_english(in_english, users, children):
+    from guanai.care.tests.conftest import make_left_behind
+
+    child = make_left_behind(children["a"])
+    body = in_english(users["director_a"]).get(reverse("registry:child_detail", args=[child.pk]))
+    card = body.content.decode().split('id="summary"', 1)[1].split("</section>", 1)[0]
+    assert "Categories" in card or "Category" in card
+    assert "Left-behind children" in card and "Not paired yet" in card
+    assert "尚未结对" not in card and "结对人" not in card and "儿童类别" not in card
