@@ -1294,6 +1294,15 @@ ENGLISH = {
     "办理状态": "Case status",
     # Issue 18, the rest: the services' refusals (core/errors.py), the models' choice labels and
     # verbose names, the forms' labels, the summary card's lines and the response clock.
+    "监护人“%(name)s”称呼为“%(word)s”,与儿童关系却填为“%(relation)s”": (
+        "The guardian “%(name)s” is called “%(word)s”, but the relation to the child is “%(relation)s”"
+    ),
+    "监护人是%(relation)s,但%(relation)s的状况填为“%(status)s”": (
+        "The guardian is the %(relation)s, but the %(relation)s's situation is “%(status)s”"
+    ),
+    "儿童 %(age)s 岁,在义务教育年龄,就学情况为“%(stage)s”且没有填写学校": (
+        "The child is %(age)s, of compulsory-school age, with schooling “%(stage)s” and no school"
+    ),
     "(另有 %(more)s 处)": " (and %(more)s more)",
     "%(count)s 处错误,未导入任何数据:%(errors)s%(more)s": (
         "%(count)s errors, nothing was imported: %(errors)s%(more)s"

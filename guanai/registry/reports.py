@@ -32,7 +32,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, in_record
+from guanai.core.errors import AccessDenied, in_record, recorded
 from guanai.geo.models import Division, Level
 from guanai.registry import selectors, services
 from guanai.registry.attachments import attachment_cards, attachment_list_for
@@ -98,6 +98,7 @@ class LocalFilesOnly(URLFetcher):
         return super().fetch(url, headers)
 
 
+@recorded  # printed in Chinese for the archive, labels and panels too, whoever prints it
 def child_pdf_html(actor: User, child: Child, *, reveal: bool, printed_at: datetime) -> str:
     revisions = [
         (revision, change_words(revision, reveal=reveal))
