@@ -176,7 +176,7 @@ def _village(user: User, code: str | None) -> Division:
     return village
 
 
-def _child_to_change(user: User, child_id: int, refusal: str) -> Child:
+def _child_to_change(user: User, child_id: int, refusal: Message) -> Child:
     """The child if in the user's jurisdiction (else 404) and the role may change files (else 403)."""
     child = selectors.child_get_for(user, child_id)
     _require(permissions.can_edit_children(user), refusal)

@@ -10,7 +10,7 @@ from django.db.models import Model
 from guanai.audit.context import current_request
 from guanai.audit.models import Action, AuditEvent
 from guanai.core.bulk import insert_many
-from guanai.core.errors import in_record
+from guanai.core.errors import Message, in_record
 
 
 def jsonable(value: Any) -> Any:
@@ -30,10 +30,10 @@ def audit(
     target: Model | None = None,
     object_type: str = "",
     object_id: str = "",
-    label: str = "",
+    label: Message = "",
     division_code: str = "",
     changes: dict[str, tuple[Any, Any]] | None = None,
-    detail: str = "",
+    detail: Message = "",
 ) -> AuditEvent:
     """Append one audit row. `changes` maps field name to (old, new)."""
     if target is not None:

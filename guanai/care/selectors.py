@@ -24,7 +24,7 @@ from guanai.care.models import (
 )
 from guanai.care.schedules import Period, week_of
 from guanai.care.services import carer_child_limit
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, Message
 from guanai.geo.models import Division, code_prefix_q
 from guanai.registry.models import Child
 from guanai.registry.selectors import children_for
@@ -37,7 +37,7 @@ def _prefix(user: User) -> str:
     return prefix
 
 
-def _one(queryset: QuerySet, pk: int, message: str):
+def _one(queryset: QuerySet, pk: int, message: Message):
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise AccessDenied(message)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
+from guanai.core.errors import AccessDenied, DomainError, Message, NotForRole, form_error
 from guanai.core.params import whole_number
 from guanai.disability import permissions, reports, selectors, services
 from guanai.disability.forms import (
@@ -33,7 +33,7 @@ from guanai.registry.selectors import child_get_for
 PAGE_SIZE = 30
 
 
-def _require(allowed: bool, message: str) -> None:
+def _require(allowed: bool, message: Message) -> None:
     """The role may not use this page (403, whatever the object: nothing is told of it)."""
     if not allowed:
         raise NotForRole(message)

@@ -17,7 +17,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.care.models import Flag
 from guanai.core.counters import next_number
-from guanai.core.errors import AccessDenied, DomainError, listed, recorded
+from guanai.core.errors import AccessDenied, DomainError, Message, listed, recorded
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.protection import permissions
@@ -65,7 +65,7 @@ class Report:
     grade: str = Grade.YELLOW  # the reporter's first judgement; the supervisor grades
 
 
-def _required(value: str, message: str, field: str) -> str:
+def _required(value: str, message: Message, field: str) -> str:
     if not (value or "").strip():
         raise DomainError(message, field=field)
     return value.strip()

@@ -66,7 +66,7 @@ GUARDIAN_FIELDS = ["name", "relation", "phone", "capacity"]
 
 
 class DuplicateChild(DomainError):
-    def __init__(self, message: str, existing: Child, *, visible: bool):
+    def __init__(self, message: Message, existing: Child, *, visible: bool):
         super().__init__(message, field="id_number" if existing.id_number else "name")
         self.existing = existing
         self.visible = visible  # whether the user may open the existing file

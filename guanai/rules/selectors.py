@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from guanai.accounts import permissions as account_permissions
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope, user_prefix
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, Message
 from guanai.geo.models import Division
 from guanai.registry.models import Child
 from guanai.rules import permissions
@@ -24,7 +24,7 @@ from guanai.rules.models import (
 from guanai.rules.parameters import area_prefixes
 
 
-def _need(allowed: bool, message: str) -> None:
+def _need(allowed: bool, message: Message) -> None:
     if not allowed:
         raise AccessDenied(message)
 
@@ -138,8 +138,8 @@ def unentitled_for(user: User, filters: GapFilters, on: date) -> QuerySet[Benefi
 class NodeTable:
     """Children counted per node below the user's (or the chosen) node, one column per list."""
 
-    columns: list[str]
-    rows: list[tuple[Division, list[tuple[str, int]]]]  # (node, [(column, children)])
+    columns: list[Message]
+    rows: list[tuple[Division, list[tuple[Message, int]]]]  # (node, [(column, children)])
 
 
 def nodes_below(user: User, division_code: str = "") -> list[Division]:
@@ -151,7 +151,9 @@ def nodes_below(user: User, division_code: str = "") -> list[Division]:
     return below or [top]
 
 
-def node_table(user: User, division_code: str, columns: list[tuple[str, QuerySet]]) -> NodeTable:
+def node_table(
+    user: User, division_code: str, columns: list[tuple[Message, QuerySet]]
+) -> NodeTable:
     """Distinct children of each (label, scoped queryset) per village, added up per node."""
     nodes = nodes_below(user, division_code)
     cells = {node.prefix: [0] * len(columns) for node in nodes}

@@ -19,7 +19,7 @@ from guanai.audit.services import audit
 from guanai.benefits import services as benefits_services
 from guanai.care.models import CareRecord
 from guanai.core.counters import next_number
-from guanai.core.errors import AccessDenied, DomainError, recorded
+from guanai.core.errors import AccessDenied, DomainError, Message, recorded
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.protection import services as protection_services
@@ -59,7 +59,7 @@ class Intake:
     documents: dict[int, UploadedFile] = field(default_factory=dict)
 
 
-def _required(value: str, message: str, name: str) -> str:
+def _required(value: str, message: Message, name: str) -> str:
     if not (value or "").strip():
         raise DomainError(message, field=name)
     return value.strip()
