@@ -1,5 +1,6 @@
 """Reads of findings, receipts, events and changes: always through jurisdiction scoping."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -152,7 +153,7 @@ def nodes_below(user: User, division_code: str = "") -> list[Division]:
 
 
 def node_table(
-    user: User, division_code: str, columns: list[tuple[Message, QuerySet]]
+    user: User, division_code: str, columns: Sequence[tuple[Message, QuerySet]]
 ) -> NodeTable:
     """Distinct children of each (label, scoped queryset) per village, added up per node."""
     nodes = nodes_below(user, division_code)
