@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from guanai.core.errors import DomainError
+from guanai.core.errors import DomainError, in_record
 from guanai.geo.models import CODE_LENGTH, LEVEL_ORDER, PREFIX_LENGTH, Division, Level
 
-LEVEL_BY_NAME = {lv.value: lv for lv in Level} | {lv.label: lv for lv in Level}
+LEVEL_BY_NAME = {lv.value: lv for lv in Level} | {in_record(lv.label): lv for lv in Level}
 
 
 @dataclass(frozen=True)
