@@ -222,6 +222,7 @@ def reviews_accept(*, actor: User, ids: Iterable[int]) -> int:
     return len(reviews)
 
 
+@recorded
 @transaction.atomic
 def review_return(*, actor: User, review_id: int, comment: str) -> FactReview:
     """Send a submission back to the village with a comment; it waits in their to-do list."""
@@ -250,6 +251,7 @@ def review_return(*, actor: User, review_id: int, comment: str) -> FactReview:
     return review
 
 
+@recorded
 @transaction.atomic
 def review_switch_set(*, actor: User, county_code: str, required: dict[str, bool]) -> None:
     """A county turns the review step on or off per fact group."""
