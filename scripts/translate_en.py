@@ -1294,6 +1294,20 @@ ENGLISH = {
     "办理状态": "Case status",
     # Issue 18, the rest: the services' refusals (core/errors.py), the models' choice labels and
     # verbose names, the forms' labels, the summary card's lines and the response clock.
+    "评估:%(item)s": "Assessment: %(item)s",
+    "突发事件、意外伤害、重大疾病、其他特殊困难为临时困境;虐待、遗弃、监护不当为监护困境": (
+        "A sudden event, an accident, a serious illness or other special hardship is a temporary"
+        " difficulty; abuse, abandonment or improper guardianship is a guardianship difficulty"
+    ),
+    "未填写时,临时困境按规则参数的期限(默认 6 个月)计": (
+        "Left empty, a temporary difficulty lasts as long as the rule parameter says (6 months by"
+        " default)"
+    ),
+    "已获得低保、特困供养等其他生活救助的,不再列入临时救助名单": (
+        "A child who already receives other living assistance (dibao, support for the extremely"
+        " poor) is no longer listed for temporary assistance"
+    ),
+    "已不符合仍在享受": "Receiving, no longer eligible",
     "监护人“%(name)s”称呼为“%(word)s”,与儿童关系却填为“%(relation)s”": (
         "The guardian “%(name)s” is called “%(word)s”, but the relation to the child is “%(relation)s”"
     ),
