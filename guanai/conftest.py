@@ -8,6 +8,8 @@ database of their own (guanai/e2e).
 from datetime import date
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from guanai.testing.clients import TwoFactorClient
 from guanai.testing.factories import Place, child_build, place_build, standard_users
@@ -17,6 +19,15 @@ from guanai.testing.factories import Place, child_build, place_build, standard_u
 def fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that check hashing ask for it themselves."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def source_language_after_each_test():
+    """A page asked for in English leaves English active in the thread (the language middleware
+    activates a request's language and, like Django's, leaves it): what a test does next outside
+    a request, such as raising a lazy message, would read English. Each test starts in zh-hans."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

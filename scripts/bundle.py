@@ -59,8 +59,19 @@ def build(out: Path, debs: bool) -> Path:
         wheels.mkdir(parents=True)
         # guanai and every runtime dependency, and what the installer itself needs.
         subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(wheels),
-             str(ROOT), "pip", "setuptools", "wheel"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--wheel-dir",
+                str(wheels),
+                str(ROOT),
+                "pip",
+                "setuptools",
+                "wheel",
+            ],
             check=True,
         )
         if debs:
@@ -87,8 +98,10 @@ def build(out: Path, debs: bool) -> Path:
             tar.add(stage, arcname=name)
     size = archive.stat().st_size / 1024 / 1024
     took = time.monotonic() - started
-    print(f"{archive}: {len(manifest['wheels'])} wheels, {len(manifest['debs'])} debs, "
-          f"{size:.0f} MB, {took:.0f} s")
+    print(
+        f"{archive}: {len(manifest['wheels'])} wheels, {len(manifest['debs'])} debs, "
+        f"{size:.0f} MB, {took:.0f} s"
+    )
     return archive
 
 

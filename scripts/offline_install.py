@@ -61,9 +61,11 @@ def refusals(manifest: dict, here: dict) -> list[str]:
             f"the bundle is for platform {manifest.get('platform')}, this is {here['platform']}"
         )
     built_libc = manifest.get("libc_version") or ""
-    if built_libc and manifest.get("libc") == here["libc"] == "glibc" and _version(
-        here["libc_version"]
-    ) < _version(built_libc):
+    if (
+        built_libc
+        and manifest.get("libc") == here["libc"] == "glibc"
+        and _version(here["libc_version"]) < _version(built_libc)
+    ):
         problems.append(
             f"本机 glibc {here['libc_version']} 比构建机的 {built_libc} 旧 / this glibc "
             f"{here['libc_version']} is older than the build machine's {built_libc}"

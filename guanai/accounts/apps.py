@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class AccountsConfig(AppConfig):
     name = "guanai.accounts"
-    verbose_name = "账户与角色"
+    verbose_name = gettext_lazy("账户与角色")
 
     def ready(self) -> None:
         from guanai.accounts.checks import two_factor_roles_check

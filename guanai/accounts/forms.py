@@ -11,17 +11,17 @@ class LoginForm(forms.Form):
 
 
 class UserCreateForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    full_name = forms.CharField(label="姓名", max_length=50)
-    role = forms.ChoiceField(label="角色", choices=[])
-    division = forms.ModelChoiceField(label="所属区划", queryset=None, required=False)
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    role = forms.ChoiceField(label=_("角色"), choices=[])
+    division = forms.ModelChoiceField(label=_("所属区划"), queryset=None, required=False)
     department = forms.ChoiceField(
-        label="部门", choices=[("", "—"), *Department.choices], required=False
+        label=_("部门"), choices=[("", "—"), *Department.choices], required=False
     )
-    phone = PhoneField(label="联系电话", required=False)
+    phone = PhoneField(label=_("联系电话"), required=False)
     # Checked against the password policy by user_create (it needs the username).
     password = forms.CharField(
-        label="初始密码", widget=forms.PasswordInput, help_text="用户首次登录时须修改"
+        label=_("初始密码"), widget=forms.PasswordInput, help_text=_("用户首次登录时须修改")
     )
 
     def __init__(self, *args, divisions, roles, **kwargs):

@@ -38,33 +38,33 @@ ROLE_LEVEL = {
 
 
 class User(AbstractUser):
-    full_name = models.CharField("姓名", max_length=50, blank=True)
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     division = models.ForeignKey(
         "geo.Division",
-        verbose_name="所属区划",
+        verbose_name=_("所属区划"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="users",
     )
-    department = models.CharField("部门", max_length=30, choices=Department.choices, blank=True)
+    department = models.CharField(_("部门"), max_length=30, choices=Department.choices, blank=True)
     # The head (负责人) of their department's desk in the county, set by the county: a referral
     # past its limit is told to the heads (all the desk's users where none is named).
-    is_department_head = models.BooleanField("部门负责人", default=False)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    is_department_head = models.BooleanField(_("部门负责人"), default=False)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     last_failed_login_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     # Set when an administrator gives the account a password (creation, reset): the user
     # chooses their own at the next login.
-    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
     # Written whenever a password is saved (guanai.accounts.passwords.PasswordHistoryValidator).
-    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -89,7 +89,7 @@ class ApiToken(models.Model):
     """A bearer token for another department's system; it acts as its user, with the same scope."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("用途", max_length=100)
+    name = models.CharField(_("用途"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,8 +97,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

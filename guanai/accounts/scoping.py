@@ -29,12 +29,14 @@ query on such a model appears outside selectors without passing through this gat
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Role, User
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, Message
 from guanai.geo.models import Division, code_prefix_q
 
 # The deliberately unscoped paths: purpose -> why it may look past every jurisdiction.
@@ -123,9 +125,12 @@ def division_visible(user: User, code: str) -> bool:
     return prefix is not None and code.startswith(prefix)
 
 
-def require_division(user: User, code: str, message: str = "不在您的管辖范围内") -> None:
+OUTSIDE = _("不在您的管辖范围内")
+
+
+def require_division(user: User, code: str, message: Message = OUTSIDE, **values: Any) -> None:
     if not division_visible(user, code):
-        raise AccessDenied(message)
+        raise AccessDenied(message, **values)
 
 
 @dataclass(frozen=True)

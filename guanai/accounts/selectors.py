@@ -1,4 +1,5 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guanai.accounts.models import User
@@ -11,7 +12,7 @@ from guanai.geo.models import Division
 def user_list_for(user: User) -> QuerySet[User]:
     """Accounts attached to the manager's node and below (administrators see all)."""
     if not can_manage_users(user):
-        raise AccessDenied("只有县级民政部门或管理员可以管理账户")
+        raise AccessDenied(_("只有县级民政部门或管理员可以管理账户"))
     prefix = user_prefix(user)
     users = (
         User.objects.select_related("division")
@@ -28,7 +29,7 @@ def user_list_for(user: User) -> QuerySet[User]:
 def user_get_for(user: User, pk: int) -> User:
     found = user_list_for(user).filter(pk=pk).first()
     if found is None:
-        raise AccessDenied("没有找到该账户,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该账户,或不在您的管辖范围内"))
     return found
 
 

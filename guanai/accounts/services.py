@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanai.accounts import twofactor
 from guanai.accounts.models import ROLE_LEVEL, Department, LoginThrottle, Role, User
@@ -126,7 +127,7 @@ def login_check(*, request, username: str, password: str) -> User:
     """
     username = username.strip()
     if not username or not password:
-        raise DomainError("请输入用户名和密码")
+        raise DomainError(gettext_lazy("请输入用户名和密码"))
     known = User.objects.filter(username=username).select_related("division").first()
     counters = _counters(request, username, known)
     until, locked = _locked_until(counters, timezone.now())
@@ -139,11 +140,13 @@ def login_check(*, request, username: str, password: str) -> User:
     if user is None:
         if known is not None and not known.is_active and known.check_password(password):
             audit(actor=None, action=Action.LOGIN_FAILED, label=username, detail="账户已停用")
-            raise DomainError("该账户已停用,请联系管理员")
+            raise DomainError(gettext_lazy("该账户已停用,请联系管理员"))
         raise _register_failure(counters, username, "用户名或密码错误")
     if user.role != Role.ADMIN and not user.is_superuser and user.division_id is None:
         audit(actor=None, action=Action.LOGIN_FAILED, label=username, detail="未分配所属区划")
-        raise DomainError("该账户尚未分配所属区划,暂不能登录,请联系县级民政部门管理员")
+        raise DomainError(
+            gettext_lazy("该账户尚未分配所属区划,暂不能登录,请联系县级民政部门管理员")
+        )
     if twofactor.has_second_factor(user) or twofactor.two_factor_required(user):
         # The failures are forgiven when the code is right too: a known password alone does
         # not buy an account more tries at the code.
@@ -183,7 +186,8 @@ def second_factor_check(*, request, user: User, code: str):
         if isinstance(error, LoginLocked):
             raise error
         raise DomainError(
-            "验证码不正确或已用过,请输入验证器当前显示的 6 位数字或一个恢复码", field="code"
+            gettext_lazy("验证码不正确或已用过,请输入验证器当前显示的 6 位数字或一个恢复码"),
+            field="code",
         )
     _reset_failures(user)
     if twofactor.is_recovery_device(device):
@@ -207,7 +211,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     if not user.check_password(old_password):
         # Audited outside the transaction, which a refusal would roll back.
         audit(actor=user, action=Action.UPDATE, target=user, detail="修改密码失败:原密码错误")
-        raise DomainError("原密码不正确", field="old_password")
+        raise DomainError(gettext_lazy("原密码不正确"), field="old_password")
     _password_errors(new_password, user, field="new_password")
     with transaction.atomic():
         user.set_password(new_password)
@@ -250,12 +254,19 @@ def user_create(
     login; builders of demo and test accounts say otherwise.
     """
     if User.objects.filter(username=username).exists():
-        raise DomainError(f"用户名“{username}”已被使用", field="username")
+        raise DomainError(
+            gettext_lazy("用户名“%(username)s”已被使用"), field="username", username=username
+        )
     expected = ROLE_LEVEL.get(role)
     if expected is not None and (division is None or division.level != expected):
-        raise DomainError(f"{role.label}必须属于一个{expected.label}级区划", field="division")
+        raise DomainError(
+            gettext_lazy("%(role)s必须属于一个%(level)s级区划"),
+            field="division",
+            role=role.label,
+            level=expected.label,
+        )
     if role == Role.DEPARTMENT and department not in Department.values:
-        raise DomainError("部门工作人员必须选择所属部门", field="department")
+        raise DomainError(gettext_lazy("部门工作人员必须选择所属部门"), field="department")
     user = User(
         username=username,
         full_name=full_name,
@@ -279,7 +290,7 @@ def user_head_set(*, actor: User, user: User, head: bool) -> User:
     """Name (or no longer name) a department user the head of their department's desk. The
     caller reached `user` through selectors.user_get_for (the county's managers)."""
     if head and user.role != Role.DEPARTMENT:
-        raise DomainError("只有部门工作人员可以设为部门负责人", field="role")
+        raise DomainError(gettext_lazy("只有部门工作人员可以设为部门负责人"), field="role")
     if user.is_department_head != head:
         user.is_department_head = head
         user.save(update_fields=["is_department_head"])

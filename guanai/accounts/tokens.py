@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import ApiToken, User
 from guanai.audit.models import Action
@@ -45,11 +46,15 @@ def token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken
     """A new token for `user`; returns it with its key, which is not stored and cannot be shown again."""
     name = name.strip()
     if not name:
-        raise DomainError("请填写令牌用途(例如对接的系统名称)", field="name")
+        raise DomainError(_("请填写令牌用途(例如对接的系统名称)"), field="name")
     if len(name) > ApiToken._meta.get_field("name").max_length:
-        raise DomainError("令牌用途不能超过 100 个字", field="name")
+        raise DomainError(_("令牌用途不能超过 100 个字"), field="name")
     if not user.is_active:
-        raise DomainError(f"账户“{user.get_username()}”已停用,不能创建令牌", field="user")
+        raise DomainError(
+            _("账户“%(user)s”已停用,不能创建令牌"),
+            field="user",
+            user=user.get_username(),
+        )
     key = _new_key()
     token = ApiToken.objects.create(
         user=user, name=name, key_hash=key_hash(key), prefix=key[:PREFIX_LENGTH]
@@ -72,9 +77,11 @@ def token_revoke(*, actor: User | None, prefix: str) -> ApiToken:
         )[:2]
     )
     if not matches:
-        raise DomainError(f"没有前缀为 {prefix} 的有效令牌")
+        raise DomainError(_("没有前缀为 %(prefix)s 的有效令牌"), prefix=prefix)
     if len(matches) > 1:
-        raise DomainError(f"前缀 {prefix} 对应多个令牌,请联系管理员在数据库中核实")
+        raise DomainError(
+            _("前缀 %(prefix)s 对应多个令牌,请联系管理员在数据库中核实"), prefix=prefix
+        )
     token = matches[0]
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
@@ -112,7 +119,7 @@ def token_authenticate(key: str) -> User:
         .first()
     )
     if token is None:
-        raise DomainError("接口令牌无效")
+        raise DomainError(_("接口令牌无效"))
     refusal = _refusal(token)
     if refusal:
         audit(

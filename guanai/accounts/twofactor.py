@@ -14,6 +14,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -79,11 +80,11 @@ def recovery_codes_issue(*, actor: User, user: User) -> list[str]:
 def authenticator_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
     """Confirm an enrolment with the app's first code; returns the new recovery codes."""
     if device.user_id != user.pk or device.confirmed:
-        raise DomainError("该验证器不属于您或已启用,请刷新页面重新绑定", field="code")
+        raise DomainError(_("该验证器不属于您或已启用,请刷新页面重新绑定"), field="code")
     # Checked before the transaction, so that django-otp's count of wrong codes is kept.
     if not device.verify_token(_normalise(code)):
         raise DomainError(
-            "验证码不正确,请核对手机时间后输入验证器当前显示的 6 位数字", field="code"
+            _("验证码不正确,请核对手机时间后输入验证器当前显示的 6 位数字"), field="code"
         )
     with transaction.atomic():
         # One authenticator per user: a new phone replaces the old one.

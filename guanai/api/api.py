@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from guanai.accounts import permissions
@@ -36,8 +37,9 @@ from guanai.api.schemas import (
     is_sensitive,
 )
 from guanai.audit.models import Action
+from guanai.audit.refusals import refusal_noted
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, Message, NotForRole
 from guanai.geo.models import Division
 from guanai.registry import selectors, services
 from guanai.registry.forms import ChildFileForm, DeactivateForm, initial_from_child
@@ -80,7 +82,7 @@ READ: dict[int, Any] = {401: Problem, 404: Problem}
 WRITE: dict[int, Any] = READ | {403: Problem, 422: Problem}
 
 
-def _problem(request: HttpRequest, status: int, detail: str, field: str | None = None, **more):
+def _problem(request: HttpRequest, status: int, detail: Message, field: str | None = None, **more):
     return api.create_response(request, {"detail": detail, "field": field, **more}, status=status)
 
 
@@ -93,7 +95,14 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(AccessDenied)
 def _not_found(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    refusal_noted(request, exc.message)  # the audit row keeps it in Chinese
     return _problem(request, 404, exc.message)
+
+
+@api.exception_handler(NotForRole)
+def _forbidden(request: HttpRequest, exc: NotForRole) -> HttpResponse:
+    refusal_noted(request, exc.message)
+    return _problem(request, 403, exc.message)
 
 
 @api.exception_handler(services.StaleEdit)
@@ -113,9 +122,9 @@ def _malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _problem(request, 422, detail, field_of(first), errors=exc.errors)
 
 
-def _require(allowed: bool, message: str) -> None:
+def _require(allowed: bool, message: Message) -> None:
     if not allowed:
-        raise HttpError(403, message)
+        raise NotForRole(message)
 
 
 def _page(user: User, items: QuerySet, query: Schema, what: str) -> dict[str, Any]:
@@ -140,14 +149,16 @@ def _cleaned(form) -> dict[str, Any]:
     field, messages = next(iter(form.errors.items()))
     if field == NON_FIELD_ERRORS:
         raise DomainError(messages[0])
-    raise DomainError(f"{form.fields[field].label}:{messages[0]}", field=field)
+    raise DomainError(
+        _("%(label)s:%(error)s"), field=field, label=form.fields[field].label, error=messages[0]
+    )
 
 
 def _file_data(user: User, sent: dict[str, Any], base: dict[str, Any] | None = None):
     """What the client sent over `base` (the file as it is), validated by the page form."""
     for key, value in sent.items():
         if is_sensitive(key) and isinstance(value, str) and "*" in value:
-            raise DomainError("这是遮蔽后的值,不能写回档案;不修改的字段请不要提交", field=key)
+            raise DomainError(_("这是遮蔽后的值,不能写回档案;不修改的字段请不要提交"), field=key)
     cleaned = _cleaned(ChildFileForm((base or {}) | sent, schools=selectors.school_list_for(user)))
     if base is None:  # a new file: what was not sent keeps the model's defaults (汉族, 未入学, ...)
         return {key: value for key, value in cleaned.items() if key in sent}
@@ -157,15 +168,15 @@ def _file_data(user: User, sent: dict[str, Any], base: dict[str, Any] | None = N
 def _village(user: User, code: str | None) -> Division:
     if not code:
         if user.division is None:
-            raise DomainError("请填写所在村(居)的 12 位区划代码", field="village")
+            raise DomainError(_("请填写所在村(居)的 12 位区划代码"), field="village")
         return user.division
     village = Division.objects.filter(code=code).first()
     if village is None:
-        raise DomainError(f"没有区划代码为 {code} 的村(居)", field="village")
+        raise DomainError(_("没有区划代码为 %(code)s 的村(居)"), field="village", code=code)
     return village
 
 
-def _child_to_change(user: User, child_id: int, refusal: str) -> Child:
+def _child_to_change(user: User, child_id: int, refusal: Message) -> Child:
     """The child if in the user's jurisdiction (else 404) and the role may change files (else 403)."""
     child = selectors.child_get_for(user, child_id)
     _require(permissions.can_edit_children(user), refusal)
@@ -200,7 +211,7 @@ def child_get(request, child_id: int, reveal: bool = False):
     user = request.auth
     child = selectors.child_get_for(user, child_id)
     if reveal:
-        _require(permissions.can_reveal_sensitive(user), "您的角色不能查看完整的敏感信息")
+        _require(permissions.can_reveal_sensitive(user), _("您的角色不能查看完整的敏感信息"))
     services.child_file_opened(actor=user, child=child, what="接口读取档案")
     if reveal:
         services.child_sensitive_revealed(actor=user, child=child)
@@ -216,7 +227,7 @@ def child_get(request, child_id: int, reveal: bool = False):
 def child_create(request, body: ChildIn):
     """登记儿童(新家庭)。校验与登记页面相同。"""
     user = request.auth
-    _require(permissions.can_register_children(user), "您的角色不能登记儿童")
+    _require(permissions.can_register_children(user), _("您的角色不能登记儿童"))
     sent = body.model_dump(exclude_unset=True)
     village = _village(user, sent.pop("village", None))
     child = services.child_register(actor=user, village=village, data=_file_data(user, sent))
@@ -232,7 +243,7 @@ def child_create(request, body: ChildIn):
 def child_update(request, child_id: int, body: ChildPatch):
     """修改档案:只提交要改的字段和读取时的 `version`;值为 null 表示清空。"""
     user = request.auth
-    child = _child_to_change(user, child_id, "您的角色不能修改儿童档案")
+    child = _child_to_change(user, child_id, _("您的角色不能修改儿童档案"))
     sent = body.model_dump(exclude_unset=True)
     version = sent.pop("version")
     data = _file_data(user, sent, base=initial_from_child(child))
@@ -249,7 +260,7 @@ def child_update(request, child_id: int, body: ChildPatch):
 def child_deactivate(request, child_id: int, body: DeactivateIn):
     """注销档案(迁出、年满 18 周岁等):档案保留可查,不删除。"""
     user = request.auth
-    child = _child_to_change(user, child_id, "您的角色不能注销儿童档案")
+    child = _child_to_change(user, child_id, _("您的角色不能注销儿童档案"))
     data = _cleaned(DeactivateForm(body.model_dump()))
     services.child_deactivate(actor=user, child=child, **data)
     return _file(user, child_id)

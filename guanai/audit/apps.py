@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class AuditConfig(AppConfig):
     name = "guanai.audit"
-    verbose_name = "审计日志"
+    verbose_name = gettext_lazy("审计日志")
 
     def ready(self):
         from guanai.accounts.permissions import can_read_audit

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from guanai.audit.models import Action, AuditArchive, AuditEvent
 from guanai.audit.services import audit, jsonable
@@ -51,7 +52,9 @@ class ArchiveSummary:
 def archive_key() -> bytes:
     if not settings.AUDIT_ARCHIVE_KEY:
         raise DomainError(
-            "未设置审计归档签名密钥(环境变量 GUANAI_AUDIT_ARCHIVE_KEY),不能归档或核验审计记录"
+            gettext_lazy(
+                "未设置审计归档签名密钥(环境变量 GUANAI_AUDIT_ARCHIVE_KEY),不能归档或核验审计记录"
+            )
         )
     return settings.AUDIT_ARCHIVE_KEY.encode()
 
@@ -65,8 +68,9 @@ def retention_check(before: datetime, now: datetime) -> None:
     latest = now - timedelta(days=RETENTION_DAYS)
     if before > latest:
         raise DomainError(
-            f"审计记录至少保留 {RETENTION_DAYS} 天(6 个月):只能归档 "
-            f"{timezone.localtime(latest):%Y-%m-%d %H:%M} 之前的记录"
+            gettext_lazy("审计记录至少保留 %(days)s 天(6 个月):只能归档 %(latest)s 之前的记录"),
+            days=RETENTION_DAYS,
+            latest=f"{timezone.localtime(latest):%Y-%m-%d %H:%M}",
         )
 
 
@@ -129,24 +133,32 @@ def archive_verify(path: Path) -> ArchiveSummary:
     """Check the signature, then that the content is whole; ArchiveInvalid says what is wrong."""
     key = archive_key()
     if not path.is_file():
-        raise ArchiveInvalid(f"找不到归档文件 {path}")
+        raise ArchiveInvalid(gettext_lazy("找不到归档文件 %(path)s"), path=path)
     try:
         sidecar = json.loads(signature_path(path).read_text())
     except FileNotFoundError as exc:
-        raise ArchiveInvalid(f"缺少签名文件 {signature_path(path).name}") from exc
+        raise ArchiveInvalid(
+            gettext_lazy("缺少签名文件 %(name)s"), name=signature_path(path).name
+        ) from exc
     except ValueError as exc:
-        raise ArchiveInvalid(f"签名文件 {signature_path(path).name} 无法读取") from exc
+        raise ArchiveInvalid(
+            gettext_lazy("签名文件 %(name)s 无法读取"), name=signature_path(path).name
+        ) from exc
     if sidecar.get("key_id") != key_id(key):
         raise ArchiveInvalid(
-            f"该文件由另一把密钥签名(密钥标识 {sidecar.get('key_id')}),当前密钥标识 {key_id(key)}"
+            gettext_lazy(
+                "该文件由另一把密钥签名(密钥标识 %(signed_with)s),当前密钥标识 %(key_id)s"
+            ),
+            signed_with=sidecar.get("key_id"),
+            key_id=key_id(key),
         )
     signature, _ = _file_hmac(path, key)
     if not hmac.compare_digest(signature, str(sidecar.get("hmac", ""))):
-        raise ArchiveInvalid("签名不符:归档文件在签名之后被修改过")
+        raise ArchiveInvalid(gettext_lazy("签名不符:归档文件在签名之后被修改过"))
     try:
         return _content_check(path)
     except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError) as exc:
-        raise ArchiveInvalid(f"归档文件内容不完整或格式不符:{exc}") from exc
+        raise ArchiveInvalid(gettext_lazy("归档文件内容不完整或格式不符:%(exc)s"), exc=exc) from exc
 
 
 def _content_check(path: Path) -> ArchiveSummary:
@@ -190,7 +202,9 @@ def audit_archive(
         return None
     verified = archive_verify(written.path)
     if verified != written:
-        raise ArchiveInvalid(f"写出的归档文件读回后与写入的内容不符:{written.path}")
+        raise ArchiveInvalid(
+            gettext_lazy("写出的归档文件读回后与写入的内容不符:%(path)s"), path=written.path
+        )
     _, file_sha256 = _file_hmac(written.path, key)
     with transaction.atomic():
         record = AuditArchive.objects.create(
@@ -209,8 +223,12 @@ def audit_archive(
         ).delete()
         if deleted != written.rows:
             raise DomainError(
-                f"归档了 {written.rows} 条,清理时却是 {deleted} 条:已撤销清理,"
-                f"文件 {written.path.name} 保留,请查明后重试"
+                gettext_lazy(
+                    "归档了 %(rows)s 条,清理时却是 %(deleted)s 条:已撤销清理,文件 %(name)s 保留,请查明后重试"
+                ),
+                rows=written.rows,
+                deleted=deleted,
+                name=written.path.name,
             )
         audit(
             actor=by,

@@ -11,11 +11,12 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import ResolverMatch
+from django.utils.functional import Promise
 
 from guanai.audit.models import Action
 from guanai.audit.selectors import division_of
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, in_record
 
 REFUSALS = (403, 404)
 # What each URL argument names. "pk" names the namespace's own object (PK_MODELS).
@@ -71,9 +72,15 @@ def asked_object(match: ResolverMatch) -> tuple[str, str]:
     return match.view_name, ""
 
 
+def refusal_noted(request: HttpRequest, message) -> None:
+    """Keep a refusal's message (lazy: written in Chinese, whatever language the answer is in)."""
+    setattr(request, REASON_ATTRIBUTE, message)
+
+
 def refusal_reason(request: HttpRequest, response: HttpResponse) -> str:
-    """The refusal's own words: the exception's message, or the API problem's detail."""
-    reason = getattr(request, REASON_ATTRIBUTE, "")
+    """The refusal's own words, in Chinese: the exception's message, or the API problem's
+    detail (only when no message was kept: the detail is in the asker's language)."""
+    reason = in_record(getattr(request, REASON_ATTRIBUTE, ""))
     if reason or not response.get("Content-Type", "").startswith("application/json"):
         return reason
     try:
@@ -120,7 +127,8 @@ class RefusalAuditMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, AccessDenied):
-            setattr(request, REASON_ATTRIBUTE, exception.message)
+            refusal_noted(request, exception.message)
         elif isinstance(exception, (Http404, PermissionDenied)):
-            setattr(request, REASON_ATTRIBUTE, str(exception))
+            given = exception.args[0] if exception.args else ""
+            refusal_noted(request, given if isinstance(given, Promise) else str(exception))
         return None

@@ -2,7 +2,7 @@ import ipaddress
 
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.permissions import can_read_audit
 from guanai.accounts.scoping import user_prefix
@@ -26,10 +26,10 @@ def audit_event_list_for(
     supervisor, the county's for the county). `child` comes from the file's scoped getter
     (`subjects.file_subject`)."""
     if not can_read_audit(user):
-        raise AccessDenied(gettext("只有乡镇(街道)儿童督导员和县级民政部门可以查询审计日志"))
+        raise AccessDenied(_("只有乡镇(街道)儿童督导员和县级民政部门可以查询审计日志"))
     prefix = user_prefix(user)
     if prefix is None:  # not "": that is an administrator's whole log
-        raise AccessDenied(gettext("没有可查看的范围"))
+        raise AccessDenied(_("没有可查看的范围"))
     events = AuditEvent.objects.all()
     if prefix:
         events = events.filter(

@@ -10,6 +10,7 @@ from django.db.models import Model
 from guanai.audit.context import current_request
 from guanai.audit.models import Action, AuditEvent
 from guanai.core.bulk import insert_many
+from guanai.core.errors import Message, in_record
 
 
 def jsonable(value: Any) -> Any:
@@ -19,7 +20,7 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, Model):
         return str(value.pk)
-    return value
+    return in_record(value)
 
 
 def audit(
@@ -29,10 +30,10 @@ def audit(
     target: Model | None = None,
     object_type: str = "",
     object_id: str = "",
-    label: str = "",
+    label: Message = "",
     division_code: str = "",
     changes: dict[str, tuple[Any, Any]] | None = None,
-    detail: str = "",
+    detail: Message = "",
 ) -> AuditEvent:
     """Append one audit row. `changes` maps field name to (old, new)."""
     if target is not None:
@@ -91,6 +92,9 @@ def _lists(criteria: Mapping[str, str]) -> list[tuple[str, list[str]]]:
 
 
 def _event(actor, action, object_type, object_id, label, division_code, changes, detail):
+    # The log is the county's record, in Chinese: a refusal's message or a choice's label given
+    # lazily is written in the source language, whatever the page is shown in.
+    label, detail = in_record(label), in_record(detail)
     ctx = current_request.get()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent(

@@ -6,6 +6,7 @@ jurisdiction (AccessDenied, shown as 404 and audited as a refusal)."""
 from collections.abc import Callable
 
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.core.errors import AccessDenied
@@ -19,5 +20,5 @@ def file_subject_set(getter: Callable[[User, int], Model]) -> None:
 
 def file_subject(user: User, pk: int) -> Model:
     if not _getter:
-        raise AccessDenied("没有找到该档案")
+        raise AccessDenied(_("没有找到该档案"))
     return _getter[0](user, pk)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class BenefitsConfig(AppConfig):
     name = "guanai.benefits"
-    verbose_name = "待遇审批与发放"
+    verbose_name = gettext_lazy("待遇审批与发放")
 
     def ready(self):
         from guanai.benefits.permissions import can_propose

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from guanai.registry.forms import DATE_WIDGET
 from guanai.rules.choices import Benefit
@@ -20,7 +21,7 @@ class DecideForm(forms.Form):
     required_css_class = "required"
     decision = forms.ChoiceField(
         label=gettext_lazy("审批"),
-        choices=[("approve", "批准"), ("refuse", "不予批准")],
+        choices=[("approve", _("批准")), ("refuse", _("不予批准"))],
         widget=forms.RadioSelect,
     )
     start_on = forms.DateField(

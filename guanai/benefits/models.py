@@ -8,15 +8,16 @@ a past month is reproduced exactly after files change; a correction is a new ver
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from guanai.rules.choices import Benefit
 
 
 class ProposalStatus(models.TextChoices):
-    PROPOSED = "proposed", "待县级审批"
-    APPROVED = "approved", "已批准"
-    REFUSED = "refused", "不予批准"
-    WITHDRAWN = "withdrawn", "已撤回"
+    PROPOSED = "proposed", _("待县级审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("不予批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class Proposal(models.Model):
@@ -26,36 +27,36 @@ class Proposal(models.Model):
         "registry.Child", on_delete=models.PROTECT, related_name="benefit_proposals"
     )
     division_code = models.CharField(max_length=12)
-    benefit = models.CharField("保障待遇", max_length=40, choices=Benefit.choices)
-    basis = models.CharField("认定依据", max_length=500)  # the rules' reason when proposed
-    note = models.CharField("申报说明", max_length=300, blank=True)
+    benefit = models.CharField(_("保障待遇"), max_length=40, choices=Benefit.choices)
+    basis = models.CharField(_("认定依据"), max_length=500)  # the rules' reason when proposed
+    note = models.CharField(_("申报说明"), max_length=300, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
-        "状态", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+        _("状态"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField("审批意见", max_length=300, blank=True)
-    start_on = models.DateField("开始享受日期", null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+    start_on = models.DateField(_("开始享受日期"), null=True, blank=True)
     monthly_amount = models.DecimalField(
-        "月发放金额(元)", max_digits=10, decimal_places=2, null=True, blank=True
+        _("月发放金额(元)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     standard_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    off_table_reason = models.CharField("金额与标准不同的理由", max_length=300, blank=True)
-    legal_basis = models.CharField("政策依据", max_length=200, blank=True)
+    off_table_reason = models.CharField(_("金额与标准不同的理由"), max_length=300, blank=True)
+    legal_basis = models.CharField(_("政策依据"), max_length=200, blank=True)
     receipt = models.OneToOneField(
         "rules.BenefitReceipt", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
-        verbose_name = "待遇申报"
-        verbose_name_plural = "待遇申报"
+        verbose_name = _("待遇申报")
+        verbose_name_plural = _("待遇申报")
         indexes = [models.Index(fields=["division_code", "status"], name="proposal_area_status")]
 
     def __str__(self) -> str:
@@ -68,21 +69,21 @@ class PaymentList(models.Model):
     scope_division_field = "county_code"
 
     county_code = models.CharField(max_length=6)
-    benefit = models.CharField("保障待遇", max_length=40, choices=Benefit.choices)
-    month = models.DateField("发放月份")  # its first day
+    benefit = models.CharField(_("保障待遇"), max_length=40, choices=Benefit.choices)
+    month = models.DateField(_("发放月份"))  # its first day
     version = models.PositiveIntegerField(default=1)
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     frozen_at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField("更正说明", max_length=300, blank=True)
+    note = models.CharField(_("更正说明"), max_length=300, blank=True)
     children = models.PositiveIntegerField(default=0)
     total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["-month", "benefit", "-version"]
-        verbose_name = "发放名册"
-        verbose_name_plural = "发放名册"
+        verbose_name = _("发放名册")
+        verbose_name_plural = _("发放名册")
         constraints = [
             models.UniqueConstraint(
                 fields=["county_code", "benefit", "month", "version"], name="payment_list_once"
@@ -105,7 +106,7 @@ class PaymentLine(models.Model):
     village = models.CharField(max_length=100)
     name = models.CharField(max_length=50)
     id_number_masked = models.CharField(max_length=18, blank=True)
-    payee_masked = models.CharField("领取人", max_length=50, blank=True)
+    payee_masked = models.CharField(_("领取人"), max_length=50, blank=True)
     amount = models.DecimalField(max_digits=10, decimal_places=2, null=True)
     start_on = models.DateField()
     reason = models.CharField(max_length=500, blank=True)

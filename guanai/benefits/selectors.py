@@ -1,6 +1,7 @@
 """Reads of proposals and payment lists, through the gate."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
@@ -22,7 +23,7 @@ def proposal_queue_for(user: User) -> QuerySet[Proposal]:
 def proposal_get_for(user: User, pk: int) -> Proposal:
     proposal = proposals_for(user).filter(pk=pk).first()
     if proposal is None:
-        raise AccessDenied("没有找到该申报,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该申报,或不在您的管辖范围内"))
     return proposal
 
 
@@ -59,7 +60,7 @@ def payment_lists_for(user: User) -> QuerySet[PaymentList]:
 def payment_list_get_for(user: User, pk: int) -> PaymentList:
     found = payment_lists_for(user).filter(pk=pk).first()
     if found is None:
-        raise AccessDenied("没有找到该发放名册,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该发放名册,或不在您的管辖范围内"))
     return found
 
 
@@ -75,5 +76,5 @@ def last_version(user: User, county_code: str, benefit: str, month) -> int:
 def receipt_get_for(user: User, pk: int) -> BenefitReceipt:
     receipt = scope(user, BenefitReceipt.objects.select_related("child")).filter(pk=pk).first()
     if receipt is None:
-        raise AccessDenied("没有找到该享受记录,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该享受记录,或不在您的管辖范围内"))
     return receipt

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import require_division, scope
@@ -14,7 +15,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.benefits import permissions, selectors
 from guanai.benefits.models import PaymentLine, PaymentList, Proposal, ProposalStatus
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.geo.models import Division, Level
 from guanai.registry.idnumber import mask as mask_id_number
 from guanai.registry.masking import MASK
@@ -54,17 +55,19 @@ def standard_for(child: Child, benefit: str, on: date) -> Decimal | None:
 def proposal_create(*, actor: User, child: Child, benefit: str, note: str = "") -> Proposal:
     """The township proposes a benefit the rules say the child is owed now."""
     if not permissions.can_propose(actor):
-        raise AccessDenied("只有乡镇(街道)儿童督导员或县级民政部门可以申报待遇")
+        raise AccessDenied(_("只有乡镇(街道)儿童督导员或县级民政部门可以申报待遇"))
     if not scope(actor, Child.objects.filter(pk=child.pk)).exists():
-        raise AccessDenied("该儿童不在您的管辖范围内", field="child")
+        raise AccessDenied(_("该儿童不在您的管辖范围内"), field="child")
     if benefit not in Benefit.values:
-        raise DomainError("请选择保障待遇", field="benefit")
+        raise DomainError(_("请选择保障待遇"), field="benefit")
     finding = selectors.eligibility_for(actor, child.pk, benefit)
     label = Benefit(benefit).label
     if finding is None:
-        raise DomainError(f"按现有档案,该儿童不符合“{label}”的条件,不能申报", field="benefit")
+        raise DomainError(
+            _("按现有档案,该儿童不符合“%(label)s”的条件,不能申报"), field="benefit", label=label
+        )
     if selectors.open_proposal_exists(actor, child.pk, benefit):
-        raise DomainError(f"该儿童的“{label}”已在审批中", field="benefit")
+        raise DomainError(_("该儿童的“%(label)s”已在审批中"), field="benefit", label=label)
     proposal = Proposal.objects.create(
         child=child,
         division_code=child.division_code,
@@ -89,12 +92,13 @@ def _amount(raw) -> Decimal | None:
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise DomainError("金额须为数字", field="monthly_amount") from None
+        raise DomainError(_("金额须为数字"), field="monthly_amount") from None
     if not value.is_finite() or value < 0:
-        raise DomainError("金额须为不小于 0 的数字", field="monthly_amount")
+        raise DomainError(_("金额须为不小于 0 的数字"), field="monthly_amount")
     return value.quantize(Decimal("0.01"))
 
 
+@recorded
 @transaction.atomic
 def proposal_decide(
     *,
@@ -108,30 +112,30 @@ def proposal_decide(
 ) -> Proposal:
     """The county approves (the receipt the gap list reads) or refuses with a reason."""
     if not permissions.can_decide(actor):
-        raise AccessDenied("只有县级民政部门可以审批待遇")
+        raise AccessDenied(_("只有县级民政部门可以审批待遇"))
     locked = scope(actor, Proposal.objects.select_for_update()).filter(pk=proposal.pk).first()
     if locked is None:
-        raise AccessDenied("没有找到该申报,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该申报,或不在您的管辖范围内"))
     proposal = locked
     if proposal.status != ProposalStatus.PROPOSED:
-        raise DomainError("该申报已审批", field="note")
+        raise DomainError(_("该申报已审批"), field="note")
     if proposal.proposed_by_id == actor.pk:
-        raise AccessDenied("不能审批本人提交的申报(申报与审批须由不同人员办理)")
+        raise AccessDenied(_("不能审批本人提交的申报(申报与审批须由不同人员办理)"))
     label = proposal.get_benefit_display()
     child = scope(actor, Child.objects.select_related("division")).get(pk=proposal.child_id)
     if not approve:
         if not note.strip():
-            raise DomainError("不予批准时请填写理由", field="note")
+            raise DomainError(_("不予批准时请填写理由"), field="note")
         proposal.status = ProposalStatus.REFUSED
     else:
         if child.facts_pending:
             # Maker-checker on the facts too: the county approves on what the township reviewed.
             raise DomainError(
-                "该儿童档案有村(居)录入、乡镇(街道)尚未审核的信息变更,审核通过后才能批准",
+                _("该儿童档案有村(居)录入、乡镇(街道)尚未审核的信息变更,审核通过后才能批准"),
                 field="note",
             )
         if start_on is None:
-            raise DomainError("请填写开始享受日期", field="start_on")
+            raise DomainError(_("请填写开始享受日期"), field="start_on")
         amount = _amount(monthly_amount)
         standard = standard_for(child, proposal.benefit, start_on)
         if amount is not None and amount != standard and not off_table_reason.strip():
@@ -139,7 +143,10 @@ def proposal_decide(
                 f"标准为 {standard} 元/月" if standard is not None else "标准表中没有该待遇的金额"
             )
             raise DomainError(
-                f"金额 {amount} 元/月与标准不同({shown}),请填写理由", field="off_table_reason"
+                _("金额 %(amount)s 元/月与标准不同(%(shown)s),请填写理由"),
+                field="off_table_reason",
+                amount=amount,
+                shown=shown,
             )
         receipt = benefit_receipt_record(
             actor=actor,
@@ -169,18 +176,19 @@ def proposal_decide(
     return proposal
 
 
+@recorded
 @transaction.atomic
 def receipt_stop(*, actor: User, receipt: BenefitReceipt, end_on: date | None, reason: str) -> None:
     """The county confirms a stop the rules propose (the child no longer qualifies): nothing
     stops silently, and the stop is audited with its reason."""
     if not permissions.can_decide(actor):
-        raise AccessDenied("只有县级民政部门可以停发待遇")
+        raise AccessDenied(_("只有县级民政部门可以停发待遇"))
     if not scope(actor, BenefitReceipt.objects.filter(pk=receipt.pk)).exists():
-        raise AccessDenied("没有找到该享受记录,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该享受记录,或不在您的管辖范围内"))
     if end_on is None:
-        raise DomainError("请填写停发日期", field="end_on")
+        raise DomainError(_("请填写停发日期"), field="end_on")
     if not reason.strip():
-        raise DomainError("请填写停发原因", field="reason")
+        raise DomainError(_("请填写停发原因"), field="reason")
     benefit_receipt_end(actor=actor, receipt=receipt, end_on=end_on)
     audit(
         actor=actor,
@@ -204,16 +212,16 @@ def payment_list_freeze(
     """Freeze the month's list of the county's children receiving the allowance, as a new
     version (an earlier one stays as it was)."""
     if not permissions.can_decide(actor):
-        raise AccessDenied("只有县级民政部门可以生成发放名册")
+        raise AccessDenied(_("只有县级民政部门可以生成发放名册"))
     if county.level != Level.COUNTY:
-        raise DomainError("请选择县(区)", field="county")
+        raise DomainError(_("请选择县(区)"), field="county")
     require_division(actor, county.code)
     if benefit not in Benefit.values:
-        raise DomainError("请选择保障待遇", field="benefit")
+        raise DomainError(_("请选择保障待遇"), field="benefit")
     first, last = _month_span(month)
     version = selectors.last_version(actor, county.code, benefit, first) + 1
     if version > 1 and not note.strip():
-        raise DomainError("重新生成(更正)时请填写更正说明", field="note")
+        raise DomainError(_("重新生成(更正)时请填写更正说明"), field="note")
     payment_list = PaymentList.objects.create(
         county_code=county.code,
         benefit=benefit,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from guanai.audit.decorators import search_audited
@@ -19,7 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @search_audited("待遇申报列表", "benefits.proposal")
 def proposal_list(request):
-    require(permissions.can_propose(request.user), "您的角色不能查看待遇申报")
+    require(permissions.can_propose(request.user), _("您的角色不能查看待遇申报"))
     proposals = selectors.proposals_for(request.user)
     status = request.GET.get("status", "proposed")
     if status != "all":
@@ -38,7 +39,7 @@ def proposal_list(request):
 
 @require_http_methods(["GET", "POST"])
 def proposal_create(request, child_pk: int):
-    require(permissions.can_propose(request.user), "您的角色不能申报待遇")
+    require(permissions.can_propose(request.user), _("您的角色不能申报待遇"))
     child = child_get_for(request.user, child_pk)
     form = ProposeForm(request.POST or None, initial={"benefit": request.GET.get("benefit")})
     if request.method == "POST" and form.is_valid():
@@ -68,7 +69,7 @@ def proposal_detail(request, proposal_pk: int):
             proposal.child, proposal.benefit, proposal.proposed_at.date()
         )
     if request.method == "POST":
-        require(can_decide, "您不能审批该申报")
+        require(can_decide, _("您不能审批该申报"))
         if form is not None and form.is_valid():
             data = form.cleaned_data
             try:
@@ -96,12 +97,12 @@ def proposal_detail(request, proposal_pk: int):
 
 @require_http_methods(["GET", "POST"])
 def payment_list_index(request):
-    require(permissions.can_decide(request.user), "只有县级民政部门可以生成发放名册")
+    require(permissions.can_decide(request.user), _("只有县级民政部门可以生成发放名册"))
     form = FreezeForm(request.POST or None)
     division = request.user.division
     if request.method == "POST" and form.is_valid():
         try:
-            require(division is not None, "请以县级用户操作")
+            require(division is not None, _("请以县级用户操作"))
             frozen = services.payment_list_freeze(
                 actor=request.user, county=division, **form.cleaned_data
             )
@@ -144,7 +145,7 @@ def payment_list_xlsx(request, list_pk: int):
 @require_http_methods(["GET", "POST"])
 def receipt_stop(request, receipt_pk: int):
     """Confirm a stop the gap list proposes (已不符合仍在享受), with its date and reason."""
-    require(permissions.can_decide(request.user), "只有县级民政部门可以停发待遇")
+    require(permissions.can_decide(request.user), _("只有县级民政部门可以停发待遇"))
     receipt = selectors.receipt_get_for(request.user, receipt_pk)
     initial = {"end_on": request.GET.get("on"), "reason": request.GET.get("reason", "")}
     form = StopForm(request.POST or None, initial=initial)

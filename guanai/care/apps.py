@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class CareConfig(AppConfig):
     name = "guanai.care"
-    verbose_name = "关爱帮扶"
+    verbose_name = gettext_lazy("关爱帮扶")
 
     def ready(self):
         from guanai.accounts.models import Role

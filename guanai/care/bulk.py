@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import unscoped_area, within
@@ -148,7 +149,7 @@ def care_bulk(
     today = today or timezone.localdate()
     county = Division.objects.get(code=county_code, level=Level.COUNTY)
     if within(unscoped_area(county.prefix, purpose="seed"), Pairing.objects.all()).exists():
-        raise DomainError("该县已有结对数据,批量生成只用于新生成的合成数据")
+        raise DomainError(_("该县已有结对数据,批量生成只用于新生成的合成数据"))
     for y in (year - 1, year, year + 1):
         terms_set_standard(actor=None, county=county, year=y)
     started = time.perf_counter()

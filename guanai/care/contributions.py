@@ -4,6 +4,7 @@ dashboards and in the reports."""
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from guanai.care.figures import CARE, RECORDS, care_counts
 from guanai.care.selectors import child_care_summary_for, pairings_for
@@ -20,14 +21,19 @@ def _summary(user, child) -> list[extensions.SummaryLine]:
     """The carer, the next due duty and the open flags, on the file's summary card."""
     today = timezone.localdate()
     care = child_care_summary_for(user, child, today)
-    lines = [extensions.SummaryLine("结对人", "、".join(care.carers) or "尚未结对", url="#care")]
+    lines = [
+        extensions.SummaryLine(
+            gettext("结对人"), "、".join(care.carers) or gettext("尚未结对"), url="#care"
+        )
+    ]
     due = care.next_due
     if due is not None:
         late = due.due_date < today
         lines.append(
             extensions.SummaryLine(
-                "下一项关爱任务",
-                f"{due.template.name},{due.due_date:%Y-%m-%d} 前" + (",已逾期" if late else ""),
+                gettext("下一项关爱任务"),
+                (gettext("%(duty)s,%(due)s 前,已逾期") if late else gettext("%(duty)s,%(due)s 前"))
+                % {"duty": due.template.name, "due": f"{due.due_date:%Y-%m-%d}"},
                 url="#care",
                 alert=late,
             )
@@ -35,8 +41,8 @@ def _summary(user, child) -> list[extensions.SummaryLine]:
     if care.open_flags:
         lines.append(
             extensions.SummaryLine(
-                "待处理的问题上报",
-                f"{care.open_flags} 项",
+                gettext("待处理的问题上报"),
+                gettext("%(count)s 项") % {"count": care.open_flags},
                 url=reverse("care:flag_list"),
                 alert=True,
             )

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts import permissions as account_permissions
 from guanai.accounts.models import User
@@ -23,7 +24,7 @@ from guanai.care.models import (
 )
 from guanai.care.schedules import Period, week_of
 from guanai.care.services import carer_child_limit
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, Message
 from guanai.geo.models import Division, code_prefix_q
 from guanai.registry.models import Child
 from guanai.registry.selectors import children_for
@@ -32,11 +33,11 @@ from guanai.registry.selectors import children_for
 def _prefix(user: User) -> str:
     prefix = user_prefix(user)
     if prefix is None:
-        raise AccessDenied("没有可查看的范围")
+        raise AccessDenied(_("没有可查看的范围"))
     return prefix
 
 
-def _one(queryset: QuerySet, pk: int, message: str):
+def _one(queryset: QuerySet, pk: int, message: Message):
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise AccessDenied(message)
@@ -61,7 +62,7 @@ def pairing_get_for(user: User, pk: int) -> Pairing:
     return _one(
         pairings_for(user).select_related("child", "child__division", "carer", "carer__division"),
         pk,
-        "没有找到该结对,或不在您的管辖范围内",
+        _("没有找到该结对,或不在您的管辖范围内"),
     )
 
 
@@ -119,7 +120,7 @@ def carer_week(user: User, today: date) -> CarerWeek:
 
 
 def due_item_get_for(user: User, pk: int) -> DueItem:
-    return _one(due_items_for(user).select_related("child", "template"), pk, "没有找到该任务")
+    return _one(due_items_for(user).select_related("child", "template"), pk, _("没有找到该任务"))
 
 
 # ---------- records ----------
@@ -133,7 +134,7 @@ def record_get_for(user: User, pk: int) -> CareRecord:
     return _one(
         records_for(user).select_related("child", "carer", "pairing"),
         pk,
-        "没有找到该记录,或不在您的管辖范围内",
+        _("没有找到该记录,或不在您的管辖范围内"),
     )
 
 
@@ -308,7 +309,7 @@ def _busiest_carers(items: QuerySet[DueItem], period: Period, today: date, n: in
 def figures_for(user: User, period: Period, today: date) -> Figures:
     """Due, done and overdue per sub-area and per carer, counted by the database."""
     if not permissions.can_see_figures(user):
-        raise AccessDenied("您的角色不能查看关爱任务统计")
+        raise AccessDenied(_("您的角色不能查看关爱任务统计"))
     prefix = _prefix(user)
     items = due_items_for(user).filter(code_prefix_q("division_code", prefix))
     areas: list[FigureRow] = []
@@ -355,7 +356,7 @@ def overdue_list_for(
     user: User, today: date, *, area: str = "", carer_id: int | None = None
 ) -> QuerySet[DueItem]:
     if not permissions.can_see_figures(user):
-        raise AccessDenied("您的角色不能查看逾期任务")
+        raise AccessDenied(_("您的角色不能查看逾期任务"))
     prefix = _prefix(user)
     items = due_items_for(user).filter(overdue_q(today), code_prefix_q("division_code", prefix))
     if area and area.startswith(prefix):
@@ -410,7 +411,7 @@ def carers_over_limit_for(user: User, today: date, limit: int = 500) -> list[Car
 
 def flag_list_for(user: User) -> QuerySet[Flag]:
     if not permissions.can_see_flags(user):
-        raise AccessDenied("您的角色不能查看问题上报")
+        raise AccessDenied(_("您的角色不能查看问题上报"))
     return (
         scope(user, Flag.objects.all())
         .select_related("child", "raised_by", "handled_by", "record")
@@ -419,7 +420,7 @@ def flag_list_for(user: User) -> QuerySet[Flag]:
 
 
 def flag_get_for(user: User, pk: int) -> Flag:
-    return _one(flag_list_for(user), pk, "没有找到该问题上报")
+    return _one(flag_list_for(user), pk, _("没有找到该问题上报"))
 
 
 def term_list_for(user: User) -> QuerySet[Term]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import (
@@ -38,7 +39,7 @@ from guanai.care.models import (
     Severity,
     Term,
 )
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.geo.models import Division, Level
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
@@ -82,11 +83,12 @@ def carer_load(carer: User, on: date) -> int:
 
 def _check_pairing_dates(start_date: date, end_date: date | None) -> None:
     if start_date is None:
-        raise DomainError("请填写结对开始日期", field="start_date")
+        raise DomainError(_("请填写结对开始日期"), field="start_date")
     if end_date is not None and end_date < start_date:
-        raise DomainError("结束日期不能早于开始日期", field="end_date")
+        raise DomainError(_("结束日期不能早于开始日期"), field="end_date")
 
 
+@recorded
 @transaction.atomic
 def pairing_create(
     *,
@@ -100,19 +102,19 @@ def pairing_create(
 ) -> PairingResult:
     """Pair a carer with a child. Over the carer's limit is a warning, not a refusal."""
     if not permissions.can_manage_pairings(actor):
-        raise AccessDenied("您的角色不能安排结对")
+        raise AccessDenied(_("您的角色不能安排结对"))
     if not division_visible(actor, child.division_code):
-        raise AccessDenied("该儿童不在您的管辖范围内")
+        raise AccessDenied(_("该儿童不在您的管辖范围内"))
     if not child.is_active:
-        raise DomainError("该儿童档案已注销,不能结对", field="child")
+        raise DomainError(_("该儿童档案已注销,不能结对"), field="child")
     if kind not in CarerKind.values:
-        raise DomainError("请选择结对类型", field="kind")
+        raise DomainError(_("请选择结对类型"), field="kind")
     if (
         not permissions.may_be_carer(carer)
         or carer.division is None
         or not division_visible(actor, carer.division.code)
     ):
-        raise DomainError("请选择您管辖范围内的爱心人士或儿童主任", field="carer")
+        raise DomainError(_("请选择您管辖范围内的爱心人士或儿童主任"), field="carer")
     _check_pairing_dates(start_date, end_date)
     overlapping = scope(actor, Pairing.objects.filter(child=child, carer=carer, kind=kind)).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start_date)
@@ -121,8 +123,10 @@ def pairing_create(
         overlapping = overlapping.filter(start_date__lte=end_date)
     if overlapping.exists():
         raise DomainError(
-            f"{carer.display_name} 已作为{CarerKind(kind).label}与该儿童结对,时间重叠",
+            _("%(display_name)s 已作为%(label)s与该儿童结对,时间重叠"),
             field="carer",
+            display_name=carer.display_name,
+            label=CarerKind(kind).label,
         )
     pairing = Pairing.objects.create(
         child=child,
@@ -155,17 +159,19 @@ def pairing_create(
 def pairing_end(*, actor: User, pairing: Pairing, end_date: date, reason: str = "") -> Pairing:
     """End a pairing on a day; its open duties after that day are cancelled or shortened."""
     if not permissions.can_manage_pairings(actor):
-        raise AccessDenied("您的角色不能结束结对")
+        raise AccessDenied(_("您的角色不能结束结对"))
     if not division_visible(actor, pairing.child.division_code):
-        raise AccessDenied("该结对不在您的管辖范围内")
+        raise AccessDenied(_("该结对不在您的管辖范围内"))
     if end_date is None:
-        raise DomainError("请填写结束日期", field="end_date")
+        raise DomainError(_("请填写结束日期"), field="end_date")
     if end_date < pairing.start_date:
         raise DomainError(
-            f"结束日期不能早于结对开始日期({pairing.start_date:%Y-%m-%d})", field="end_date"
+            _("结束日期不能早于结对开始日期(%(start)s)"),
+            field="end_date",
+            start=pairing.start_date.isoformat(),
         )
     if pairing.end_date is not None and pairing.end_date < timezone.localdate():
-        raise DomainError("该结对已结束", field="end_date")
+        raise DomainError(_("该结对已结束"), field="end_date")
     old = pairing.end_date
     pairing.end_date = end_date
     pairing.end_reason = reason.strip()
@@ -208,16 +214,16 @@ def term_create(*, actor: User | None, county: Division, name: str, start: date,
     if actor is not None and (
         not permissions.can_set_terms(actor) or not division_visible(actor, county.code)
     ):
-        raise AccessDenied("您不能设置该县(区)的学期")
+        raise AccessDenied(_("您不能设置该县(区)的学期"))
     if county.level != Level.COUNTY:
-        raise DomainError("学期按县(区)设置", field="county")
+        raise DomainError(_("学期按县(区)设置"), field="county")
     if not name.strip():
-        raise DomainError("请填写学期名称", field="name")
+        raise DomainError(_("请填写学期名称"), field="name")
     if start is None or end is None or end <= start:
-        raise DomainError("学期结束日期必须晚于开学日期", field="end")
+        raise DomainError(_("学期结束日期必须晚于开学日期"), field="end")
     clash = Term.objects.filter(division=county, start__lte=end, end__gte=start).first()
     if clash is not None:
-        raise DomainError(f"与已设置的学期“{clash.name}”时间重叠", field="start")
+        raise DomainError(_("与已设置的学期“%(name)s”时间重叠"), field="start", name=clash.name)
     term = Term.objects.create(division=county, name=name.strip(), start=start, end=end)
     audit(
         actor=actor,
@@ -254,24 +260,31 @@ def _record_pairing(actor: User, child: Child, day: date) -> Pairing | None:
     if actor.role != Role.CARER:
         return covering[0] if covering else None  # staff visit children of their area
     if not any(p.covers(timezone.localdate()) for p in mine):
-        raise AccessDenied("该儿童不在您的结对名单中", field="child")
+        raise AccessDenied(_("该儿童不在您的结对名单中"), field="child")
     if covering:
         return covering[0]
     if day < mine[0].start_date:
         raise DomainError(
-            f"记录日期早于结对开始日期({mine[0].start_date:%Y-%m-%d}),请核对日期", field="date"
+            _("记录日期早于结对开始日期(%(start)s),请核对日期"),
+            field="date",
+            start=mine[0].start_date.isoformat(),
         )
-    raise DomainError("记录日期不在您与该儿童的结对期内,请核对日期", field="date")
+    raise DomainError(_("记录日期不在您与该儿童的结对期内,请核对日期"), field="date")
 
 
 def _check_photos(photos: Sequence[UploadedFile]) -> None:
     for photo in photos:
         if getattr(photo, "content_type", "") not in PHOTO_TYPES:
-            raise DomainError(f"照片“{photo.name}”不是 JPG/PNG/WebP 图片", field="photos")
+            raise DomainError(
+                _("照片“%(name)s”不是 JPG/PNG/WebP 图片"), field="photos", name=photo.name
+            )
         if (photo.size or 0) > PHOTO_MAX_BYTES:
-            raise DomainError(f"照片“{photo.name}”超过 5MB,请压缩后再上传", field="photos")
+            raise DomainError(
+                _("照片“%(name)s”超过 5MB,请压缩后再上传"), field="photos", name=photo.name
+            )
 
 
+@recorded
 @transaction.atomic
 def care_record_create(
     *,
@@ -290,21 +303,21 @@ def care_record_create(
     """
     data = data or {}
     if not permissions.can_record(actor):
-        raise AccessDenied("您的角色不能填写关爱记录")
+        raise AccessDenied(_("您的角色不能填写关爱记录"))
     if not division_visible(actor, child.division_code):
-        raise AccessDenied("该儿童不在您的结对名单中", field="child")
+        raise AccessDenied(_("该儿童不在您的结对名单中"), field="child")
     if activity not in Activity.values:
-        raise DomainError("请选择活动类型", field="activity")
+        raise DomainError(_("请选择活动类型"), field="activity")
     if day is None:
-        raise DomainError("请填写日期", field="date")
+        raise DomainError(_("请填写日期"), field="date")
     if day > timezone.localdate():
-        raise DomainError("记录日期不能晚于今天", field="date")
+        raise DomainError(_("记录日期不能晚于今天"), field="date")
     pairing = _record_pairing(actor, child, day)
     severity = data.get("severity") or Severity.NONE
     if severity not in Severity.values:
-        raise DomainError("请选择问题程度", field="severity")
+        raise DomainError(_("请选择问题程度"), field="severity")
     if severity == Severity.SERIOUS and not (data.get("problems") or "").strip():
-        raise DomainError("问题程度为“严重”时请填写发现的问题", field="problems")
+        raise DomainError(_("问题程度为“严重”时请填写发现的问题"), field="problems")
     _check_photos(photos)
     record = CareRecord.objects.create(
         child=child,
@@ -391,11 +404,11 @@ def _flag_raise(actor: User, record: CareRecord) -> Flag:
 @transaction.atomic
 def flag_handle(*, actor: User, flag: Flag, note: str) -> Flag:
     if not permissions.can_handle_flags(actor) or not division_visible(actor, flag.division_code):
-        raise AccessDenied("您不能处理该问题")
+        raise AccessDenied(_("您不能处理该问题"))
     if flag.status == FlagStatus.HANDLED:
-        raise DomainError("该问题已处理", field="note")
+        raise DomainError(_("该问题已处理"), field="note")
     if not note.strip():
-        raise DomainError("请填写处理情况", field="note")
+        raise DomainError(_("请填写处理情况"), field="note")
     flag.status = FlagStatus.HANDLED
     flag.handled_by = actor
     flag.handled_at = timezone.now()

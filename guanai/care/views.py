@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from guanai.accounts import permissions as account_permissions
@@ -42,7 +43,7 @@ def _is_htmx(request) -> bool:
 
 def my_week(request):
     if request.user.role != Role.CARER:
-        require(permissions.can_see_figures(request.user), "没有本周待办")
+        require(permissions.can_see_figures(request.user), _("没有本周待办"))
         return redirect("care:overview")
     today = timezone.localdate()
     return render(
@@ -60,7 +61,7 @@ def my_week(request):
 def record_create(request, child_pk: int):
     """The one-tap record form (an HTMX fragment on the week page, a page elsewhere)."""
     child = child_get_for(request.user, child_pk)
-    require(permissions.can_record(request.user), "您的角色不能填写关爱记录")
+    require(permissions.can_record(request.user), _("您的角色不能填写关爱记录"))
     due = None
     due_pk = whole_number(request.GET.get("due") or request.POST.get("due"))
     if due_pk:
@@ -116,7 +117,7 @@ def record_create(request, child_pk: int):
 def record_detail(request, record_pk: int):
     record = selectors.record_get_for(request.user, record_pk)
     if not account_permissions.can_see_care_records(request.user):
-        raise NotForRole(gettext("您所在部门不能查看关爱记录的内容和照片"))
+        raise NotForRole(_("您所在部门不能查看关爱记录的内容和照片"))
     audit(actor=request.user, action=Action.VIEW, target=record, detail="查看关爱记录")
     flag = getattr(record, "flag", None)
     return render(
@@ -180,7 +181,7 @@ def overdue_list(request):
 
 @search_audited("未结对儿童列表", "registry.child")
 def unpaired_list(request):
-    require(permissions.can_manage_pairings(request.user), "您的角色不能查看未结对儿童")
+    require(permissions.can_manage_pairings(request.user), _("您的角色不能查看未结对儿童"))
     children = selectors.unpaired_children_for(request.user, timezone.localdate())
     return render(
         request, "care/unpaired_list.html", {**listing(request, children), "nav_active": "care"}
@@ -188,7 +189,7 @@ def unpaired_list(request):
 
 
 def over_limit_list(request):
-    require(permissions.can_manage_pairings(request.user), "您的角色不能查看结对超限")
+    require(permissions.can_manage_pairings(request.user), _("您的角色不能查看结对超限"))
     return render(
         request,
         "care/over_limit_list.html",
@@ -223,7 +224,7 @@ def flag_detail(request, flag_pk: int):
     can_handle = permissions.can_handle_flags(request.user)
     form = FlagHandleForm(request.POST or None) if can_handle else None
     if request.method == "POST":
-        require(can_handle, "您的角色不能处理问题上报")
+        require(can_handle, _("您的角色不能处理问题上报"))
         if form.is_valid():
             try:
                 services.flag_handle(actor=request.user, flag=flag, note=form.cleaned_data["note"])
@@ -242,7 +243,7 @@ def flag_detail(request, flag_pk: int):
 
 @search_audited("结对列表", "care.pairing")
 def pairing_list(request):
-    require(permissions.can_manage_pairings(request.user), "您的角色不能管理结对")
+    require(permissions.can_manage_pairings(request.user), _("您的角色不能管理结对"))
     today = timezone.localdate()
     pairings = selectors.pairing_list_for(
         request.user, today=today, current_only=request.GET.get("all") != "1"
@@ -257,7 +258,7 @@ def pairing_list(request):
 @require_http_methods(["GET", "POST"])
 def pairing_create(request, child_pk: int):
     child = child_get_for(request.user, child_pk)
-    require(permissions.can_manage_pairings(request.user), "您的角色不能安排结对")
+    require(permissions.can_manage_pairings(request.user), _("您的角色不能安排结对"))
     form = PairingForm(
         request.POST or None, carers=selectors.carer_choices_for(request.user, child)
     )
@@ -284,7 +285,7 @@ def pairing_create(request, child_pk: int):
 @require_http_methods(["GET", "POST"])
 def pairing_end(request, pairing_pk: int):
     pairing = selectors.pairing_get_for(request.user, pairing_pk)
-    require(permissions.can_manage_pairings(request.user), "您的角色不能结束结对")
+    require(permissions.can_manage_pairings(request.user), _("您的角色不能结束结对"))
     form = PairingEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,7 +327,7 @@ def term_list(request):
     county = request.user.division if request.user.division_id else None
     form = TermForm(request.POST or None) if can_set else None
     if request.method == "POST":
-        require(can_set and county is not None, "您的角色不能设置学期")
+        require(can_set and county is not None, _("您的角色不能设置学期"))
         if form.is_valid():
             try:
                 services.term_create(actor=request.user, county=county, **form.cleaned_data)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class CoreConfig(AppConfig):
     name = "guanai.core"
-    verbose_name = "核心"
+    verbose_name = gettext_lazy("核心")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.core import sealed
 from guanai.core.errors import DomainError
@@ -69,7 +70,7 @@ class Outcome:
 def engine() -> str:
     vendor = connection.vendor
     if vendor not in DATABASE:
-        raise DomainError(f"不支持备份这种数据库:{vendor}")
+        raise DomainError(_("不支持备份这种数据库:%(vendor)s"), vendor=vendor)
     return vendor
 
 
@@ -178,7 +179,9 @@ def pg_tool(name: str) -> str:
         candidate = Path(settings.PG_BIN) / name
         if candidate.is_file():
             return str(candidate)
-        raise DomainError(f"GUANAI_PG_BIN={settings.PG_BIN} 中没有 {name}")
+        raise DomainError(
+            _("GUANAI_PG_BIN=%(pg_bin)s 中没有 %(name)s"), pg_bin=settings.PG_BIN, name=name
+        )
     found = shutil.which(name)
     if found:
         return found
@@ -188,7 +191,9 @@ def pg_tool(name: str) -> str:
     )
     if versions:
         return str(versions[-1])
-    raise DomainError(f"找不到 {name}:请安装 PostgreSQL 客户端,或用 GUANAI_PG_BIN 指定其目录")
+    raise DomainError(
+        _("找不到 %(name)s:请安装 PostgreSQL 客户端,或用 GUANAI_PG_BIN 指定其目录"), name=name
+    )
 
 
 def _pg_args() -> tuple[list[str], dict]:
@@ -208,7 +213,7 @@ def _run(command: list[str], env: dict) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         tool = Path(command[0]).name
-        raise DomainError(f"{tool} 出错:{done.stderr.strip()[-500:]}")
+        raise DomainError(_("%(tool)s 出错:%(error)s"), tool=tool, error=done.stderr.strip()[-500:])
 
 
 # Backup ----------------------------------------------------------------------------------------
@@ -352,10 +357,12 @@ def _unpack(archive: Path, key: str, staging: Path, vendor: str) -> dict:
                     raise sealed.Tampered()
                 meta = json.loads(tar.extractfile(member).read())
                 if meta.get("format") != FORMAT:
-                    raise DomainError(f"不认识的备份格式:{meta.get('format')}")
+                    raise DomainError(_("不认识的备份格式:%(format)s"), format=meta.get("format"))
                 if meta.get("engine") != vendor:
                     raise DomainError(
-                        f"这份备份来自 {meta.get('engine')} 数据库,不能恢复到 {vendor} 数据库"
+                        _("这份备份来自 %(engine)s 数据库,不能恢复到 %(vendor)s 数据库"),
+                        engine=meta.get("engine"),
+                        vendor=vendor,
                     )
                 continue
             target = staging.joinpath(*name.parts)
@@ -422,11 +429,11 @@ def backup_restore(*, archive: Path, key: str, force: bool = False) -> Restored:
     started = time.monotonic()
     vendor = engine()
     if not archive.is_file():
-        raise DomainError(f"找不到备份文件:{archive}")
+        raise DomainError(_("找不到备份文件:%(archive)s"), archive=archive)
     with archive.open("rb") as raw:
         sealed.key_check(raw, key)  # a wrong key is told before anything else
     if not force and not database_is_empty():
-        raise DomainError("目标数据库中已有数据,未恢复。确认要覆盖时请加 --force")
+        raise DomainError(_("目标数据库中已有数据,未恢复。确认要覆盖时请加 --force"))
     media_root = Path(settings.MEDIA_ROOT)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".guanai-restore-") as work:

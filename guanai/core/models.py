@@ -1,6 +1,7 @@
 """What every app may store without a model of its own: the yearly number counters."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Counter(models.Model):
@@ -13,8 +14,8 @@ class Counter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "编号计数器"
-        verbose_name_plural = "编号计数器"
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
         constraints = [
             models.UniqueConstraint(fields=["series", "county_code", "year"], name="counter_once")
         ]

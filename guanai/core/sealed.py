@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from django.utils.translation import gettext_lazy as _
 
 from guanai.core.errors import DomainError
 
@@ -47,7 +48,9 @@ class Tampered(DomainError):
 
 def passphrase_check(passphrase: str) -> None:
     if len(passphrase) < MIN_KEY_LENGTH:
-        raise DomainError(f"备份密钥太短:至少 {MIN_KEY_LENGTH} 个字符")
+        raise DomainError(
+            _("备份密钥太短:至少 %(min_key_length)s 个字符"), min_key_length=MIN_KEY_LENGTH
+        )
 
 
 def _keys(passphrase: str, salt: bytes) -> tuple[bytes, bytes]:
@@ -89,7 +92,7 @@ class Writer(io.RawIOBase):
 
     def _seal(self, chunk: bytes, *, last: bool) -> None:
         if self.number >= 2**32:
-            raise DomainError("备份太大:超过加密分块数的上限")
+            raise DomainError(_("备份太大:超过加密分块数的上限"))
         nonce = _nonce(self.prefix, self.number, last)
         sealed = self.aead.encrypt(nonce, chunk, self.header)
         self.raw.write(RECORD.pack(last, len(sealed)) + sealed)
@@ -110,9 +113,9 @@ def _header(raw, passphrase: str) -> tuple[bytes, bytes, bytes]:
         raise Tampered()
     magic, version, salt, prefix = HEADER.unpack(header)
     if magic != MAGIC:
-        raise DomainError("这不是 guanai 备份文件")
+        raise DomainError(_("这不是 guanai 备份文件"))
     if version != VERSION:
-        raise DomainError(f"不认识的备份文件版本:{version}")
+        raise DomainError(_("不认识的备份文件版本:%(version)s"), version=version)
     key, check_key = _keys(passphrase, salt)
     if not hmac.compare_digest(hmac.new(check_key, header, hashlib.sha256).digest(), check):
         raise WrongKey()

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class DisabilityConfig(AppConfig):
     name = "guanai.disability"
-    verbose_name = "残疾儿童康复救助"
+    verbose_name = gettext_lazy("残疾儿童康复救助")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

@@ -9,7 +9,7 @@ from guanai.disability.models import REHAB_CATEGORIES, Device, Kind, Residence, 
 from guanai.registry.choices import DisabilityCategory
 from guanai.registry.forms import DATE_WIDGET
 
-CATEGORY_CHOICES = [("", "请选择")] + [(c.value, c.label) for c in REHAB_CATEGORIES]
+CATEGORY_CHOICES = [("", gettext_lazy("请选择"))] + [(c.value, c.label) for c in REHAB_CATEGORIES]
 
 
 class ApplicationForm(forms.Form):

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from guanai.accounts.models import User
@@ -74,7 +75,7 @@ def batch_rows(user: User, batch: PaymentBatch) -> Iterator[list[Any]]:
 
 def batch_xlsx(*, actor: User, batch: PaymentBatch) -> RosterExport:
     if not permissions.can_make_batches(actor):
-        raise AccessDenied("您的角色不能导出拨付批次")
+        raise AccessDenied(_("您的角色不能导出拨付批次"))
     title = f"康复救助拨付批次 {batch.number}"
     export = xlsx_export(
         sheet_name="拨付明细", title=title, columns=COLUMNS, rows=batch_rows(actor, batch)

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
@@ -32,7 +33,7 @@ def application_list_for(user: User) -> QuerySet[RehabApplication]:
 def application_get_for(user: User, pk: int) -> RehabApplication:
     application = application_list_for(user).filter(pk=pk).first()
     if application is None:
-        raise AccessDenied("没有找到该康复救助申请,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该康复救助申请,或不在您的管辖范围内"))
     return application
 
 
@@ -43,7 +44,7 @@ def claim_list_for(user: User) -> QuerySet[Claim]:
 def claim_get_for(user: User, pk: int) -> Claim:
     claim = claim_list_for(user).filter(pk=pk).first()
     if claim is None:
-        raise AccessDenied("没有找到该结算,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该结算,或不在您的管辖范围内"))
     return claim
 
 
@@ -58,7 +59,7 @@ def batch_list_for(user: User) -> QuerySet[PaymentBatch]:
 def batch_get_for(user: User, pk: int) -> PaymentBatch:
     batch = batch_list_for(user).filter(pk=pk).first()
     if batch is None:
-        raise AccessDenied("没有找到该拨付批次,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该拨付批次,或不在您的管辖范围内"))
     return batch
 
 
@@ -134,7 +135,7 @@ def child_teachings(user: User, child_id: int) -> QuerySet[HomeTeaching]:
 def teaching_get_for(user: User, pk: int) -> HomeTeaching:
     teaching = teaching_list_for(user).filter(pk=pk).first()
     if teaching is None:
-        raise AccessDenied("没有找到该送教协议,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该送教协议,或不在您的管辖范围内"))
     return teaching
 
 

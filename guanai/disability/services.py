@@ -11,12 +11,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import require_division, scope, unscoped
 from guanai.audit.models import Action
 from guanai.audit.services import audit, audit_many
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.disability import permissions
 from guanai.disability.eligibility import Facts, check
 from guanai.disability.models import (
@@ -58,18 +59,18 @@ def amount(value: Any, field: str, *, required: bool = False) -> Decimal:
     label = AMOUNT_FIELDS.get(field, field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise DomainError(f"请填写{label}", field=field)
+            raise DomainError(_("请填写%(label)s"), field=field, label=label)
         return Decimal("0")
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise DomainError(f"{label}须为数字(元)", field=field) from None
+        raise DomainError(_("%(label)s须为数字(元)"), field=field, label=label) from None
     if not number.is_finite():
-        raise DomainError(f"{label}须为数字(元)", field=field)
+        raise DomainError(_("%(label)s须为数字(元)"), field=field, label=label)
     if number < 0:
-        raise DomainError(f"{label}不能为负数", field=field)
+        raise DomainError(_("%(label)s不能为负数"), field=field, label=label)
     if number > MAX_AMOUNT or number != number.quantize(Decimal("0.01")):
-        raise DomainError(f"{label}须为不超过两位小数的金额", field=field)
+        raise DomainError(_("%(label)s须为不超过两位小数的金额"), field=field, label=label)
     return number
 
 
@@ -84,6 +85,7 @@ def _category_of(kind: str, category: str, device: str) -> str:
     return category
 
 
+@recorded
 @transaction.atomic
 def application_create(
     *,
@@ -102,20 +104,20 @@ def application_create(
 ) -> RehabApplication:
     """File an application; one that fails the age or residence rules is refused, rule named."""
     if not permissions.can_apply(actor):
-        raise AccessDenied("您的角色不能提交康复救助申请")
-    require_division(actor, child.division_code, "该儿童不在您的管辖范围内")
+        raise AccessDenied(_("您的角色不能提交康复救助申请"))
+    require_division(actor, child.division_code, _("该儿童不在您的管辖范围内"))
     if not child.is_active:
-        raise DomainError("该儿童档案已注销,不能申请", field="child")
+        raise DomainError(_("该儿童档案已注销,不能申请"), field="child")
     if not applicant_name.strip():
-        raise DomainError("请填写申请人(监护人或受委托人)姓名", field="applicant_name")
+        raise DomainError(_("请填写申请人(监护人或受委托人)姓名"), field="applicant_name")
     if not applicant_relation.strip():
-        raise DomainError("请填写申请人与儿童的关系", field="applicant_relation")
+        raise DomainError(_("请填写申请人与儿童的关系"), field="applicant_relation")
     if not diagnosis.strip():
-        raise DomainError("请填写诊断意见(须附诊断证明)", field="diagnosis")
+        raise DomainError(_("请填写诊断意见(须附诊断证明)"), field="diagnosis")
     if applied_on is None:
-        raise DomainError("请填写申请日期", field="applied_on")
+        raise DomainError(_("请填写申请日期"), field="applied_on")
     if applied_on > timezone.localdate():
-        raise DomainError("申请日期不能晚于今天", field="applied_on")
+        raise DomainError(_("申请日期不能晚于今天"), field="applied_on")
     category = _category_of(kind, category, device)
     result = check(
         Facts(
@@ -129,7 +131,9 @@ def application_create(
         applied_on,
     )
     if not result.eligible:
-        raise DomainError(f"不符合康复救助条件:{result.reason}", field=result.field)
+        raise DomainError(
+            _("不符合康复救助条件:%(reason)s"), field=result.field, reason=result.reason
+        )
     busy = scope(actor, RehabApplication.objects.filter(child=child, kind=kind)).filter(
         status__in=[Status.APPLIED, Status.ELIGIBLE, Status.REFERRED, Status.IN_SERVICE],
         device=device if kind == Kind.DEVICE else "",
@@ -137,7 +141,7 @@ def application_create(
     if kind != Kind.DEVICE:
         busy = busy.filter(category=category)
     if busy.exists():
-        raise DomainError("该儿童已有同一项目的在办申请", field="kind")
+        raise DomainError(_("该儿童已有同一项目的在办申请"), field="kind")
     application = RehabApplication.objects.create(
         child=child,
         division_code=child.division_code,
@@ -169,7 +173,7 @@ def _locked(actor: User, application: RehabApplication) -> RehabApplication:
         scope(actor, RehabApplication.objects.filter(pk=application.pk)).select_for_update().first()
     )
     if found is None:
-        raise AccessDenied("该申请不在您的管辖范围内")
+        raise AccessDenied(_("该申请不在您的管辖范围内"))
     return found
 
 
@@ -179,23 +183,29 @@ def application_refer(
 ) -> RehabApplication:
     """Refer an eligible child to a designated institution of the county with room for them."""
     if not permissions.can_refer(actor):
-        raise AccessDenied("您的角色不能转介康复机构")
+        raise AccessDenied(_("您的角色不能转介康复机构"))
     application = _locked(actor, application)
     if application.status != Status.ELIGIBLE:
-        raise DomainError(f"该申请{application.get_status_display()},不能转介", field="institution")
+        raise DomainError(
+            _("该申请%(status)s,不能转介"),
+            field="institution",
+            status=application.get_status_display(),
+        )
     found = scope(
         actor, Institution.objects.filter(pk=institution.pk if institution else 0)
     ).first()
     if found is None or not application.division_code.startswith(found.division_code):
-        raise DomainError("请选择本县的定点康复机构", field="institution")
+        raise DomainError(_("请选择本县的定点康复机构"), field="institution")
     if on is None:
-        raise DomainError("请填写转介日期", field="on")
+        raise DomainError(_("请填写转介日期"), field="on")
     if (
         not found.is_active
         or (found.agreement_end is not None and found.agreement_end < on)
         or (found.agreement_start is not None and found.agreement_start > on)
     ):
-        raise DomainError(f"{found.name}在转介日期不在定点协议期内", field="institution")
+        raise DomainError(
+            _("%(name)s在转介日期不在定点协议期内"), field="institution", name=found.name
+        )
     serving = scope(
         actor,
         RehabApplication.objects.filter(
@@ -204,8 +214,11 @@ def application_refer(
     ).count()
     if found.capacity and serving >= found.capacity:
         raise DomainError(
-            f"{found.name}名额已满({serving}/{found.capacity}),请转介其他机构",
+            _("%(name)s名额已满(%(serving)s/%(capacity)s),请转介其他机构"),
             field="institution",
+            name=found.name,
+            serving=serving,
+            capacity=found.capacity,
         )
     application.status = Status.REFERRED
     application.institution = found
@@ -242,7 +255,7 @@ def application_progress(
     """The institution's agreement signed after its assessment and plan (in service), a
     drop-out reported, or the rehabilitation ended."""
     if not permissions.can_refer(actor):
-        raise AccessDenied("您的角色不能变更康复状态")
+        raise AccessDenied(_("您的角色不能变更康复状态"))
     application = _locked(actor, application)
     allowed = {
         Status.IN_SERVICE: (Status.REFERRED,),
@@ -250,23 +263,25 @@ def application_progress(
         Status.CLOSED: (Status.REFERRED, Status.IN_SERVICE),
     }
     if status not in allowed:
-        raise DomainError("请选择新的状态", field="status")
+        raise DomainError(_("请选择新的状态"), field="status")
     if application.status not in allowed[Status(status)]:
         raise DomainError(
-            f"该申请{application.get_status_display()},不能改为{Status(status).label}",
+            _("该申请%(status)s,不能改为%(label)s"),
             field="status",
+            status=application.get_status_display(),
+            label=Status(status).label,
         )
     if on is None:
-        raise DomainError("请填写日期", field="on")
+        raise DomainError(_("请填写日期"), field="on")
     if application.referred_on and on < application.referred_on:
-        raise DomainError("日期不能早于转介日期", field="on")
+        raise DomainError(_("日期不能早于转介日期"), field="on")
     if status == Status.DROPPED and not reason.strip():
-        raise DomainError("请填写退出原因", field="reason")
+        raise DomainError(_("请填写退出原因"), field="reason")
     if status == Status.IN_SERVICE:
         if not assessment.strip():
-            raise DomainError("签订康复协议前须填写机构的康复评估", field="assessment")
+            raise DomainError(_("签订康复协议前须填写机构的康复评估"), field="assessment")
         if not plan.strip():
-            raise DomainError("签订康复协议前须填写康复计划", field="plan")
+            raise DomainError(_("签订康复协议前须填写康复计划"), field="plan")
         application.agreement_on = on
         application.assessment = assessment.strip()
         application.plan = plan.strip()
@@ -304,16 +319,16 @@ def institution_create(
     agreement_end: date | None = None,
 ) -> Institution:
     if not permissions.can_manage_institutions(actor):
-        raise AccessDenied("您的角色不能设置定点康复机构")
+        raise AccessDenied(_("您的角色不能设置定点康复机构"))
     if county.level != Level.COUNTY:
-        raise DomainError("定点康复机构按县(区)设置", field="county")
-    require_division(actor, county.code, "该县(区)不在您的管辖范围内")
+        raise DomainError(_("定点康复机构按县(区)设置"), field="county")
+    require_division(actor, county.code, _("该县(区)不在您的管辖范围内"))
     if not name.strip():
-        raise DomainError("请填写机构名称", field="name")
+        raise DomainError(_("请填写机构名称"), field="name")
     if capacity is None or capacity < 0:
-        raise DomainError("服务能力不能为负数", field="capacity")
+        raise DomainError(_("服务能力不能为负数"), field="capacity")
     if agreement_start and agreement_end and agreement_end < agreement_start:
-        raise DomainError("协议截止日期不能早于起始日期", field="agreement_end")
+        raise DomainError(_("协议截止日期不能早于起始日期"), field="agreement_end")
     institution = Institution.objects.create(
         name=name.strip(),
         division_code=county.code,
@@ -358,16 +373,16 @@ class _Clean:
 def _claim_clean(application: RehabApplication, entry: ClaimEntry) -> _Clean:
     """Every check of a claim that needs no other claim; refusals name the field."""
     if application.status not in CLAIMABLE or application.institution_id is None:
-        raise DomainError("该申请尚未转介定点康复机构,不能结算", field="application")
+        raise DomainError(_("该申请尚未转介定点康复机构,不能结算"), field="application")
     start, end = entry.period_start, entry.period_end
     if start is None:
-        raise DomainError("请填写结算期起", field="period_start")
+        raise DomainError(_("请填写结算期起"), field="period_start")
     if end is None:
-        raise DomainError("请填写结算期止", field="period_end")
+        raise DomainError(_("请填写结算期止"), field="period_end")
     if end < start:
-        raise DomainError("结算期止不能早于结算期起", field="period_end")
+        raise DomainError(_("结算期止不能早于结算期起"), field="period_end")
     if application.referred_on and start < application.referred_on:
-        raise DomainError("结算期不能早于转介日期", field="period_start")
+        raise DomainError(_("结算期不能早于转介日期"), field="period_start")
     paid = {
         "insurance_paid": amount(entry.insurance_paid, "insurance_paid"),
         "critical_paid": amount(entry.critical_paid, "critical_paid"),
@@ -377,22 +392,30 @@ def _claim_clean(application: RehabApplication, entry: ClaimEntry) -> _Clean:
     cost = amount(entry.cost, "cost", required=True)
     for name, value in paid.items():
         if value > cost:
-            raise DomainError(f"{AMOUNT_FIELDS[name]} {value} 元高于总费用 {cost} 元", field=name)
+            raise DomainError(
+                _("%(amount_fields)s %(value)s 元高于总费用 %(cost)s 元"),
+                field=name,
+                amount_fields=AMOUNT_FIELDS[name],
+                value=value,
+                cost=cost,
+            )
     clean = _Clean(None, cost, paid, entry.issued_free and application.kind == Kind.DEVICE)
     if clean.paid_first > cost:
         raise DomainError(
-            f"医保、大病保险、补充保险和医疗救助合计 {clean.paid_first} 元高于总费用 {cost} 元",
+            _("医保、大病保险、补充保险和医疗救助合计 %(paid_first)s 元高于总费用 %(cost)s 元"),
             field="insurance_paid",
+            paid_first=clean.paid_first,
+            cost=cost,
         )
     if application.kind in MONTHLY_KINDS:
         if start.year != end.year:
-            raise DomainError("训练结算期不能跨年度", field="period_end")
+            raise DomainError(_("训练结算期不能跨年度"), field="period_end")
         months = entry.months
         if months is None:
-            raise DomainError("康复训练须填写实际训练月数", field="months")
+            raise DomainError(_("康复训练须填写实际训练月数"), field="months")
         span = end.month - start.month + 1
         if months < 1 or months > span:
-            raise DomainError(f"实际训练月数须在 1 至 {span} 之间", field="months")
+            raise DomainError(_("实际训练月数须在 1 至 %(span)s 之间"), field="months", span=span)
         clean.months = months
     return clean
 
@@ -409,11 +432,17 @@ def _claim_settled(
     far (None: a one-off already settled)."""
     if prior is None:
         raise DomainError(
-            f"{application.get_kind_display()}为一次性救助,已结算过", field="application"
+            _("%(kind)s为一次性救助,已结算过"),
+            field="application",
+            kind=application.get_kind_display(),
         )
     prior_months, prior_paid = prior
     if clean.months is not None and prior_months + clean.months > 12:
-        raise DomainError(f"本年已结算 {prior_months} 个月,加上本次超过 12 个月", field="months")
+        raise DomainError(
+            _("本年已结算 %(prior_months)s 个月,加上本次超过 12 个月"),
+            field="months",
+            prior_months=prior_months,
+        )
     result = settle(
         cost=clean.cost,
         paid_first=clean.paid_first,
@@ -457,7 +486,7 @@ def claim_create(
 ) -> Claim:
     """An institution's claim for a referred child, settled by the dated standard in words."""
     if not permissions.can_enter_claims(actor):
-        raise AccessDenied("您的角色不能录入康复救助结算")
+        raise AccessDenied(_("您的角色不能录入康复救助结算"))
     application = _locked(actor, application)
     entry = ClaimEntry(
         application,
@@ -494,14 +523,14 @@ def claims_create_many(*, actor: User, entries: Sequence[ClaimEntry]) -> list[Cl
     checks and settlement as `claim_create`, the year's standard shared through the list; one
     refusal (naming its line and field) saves none of them."""
     if not permissions.can_enter_claims(actor):
-        raise AccessDenied("您的角色不能录入康复救助结算")
+        raise AccessDenied(_("您的角色不能录入康复救助结算"))
     ids = {entry.application.pk for entry in entries}
     applications = {
         a.pk: a
         for a in scope(actor, RehabApplication.objects.filter(pk__in=ids)).select_for_update()
     }
     if len(applications) != len(ids):
-        raise AccessDenied("有申请不在您的管辖范围内")
+        raise AccessDenied(_("有申请不在您的管辖范围内"))
     book = StandardBook()
     earlier = scope(actor, Claim.objects.filter(application_id__in=ids))
     priors: dict[tuple[int, int], tuple[int, Decimal]] = {
@@ -529,7 +558,12 @@ def claims_create_many(*, actor: User, entries: Sequence[ClaimEntry]) -> list[Cl
             )
             claim = _claim_settled(actor, application, entry, clean, row, prior)
         except DomainError as error:
-            raise DomainError(f"第 {line} 条:{error.message}", field=error.field) from None
+            raise DomainError(
+                _("第 %(line)s 条:%(message_name)s"),
+                field=error.field,
+                line=line,
+                message_name=error.message,
+            ) from None
         if prior is not None and application.kind in MONTHLY_KINDS:
             priors[key] = (prior[0] + (clean.months or 0), prior[1] + claim.payable)
         settled_once.add(application.pk)
@@ -544,15 +578,15 @@ def claim_check(*, actor: User, claim: Claim, checker: str = "") -> Claim:
     """The institution's check first (its checker named), then the federation's."""
     found = scope(actor, Claim.objects.filter(pk=claim.pk)).select_for_update().first()
     if found is None:
-        raise AccessDenied("该结算不在您的管辖范围内")
+        raise AccessDenied(_("该结算不在您的管辖范围内"))
     claim = found
     now = timezone.now()
     old = claim.status
     if claim.status == ClaimStatus.ENTERED:
         if not permissions.can_enter_claims(actor):
-            raise AccessDenied("您的角色不能登记机构核对")
+            raise AccessDenied(_("您的角色不能登记机构核对"))
         if not checker.strip():
-            raise DomainError("请填写机构核对人", field="checker")
+            raise DomainError(_("请填写机构核对人"), field="checker")
         claim.status = ClaimStatus.INSTITUTION_CHECKED
         claim.institution_checker = checker.strip()[:50]
         claim.institution_checked_by = actor
@@ -560,13 +594,15 @@ def claim_check(*, actor: User, claim: Claim, checker: str = "") -> Claim:
         detail = f"机构核对:{claim.institution_checker}"
     elif claim.status == ClaimStatus.INSTITUTION_CHECKED:
         if not permissions.can_check_federation(actor):
-            raise AccessDenied("只有残联工作人员能审核结算")
+            raise AccessDenied(_("只有残联工作人员能审核结算"))
         claim.status = ClaimStatus.FEDERATION_CHECKED
         claim.federation_checked_by = actor
         claim.federation_checked_at = now
         detail = "残联审核通过"
     else:
-        raise DomainError(f"该结算{claim.get_status_display()},无需再审核", field="status")
+        raise DomainError(
+            _("该结算%(status)s,无需再审核"), field="status", status=claim.get_status_display()
+        )
     claim.save()
     audit(
         actor=actor,
@@ -582,10 +618,10 @@ def claim_check(*, actor: User, claim: Claim, checker: str = "") -> Claim:
 def batch_create(*, actor: User, county: Division) -> PaymentBatch:
     """Freeze every claim the federation checked in the county into one batch for finance."""
     if not permissions.can_make_batches(actor):
-        raise AccessDenied("您的角色不能生成拨付批次")
+        raise AccessDenied(_("您的角色不能生成拨付批次"))
     if county.level != Level.COUNTY:
-        raise DomainError("拨付批次按县(区)生成", field="county")
-    require_division(actor, county.code, "该县(区)不在您的管辖范围内")
+        raise DomainError(_("拨付批次按县(区)生成"), field="county")
+    require_division(actor, county.code, _("该县(区)不在您的管辖范围内"))
     claims = scope(
         actor,
         Claim.objects.filter(
@@ -596,7 +632,7 @@ def batch_create(*, actor: User, county: Division) -> PaymentBatch:
     ).select_for_update()
     ids = list(claims.values_list("id", flat=True))
     if not ids:
-        raise DomainError("没有残联已审核、待拨付的结算", field="county")
+        raise DomainError(_("没有残联已审核、待拨付的结算"), field="county")
     year = timezone.localdate().year
     made = scope(
         actor,
@@ -654,30 +690,34 @@ def home_teaching_create(
 ) -> HomeTeaching:
     """A school year of home teaching, from the agreement the family signed of its own will."""
     if not permissions.can_manage_teaching(actor):
-        raise AccessDenied("您的角色不能安排送教上门")
-    require_division(actor, child.division_code, "该儿童不在您的管辖范围内")
+        raise AccessDenied(_("您的角色不能安排送教上门"))
+    require_division(actor, child.division_code, _("该儿童不在您的管辖范围内"))
     if not child.is_active:
-        raise DomainError("该儿童档案已注销", field="child")
+        raise DomainError(_("该儿童档案已注销"), field="child")
     if not voluntary:
-        raise DomainError("送教上门须家长自愿并签订协议", field="voluntary")
+        raise DomainError(_("送教上门须家长自愿并签订协议"), field="voluntary")
     if signed_on is None:
-        raise DomainError("请填写协议签订日期", field="signed_on")
+        raise DomainError(_("请填写协议签订日期"), field="signed_on")
     if not guardian_name.strip():
-        raise DomainError("请填写签订协议的监护人", field="guardian_name")
+        raise DomainError(_("请填写签订协议的监护人"), field="guardian_name")
     if not teacher_name.strip():
-        raise DomainError("请填写送教教师", field="teacher_name")
+        raise DomainError(_("请填写送教教师"), field="teacher_name")
     if start_date is None or end_date is None or end_date <= start_date:
-        raise DomainError("送教截止日期须晚于开始日期", field="end_date")
+        raise DomainError(_("送教截止日期须晚于开始日期"), field="end_date")
     if school_year is None or not (start_date.year - 1 <= school_year <= start_date.year):
-        raise DomainError("学年与送教开始日期不符", field="school_year")
+        raise DomainError(_("学年与送教开始日期不符"), field="school_year")
     if not situation.strip():
-        raise DomainError("请填写儿童基本情况", field="situation")
+        raise DomainError(_("请填写儿童基本情况"), field="situation")
     if not plan.strip():
-        raise DomainError("请填写个别化教育计划", field="plan")
+        raise DomainError(_("请填写个别化教育计划"), field="plan")
     if scope(
         actor, HomeTeaching.objects.filter(child=child, school_year=school_year, ended_on=None)
     ).exists():
-        raise DomainError(f"该儿童 {school_year} 学年已有送教协议", field="school_year")
+        raise DomainError(
+            _("该儿童 %(school_year)s 学年已有送教协议"),
+            field="school_year",
+            school_year=school_year,
+        )
     teaching = HomeTeaching.objects.create(
         child=child,
         division_code=child.division_code,
@@ -698,17 +738,17 @@ def home_teaching_create(
 
 def _hours(value: Any) -> Decimal:
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise DomainError("请填写课时", field="hours")
+        raise DomainError(_("请填写课时"), field="hours")
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise DomainError("课时须为数字", field="hours") from None
+        raise DomainError(_("课时须为数字"), field="hours") from None
     if not hours.is_finite():
-        raise DomainError("课时须为数字", field="hours")
+        raise DomainError(_("课时须为数字"), field="hours")
     if hours <= 0:
-        raise DomainError("课时须大于 0", field="hours")
+        raise DomainError(_("课时须大于 0"), field="hours")
     if hours > MAX_HOURS_A_VISIT or hours != hours.quantize(Decimal("0.1")):
-        raise DomainError("一次送教不超过 12 课时,最多一位小数", field="hours")
+        raise DomainError(_("一次送教不超过 12 课时,最多一位小数"), field="hours")
     return hours
 
 
@@ -723,22 +763,25 @@ def teaching_visit_record(
     teacher_name: str = "",
 ) -> TeachingVisit:
     if not permissions.can_manage_teaching(actor):
-        raise AccessDenied("您的角色不能填写送教记录")
+        raise AccessDenied(_("您的角色不能填写送教记录"))
     found = scope(actor, HomeTeaching.objects.filter(pk=teaching.pk)).select_for_update().first()
     if found is None:
-        raise AccessDenied("该送教协议不在您的管辖范围内")
+        raise AccessDenied(_("该送教协议不在您的管辖范围内"))
     if day is None:
-        raise DomainError("请填写送教日期", field="day")
+        raise DomainError(_("请填写送教日期"), field="day")
     if day > timezone.localdate():
-        raise DomainError("送教日期不能晚于今天", field="day")
+        raise DomainError(_("送教日期不能晚于今天"), field="day")
     end = found.ended_on or found.end_date
     if not (found.start_date <= day <= end):
         raise DomainError(
-            f"送教日期须在协议期 {found.start_date:%Y-%m-%d} 至 {end:%Y-%m-%d} 内", field="day"
+            _("送教日期须在协议期 %(start)s 至 %(end)s 内"),
+            field="day",
+            start=found.start_date.isoformat(),
+            end=end.isoformat(),
         )
     value = _hours(hours)
     if not content.strip():
-        raise DomainError("请填写教学内容与情况", field="content")
+        raise DomainError(_("请填写教学内容与情况"), field="content")
     visit = TeachingVisit.objects.create(
         teaching=found,
         division_code=found.division_code,

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guanai.core.errors import AccessDenied, DomainError, NotForRole, form_error
+from guanai.core.errors import AccessDenied, DomainError, Message, NotForRole, form_error
 from guanai.core.params import whole_number
 from guanai.disability import permissions, reports, selectors, services
 from guanai.disability.forms import (
@@ -32,7 +33,7 @@ from guanai.registry.selectors import child_get_for
 PAGE_SIZE = 30
 
 
-def _require(allowed: bool, message: str) -> None:
+def _require(allowed: bool, message: Message) -> None:
     """The role may not use this page (403, whatever the object: nothing is told of it)."""
     if not allowed:
         raise NotForRole(message)
@@ -45,13 +46,13 @@ def _page(request, queryset):
 def _county(user):
     division = user.division
     if division is None or division.level != Level.COUNTY:
-        raise AccessDenied("请以县(区)账号操作")
+        raise AccessDenied(_("请以县(区)账号操作"))
     return division
 
 
 def overview(request):
     user = request.user
-    _require(permissions.can_use(user), "您的角色不使用康复救助")
+    _require(permissions.can_use(user), _("您的角色不使用康复救助"))
     status = request.GET.get("status", "")
     applications = selectors.application_list_for(user)
     if status in Status.values:
@@ -75,7 +76,7 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def application_create(request, child_pk: int):
     child = child_get_for(request.user, child_pk)
-    _require(permissions.can_apply(request.user), "您的角色不能提交康复救助申请")
+    _require(permissions.can_apply(request.user), _("您的角色不能提交康复救助申请"))
     form = ApplicationForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -123,7 +124,7 @@ def application_detail(request, rehab_pk: int):
 @require_POST
 def application_refer(request, rehab_pk: int):
     application = selectors.application_get_for(request.user, rehab_pk)
-    _require(permissions.can_refer(request.user), "您的角色不能转介康复机构")
+    _require(permissions.can_refer(request.user), _("您的角色不能转介康复机构"))
     form = ReferForm(request.POST, institutions=selectors.institution_list_for(request.user))
     if form.is_valid():
         try:
@@ -149,7 +150,7 @@ def application_refer(request, rehab_pk: int):
 @require_POST
 def application_progress(request, rehab_pk: int):
     application = selectors.application_get_for(request.user, rehab_pk)
-    _require(permissions.can_refer(request.user), "您的角色不能变更康复状态")
+    _require(permissions.can_refer(request.user), _("您的角色不能变更康复状态"))
     form = ProgressForm(request.POST)
     if form.is_valid():
         try:
@@ -168,7 +169,7 @@ def application_progress(request, rehab_pk: int):
 @require_http_methods(["GET", "POST"])
 def claim_create(request, rehab_pk: int):
     application = selectors.application_get_for(request.user, rehab_pk)
-    _require(permissions.can_enter_claims(request.user), "您的角色不能录入康复救助结算")
+    _require(permissions.can_enter_claims(request.user), _("您的角色不能录入康复救助结算"))
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +190,7 @@ def claim_create(request, rehab_pk: int):
 
 def claim_list(request):
     user = request.user
-    _require(permissions.can_enter_claims(user), "您的角色不能查看康复救助结算")
+    _require(permissions.can_enter_claims(user), _("您的角色不能查看康复救助结算"))
     status = request.GET.get("status", ClaimStatus.ENTERED)
     claims = selectors.claim_list_for(user)
     if status in ClaimStatus.values:
@@ -235,7 +236,7 @@ def claim_check(request, claim_pk: int):
 @require_http_methods(["GET", "POST"])
 def batch_list(request):
     user = request.user
-    _require(permissions.can_make_batches(user), "您的角色不能查看拨付批次")
+    _require(permissions.can_make_batches(user), _("您的角色不能查看拨付批次"))
     if request.method == "POST":
         try:
             batch = services.batch_create(actor=user, county=_county(user))
@@ -264,7 +265,7 @@ def batch_list(request):
 
 def batch_detail(request, batch_pk: int):
     user = request.user
-    _require(permissions.can_make_batches(user), "您的角色不能查看拨付批次")
+    _require(permissions.can_make_batches(user), _("您的角色不能查看拨付批次"))
     batch = selectors.batch_get_for(user, batch_pk)
     return render(
         request,
@@ -281,7 +282,7 @@ def batch_detail(request, batch_pk: int):
 
 def batch_xlsx(request, batch_pk: int):
     user = request.user
-    _require(permissions.can_make_batches(user), "您的角色不能导出拨付批次")
+    _require(permissions.can_make_batches(user), _("您的角色不能导出拨付批次"))
     batch = selectors.batch_get_for(user, batch_pk)
     export = reports.batch_xlsx(actor=user, batch=batch)
     return FileResponse(export.file, as_attachment=True, filename=export.filename)
@@ -290,7 +291,7 @@ def batch_xlsx(request, batch_pk: int):
 @require_http_methods(["GET", "POST"])
 def institution_list(request):
     user = request.user
-    _require(permissions.can_manage_institutions(user), "您的角色不能设置定点康复机构")
+    _require(permissions.can_manage_institutions(user), _("您的角色不能设置定点康复机构"))
     form = InstitutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -324,7 +325,7 @@ def institution_list(request):
 @require_http_methods(["GET", "POST"])
 def teaching_create(request, child_pk: int):
     child = child_get_for(request.user, child_pk)
-    _require(permissions.can_manage_teaching(request.user), "您的角色不能安排送教上门")
+    _require(permissions.can_manage_teaching(request.user), _("您的角色不能安排送教上门"))
     today = timezone.localdate()
     year = today.year if today.month >= 8 else today.year - 1
     form = TeachingForm(
@@ -358,7 +359,7 @@ def teaching_detail(request, teaching_pk: int):
     whether the rule is met; the form for a new record."""
     user = request.user
     teaching = selectors.teaching_get_for(user, teaching_pk)
-    _require(permissions.can_manage_teaching(user), "您的角色不能查看送教上门")
+    _require(permissions.can_manage_teaching(user), _("您的角色不能查看送教上门"))
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,7 +385,7 @@ def teaching_detail(request, teaching_pk: int):
 def teaching_list(request):
     """A school year in the user's area: each child's compliance, each teacher's totals."""
     user = request.user
-    _require(permissions.can_manage_teaching(user), "您的角色不能查看送教上门")
+    _require(permissions.can_manage_teaching(user), _("您的角色不能查看送教上门"))
     today = timezone.localdate()
     current = today.year if today.month >= 8 else today.year - 1
     year = whole_number(request.GET.get("year"), maximum=2100) or current

@@ -1,13 +1,14 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Level(models.TextChoices):
-    PROVINCE = "province", "省"
-    CITY = "city", "市"
-    COUNTY = "county", "县/区"
-    TOWNSHIP = "township", "乡镇/街道"
-    VILLAGE = "village", "村/居委会"
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县/区")
+    TOWNSHIP = "township", _("乡镇/街道")
+    VILLAGE = "village", _("村/居委会")
 
 
 # How many leading digits of a statistical division code identify a node at each level.
@@ -33,18 +34,18 @@ LEVEL_ORDER = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.V
 class Division(models.Model):
     """A node of the administrative tree (GB/T 2260 county codes, statistical codes below)."""
 
-    code = models.CharField("区划代码", max_length=12, unique=True)
-    name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    is_urban = models.BooleanField("城镇", default=False)
+    is_urban = models.BooleanField(_("城镇"), default=False)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
 
     def __str__(self) -> str:
         return self.name

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
-from guanai.core.errors import DomainError
+from guanai.core.errors import DomainError, in_record
 from guanai.geo.models import CODE_LENGTH, LEVEL_ORDER, PREFIX_LENGTH, Division, Level
 
-LEVEL_BY_NAME = {lv.value: lv for lv in Level} | {lv.label: lv for lv in Level}
+LEVEL_BY_NAME = {lv.value: lv for lv in Level} | {in_record(lv.label): lv for lv in Level}
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,27 @@ def parse_division_csv(text: str) -> list[DivisionRow]:
     """Read a division list: columns code,name[,level][,urban]. Level is inferred from the code."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not reader.fieldnames or not {"code", "name"} <= set(reader.fieldnames):
-        raise DomainError("区划表缺少必需的列: code, name")
+        raise DomainError(gettext_lazy("区划表缺少必需的列: code, name"))
     rows = []
     for line_no, record in enumerate(reader, start=2):
         code = (record.get("code") or "").strip()
         name = (record.get("name") or "").strip()
         if not code.isdigit() or len(code) not in (6, 9, 12):
-            raise DomainError(f"第 {line_no} 行: 区划代码“{code}”应为 6、9 或 12 位数字")
+            raise DomainError(
+                gettext_lazy("第 %(line_no)s 行: 区划代码“%(code)s”应为 6、9 或 12 位数字"),
+                line_no=line_no,
+                code=code,
+            )
         if not name:
-            raise DomainError(f"第 {line_no} 行: 名称不能为空")
+            raise DomainError(gettext_lazy("第 %(line_no)s 行: 名称不能为空"), line_no=line_no)
         level_text = (record.get("level") or "").strip()
         level = LEVEL_BY_NAME.get(level_text) if level_text else infer_level(code)
         if level is None:
-            raise DomainError(f"第 {line_no} 行: 层级“{level_text}”无法识别")
+            raise DomainError(
+                gettext_lazy("第 %(line_no)s 行: 层级“%(level_text)s”无法识别"),
+                line_no=line_no,
+                level_text=level_text,
+            )
         urban = (record.get("urban") or "").strip().lower() in {"1", "true", "是", "城镇"}
         rows.append(DivisionRow(code=code, name=name, level=level, is_urban=urban))
     return rows
@@ -74,7 +83,11 @@ def divisions_load(rows: Iterable[DivisionRow]) -> int:
     for row in rows:
         parent = next((known[c] for c in parent_code_of(row.code, row.level) if c in known), None)
         if parent is None and row.level != Level.PROVINCE:
-            raise DomainError(f"区划 {row.code} {row.name} 找不到上级区划")
+            raise DomainError(
+                gettext_lazy("区划 %(code)s %(name)s 找不到上级区划"),
+                code=row.code,
+                name=row.name,
+            )
         division, _ = Division.objects.update_or_create(
             code=row.code,
             defaults={

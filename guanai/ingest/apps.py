@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class IngestConfig(AppConfig):
     name = "guanai.ingest"
-    verbose_name = "部门名册导入"
+    verbose_name = gettext_lazy("部门名册导入")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, in_record
 from guanai.core.heartbeat import Beating, died_silent, is_silent, silent_reason, worker_alive
 from guanai.ingest.models import ImportJob, JobStatus, MappingProfile
 from guanai.ingest.permissions import can_import
@@ -59,7 +59,7 @@ def import_job_list_for(user: User) -> QuerySet[ImportJob]:
 def import_job_get_for(user: User, pk: int) -> ImportJob:
     job = import_job_list_for(user).filter(pk=pk).first() if pk else None
     if job is None:
-        raise AccessDenied("没有找到这个导入任务")
+        raise AccessDenied(_("没有找到这个导入任务"))
     return job
 
 
@@ -309,13 +309,14 @@ def _import(job: ImportJob, progress: _ProgressFile) -> None:
             progress=progress,
         )
     except (ImportRejected, FileRejected) as exc:
-        errors = getattr(exc, "errors", None) or [exc.message]
+        # Kept on the job as the record keeps text, in Chinese (the worker's language anyway).
+        errors = [in_record(e) for e in getattr(exc, "errors", None) or [exc.message]]
         _set(
             job,
             status=JobStatus.REJECTED,
             stage="",
             report={"errors": errors, **_header_report(job)},
-            error=exc.message[:2000],
+            error=in_record(exc.message)[:2000],
             finished_at=timezone.now(),
         )
         discard_upload(job.file)  # of no more use: the corrected file is uploaded anew

@@ -6,6 +6,7 @@ again when its link is undone.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope_acting
@@ -62,7 +63,7 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
     """
     current = files_values(actor, {r.child_id for r in records})
     if current.keys() != {r.child_id for r in records}:
-        raise AccessDenied("要更新的档案不在您的管辖范围内")
+        raise AccessDenied(_("要更新的档案不在您的管辖范围内"))
     places = AdminPrefixes()
     todo = []
     for record in records:
@@ -118,7 +119,7 @@ def record_unmerge(*, actor: User | None, record: SourceRecord, child: Child) ->
         .first()
     )
     if child is None:
-        raise AccessDenied("该档案不在您的管辖范围内")
+        raise AccessDenied(_("该档案不在您的管辖范围内"))
     current = file_values(actor, child)
     book = ClaimBook(actor, {child.pk})
     data: dict = {}

@@ -23,13 +23,13 @@ class Source(models.TextChoices):
 class MappingProfile(models.Model):
     """A saved header mapping for one source: {"表头": "field"}, on top of the default one."""
 
-    source = models.CharField("来源部门", max_length=20, choices=Source.choices)
-    name = models.CharField("名称", max_length=50)
-    columns = models.JSONField("表头对应", default=dict)
+    source = models.CharField(_("来源部门"), max_length=20, choices=Source.choices)
+    name = models.CharField(_("名称"), max_length=50)
+    columns = models.JSONField(_("表头对应"), default=dict)
 
     class Meta:
-        verbose_name = "表头对应方案"
-        verbose_name_plural = "表头对应方案"
+        verbose_name = _("表头对应方案")
+        verbose_name_plural = _("表头对应方案")
         constraints = [
             models.UniqueConstraint(fields=["source", "name"], name="mapping_profile_unique")
         ]
@@ -41,8 +41,8 @@ class MappingProfile(models.Model):
 class ImportBatch(models.Model):
     scope_division_field = "division_code"
 
-    source = models.CharField("来源部门", max_length=20, choices=Source.choices)
-    file_name = models.CharField("文件名", max_length=255)
+    source = models.CharField(_("来源部门"), max_length=20, choices=Source.choices)
+    file_name = models.CharField(_("文件名"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
     division_code = models.CharField(max_length=12, blank=True, db_index=True)
     rows_total = models.PositiveIntegerField(default=0)
@@ -52,15 +52,15 @@ class ImportBatch(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_merged = models.PositiveIntegerField(default=0)
     # The day the roster describes (when the department exported it): dates its values.
-    as_of = models.DateField("名册日期", null=True, blank=True)
+    as_of = models.DateField(_("名册日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
-        verbose_name = "导入批次"
-        verbose_name_plural = "导入批次"
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
         constraints = [
             models.UniqueConstraint(fields=["source", "file_sha256"], name="import_batch_once")
         ]
@@ -83,19 +83,19 @@ class SourceRecord(models.Model):
     scope_division_field = "division_code"
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
-    source = models.CharField("来源部门", max_length=20, choices=Source.choices)
+    source = models.CharField(_("来源部门"), max_length=20, choices=Source.choices)
     # Named only where a workbook holds several rosters (one sheet per village).
-    sheet = models.CharField("工作表", max_length=31, blank=True, default="")
-    line = models.PositiveIntegerField("行号")
+    sheet = models.CharField(_("工作表"), max_length=31, blank=True, default="")
+    line = models.PositiveIntegerField(_("行号"))
     natural_key = models.CharField(max_length=200)
     row_sha256 = models.CharField(max_length=64)
-    raw = models.JSONField("原始行")
+    raw = models.JSONField(_("原始行"))
     division_code = models.CharField(max_length=12, db_index=True)
-    name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号", max_length=18, blank=True, db_index=True)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
-    sex = models.CharField("性别", max_length=1, blank=True)
-    values = models.JSONField("其他字段", default=dict)
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    sex = models.CharField(_("性别"), max_length=1, blank=True)
+    values = models.JSONField(_("其他字段"), default=dict)
     child = models.ForeignKey(
         "registry.Child",
         on_delete=models.SET_NULL,
@@ -106,8 +106,8 @@ class SourceRecord(models.Model):
     link_method = models.CharField(max_length=10, choices=LinkMethod.choices, blank=True)
 
     class Meta:
-        verbose_name = "来源记录"
-        verbose_name_plural = "来源记录"
+        verbose_name = _("来源记录")
+        verbose_name_plural = _("来源记录")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "natural_key", "row_sha256"], name="source_record_once"
@@ -139,10 +139,10 @@ class ReviewPair(models.Model):
     record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="reviews")
     child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
     division_code = models.CharField(max_length=12, db_index=True)
-    score = models.FloatField("得分")
-    reasons = models.JSONField("依据", default=list)
+    score = models.FloatField(_("得分"))
+    reasons = models.JSONField(_("依据"), default=list)
     held_outside = models.BooleanField(
-        "身份证号已在其他乡镇(街道)登记", default=False
+        _("身份证号已在其他乡镇(街道)登记"), default=False
     )  # the row changed nothing: the county decides
     status = models.CharField(
         max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
@@ -157,8 +157,8 @@ class ReviewPair(models.Model):
     )
 
     class Meta:
-        verbose_name = "待确认配对"
-        verbose_name_plural = "待确认配对"
+        verbose_name = _("待确认配对")
+        verbose_name_plural = _("待确认配对")
         constraints = [models.UniqueConstraint(fields=["record", "child"], name="review_pair_once")]
 
     def __str__(self) -> str:
@@ -178,22 +178,22 @@ class ImportJob(models.Model):
 
     scope_division_field = "division_code"
 
-    source = models.CharField("来源部门", max_length=20, choices=Source.choices)
-    file = models.CharField("文件", max_length=300)
-    file_name = models.CharField("文件名", max_length=255)
-    profile = models.CharField("表头对应方案", max_length=50, blank=True)
-    village = models.CharField("默认村(居)", max_length=12, blank=True)
-    as_of = models.DateField("名册日期", null=True, blank=True)
-    dry_run = models.BooleanField("只校验不导入", default=False)
-    own_rows_only = models.BooleanField("只导入本辖区的行", default=False)
+    source = models.CharField(_("来源部门"), max_length=20, choices=Source.choices)
+    file = models.CharField(_("文件"), max_length=300)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    profile = models.CharField(_("表头对应方案"), max_length=50, blank=True)
+    village = models.CharField(_("默认村(居)"), max_length=12, blank=True)
+    as_of = models.DateField(_("名册日期"), null=True, blank=True)
+    dry_run = models.BooleanField(_("只校验不导入"), default=False)
+    own_rows_only = models.BooleanField(_("只导入本辖区的行"), default=False)
     division_code = models.CharField(max_length=12, db_index=True)
     status = models.CharField(
-        "状态", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+        _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
-    stage = models.CharField("阶段", max_length=30, blank=True)
+    stage = models.CharField(_("阶段"), max_length=30, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
-    report = models.JSONField("结果", default=dict)
+    report = models.JSONField(_("结果"), default=dict)
     error = models.TextField(blank=True)
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -210,8 +210,8 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "导入任务"
-        verbose_name_plural = "导入任务"
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
 
     def __str__(self) -> str:
         return f"{Source(self.source).label} {self.file_name}"
@@ -244,18 +244,18 @@ class FieldClaim(models.Model):
 
     child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="claims")
     division_code = models.CharField(max_length=12, db_index=True)
-    field = models.CharField("字段", max_length=20, choices=ClaimField.choices)
-    value = models.CharField("值", max_length=200)
-    source = models.CharField("来源", max_length=20, choices=CLAIM_SOURCES)
+    field = models.CharField(_("字段"), max_length=20, choices=ClaimField.choices)
+    value = models.CharField(_("值"), max_length=200)
+    source = models.CharField(_("来源"), max_length=20, choices=CLAIM_SOURCES)
     record = models.ForeignKey(
         SourceRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="claims"
     )
-    observed_on = models.DateField("日期")
-    displayed = models.BooleanField("档案显示", default=False)
+    observed_on = models.DateField(_("日期"))
+    displayed = models.BooleanField(_("档案显示"), default=False)
 
     class Meta:
-        verbose_name = "来源值"
-        verbose_name_plural = "来源值"
+        verbose_name = _("来源值")
+        verbose_name_plural = _("来源值")
         indexes = [models.Index(fields=["child", "field"])]
 
     def __str__(self) -> str:

@@ -8,11 +8,12 @@ townships may rely on is for the county bureau and administrators.
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Role, User
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, worded
 from guanai.ingest.models import MappingProfile, Source
 from guanai.ingest.permissions import can_import
 from guanai.ingest.rows import FIELDS, _norm_header, default_columns, header_field
@@ -52,7 +53,7 @@ def profile_list_for(user: User, *, source: str | None = None) -> QuerySet[Mappi
 def profile_get_for(user: User, pk: int) -> MappingProfile:
     profile = profile_list_for(user).filter(pk=pk).first() if pk else None
     if profile is None:
-        raise AccessDenied("没有找到这个表头对应方案")
+        raise AccessDenied(_("没有找到这个表头对应方案"))
     return profile
 
 
@@ -70,48 +71,50 @@ def profile_columns_clean(rows: list[tuple[str, str]]) -> dict[str, str]:
         if not header and not field:
             continue
         if not header:
-            raise DomainError(
-                gettext("请填写对应“%(field)s”的表头") % {"field": field_label(field)}
-            )
+            raise DomainError(worded(_("请填写对应“%(field)s”的表头"), field=field_label(field)))
         if len(header) > MAX_HEADER:
             raise DomainError(
-                gettext("表头“%(header)s…”过长(最多 %(most)s 字)")
-                % {"header": header[:20], "most": MAX_HEADER}
+                _("表头“%(header)s…”过长(最多 %(most)s 字)"), header=header[:20], most=MAX_HEADER
             )
         if not field:
             continue  # a header left without a field is not imported
         if field not in FIELDS:
-            raise DomainError(gettext("未知的字段“%(field)s”") % {"field": field})
+            raise DomainError(worded(_("未知的字段“%(field)s”"), field=field))
         key = _norm_header(header)
         if key in seen:
-            raise DomainError(gettext("表头“%(header)s”填写了两次") % {"header": header})
+            raise DomainError(_("表头“%(header)s”填写了两次"), header=header)
         if field in by_field:
             raise DomainError(
-                gettext("“%(first)s”和“%(second)s”都对应%(field)s,每个字段只能对应一个表头")
-                % {"first": by_field[field], "second": header, "field": field_label(field)}
+                worded(
+                    _("“%(first)s”和“%(second)s”都对应%(field)s,每个字段只能对应一个表头"),
+                    first=by_field[field],
+                    second=header,
+                    field=field_label(field),
+                )
             )
         seen[key] = header
         by_field[field] = header
         columns[header] = field
     if not columns:
-        raise DomainError(gettext("请至少填写一行表头对应"))
+        raise DomainError(_("请至少填写一行表头对应"))
     return columns
 
 
 def _name_clean(source: str, name: str, exclude_pk: int | None = None) -> str:
     name = " ".join((name or "").split())
     if source not in Source.values:
-        raise DomainError(gettext("请选择来源部门"), field="source")
+        raise DomainError(_("请选择来源部门"), field="source")
     if not name:
-        raise DomainError(gettext("请填写方案名称"), field="name")
+        raise DomainError(_("请填写方案名称"), field="name")
     if len(name) > 50:
-        raise DomainError(gettext("方案名称最多 50 字"), field="name")
+        raise DomainError(_("方案名称最多 50 字"), field="name")
     clash = MappingProfile.objects.filter(source=source, name=name).exclude(pk=exclude_pk)
     if clash.exists():
         raise DomainError(
-            gettext("%(source)s已有名为“%(name)s”的方案")
-            % {"source": gettext(Source(source).label), "name": name},
+            _("%(source)s已有名为“%(name)s”的方案"),
             field="name",
+            source=gettext(Source(source).label),
+            name=name,
         )
     return name
 
@@ -126,7 +129,7 @@ def profile_create(
     *, actor: User, source: str, name: str, rows: list[tuple[str, str]]
 ) -> MappingProfile:
     if not can_import(actor):
-        raise AccessDenied("您的角色不能设置表头对应方案")
+        raise AccessDenied(_("您的角色不能设置表头对应方案"))
     name = _name_clean(source, name)
     columns = profile_columns_clean(rows)
     profile = MappingProfile.objects.create(source=source, name=name, columns=columns)
@@ -139,7 +142,7 @@ def profile_update(
     *, actor: User, profile: MappingProfile, name: str, rows: list[tuple[str, str]]
 ) -> MappingProfile:
     if not can_manage_profiles(actor):
-        raise AccessDenied("只有县民政局和管理员可以修改表头对应方案")
+        raise AccessDenied(_("只有县民政局和管理员可以修改表头对应方案"))
     name = _name_clean(profile.source, name, exclude_pk=profile.pk)
     columns = profile_columns_clean(rows)
     changes = {}
@@ -157,6 +160,6 @@ def profile_update(
 @transaction.atomic
 def profile_delete(*, actor: User, profile: MappingProfile) -> None:
     if not can_manage_profiles(actor):
-        raise AccessDenied("只有县民政局和管理员可以删除表头对应方案")
+        raise AccessDenied(_("只有县民政局和管理员可以删除表头对应方案"))
     audit(actor=actor, action=Action.DELETE, target=profile, detail=_describe(profile.columns))
     profile.delete()

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from guanai.core.errors import DomainError
 from guanai.core.params import whole_number
@@ -82,16 +83,18 @@ def read_table(path: Path | str, extra: dict[str, str] | None = None) -> Table:
     size = path.stat().st_size
     if size > max_bytes():
         raise FileRejected(
-            f"文件过大:{size / MB:.1f} MB,上限为 {max_bytes() / MB:.0f} MB,请拆分后导入"
+            _("文件过大:%(size).1f MB,上限为 %(most).0f MB,请拆分后导入"),
+            size=size / MB,
+            most=max_bytes() / MB,
         )
     if size == 0:
-        raise FileRejected("文件是空的")
+        raise FileRejected(_("文件是空的"))
     with path.open("rb") as f:
         head = f.read(2048)
     suffix = path.suffix.lower()
     columns = header_columns(extra)
     if head.startswith(OLE_MAGIC) and suffix in {".xlsx", ".xlsm"}:
-        raise FileRejected("工作簿有密码保护(已加密),请在 Excel 中去掉密码后另存再导入")
+        raise FileRejected(_("工作簿有密码保护(已加密),请在 Excel 中去掉密码后另存再导入"))
     if suffix == ".xls" and _is_markup(head):
         # Many departmental systems "export to Excel" as a web page saved with .xls,
         # or as Excel 2003's XML.
@@ -106,11 +109,13 @@ def read_table(path: Path | str, extra: dict[str, str] | None = None) -> Table:
         if head.startswith(ZIP_MAGIC):
             formulas = _check_zip(path)
         elif suffix != ".xls":
-            raise FileRejected("文件不是有效的 xlsx 工作簿(可能已损坏)")
+            raise FileRejected(_("文件不是有效的 xlsx 工作簿(可能已损坏)"))
         return _read_workbook(path, columns, formulas)
     if suffix in {".csv", ".txt"}:
         return _read_csv(path.read_bytes(), columns)
-    raise FileRejected(f"不支持的文件类型 {suffix or '(无扩展名)'},请使用 xlsx、xls 或 csv")
+    raise FileRejected(
+        _("不支持的文件类型 %(value)s,请使用 xlsx、xls 或 csv"), value=suffix or "(无扩展名)"
+    )
 
 
 def _is_markup(head: bytes) -> bool:
@@ -132,17 +137,18 @@ def _check_zip(path: Path) -> dict[str, frozenset[tuple[int, int]]]:
                 unpacked > 10 * MB and unpacked / packed > MAX_PACKING_RATIO
             ):
                 raise FileRejected(
-                    f"工作簿解压后达 {unpacked / MB:.0f} MB,超过上限 "
-                    f"{max_unpacked_bytes() / MB:.0f} MB,疑似异常文件,未导入"
+                    _("工作簿解压后达 %(size).0f MB,超过上限 %(most).0f MB,疑似异常文件,未导入"),
+                    size=unpacked / MB,
+                    most=max_unpacked_bytes() / MB,
                 )
             if any(i.flag_bits & 0x1 for i in infos):
-                raise FileRejected("工作簿有密码保护(已加密),请去掉密码后再导入")
+                raise FileRejected(_("工作簿有密码保护(已加密),请去掉密码后再导入"))
             sheets = _sheet_parts(zf)
             if not sheets:
-                raise FileRejected("文件不是有效的 xlsx 工作簿(找不到工作表)")
+                raise FileRejected(_("文件不是有效的 xlsx 工作簿(找不到工作表)"))
             return {name: _formula_cells(zf.read(part)) for name, part in sheets.items()}
     except zipfile.BadZipFile:
-        raise FileRejected("工作簿已损坏,无法打开") from None
+        raise FileRejected(_("工作簿已损坏,无法打开")) from None
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -201,8 +207,8 @@ def _read_workbook(
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
-            raise FileRejected("工作簿有密码保护(已加密),请去掉密码后再导入") from None
-        raise FileRejected("工作簿已损坏或格式无法识别,无法读取") from None
+            raise FileRejected(_("工作簿有密码保护(已加密),请去掉密码后再导入")) from None
+        raise FileRejected(_("工作簿已损坏或格式无法识别,无法读取")) from None
 
 
 # Text files -------------------------------------------------------------------------------------
@@ -214,13 +220,13 @@ def decode(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FileRejected("无法识别文件编码:请将 CSV 另存为 UTF-8 或 GBK 编码")
+    raise FileRejected(_("无法识别文件编码:请将 CSV 另存为 UTF-8 或 GBK 编码"))
 
 
 def _read_csv(raw: bytes, columns: dict[str, str]) -> Table:
     text = decode(raw)
     if "\x00" in text:
-        raise FileRejected("文件不是文本格式的 CSV(含有二进制内容)")
+        raise FileRejected(_("文件不是文本格式的 CSV(含有二进制内容)"))
     try:
         sample = text[:4096]
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample else csv.excel
@@ -306,7 +312,7 @@ def _read_html(text: str, columns: dict[str, str]) -> Table:
     parser.feed(text)
     parser.close()
     if not parser.rows:
-        raise FileRejected("文件是网页格式,但其中没有表格")
+        raise FileRejected(_("文件是网页格式,但其中没有表格"))
     return _tables([_Sheet("", parser.rows, parser.merged, frozenset())], columns)
 
 
@@ -316,7 +322,7 @@ def _read_spreadsheet_ml(text: str, columns: dict[str, str]) -> Table:
         # Decoded already (GBK included, which expat cannot), so the declaration goes.
         book = ElementTree.fromstring(_XML_DECLARATION.sub("", text, count=1))
     except ElementTree.ParseError:
-        raise FileRejected("文件是 Excel 2003 XML 格式,但内容已损坏,无法读取") from None
+        raise FileRejected(_("文件是 Excel 2003 XML 格式,但内容已损坏,无法读取")) from None
     sheets = []
     for ws in book.iter(f"{_NS_SS}Worksheet"):
         visible = ws.find(".//{urn:schemas-microsoft-com:office:excel}Visible")
@@ -412,7 +418,7 @@ class _Found:
 def _tables(sheets: list[_Sheet], columns: dict[str, str]) -> Table:
     found = [f for f in (_sheet_header(s, columns) for s in sheets) if f is not None]
     if not found:
-        raise FileRejected("文件中没有数据")
+        raise FileRejected(_("文件中没有数据"))
     # Without a header row that names known fields, the first sheet's likeliest row is shown,
     # for the message about missing columns and for a new header profile.
     rosters = [f for f in found if f.mapped] or found[:1]
@@ -451,7 +457,9 @@ def _sheet_header(sheet: _Sheet, columns: dict[str, str]) -> _Found | None:
     seen: set[str] = set()
     for h in headers:
         if h and h in seen:
-            raise FileRejected(f"{where}表头“{h}”出现了两次,请删除或改名其中一列")
+            raise FileRejected(
+                _("%(where)s表头“%(h)s”出现了两次,请删除或改名其中一列"), where=where, h=h
+            )
         seen.add(h)
     return _Found(sheet, headers, mapped, chain(head[at + rows_used :], lines))
 

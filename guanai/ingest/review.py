@@ -10,6 +10,7 @@ that row. Undoing the decision reopens them."""
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
@@ -25,14 +26,14 @@ from guanai.ingest.permissions import can_review_links
 def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
     """Accept (same child: link the row) or reject a pair; remembered, audited, undoable."""
     if not can_review_links(actor):
-        raise AccessDenied("您的角色不能确认配对")
+        raise AccessDenied(_("您的角色不能确认配对"))
     pair = _pair_locked(actor, pair)
     if pair.status != ReviewStatus.PENDING:
-        raise DomainError("这条配对已经处理过,请先撤销")
+        raise DomainError(_("这条配对已经处理过,请先撤销"))
     record = scope(actor, SourceRecord.objects.select_for_update().filter(pk=pair.record_id)).get()
     if same:
         if record.child_id is not None and record.child_id != pair.child_id:
-            raise DomainError("这一行已关联到另一名儿童,请先撤销那条确认")
+            raise DomainError(_("这一行已关联到另一名儿童,请先撤销那条确认"))
         record.child_id, record.link_method = pair.child_id, LinkMethod.REVIEWED
         record.save(update_fields=["child", "link_method"])
     pair.status = ReviewStatus.ACCEPTED if same else ReviewStatus.REJECTED
@@ -58,7 +59,7 @@ def review_decide(*, actor: User, pair: ReviewPair, same: bool) -> None:
 @transaction.atomic
 def review_undo(*, actor: User, pair: ReviewPair) -> None:
     if not can_review_links(actor):
-        raise AccessDenied("您的角色不能确认配对")
+        raise AccessDenied(_("您的角色不能确认配对"))
     pair = _pair_locked(actor, pair)
     if pair.status == ReviewStatus.PENDING:
         return
@@ -66,7 +67,7 @@ def review_undo(*, actor: User, pair: ReviewPair) -> None:
     record = scope(actor, SourceRecord.objects.select_for_update().filter(pk=pair.record_id)).get()
     if before == ReviewStatus.REJECTED and record.link_method == LinkMethod.CREATED:
         raise DomainError(
-            "这一行已新建了档案,不能撤销;如确属同一人,请注销多余的档案并说明“重复建档”"
+            _("这一行已新建了档案,不能撤销;如确属同一人,请注销多余的档案并说明“重复建档”")
         )
     if before == ReviewStatus.ACCEPTED and record.child_id == pair.child_id:
         merge.record_unmerge(actor=actor, record=record, child=pair.child)
@@ -112,7 +113,7 @@ def _pair_locked(actor: User, pair: ReviewPair) -> ReviewPair:
     """The pair, locked, if the actor reaches both its row and its file."""
     locked = scope(actor, ReviewPair.objects.select_for_update().filter(pk=pair.pk)).first()
     if locked is None:
-        raise AccessDenied("没有找到这条待确认配对")
+        raise AccessDenied(_("没有找到这条待确认配对"))
     return locked
 
 

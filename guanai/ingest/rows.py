@@ -9,6 +9,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext_noop
 
 from guanai.core import phones
+from guanai.core.errors import in_record
 from guanai.registry import idnumber
 from guanai.registry.choices import DisabilityCategory, DisabilityGrade
 
@@ -195,16 +196,20 @@ _YEAR_MONTH = (re.compile(r"(\d{4})[-/.年](\d{1,2})月?"), re.compile(r"(\d{4})
 _EXCEL_SERIAL = re.compile(r"[1-9]\d{4}(?:\.0+)?")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
+# A roster's words are Chinese whatever the uploader reads the pages in: the labels as the record
+# keeps them (in_record), not as a page shows them.
+_CATEGORY_WORDS = {in_record(c.label): c.value for c in DisabilityCategory}
+_GRADE_WORDS = {in_record(g.label): g.value for g in DisabilityGrade}
 _CATEGORY = (
-    {c.label: c.value for c in DisabilityCategory}
-    | {c.label.removesuffix("残疾"): c.value for c in DisabilityCategory}
-    | {c.label[0] + "残": c.value for c in DisabilityCategory if c.label.endswith("残疾")}
+    _CATEGORY_WORDS
+    | {word.removesuffix("残疾"): value for word, value in _CATEGORY_WORDS.items()}
+    | {word[0] + "残": value for word, value in _CATEGORY_WORDS.items() if word.endswith("残疾")}
     | {"自闭症": DisabilityCategory.AUTISM.value, "孤独症谱系障碍": DisabilityCategory.AUTISM.value}
 )
 _ROMAN = "ⅠⅡⅢⅣ"
 _GRADE = (
-    {g.label: g.value for g in DisabilityGrade}
-    | {g.label.removesuffix("级"): g.value for g in DisabilityGrade}
+    _GRADE_WORDS
+    | {word.removesuffix("级"): value for word, value in _GRADE_WORDS.items()}
     | {str(g.value): g.value for g in DisabilityGrade}
     | {f"{g.value}级": g.value for g in DisabilityGrade}
     | {_ROMAN[g.value - 1]: g.value for g in DisabilityGrade}
@@ -342,7 +347,7 @@ def clean_row(raw: SheetRow, cols: dict[str, int]) -> CleanRow:
             # Another department's typo is not the importer's to fix: the row comes in without
             # the number (kept as given, for linkage to read one-digit typos) and is linked by
             # name, birth date and household, or waits for review.
-            _number_unused(row, label, exc.message.removeprefix("身份证号"), id_text)
+            _number_unused(row, label, in_record(exc.message).removeprefix("身份证号"), id_text)
             parsed = None
         if parsed is not None:
             problems = idnumber.cross_check(parsed, birth_date=row.birth_date, sex=row.sex)
@@ -351,7 +356,9 @@ def clean_row(raw: SheetRow, cols: dict[str, int]) -> CleanRow:
             if cert and id_cell and cert[:18] != parsed.number:
                 raise fail("残疾证号", "前 18 位与身份证号不一致")
             if problems:
-                row.warning = row_said(sheet, line, label, ";".join(problems) + ";采用身份证号")
+                # Kept on the row, in Chinese like the rest of the import's words.
+                said = ";".join(in_record(p) for p in problems)
+                row.warning = row_said(sheet, line, label, said + ";采用身份证号")
             row.id_number, row.birth_date, row.sex = parsed.number, parsed.birth_date, parsed.sex
     if (
         not row.id_number
@@ -428,7 +435,10 @@ def _clean_disability(row: CleanRow, text, fail, cert_category: str, cert_grade:
             raise fail("残疾等级", f"应为一级至四级,而不是“{raw_grade}”")
         grade = _GRADE[raw_grade]
     if cert_category:
-        labels = DisabilityCategory(cert_category).label, DisabilityGrade(cert_grade).label
+        labels = (
+            in_record(DisabilityCategory(cert_category).label),
+            in_record(DisabilityGrade(cert_grade).label),
+        )
         if (category and category != cert_category) or (grade and grade != cert_grade):
             raise fail("残疾证号", "表示{}{},与残疾类别或等级一栏不一致".format(*labels))
         category, grade = cert_category, cert_grade

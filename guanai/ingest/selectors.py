@@ -1,6 +1,7 @@
 """Reads for the review queue, always scoped to the user."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
@@ -30,5 +31,5 @@ def review_list_for(
 def review_get_for(user: User, pk: int) -> ReviewPair:
     pair = review_list_for(user, status=None).filter(pk=pk).first() if pk else None
     if pair is None:
-        raise AccessDenied("没有找到这条待确认配对")
+        raise AccessDenied(_("没有找到这条待确认配对"))
     return pair

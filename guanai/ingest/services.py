@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import (
@@ -25,7 +26,7 @@ from guanai.accounts.scoping import (
 from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.core.bulk import SqliteTuning, cycle_collection_paused, insert_many
-from guanai.core.errors import DomainError
+from guanai.core.errors import DomainError, listed, worded
 from guanai.geo.models import Division, Level
 from guanai.ingest import candidates, claims, linkage, merge, opening, places
 from guanai.ingest.models import (
@@ -59,8 +60,13 @@ class ImportRejected(DomainError):
     """Rows failed validation; ``errors`` lists every one (line and column named)."""
 
     def __init__(self, errors: list[str]):
-        more = f"(另有 {len(errors) - 20} 处)" if len(errors) > 20 else ""
-        super().__init__(f"{len(errors)} 处错误,未导入任何数据:" + ";".join(errors[:20]) + more)
+        more = worded(_("(另有 %(more)s 处)"), more=len(errors) - 20) if len(errors) > 20 else ""
+        super().__init__(
+            _("%(count)s 处错误,未导入任何数据:%(errors)s%(more)s"),
+            count=len(errors),
+            errors=listed(errors[:20], ";"),
+            more=more,
+        )
         self.errors = errors
 
 
@@ -139,7 +145,7 @@ def _village_default(code: str | None) -> Division | None:
         return None
     division = Division.objects.filter(code=code, level=Level.VILLAGE).first()
     if division is None:
-        raise FileRejected(f"默认村 {code} 不存在或不是村(居)级区划")
+        raise FileRejected(_("默认村 %(code)s 不存在或不是村(居)级区划"), code=code)
     return division
 
 
@@ -174,11 +180,15 @@ def roster_import(
     (`OUTSIDE_SCOPE_ID_MESSAGE`)."""
     path = Path(path)
     if source not in Source.values:
-        raise FileRejected(f"未知的来源部门“{source}”,可选:" + "、".join(Source.values))
+        raise FileRejected(
+            _("未知的来源部门“%(source)s”,可选:%(choices)s"),
+            source=source,
+            choices="、".join(Source.values),
+        )
     report = ImportReport(source=source, file_name=path.name, dry_run=dry_run)
     digest = _sha256_file(path) if path.exists() else ""
     if not path.exists():
-        raise FileRejected(f"找不到文件 {path.name}")
+        raise FileRejected(_("找不到文件 %(name)s"), name=path.name)
     if ImportBatch.objects.filter(source=source, file_sha256=digest).exists():
         report.already_imported = True
         return report
@@ -186,7 +196,11 @@ def roster_import(
     if profile:
         saved = MappingProfile.objects.filter(source=source, name=profile).first()
         if saved is None:
-            raise FileRejected(f"来源“{Source(source).label}”没有名为“{profile}”的表头对应方案")
+            raise FileRejected(
+                _("来源“%(label)s”没有名为“%(profile)s”的表头对应方案"),
+                label=Source(source).label,
+                profile=profile,
+            )
         extra = saved.columns
     progress("读取文件", 0, 0)
     table = read_table(path, extra)
@@ -196,7 +210,7 @@ def roster_import(
         raise FileRejected(str(exc)) from None
     default = _village_default(village)
     if actor is not None and default is not None and not division_visible(actor, default.code):
-        raise FileRejected("默认村不在您的管辖范围内")
+        raise FileRejected(_("默认村不在您的管辖范围内"))
     villages = VillageFinder(default, (user_prefix(actor) or "") if actor is not None else "")
     with cycle_collection_paused():  # a million CleanRows would set it off again and again
         cleaned, errors = _checked(

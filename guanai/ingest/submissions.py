@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.geo.models import Division, Level
 from guanai.ingest.jobs import IMPORT_DIR, discard_upload, fail_stalled, import_job_state
 from guanai.ingest.models import ImportJob, MappingProfile, Source
@@ -47,10 +48,11 @@ def _village_for(actor: User, code: str) -> Division | None:
         return None
     village = Division.objects.filter(code=code, level=Level.VILLAGE).first()
     if village is None or not division_visible(actor, village.code):
-        raise DomainError(gettext("请选择您管辖范围内的村(居)"), field="village")
+        raise DomainError(_("请选择您管辖范围内的村(居)"), field="village")
     return village
 
 
+@recorded
 def import_job_submit(
     *,
     actor: User,
@@ -64,28 +66,30 @@ def import_job_submit(
 ) -> ImportJob:
     """Check and store the upload under MEDIA_ROOT/imports/, queue the import on commit."""
     if not can_import(actor):
-        raise AccessDenied("您的角色不能导入名册")
+        raise AccessDenied(_("您的角色不能导入名册"))
     if source not in Source.values:
-        raise DomainError(gettext("请选择来源部门"), field="source")
+        raise DomainError(_("请选择来源部门"), field="source")
     if profile is not None and profile.source != source:
         raise DomainError(
-            gettext("表头对应方案“%(name)s”属于%(source)s,与来源部门不符")
-            % {"name": profile.name, "source": gettext(Source(profile.source).label)},
+            _("表头对应方案“%(name)s”属于%(source)s,与来源部门不符"),
             field="profile",
+            name=profile.name,
+            source=gettext(Source(profile.source).label),
         )
     original = Path(upload.name or "").name
     if Path(original).suffix.lower() not in SUFFIXES:
-        raise DomainError(gettext("请上传 xlsx、xls 或 csv 文件"), field="file")
+        raise DomainError(_("请上传 xlsx、xls 或 csv 文件"), field="file")
     if upload.size > max_bytes():
         raise DomainError(
-            gettext("文件过大:%(size).1f MB,上限为 %(most).0f MB,请拆分后导入")
-            % {"size": upload.size / MB, "most": max_bytes() / MB},
+            _("文件过大:%(size).1f MB,上限为 %(most).0f MB,请拆分后导入"),
             field="file",
+            size=upload.size / MB,
+            most=max_bytes() / MB,
         )
     if upload.size == 0:
-        raise DomainError(gettext("文件是空的"), field="file")
+        raise DomainError(_("文件是空的"), field="file")
     if as_of is not None and as_of > timezone.localdate():
-        raise DomainError(gettext("名册日期不能晚于今天"), field="as_of")
+        raise DomainError(_("名册日期不能晚于今天"), field="as_of")
     default_village = _village_for(actor, village)
 
     relative = _stored_name(original)
@@ -129,19 +133,18 @@ def _same_file(job: ImportJob) -> dict:
     return {name: getattr(job, name) for name in names}
 
 
+@recorded
 def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """A dry run that passed, imported for real: a new job on the same stored file."""
     if not can_import(actor):
-        raise AccessDenied("您的角色不能导入名册")
+        raise AccessDenied(_("您的角色不能导入名册"))
     state = import_job_state(job)
     if state.committed_as is not None:
-        raise DomainError(
-            gettext("这个文件已经提交正式导入(任务 %(pk)s)") % {"pk": state.committed_as.pk}
-        )
+        raise DomainError(_("这个文件已经提交正式导入(任务 %(pk)s)"), pk=state.committed_as.pk)
     if state.file_missing:
-        raise DomainError(gettext("上传的文件已删除,请重新上传"))
+        raise DomainError(_("上传的文件已删除,请重新上传"))
     if not state.can_commit:
-        raise DomainError(gettext("只有校验通过的“只校验”任务可以正式导入"))
+        raise DomainError(_("只有校验通过的“只校验”任务可以正式导入"))
     return _queue(
         actor,
         f"正式导入{Source(job.source).label}名册 {job.file_name}(校验任务 {job.pk})",
@@ -149,6 +152,7 @@ def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     )
 
 
+@recorded
 def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
     """A failed job (an error, or a worker that died) run again: a new job on the same file.
 
@@ -156,27 +160,25 @@ def import_job_retry(*, actor: User, job: ImportJob) -> ImportJob:
     ran it, and a worker that only seemed dead cannot write over the new run's progress.
     """
     if not can_import(actor):
-        raise AccessDenied("您的角色不能导入名册")
+        raise AccessDenied(_("您的角色不能导入名册"))
     state = import_job_state(job)
     if state.retried_as is not None:
-        raise DomainError(
-            gettext("这个任务已经重新运行了(任务 %(pk)s)") % {"pk": state.retried_as.pk}
-        )
+        raise DomainError(_("这个任务已经重新运行了(任务 %(pk)s)"), pk=state.retried_as.pk)
     if state.file_missing:
-        raise DomainError(gettext("上传的文件已删除,请重新上传"))
+        raise DomainError(_("上传的文件已删除,请重新上传"))
     if not state.can_retry:
-        raise DomainError(gettext("只有出错的任务可以重新运行"))
+        raise DomainError(_("只有出错的任务可以重新运行"))
     try:
         with transaction.atomic():
             if state.stalled and not fail_stalled(job):
-                raise DomainError(gettext("这个任务刚刚已经结束,请刷新页面查看结果"))
+                raise DomainError(_("这个任务刚刚已经结束,请刷新页面查看结果"))
             return _queue(
                 actor,
                 f"重新运行出错的导入任务 {job.pk}:{Source(job.source).label}名册 {job.file_name}",
                 **_same_file(job) | {"dry_run": job.dry_run, "retry_of": job},
             )
     except IntegrityError:  # someone else ran it again a moment ago (retry_of is one-to-one)
-        raise DomainError(gettext("这个任务刚刚已经重新运行了")) from None
+        raise DomainError(_("这个任务刚刚已经重新运行了")) from None
 
 
 @transaction.atomic

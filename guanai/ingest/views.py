@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanai.audit.models import Action
@@ -25,7 +26,7 @@ PAGE_SIZE = 20
 
 def _require_reviewer(request) -> None:
     if not can_review_links(request.user):
-        raise AccessDenied("您的角色不能确认配对")
+        raise AccessDenied(_("您的角色不能确认配对"))
 
 
 @require_GET
@@ -129,7 +130,7 @@ def review_decide(request, pk: int):
 
 def _require_importer(request) -> None:
     if not can_import(request.user):
-        raise AccessDenied("您的角色不能导入名册")
+        raise AccessDenied(_("您的角色不能导入名册"))
 
 
 def _with_state(listed):
@@ -305,7 +306,7 @@ def profile_create(request):
 def profile_edit(request, profile_id: int):
     profile = profiles.profile_get_for(request.user, profile_id)
     if not profiles.can_manage_profiles(request.user):
-        raise AccessDenied("只有县民政局和管理员可以修改表头对应方案")
+        raise AccessDenied(_("只有县民政局和管理员可以修改表头对应方案"))
     form = ProfileForm(request.POST or None, editing=True, initial={"name": profile.name})
     formset = HeaderRowFormSet(
         request.POST or None,

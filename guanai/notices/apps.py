@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def _label(user) -> str:
@@ -11,7 +12,7 @@ def _label(user) -> str:
 
 class NoticesConfig(AppConfig):
     name = "guanai.notices"
-    verbose_name = "通知"
+    verbose_name = gettext_lazy("通知")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

@@ -29,7 +29,7 @@ class Digest:
     label: Callable[[Any], str]  # row → what the digest names (a number)
 
     def notice(self, user_id: int, kind: str, rows: Sequence, now: datetime) -> Notice:
-        shown = "、".join(self.label(row) for row in heapq.nsmallest(SHOWN, rows))
+        shown = "、".join(str(self.label(row)) for row in heapq.nsmallest(SHOWN, rows))
         return Notice(
             user_id=user_id,
             kind=kind,

@@ -23,18 +23,18 @@ class Notice(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", db_index=False
     )
-    kind = models.CharField("类型", max_length=20, choices=NoticeKind.choices)
+    kind = models.CharField(_("类型"), max_length=20, choices=NoticeKind.choices)
     key = models.CharField(max_length=100)  # once per user and key: sending again is a no-op
-    title = models.CharField("标题", max_length=100)
-    body = models.CharField("内容", max_length=500, blank=True)
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.CharField(_("内容"), max_length=500, blank=True)
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once")]
         # The unread count on every page: one index range per user.
         indexes = [models.Index(fields=["user", "read_at"], name="notice_user_read")]

@@ -1,6 +1,7 @@
 """Reads for notices: a user's own inbox (owner-only, not jurisdiction: see Notice)."""
 
 from django.db.models import Case, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.core.errors import AccessDenied
@@ -16,7 +17,7 @@ def notice_list_for(user: User) -> QuerySet[Notice]:
 def notice_get_for(user: User, pk: int) -> Notice:
     found = Notice.objects.filter(user=user, pk=pk).first()
     if found is None:
-        raise AccessDenied("没有这条通知")
+        raise AccessDenied(_("没有这条通知"))
     return found
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.core.errors import AccessDenied
@@ -37,7 +38,7 @@ def notices_send(notices: list[Notice]) -> list[Notice]:
 
 def notice_read(*, actor: User, notice: Notice) -> Notice:
     if notice.user_id != actor.pk:
-        raise AccessDenied("没有这条通知")
+        raise AccessDenied(_("没有这条通知"))
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])

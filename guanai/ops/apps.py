@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class OpsConfig(AppConfig):
@@ -8,7 +9,7 @@ class OpsConfig(AppConfig):
     top layer."""
 
     name = "guanai.ops"
-    verbose_name = "运维"
+    verbose_name = gettext_lazy("运维")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

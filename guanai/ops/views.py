@@ -1,5 +1,5 @@
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from guanai.core.errors import NotForRole

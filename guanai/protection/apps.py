@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class ProtectionConfig(AppConfig):
     name = "guanai.protection"
-    verbose_name = "未成年人保护"
+    verbose_name = gettext_lazy("未成年人保护")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

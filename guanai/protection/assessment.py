@@ -1,5 +1,7 @@
 """The assessment form's score and the grade it suggests (a worker decides; this advises)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from guanai.core.errors import DomainError
 from guanai.protection.choices import ASSESSMENT_AREAS, Grade
 
@@ -10,7 +12,7 @@ def assessment_scores(raw: dict) -> dict[str, int]:
     for key, label in ASSESSMENT_AREAS:
         value = str(raw.get(key, "")).strip()
         if value not in {"0", "1", "2", "3"}:
-            raise DomainError(f"请为“{label}”评分(0-3)", field=key)
+            raise DomainError(_("请为“%(label)s”评分(0-3)"), field=key, label=label)
         scores[key] = int(value)
     return scores
 

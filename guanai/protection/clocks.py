@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guanai.core.errors import DomainError
 from guanai.protection.models import ResponseClock
@@ -29,7 +31,7 @@ def clock_for(division_code: str, grade: str, on: datetime) -> ResponseClock:
     ).order_by("-effective_from")
     best = sorted(rows, key=lambda r: -len(r.area))
     if not best:
-        raise DomainError(f"未设置“{grade}”等级的响应时限", field="grade")
+        raise DomainError(_("未设置“%(grade)s”等级的响应时限"), field="grade", grade=grade)
     return best[0]
 
 
@@ -47,11 +49,13 @@ def deadlines(division_code: str, grade: str, received_at: datetime) -> Deadline
 
 
 def time_left(respond_by: datetime, now: datetime) -> str:
-    """'剩 5 小时' / '超时 2 天 3 小时', for lists and the file."""
+    """'剩 5 小时' / '超时 2 天 3 小时', for lists and the file (in the reader's language)."""
     seconds = int((respond_by - now).total_seconds())
     span = abs(seconds)
     days, hours = span // 86400, (span % 86400) // 3600
-    text = (f"{days} 天 " if days else "") + f"{hours} 小时"
+    text = (gettext("%(days)s 天 ") % {"days": days} if days else "") + gettext(
+        "%(hours)s 小时"
+    ) % {"hours": hours}
     if span < 3600:
-        text = f"{span // 60} 分钟"
-    return f"剩 {text}" if seconds >= 0 else f"超时 {text}"
+        text = gettext("%(minutes)s 分钟") % {"minutes": span // 60}
+    return (gettext("剩 %(left)s") if seconds >= 0 else gettext("超时 %(left)s")) % {"left": text}

@@ -5,6 +5,7 @@ facts of the rules' categories."""
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from guanai.protection.choices import CaseStatus
 from guanai.protection.clocks import time_left
@@ -34,6 +35,53 @@ def _panel(user, child) -> dict:
         ],
         "can_report": can_report(user),
     }
+
+
+def _summary(user, child) -> list[extensions.SummaryLine]:
+    """The child's open cases on the file's summary card, as much of each as the viewer may
+    read (protection's own rule, `access_to`): the kind, the grade, the response clock and who
+    handles it for those who work on it; that a case is open and whom to contact for the rest.
+    A viewer who may read no case of the child gets no line, whether a case exists or not."""
+    now = timezone.now()
+    lines = []
+    for view in case_notices_for_child(user, child):
+        case = view.case
+        if case.status != CaseStatus.OPEN:
+            continue
+        contact = gettext("联系:%(who)s") % {
+            "who": case.assignee.display_name if case.assignee else gettext("乡镇儿童督导员")
+        }
+        url = reverse("protection:case_detail", args=[case.pk])
+        if not view.full:
+            lines.append(
+                extensions.SummaryLine(
+                    gettext("保护个案"),
+                    gettext("该儿童有在办的保护个案"),
+                    notes=(contact,),
+                    url=url,
+                )
+            )
+            continue
+        overdue = case.responded_at is None and case.respond_by < now
+        clock = gettext("已响应") if case.responded_at else time_left(case.respond_by, now)
+        lines.append(
+            extensions.SummaryLine(
+                gettext("保护个案"),
+                f"{case.number} {case.get_kind_display()}",
+                badges=(
+                    extensions.Badge(
+                        case.get_grade_display(), case.grade
+                    ),  # badge-red … badge-blue
+                    extensions.Badge(
+                        clock, "red" if overdue else "green" if case.responded_at else "yellow"
+                    ),
+                ),
+                notes=(contact,),
+                url=url,
+                alert=overdue,
+            )
+        )
+    return lines
 
 
 def _due(user) -> list[extensions.DueEntry]:
@@ -68,6 +116,9 @@ def register() -> None:
             context=_panel,
             visible=can_report,
         )
+    )
+    extensions.summary_item_add(
+        extensions.SummaryItem(key="protection", order=15, lines=_summary, visible=can_report)
     )
     extensions.node_counts_add(extensions.NodeCounts(key="protection", count=case_counts))
     extensions.figure_section_add(PROTECTION)

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
+from guanai.core.errors import Message, worded
 from guanai.protection.choices import (
     ASSESSMENT_AREAS,
     CaseKind,
@@ -31,7 +33,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format=DATETIME_FORMAT)
 
 
-def when_field(label: str, required: bool = True) -> forms.DateTimeField:
+def when_field(label: Message, required: bool = True) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
@@ -48,16 +50,16 @@ class PhoneForm(forms.Form):
 
 class ReportForm(PhoneForm):
     kind = forms.ChoiceField(
-        label=gettext_lazy("情形"), choices=[("", "请选择")] + CaseKind.choices
+        label=gettext_lazy("情形"), choices=[("", _("请选择"))] + CaseKind.choices
     )
     description = forms.CharField(label=gettext_lazy("情况描述"), widget=TEXTAREA, max_length=4000)
     grade = forms.ChoiceField(
         label=gettext_lazy("初判风险等级"), choices=Grade.choices, initial=Grade.YELLOW
     )
-    happened_at = when_field("发生时间", required=False)
+    happened_at = when_field(_("发生时间"), required=False)
     place = forms.CharField(label=gettext_lazy("发生地点"), max_length=200, required=False)
     source = forms.ChoiceField(
-        label=gettext_lazy("发现途径"), choices=[("", "请选择")] + Source.choices
+        label=gettext_lazy("发现途径"), choices=[("", _("请选择"))] + Source.choices
     )
     channel = forms.ChoiceField(label=gettext_lazy("来源渠道"), choices=Channel.choices)
     reporter_name = forms.CharField(label=gettext_lazy("报告人"), max_length=50)
@@ -89,7 +91,7 @@ class AssignForm(PhoneForm):
 
 class StepForm(PhoneForm):
     kind = forms.ChoiceField(label=gettext_lazy("步骤"), choices=StepKind.choices)
-    done_at = when_field("时间")
+    done_at = when_field(_("时间"))
     text = forms.CharField(
         label=gettext_lazy("情况"), widget=TEXTAREA, max_length=4000, required=False
     )
@@ -113,8 +115,14 @@ class StepForm(PhoneForm):
         super().__init__(*args, **kwargs)
         for key, label in ASSESSMENT_AREAS:  # the assessment's scores, 0-3 each
             self.fields[key] = forms.ChoiceField(
-                label=f"评估:{label}",
-                choices=[("", "—"), ("0", "0 无"), ("1", "1 轻"), ("2", "2 中"), ("3", "3 重")],
+                label=worded(_("评估:%(item)s"), item=label),
+                choices=[
+                    ("", "—"),
+                    ("0", _("0 无")),
+                    ("1", _("1 轻")),
+                    ("2", _("2 中")),
+                    ("3", _("3 重")),
+                ],
                 required=False,
             )
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.protection.choices import (
     CaseKind,
@@ -27,18 +28,18 @@ from guanai.protection.choices import (
 class ResponseClock(models.Model):
     """How fast a grade must be answered, per county (area prefix, "" nationally) from a day."""
 
-    area = models.CharField("适用地区代码前缀", max_length=12, blank=True)
-    effective_from = models.DateField("生效日期")
-    grade = models.CharField("等级", max_length=10, choices=Grade.choices)
-    respond_hours = models.PositiveIntegerField("响应时限(小时)")
-    escalate_hours = models.PositiveIntegerField("超时后上报县级(小时)")
-    needs_measure = models.BooleanField("须决定应急措施", default=False)
-    words = models.CharField("说明", max_length=100)
+    area = models.CharField(_("适用地区代码前缀"), max_length=12, blank=True)
+    effective_from = models.DateField(_("生效日期"))
+    grade = models.CharField(_("等级"), max_length=10, choices=Grade.choices)
+    respond_hours = models.PositiveIntegerField(_("响应时限(小时)"))
+    escalate_hours = models.PositiveIntegerField(_("超时后上报县级(小时)"))
+    needs_measure = models.BooleanField(_("须决定应急措施"), default=False)
+    words = models.CharField(_("说明"), max_length=100)
 
     class Meta:
         ordering = ["grade", "-effective_from"]
-        verbose_name = "响应时限"
-        verbose_name_plural = "响应时限"
+        verbose_name = _("响应时限")
+        verbose_name_plural = _("响应时限")
         constraints = [
             models.UniqueConstraint(
                 fields=["area", "grade", "effective_from"], name="response_clock_once"
@@ -53,39 +54,39 @@ class ProtectionCase(models.Model):
     scope_division_field = "division_code"
     scope_pairing_path = "child__pairings"  # a carer reaches the cases they reported
 
-    number = models.CharField("编号", max_length=20, unique=True)
+    number = models.CharField(_("编号"), max_length=20, unique=True)
     child = models.ForeignKey(
         "registry.Child", on_delete=models.PROTECT, related_name="protection_cases"
     )
     division_code = models.CharField(max_length=12)
-    channel = models.CharField("来源渠道", max_length=10, choices=Channel.choices)
-    kind = models.CharField("情形", max_length=20, choices=CaseKind.choices)
-    description = models.TextField("情况描述")
-    happened_at = models.DateTimeField("发生时间", null=True, blank=True)
-    place = models.CharField("发生地点", max_length=200, blank=True)
-    source = models.CharField("发现途径", max_length=20, choices=Source.choices)
-    reporter_name = models.CharField("报告人", max_length=50)
-    reporter_institution = models.CharField("报告人单位", max_length=100, blank=True)
-    reporter_contact = models.CharField("联系方式", max_length=50, blank=True)
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("情形"), max_length=20, choices=CaseKind.choices)
+    description = models.TextField(_("情况描述"))
+    happened_at = models.DateTimeField(_("发生时间"), null=True, blank=True)
+    place = models.CharField(_("发生地点"), max_length=200, blank=True)
+    source = models.CharField(_("发现途径"), max_length=20, choices=Source.choices)
+    reporter_name = models.CharField(_("报告人"), max_length=50)
+    reporter_institution = models.CharField(_("报告人单位"), max_length=100, blank=True)
+    reporter_contact = models.CharField(_("联系方式"), max_length=50, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     # Set once by case_report (the same instant the clock starts from); no form edits it.
-    received_at = models.DateTimeField("受理时间", default=timezone.now, editable=False)
+    received_at = models.DateTimeField(_("受理时间"), default=timezone.now, editable=False)
     source_flag = models.OneToOneField(
         "care.Flag", on_delete=models.SET_NULL, null=True, blank=True, related_name="case"
     )
 
-    grade = models.CharField("风险等级", max_length=10, choices=Grade.choices)
-    graded_at = models.DateTimeField("定级时间", null=True, blank=True)
-    respond_by = models.DateTimeField("响应时限")
-    escalate_by = models.DateTimeField("上报时限")
+    grade = models.CharField(_("风险等级"), max_length=10, choices=Grade.choices)
+    graded_at = models.DateTimeField(_("定级时间"), null=True, blank=True)
+    respond_by = models.DateTimeField(_("响应时限"))
+    escalate_by = models.DateTimeField(_("上报时限"))
     needs_measure = models.BooleanField(default=False)
-    verified_at = models.DateTimeField("现场核实时间", null=True, blank=True)
-    measure_decided_at = models.DateTimeField("应急措施决定时间", null=True, blank=True)
-    responded_at = models.DateTimeField("响应完成时间", null=True, blank=True)
-    lapsed_at = models.DateTimeField("超时时间", null=True, blank=True)
-    escalated_at = models.DateTimeField("上报县级时间", null=True, blank=True)
+    verified_at = models.DateTimeField(_("现场核实时间"), null=True, blank=True)
+    measure_decided_at = models.DateTimeField(_("应急措施决定时间"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("响应完成时间"), null=True, blank=True)
+    lapsed_at = models.DateTimeField(_("超时时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("上报县级时间"), null=True, blank=True)
 
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,26 +94,26 @@ class ProtectionCase(models.Model):
         null=True,
         blank=True,
         related_name="protection_cases",
-        verbose_name="承办人",
+        verbose_name=_("承办人"),
     )
-    follow_up_days = models.PositiveIntegerField("回访间隔(天)", null=True, blank=True)
-    next_follow_up_on = models.DateField("下次回访", null=True, blank=True)
+    follow_up_days = models.PositiveIntegerField(_("回访间隔(天)"), null=True, blank=True)
+    next_follow_up_on = models.DateField(_("下次回访"), null=True, blank=True)
     follow_up_noticed_on = models.DateField(null=True, blank=True)
 
     status = models.CharField(
-        "状态", max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+        _("状态"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
-    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    closing_review = models.TextField("结案审核意见", blank=True)
-    reopened_times = models.PositiveIntegerField("重新打开次数", default=0)
+    closing_review = models.TextField(_("结案审核意见"), blank=True)
+    reopened_times = models.PositiveIntegerField(_("重新打开次数"), default=0)
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        verbose_name = "保护个案"
-        verbose_name_plural = "保护个案"
+        verbose_name = _("保护个案")
+        verbose_name_plural = _("保护个案")
         permissions = [("officer", "县级未成年人保护专干:查看和办理本县全部个案")]
         indexes = [
             models.Index(fields=["division_code", "status"], name="case_area_status"),
@@ -139,7 +140,7 @@ class GradeChange(models.Model):
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="grades")
     old_grade = models.CharField(max_length=10, choices=Grade.choices, blank=True)
     new_grade = models.CharField(max_length=10, choices=Grade.choices)
-    reason = models.CharField("理由", max_length=300)
+    reason = models.CharField(_("理由"), max_length=300)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -159,22 +160,24 @@ class CaseStep(models.Model):
     scope_division_field = "case__division_code"
 
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField("步骤", max_length=20, choices=StepKind.choices)
-    done_at = models.DateTimeField("时间")
+    kind = models.CharField(_("步骤"), max_length=20, choices=StepKind.choices)
+    done_at = models.DateTimeField(_("时间"))
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField("情况", blank=True)
-    measure = models.CharField("应急措施", max_length=20, choices=MeasureKind.choices, blank=True)
-    intervention = models.CharField(
-        "干预措施", max_length=20, choices=InterventionKind.choices, blank=True
+    text = models.TextField(_("情况"), blank=True)
+    measure = models.CharField(
+        _("应急措施"), max_length=20, choices=MeasureKind.choices, blank=True
     )
-    institution = models.CharField("机构", max_length=100, blank=True)
-    start_on = models.DateField("起始日期", null=True, blank=True)
-    end_on = models.DateField("结束日期", null=True, blank=True)
+    intervention = models.CharField(
+        _("干预措施"), max_length=20, choices=InterventionKind.choices, blank=True
+    )
+    institution = models.CharField(_("机构"), max_length=100, blank=True)
+    start_on = models.DateField(_("起始日期"), null=True, blank=True)
+    end_on = models.DateField(_("结束日期"), null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
-    document = models.FileField("文书", upload_to="protection/%Y/%m/", blank=True)
+    document = models.FileField(_("文书"), upload_to="protection/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["done_at", "id"]
@@ -189,20 +192,20 @@ class CaseTask(models.Model):
     scope_division_field = "case__division_code"
 
     case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField("任务", max_length=200)
+    title = models.CharField(_("任务"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="protection_tasks",
-        verbose_name="责任人",
+        verbose_name=_("责任人"),
     )
-    due_on = models.DateField("完成期限")
+    due_on = models.DateField(_("完成期限"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    done_at = models.DateTimeField("完成时间", null=True, blank=True)
-    done_note = models.TextField("完成情况", blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_note = models.TextField(_("完成情况"), blank=True)
     overdue_noticed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from enum import IntEnum
 from statistics import median
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import Area, scope, unscoped, within
@@ -90,7 +91,7 @@ def case_get_for(user: User, pk: int, at_least: Access = Access.RECEIPT) -> Case
     )
     access = access_to(user, case) if case is not None else Access.NONE
     if case is None or access < at_least:
-        raise AccessDenied("没有找到该个案,或您无权查看")
+        raise AccessDenied(_("没有找到该个案,或您无权查看"))
     return CaseView(case, access)
 
 
@@ -128,14 +129,14 @@ def my_tasks(user: User) -> QuerySet[CaseTask]:
 def task_get_for(user: User, pk: int) -> CaseTask:
     task = scope(user, CaseTask.objects.select_related("case")).filter(pk=pk).first()
     if task is None or (task.owner_id != user.pk and access_to(user, task.case) < Access.FULL):
-        raise AccessDenied("没有找到该任务,或您无权查看")
+        raise AccessDenied(_("没有找到该任务,或您无权查看"))
     return task
 
 
 def step_get_for(user: User, pk: int) -> CaseStep:
     step = scope(user, CaseStep.objects.select_related("case")).filter(pk=pk).first()
     if step is None or access_to(user, step.case) < Access.FULL:
-        raise AccessDenied("没有找到该记录,或您无权查看")
+        raise AccessDenied(_("没有找到该记录,或您无权查看"))
     return step
 
 

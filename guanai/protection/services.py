@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible, scope
@@ -16,7 +17,7 @@ from guanai.audit.models import Action
 from guanai.audit.services import audit
 from guanai.care.models import Flag
 from guanai.core.counters import next_number
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, Message, listed, recorded
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.protection import permissions
@@ -64,7 +65,7 @@ class Report:
     grade: str = Grade.YELLOW  # the reporter's first judgement; the supervisor grades
 
 
-def _required(value: str, message: str, field: str) -> str:
+def _required(value: str, message: Message, field: str) -> str:
     if not (value or "").strip():
         raise DomainError(message, field=field)
     return value.strip()
@@ -74,10 +75,10 @@ def _not_future(when: datetime | None, field: str, after: datetime | None = None
     if when is None:
         return
     if when > timezone.now():
-        raise DomainError("时间不能晚于现在", field=field)
+        raise DomainError(_("时间不能晚于现在"), field=field)
     # Forms give minutes: a visit typed for the minute of intake is not before it.
     if after is not None and when < after.replace(second=0, microsecond=0):
-        raise DomainError("时间不能早于受理时间", field=field)
+        raise DomainError(_("时间不能早于受理时间"), field=field)
 
 
 def _next_number(county_code: str, year: int) -> str:
@@ -106,35 +107,36 @@ def _full(actor: User, case: ProtectionCase) -> ProtectionCase:
 
 def _directing(actor: User, case: ProtectionCase) -> ProtectionCase:
     if not permissions.can_direct(actor):
-        raise AccessDenied("只有乡镇督导员和县级未成年人保护专干可以办理此项")
+        raise AccessDenied(_("只有乡镇督导员和县级未成年人保护专干可以办理此项"))
     return _full(actor, case)
 
 
+@recorded
 @transaction.atomic
 def case_report(
     *, actor: User, child: Child | None, report: Report, flag: Flag | None = None
 ) -> ProtectionCase:
     """File a report: number and intake time fixed now, the response clock started."""
     if not permissions.can_report(actor):
-        raise AccessDenied("您的角色不能报告保护个案")
+        raise AccessDenied(_("您的角色不能报告保护个案"))
     if child is None:
-        raise DomainError("请选择儿童(在档案中查找,或先为其建立档案)", field="child")
+        raise DomainError(_("请选择儿童(在档案中查找,或先为其建立档案)"), field="child")
     # Through the gate: a carer reaches only the children paired with them today.
     if not scope(actor, Child.objects.filter(pk=child.pk)).exists():
-        raise AccessDenied("该儿童不在您的管辖范围内", field="child")
+        raise AccessDenied(_("该儿童不在您的管辖范围内"), field="child")
     if report.kind not in CaseKind.values:
-        raise DomainError("请选择情形", field="kind")
-    description = _required(report.description, "请填写情况描述", "description")
+        raise DomainError(_("请选择情形"), field="kind")
+    description = _required(report.description, _("请填写情况描述"), "description")
     if report.source not in Source.values:
-        raise DomainError("请选择发现途径", field="source")
+        raise DomainError(_("请选择发现途径"), field="source")
     if report.channel not in Channel.values:
-        raise DomainError("请选择来源渠道", field="channel")
+        raise DomainError(_("请选择来源渠道"), field="channel")
     if report.grade not in Grade.values:
-        raise DomainError("请选择风险等级", field="grade")
-    reporter = _required(report.reporter_name, "请填写报告人", "reporter_name")
+        raise DomainError(_("请选择风险等级"), field="grade")
+    reporter = _required(report.reporter_name, _("请填写报告人"), "reporter_name")
     _not_future(report.happened_at, "happened_at")
     if flag is not None and (flag.child_id != child.pk or hasattr(flag, "case")):
-        raise DomainError("该问题上报已转为个案,或不是这名儿童的", field="flag")
+        raise DomainError(_("该问题上报已转为个案,或不是这名儿童的"), field="flag")
     now = timezone.now()
     clock = deadlines(child.division_code, report.grade, now)
     case = ProtectionCase.objects.create(
@@ -189,10 +191,10 @@ def case_grade(*, actor: User, case: ProtectionCase, grade: str, reason: str) ->
     """Raise or lower the grade with a reason; the clock is reset from the intake time."""
     case = _directing(actor, case)
     if grade not in Grade.values:
-        raise DomainError("请选择风险等级", field="grade")
-    reason = _required(reason, "请填写调整等级的理由", "reason")
+        raise DomainError(_("请选择风险等级"), field="grade")
+    reason = _required(reason, _("请填写调整等级的理由"), "reason")
     if not case.is_open:
-        raise DomainError("个案已结案,请先重新打开", field="grade")
+        raise DomainError(_("个案已结案,请先重新打开"), field="grade")
     old = case.grade
     clock = deadlines(case.division_code, grade, case.received_at)
     case.grade, case.graded_at = grade, timezone.now()
@@ -224,13 +226,14 @@ def case_grade(*, actor: User, case: ProtectionCase, grade: str, reason: str) ->
     return case
 
 
+@recorded
 @transaction.atomic
 def case_assign(*, actor: User, case: ProtectionCase, assignee: User) -> ProtectionCase:
     case = _directing(actor, case)
     if not permissions.may_work_cases(assignee) or not division_visible(
         assignee, case.division_code
     ):
-        raise DomainError("承办人须是辖区覆盖该儿童所在村的工作人员", field="assignee")
+        raise DomainError(_("承办人须是辖区覆盖该儿童所在村的工作人员"), field="assignee")
     old = case.assignee
     case.assignee = assignee
     case.save(update_fields=["assignee"])
@@ -267,11 +270,12 @@ def _check_document(document: UploadedFile | None) -> None:
     if document is None:
         return
     if document.content_type not in DOCUMENT_TYPES:
-        raise DomainError("文书只能是 PDF、JPEG 或 PNG", field="document")
+        raise DomainError(_("文书只能是 PDF、JPEG 或 PNG"), field="document")
     if document.size and document.size > DOCUMENT_MAX_BYTES:
-        raise DomainError("文书不能超过 10 MB", field="document")
+        raise DomainError(_("文书不能超过 10 MB"), field="document")
 
 
+@recorded
 @transaction.atomic
 def step_record(
     *,
@@ -292,31 +296,31 @@ def step_record(
     """Record one step of the workflow (who: the actor; when: `done_at`; what: the rest)."""
     case = _full(actor, case)
     if not case.is_open:
-        raise DomainError("个案已结案,请先重新打开", field="kind")
+        raise DomainError(_("个案已结案,请先重新打开"), field="kind")
     if kind not in StepKind.values:
-        raise DomainError("请选择步骤", field="kind")
+        raise DomainError(_("请选择步骤"), field="kind")
     if done_at is None:
-        raise DomainError("请填写时间", field="done_at")
+        raise DomainError(_("请填写时间"), field="done_at")
     _not_future(done_at, "done_at", after=case.received_at)
     details: dict = {}
     if kind == StepKind.MEASURE:
         if measure not in MeasureKind.values:
-            raise DomainError("请选择应急措施", field="measure")
+            raise DomainError(_("请选择应急措施"), field="measure")
         if measure == MeasureKind.TEMPORARY_CARE and not institution.strip():
-            raise DomainError("临时监护照料请填写机构", field="institution")
+            raise DomainError(_("临时监护照料请填写机构"), field="institution")
     elif kind == StepKind.INTERVENTION:
         if intervention not in InterventionKind.values:
-            raise DomainError("请选择干预措施", field="intervention")
+            raise DomainError(_("请选择干预措施"), field="intervention")
     elif kind == StepKind.ASSESSMENT:
         checked = assessment_scores(scores or {})
         grade, why = suggested_grade(checked)
         details = {"scores": checked, "suggested": str(grade), "why": why}
     elif kind in (StepKind.VERIFY, StepKind.PLAN, StepKind.FOLLOW_UP, StepKind.NOTE):
-        _required(text, "请填写情况", "text")
+        _required(text, _("请填写情况"), "text")
     if start_on and end_on and end_on < start_on:
-        raise DomainError("结束日期不能早于起始日期", field="end_on")
+        raise DomainError(_("结束日期不能早于起始日期"), field="end_on")
     if kind == StepKind.PLAN and follow_up_days is not None and not 1 <= follow_up_days <= 180:
-        raise DomainError("回访间隔应在 1 至 180 天之间", field="follow_up_days")
+        raise DomainError(_("回访间隔应在 1 至 180 天之间"), field="follow_up_days")
     _check_document(document)
     step = CaseStep.objects.create(
         case=case,
@@ -361,13 +365,13 @@ def task_add(
 ) -> CaseTask:
     """A task of the assistance plan for anyone whose jurisdiction covers the child."""
     case = _full(actor, case)
-    title = _required(title, "请填写任务", "title")
+    title = _required(title, _("请填写任务"), "title")
     if due_on is None:
-        raise DomainError("请填写完成期限", field="due_on")
+        raise DomainError(_("请填写完成期限"), field="due_on")
     if due_on < timezone.localdate():
-        raise DomainError("完成期限不能早于今天", field="due_on")
+        raise DomainError(_("完成期限不能早于今天"), field="due_on")
     if not permissions.may_work_cases(owner) or not division_visible(owner, case.division_code):
-        raise DomainError("责任人须是辖区覆盖该儿童所在村的工作人员", field="owner")
+        raise DomainError(_("责任人须是辖区覆盖该儿童所在村的工作人员"), field="owner")
     task = CaseTask.objects.create(
         case=case, title=title, owner=owner, due_on=due_on, created_by=actor
     )
@@ -402,8 +406,8 @@ def task_done(*, actor: User, task: CaseTask, note: str) -> CaseTask:
         case_get_for(actor, task.case_id, at_least=Access.TASKS)
     task = scope(actor, CaseTask.objects.select_for_update()).get(pk=task.pk)
     if task.done_at is not None:
-        raise DomainError("该任务已完成", field="note")
-    task.done_note = _required(note, "请填写完成情况", "note")
+        raise DomainError(_("该任务已完成"), field="note")
+    task.done_note = _required(note, _("请填写完成情况"), "note")
     task.done_at = timezone.now()
     task.save(update_fields=["done_note", "done_at"])
     audit(
@@ -422,11 +426,13 @@ def case_close(*, actor: User, case: ProtectionCase, review: str) -> ProtectionC
     """Close after the supervisor's review; refused, with the steps named, while any is missing."""
     case = _directing(actor, case)
     if not case.is_open:
-        raise DomainError("个案已结案", field="review")
-    review = _required(review, "请填写结案审核意见", "review")
+        raise DomainError(_("个案已结案"), field="review")
+    review = _required(review, _("请填写结案审核意见"), "review")
     missing = closure_missing(case)
     if missing:
-        raise DomainError("还不能结案,缺少:" + "、".join(missing), field="review")
+        raise DomainError(
+            _("还不能结案,缺少:%(missing)s"), field="review", missing=listed(missing, "、")
+        )
     case.status, case.closed_at, case.closed_by = CaseStatus.CLOSED, timezone.now(), actor
     case.closing_review = review
     case.save()
@@ -447,8 +453,8 @@ def case_close(*, actor: User, case: ProtectionCase, review: str) -> ProtectionC
 def case_reopen(*, actor: User, case: ProtectionCase, reason: str) -> ProtectionCase:
     case = _directing(actor, case)
     if case.is_open:
-        raise DomainError("个案尚未结案", field="reason")
-    reason = _required(reason, "请填写重新打开的理由", "reason")
+        raise DomainError(_("个案尚未结案"), field="reason")
+    reason = _required(reason, _("请填写重新打开的理由"), "reason")
     case.status, case.closed_at, case.closed_by = CaseStatus.OPEN, None, None
     case.reopened_times += 1
     case.save()

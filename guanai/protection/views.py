@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions as account_permissions
@@ -39,7 +40,7 @@ NAV = {"nav_active": "protection"}
 
 @search_audited("保护个案列表", "protection.protectioncase")
 def case_list(request):
-    require(permissions.can_report(request.user), "您的角色不能查看保护个案")
+    require(permissions.can_report(request.user), _("您的角色不能查看保护个案"))
     cases = selectors.case_list_for(request.user)
     status = request.GET.get("status", "open")
     if status in CaseStatus.values:
@@ -74,7 +75,7 @@ def case_list(request):
 
 @search_audited("保护个案报告:查找儿童", "registry.child")
 def report_start(request):
-    require(permissions.can_report(request.user), "您的角色不能报告保护个案")
+    require(permissions.can_report(request.user), _("您的角色不能报告保护个案"))
     text = (request.GET.get("q") or "").strip()
     found = child_list_for(request.user, ChildFilters(text=text))[:20] if text else []
     return render(
@@ -91,7 +92,7 @@ def report_start(request):
 
 @require_http_methods(["GET", "POST"])
 def report_create(request, child_pk: int):
-    require(permissions.can_report(request.user), "您的角色不能报告保护个案")
+    require(permissions.can_report(request.user), _("您的角色不能报告保护个案"))
     child = child_get_for(request.user, child_pk)
     # 转为报告 from a serious care record: its flag becomes the case's source (once).
     flag = None
@@ -260,7 +261,7 @@ def case_reopen(request, case_pk: int):
 
 
 def my_tasks(request):
-    require(permissions.can_use_cases(request.user), "您的角色没有保护个案任务")
+    require(permissions.can_use_cases(request.user), _("您的角色没有保护个案任务"))
     tasks = selectors.my_tasks(request.user)
     return render(
         request,
@@ -275,7 +276,7 @@ def task_done(request, task_pk: int):
     form = TaskDoneForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("请填写完成情况", field="note")
+            raise DomainError(_("请填写完成情况"), field="note")
         services.task_done(actor=request.user, task=task, note=form.cleaned_data["note"])
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -295,9 +296,9 @@ def step_document(request, step_pk: int):
 
 
 def figures(request):
-    require(permissions.can_see_figures(request.user), "您的角色不能查看保护个案统计")
+    require(permissions.can_see_figures(request.user), _("您的角色不能查看保护个案统计"))
     division = request.user.division
-    require(division is not None, "请以辖区用户查看")
+    require(division is not None, _("请以辖区用户查看"))
     area = area_for(request.user, division)
     now = timezone.now()
     since = now - timedelta(days=365)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class RegistryConfig(AppConfig):
     name = "guanai.registry"
-    verbose_name = "儿童档案"
+    verbose_name = gettext_lazy("儿童档案")
 
     def ready(self):
         from guanai.audit.subjects import file_subject_set

@@ -5,6 +5,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from guanai.accounts import permissions
@@ -19,7 +20,7 @@ from guanai.registry.forms import AttachmentForm
 def attachment_upload(request, pk: int):
     child = selectors.child_get_for(request.user, pk)
     if not permissions.can_upload_attachments(request.user):
-        raise AccessDenied("您的角色不能上传附件")
+        raise AccessDenied(_("您的角色不能上传附件"))
     form = AttachmentForm(request.POST, request.FILES)
     if request.upload_limit.refused_size is not None:  # refused on arrival, nothing was kept
         messages.error(

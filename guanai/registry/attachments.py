@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 from guanai.accounts import permissions
@@ -23,7 +23,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError, NotForRole
+from guanai.core.errors import AccessDenied, DomainError, NotForRole, recorded
 from guanai.registry.choices import AttachmentKind
 from guanai.registry.models import Attachment, Child
 
@@ -78,17 +78,18 @@ def _stored_name(original: str, file_type: FileType) -> str:
     return f"{stem}.{file_type.extension}"
 
 
+@recorded
 @transaction.atomic
 def attachment_add(
     *, actor: User, child: Child, kind: str, upload: UploadedFile, caption: str = ""
 ) -> Attachment:
     if not permissions.can_upload_attachments(actor):
-        raise AccessDenied("您的角色不能上传附件")
+        raise AccessDenied(_("您的角色不能上传附件"))
     # Scope, not division_visible: carers reach the child through a current pairing.
     if not scope(actor, Child.objects.filter(pk=child.pk)).exists():
-        raise AccessDenied("该档案不在您的管辖范围内")
+        raise AccessDenied(_("该档案不在您的管辖范围内"))
     if kind not in AttachmentKind.values:
-        raise DomainError("请选择附件类型", field="kind")
+        raise DomainError(_("请选择附件类型"), field="kind")
     if upload.size > MAX_UPLOAD_BYTES:
         raise DomainError(too_big_message(upload.size), field="file")
     upload.seek(0)
@@ -96,8 +97,10 @@ def attachment_add(
     upload.seek(0)
     if file_type is None:
         raise DomainError(
-            "只能上传 JPEG、PNG、WebP 格式的图片或 PDF 文件。"
-            "系统按文件内容判断格式,改扩展名无效;请用手机相册或扫描软件另存后再上传。",
+            _(
+                "只能上传 JPEG、PNG、WebP 格式的图片或 PDF 文件。"
+                "系统按文件内容判断格式,改扩展名无效;请用手机相册或扫描软件另存后再上传。"
+            ),
             field="file",
         )
     upload.name = _stored_name(upload.name or "", file_type)
@@ -129,13 +132,14 @@ def attachment_get_for(user: User, child: Child, attachment_id: int) -> Attachme
     its kind (else 403)."""
     attachment = _attachments_in_scope(user, child).filter(pk=attachment_id).first()
     if attachment is None:
-        raise AccessDenied("没有找到该附件,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该附件,或不在您的管辖范围内"))
     kinds = permissions.attachment_kinds_for(user)
     if kinds is not None and attachment.kind not in kinds:
-        raise NotForRole(gettext("您所在部门不能查看儿童的照片、书信和作品"))
+        raise NotForRole(_("您所在部门不能查看儿童的照片、书信和作品"))
     return attachment
 
 
+@recorded
 def attachment_downloaded(*, actor: User, attachment: Attachment) -> None:
     audit(
         actor=actor,

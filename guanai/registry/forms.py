@@ -4,7 +4,9 @@ import json
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from guanai.core.errors import Message, worded
 from guanai.core.phones import PhoneField
 from guanai.geo.models import Division
 from guanai.registry.choices import (
@@ -67,12 +69,15 @@ class ChildFileForm(forms.Form):
     error_css_class = "error"
 
     SECTIONS = [
-        ("家庭", [*HOUSEHOLD_FIELDS]),
+        (_("家庭"), [*HOUSEHOLD_FIELDS]),
         *[(role.label, [f"{role.value}_{f}" for f in PARENT_FIELDS]) for role in ParentRole],
-        ("监护人", [f"guardian_{f}" for f in GUARDIAN_FIELDS]),
-        ("就学", ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"]),
+        (_("监护人"), [f"guardian_{f}" for f in GUARDIAN_FIELDS]),
         (
-            "残疾与健康",
+            _("就学"),
+            ["school_stage", "school", "class_name", "class_teacher", "class_teacher_phone"],
+        ),
+        (
+            _("残疾与健康"),
             [
                 "disability_category",
                 "disability_grade",
@@ -80,22 +85,22 @@ class ChildFileForm(forms.Form):
                 "serious_illness",
             ],
         ),
-        ("其他", ["ethnicity", "phone", "lives_with_parents", "hobbies", "notes"]),
+        (_("其他"), ["ethnicity", "phone", "lives_with_parents", "hobbies", "notes"]),
     ]
 
     def __init__(self, *args, villages=None, schools=None, check_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if villages is not None:
             self.fields["village"] = forms.ModelChoiceField(
-                queryset=villages, label="所在村(居)", empty_label="请选择"
+                queryset=villages, label=_("所在村(居)"), empty_label=_("请选择")
             )
         for name in CHILD_FIELDS:
             self.fields[name] = _formfield(Child, name)
         self.fields["id_number"] = forms.CharField(
-            label="身份证号",
+            label=_("身份证号"),
             max_length=20,
             required=False,
-            help_text="填写后自动核对出生日期和性别;暂无可留空",
+            help_text=_("填写后自动核对出生日期和性别;暂无可留空"),
             widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
         )
         self.fields["name"].required = True
@@ -106,15 +111,21 @@ class ChildFileForm(forms.Form):
         for role in ParentRole:
             for name in PARENT_FIELDS:
                 field = _formfield(
-                    Parent, name, label=f"{role.label}{Parent._meta.get_field(name).verbose_name}"
+                    Parent,
+                    name,
+                    label=worded(
+                        _("%(parent)s%(field)s"),
+                        parent=role.label,
+                        field=Parent._meta.get_field(name).verbose_name,
+                    ),
                 )
                 self.fields[f"{role.value}_{name}"] = field
         for name in GUARDIAN_FIELDS:
             self.fields[f"guardian_{name}"] = _formfield(Guardian, name)
-        self.fields["guardian_name"].label = "监护人姓名"
-        self.fields["guardian_phone"].label = "监护人电话"
-        self.fields["guardian_capacity"].label = "监护人监护能力"
-        self.fields["guardian_relation"].label = "监护人与儿童关系"
+        self.fields["guardian_name"].label = _("监护人姓名")
+        self.fields["guardian_phone"].label = _("监护人电话")
+        self.fields["guardian_capacity"].label = _("监护人监护能力")
+        self.fields["guardian_relation"].label = _("监护人与儿童关系")
         self.fields["school_stage"].choices = [("", UNKNOWN), *SchoolStage.choices]
         self.defaults = {
             **{n: _default(Child, n) for n in CHILD_FIELDS},
@@ -123,7 +134,7 @@ class ChildFileForm(forms.Form):
             **{f"guardian_{n}": _default(Guardian, n) for n in GUARDIAN_FIELDS},
         }
         self.fields["confirm_warnings"] = forms.BooleanField(
-            label="已核实以上情况属实", required=False
+            label=_("已核实以上情况属实"), required=False
         )
         self.order_fields([*ESSENTIALS, *(name for _, names in self.SECTIONS for name in names)])
         if check_url:
@@ -138,18 +149,18 @@ class ChildFileForm(forms.Form):
             if name.endswith("id_number") or isinstance(field, forms.DateField | PhoneField)
         ]
 
-    def conditions(self) -> dict[str, tuple[str, str, str]]:
+    def conditions(self) -> dict[str, tuple[str, str, Message]]:
         """Fields that another's value makes required: field -> (that field, its value, words)."""
         found = {
-            "birth_date": ("id_number", "", "没有身份证号时必填"),
-            "sex": ("id_number", "", "没有身份证号时必填"),
+            "birth_date": ("id_number", "", _("没有身份证号时必填")),
+            "sex": ("id_number", "", _("没有身份证号时必填")),
         }
         for role in ParentRole:
-            for status, (name, _) in PARENT_STATUS_NEEDS.items():
+            for status, (name, _needs) in PARENT_STATUS_NEEDS.items():
                 found[f"{role.value}_{name}"] = (
                     f"{role.value}_status",
                     status,
-                    f"{ParentStatus(status).label}时必填",
+                    worded(_("%(status)s时必填"), status=ParentStatus(status).label),
                 )
         return found
 
@@ -172,7 +183,7 @@ class ChildFileForm(forms.Form):
         fields' conditions and how many of them hold a value."""
         conditions = self.conditions()
         essential = set(ESSENTIALS)
-        parts = [("基本信息", ESSENTIALS, True)]
+        parts = [(_("基本信息"), ESSENTIALS, True)]
         parts += [
             (title, [n for n in names if n not in essential], False)
             for title, names in self.SECTIONS
@@ -201,7 +212,10 @@ class ChildFileForm(forms.Form):
         summary = [("", str(message)) for message in self.non_field_errors()]
         for name in self.fields:
             for message in self.errors.get(name, []):
-                summary.append((self[name].id_for_label, f"{self.fields[name].label}:{message}"))
+                said = worded(
+                    _("%(label)s:%(error)s"), label=self.fields[name].label, error=message
+                )
+                summary.append((self[name].id_for_label, str(said)))
         return summary
 
 
@@ -241,27 +255,27 @@ def initial_from_child(child: Child) -> dict:
 
 
 class DeactivateForm(forms.Form):
-    reason = forms.ChoiceField(label="注销原因", choices=InactiveReason.choices)
-    on = forms.DateField(label="注销日期", widget=DATE_WIDGET, initial=timezone.localdate)
-    note = forms.CharField(label="说明", max_length=200, required=False)
+    reason = forms.ChoiceField(label=_("注销原因"), choices=InactiveReason.choices)
+    on = forms.DateField(label=_("注销日期"), widget=DATE_WIDGET, initial=timezone.localdate)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="姓名/拼音/身份证号",
+        label=_("姓名/拼音/身份证号"),
         required=False,
         widget=forms.TextInput(
-            attrs={"placeholder": "张三 / zhangsan / zs / 身份证后四位", "type": "search"}
+            attrs={"placeholder": _("张三 / zhangsan / zs / 身份证后四位"), "type": "search"}
         ),
     )
     division = forms.ModelChoiceField(
-        queryset=Division.objects.none(), label="地区", required=False, empty_label="全部"
+        queryset=Division.objects.none(), label=_("地区"), required=False, empty_label=_("全部")
     )
-    include_inactive = forms.BooleanField(label="含已注销", required=False)
-    missing_id = forms.BooleanField(label="缺身份证号", required=False)
-    missing_guardian = forms.BooleanField(label="缺监护人", required=False)
+    include_inactive = forms.BooleanField(label=_("含已注销"), required=False)
+    missing_id = forms.BooleanField(label=_("缺身份证号"), required=False)
+    missing_guardian = forms.BooleanField(label=_("缺监护人"), required=False)
     age_band = forms.ChoiceField(
-        label="年龄段", choices=[("", "全部"), *AgeBand.choices], required=False
+        label=_("年龄段"), choices=[("", _("全部")), *AgeBand.choices], required=False
     )
 
     def __init__(self, *args, divisions=None, **kwargs):
@@ -270,15 +284,15 @@ class SearchForm(forms.Form):
             self.fields["division"].queryset = divisions
         for extra in child_list_filters():  # what other apps add (the rules' category)
             self.fields[extra.key] = forms.ChoiceField(
-                label=extra.label, choices=[("", "全部"), *extra.choices()], required=False
+                label=extra.label, choices=[("", _("全部")), *extra.choices()], required=False
             )
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=AttachmentKind.choices)
+    kind = forms.ChoiceField(label=_("类型"), choices=AttachmentKind.choices)
     upload = forms.FileField(
-        label="文件",
-        help_text="JPEG、PNG、WebP 图片或 PDF,不超过 10 MB",
+        label=_("文件"),
+        help_text=_("JPEG、PNG、WebP 图片或 PDF,不超过 10 MB"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf"}),
     )
-    caption = forms.CharField(label="说明", max_length=200, required=False)
+    caption = forms.CharField(label=_("说明"), max_length=200, required=False)

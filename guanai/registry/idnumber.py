@@ -19,10 +19,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
+from django.utils.translation import gettext_lazy
 from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
+
+from guanai.core.errors import Message, worded
 
 __all__ = [
     "IdNumber",
@@ -53,15 +57,15 @@ _PLACEHOLDER_NAMES = frozenset(
 )
 
 _SEX_CODES = {"M": "M", "F": "F", "m": "M", "f": "F", "男": "M", "女": "F"}
-_SEX_LABELS = {"M": "男", "F": "女"}
+_SEX_LABELS = {"M": gettext_lazy("男"), "F": gettext_lazy("女")}
 
 
 class IdNumberError(ValueError):
     """Invalid identity number; ``message`` is Chinese and shown to users as is."""
 
-    def __init__(self, message: str, *, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Message, *, code: str = "invalid", **values: Any) -> None:
+        self.message = worded(message, **values)
+        super().__init__(self.message)
         # Stable ASCII key (e.g. "checksum") so callers can branch without parsing text.
         self.code = code
 
@@ -210,9 +214,9 @@ def from_legacy_15(raw: str) -> str:
     """Convert a 15-digit legacy number (YYMMDD, 19xx) to 18 digits."""
     number = normalize(raw)
     if len(number) != 15:
-        raise IdNumberError("旧版身份证号长度应为 15 位", code="length")
+        raise IdNumberError(gettext_lazy("旧版身份证号长度应为 15 位"), code="length")
     if not _DIGITS.fullmatch(number):
-        raise IdNumberError("旧版 15 位身份证号只能包含数字", code="format")
+        raise IdNumberError(gettext_lazy("旧版 15 位身份证号只能包含数字"), code="format")
     body = number[:6] + "19" + number[6:]
     return body + _check_digit(body)
 
@@ -244,43 +248,56 @@ def parse(raw: str, *, today: date | None = None) -> IdNumber:
     """Normalize and validate an 18- or 15-digit number; raise IdNumberError if invalid."""
     number = normalize(raw)
     if not number:
-        raise IdNumberError("身份证号为空", code="empty")
+        raise IdNumberError(gettext_lazy("身份证号为空"), code="empty")
     legacy = len(number) == 15
     if legacy:
         number = from_legacy_15(number)
     elif len(number) != 18:
-        raise IdNumberError("身份证号长度应为 18 位(或旧版 15 位)", code="length")
+        raise IdNumberError(gettext_lazy("身份证号长度应为 18 位(或旧版 15 位)"), code="length")
     if not _FORMAT_18.fullmatch(number):
-        raise IdNumberError("身份证号只能包含数字,最后一位可以是 X", code="format")
+        raise IdNumberError(gettext_lazy("身份证号只能包含数字,最后一位可以是 X"), code="format")
 
     try:
         # What ric.get_birth_date does once the format is checked, without its cleaning pass
         # (a third of the time of checking a roster's numbers).
         birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise IdNumberError("身份证号中的出生日期无效", code="birth_date") from None
+        raise IdNumberError(gettext_lazy("身份证号中的出生日期无效"), code="birth_date") from None
     if birth_date.year < MIN_BIRTH_YEAR:
         raise IdNumberError(
-            f"身份证号中的出生日期早于 {MIN_BIRTH_YEAR} 年", code="birth_date_too_early"
+            gettext_lazy("身份证号中的出生日期早于 %(min_birth_year)s 年"),
+            code="birth_date_too_early",
+            min_birth_year=MIN_BIRTH_YEAR,
         )
     if birth_date > (today or date.today()):
-        raise IdNumberError("身份证号出生日期晚于今天", code="birth_date_future")
+        raise IdNumberError(gettext_lazy("身份证号出生日期晚于今天"), code="birth_date_future")
 
     region_code = number[:6]
     # Looked up in our copy first: stdnum raises a bare KeyError (not a
     # ValidationError) for an unknown county inside a known province.
     if region_code not in _table():
-        raise IdNumberError(f"身份证号地区码 {region_code} 不存在", code="region_unknown")
+        raise IdNumberError(
+            gettext_lazy("身份证号地区码 %(region_code)s 不存在"),
+            code="region_unknown",
+            region_code=region_code,
+        )
     last_year = _last_year()[region_code]
     if last_year is not None and birth_date.year > last_year:
         raise IdNumberError(
-            f"身份证号地区码 {region_code} 在 {birth_date.year} 年已停用(最后使用于 {last_year} 年)",
+            gettext_lazy(
+                "身份证号地区码 %(region_code)s 在 %(year)s 年已停用(最后使用于 %(last_year)s 年)"
+            ),
             code="region_retired",
+            region_code=region_code,
+            year=birth_date.year,
+            last_year=last_year,
         )
 
     expected = _check_digit(number[:17])
     if number[17] != expected:
-        raise IdNumberError(f"身份证号校验位错误,应为 {expected}", code="checksum")
+        raise IdNumberError(
+            gettext_lazy("身份证号校验位错误,应为 %(expected)s"), code="checksum", expected=expected
+        )
 
     return IdNumber(
         number=number,
@@ -292,20 +309,27 @@ def parse(raw: str, *, today: date | None = None) -> IdNumber:
     )
 
 
-def cross_check(idn: IdNumber, *, birth_date: date | None, sex: str | None) -> list[str]:
-    """Chinese messages for entered birth date / sex that contradict the number."""
+def cross_check(idn: IdNumber, *, birth_date: date | None, sex: str | None) -> list[Message]:
+    """Messages (lazy) for entered birth date / sex that contradict the number."""
     problems = []
     if isinstance(birth_date, datetime):  # datetime != date even on the same day
         birth_date = birth_date.date()
     if birth_date is not None and birth_date != idn.birth_date:
         problems.append(
-            f"出生日期与身份证号不一致:填写为 {birth_date.isoformat()},"
-            f"身份证号为 {idn.birth_date.isoformat()}"
+            worded(
+                gettext_lazy("出生日期与身份证号不一致:填写为 %(entered)s,身份证号为 %(read)s"),
+                entered=birth_date.isoformat(),
+                read=idn.birth_date.isoformat(),
+            )
         )
     entered = _SEX_CODES.get(sex or "")
     if entered is not None and entered != idn.sex:
         problems.append(
-            f"性别与身份证号不一致:填写为{_SEX_LABELS[entered]},身份证号为{_SEX_LABELS[idn.sex]}"
+            worded(
+                gettext_lazy("性别与身份证号不一致:填写为%(entered)s,身份证号为%(read)s"),
+                entered=_SEX_LABELS[entered],
+                read=_SEX_LABELS[idn.sex],
+            )
         )
     return problems
 
@@ -329,19 +353,30 @@ def make(*, region_code: str, birth_date: date, sequence: int, sex: str) -> str:
     try:
         last_year = _last_year()[region_code]
     except KeyError:
-        raise IdNumberError(f"身份证号地区码 {region_code} 不存在", code="region_unknown") from None
+        raise IdNumberError(
+            gettext_lazy("身份证号地区码 %(region_code)s 不存在"),
+            code="region_unknown",
+            region_code=region_code,
+        ) from None
     year = birth_date.year
     if last_year is not None and year > last_year:
         raise IdNumberError(
-            f"身份证号地区码 {region_code} 在 {year} 年已停用(最后使用于 {last_year} 年)",
+            gettext_lazy(
+                "身份证号地区码 %(region_code)s 在 %(year)s 年已停用(最后使用于 %(last_year)s 年)"
+            ),
             code="region_retired",
+            region_code=region_code,
+            year=year,
+            last_year=last_year,
         )
     if year < MIN_BIRTH_YEAR:
         raise IdNumberError(
-            f"身份证号中的出生日期早于 {MIN_BIRTH_YEAR} 年", code="birth_date_too_early"
+            gettext_lazy("身份证号中的出生日期早于 %(min_birth_year)s 年"),
+            code="birth_date_too_early",
+            min_birth_year=MIN_BIRTH_YEAR,
         )
     if birth_date > date.today():
-        raise IdNumberError("身份证号出生日期晚于今天", code="birth_date_future")
+        raise IdNumberError(gettext_lazy("身份证号出生日期晚于今天"), code="birth_date_future")
     if not 0 <= sequence <= 499:
         raise ValueError(f"sequence must be 0..499, got {sequence!r}")
     code = _SEX_CODES.get(sex)

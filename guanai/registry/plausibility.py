@@ -8,6 +8,9 @@ words name what looks wrong; `services._refuse_problems` raises them as `NeedsCo
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from guanai.core.errors import Message, worded
 from guanai.registry.choices import GuardianRelation, ParentStatus, SchoolStage
 
 # Kinship words people write in a guardian's name (李奶奶, 王外婆): the sex and the generation
@@ -59,7 +62,7 @@ def _kin(name: str) -> tuple[str, str, str] | None:
     return next((kin for kin in KIN_WORDS if kin[0] in name), None)
 
 
-def guardian_warnings(data: dict[str, Any]) -> list[str]:
+def guardian_warnings(data: dict[str, Any]) -> list[Message]:
     name, relation = (data.get("guardian_name") or "").strip(), data.get("guardian_relation") or ""
     if not name or not relation:
         return []
@@ -73,28 +76,47 @@ def guardian_warnings(data: dict[str, Any]) -> list[str]:
         if (expected_sex and expected_sex != sex) or (
             expected_generation and expected_generation != generation
         ):
-            warnings.append(f"监护人“{name}”称呼为“{word}”,与儿童关系却填为“{label}”")
+            warnings.append(
+                worded(
+                    _("监护人“%(name)s”称呼为“%(word)s”,与儿童关系却填为“%(relation)s”"),
+                    name=name,
+                    word=word,
+                    relation=label,
+                )
+            )
     if relation in RELATION_SEX:
         status = data.get(f"{relation}_status") or ""
         if status in ABSENT:
-            warnings.append(f"监护人是{label},但{label}的状况填为“{ParentStatus(status).label}”")
+            warnings.append(
+                worded(
+                    _("监护人是%(relation)s,但%(relation)s的状况填为“%(status)s”"),
+                    relation=label,
+                    status=ParentStatus(status).label,
+                )
+            )
     return warnings
 
 
-def school_warnings(data: dict[str, Any], birth_date: date | None, today: date) -> list[str]:
+def school_warnings(data: dict[str, Any], birth_date: date | None, today: date) -> list[Message]:
     if birth_date is None or data.get("school"):
         return []
     age = _age(birth_date, today)
     stage = data.get("school_stage") or ""
     if SCHOOL_AGE[0] <= age <= SCHOOL_AGE[1] and stage in NO_SCHOOL:
-        words = "未填写" if not stage else SchoolStage(stage).label
-        return [f"儿童 {age} 岁,在义务教育年龄,就学情况为“{words}”且没有填写学校"]
+        words = _("未填写") if not stage else SchoolStage(stage).label
+        return [
+            worded(
+                _("儿童 %(age)s 岁,在义务教育年龄,就学情况为“%(stage)s”且没有填写学校"),
+                age=age,
+                stage=words,
+            )
+        ]
     return []
 
 
 def file_warnings(
     data: dict[str, Any], *, today: date, birth_date: date | None = None
-) -> list[str]:
+) -> list[Message]:
     """What to confirm before the file is saved; `birth_date` when the number gave it."""
     born = birth_date or data.get("birth_date")
     return [*guardian_warnings(data), *school_warnings(data, born, today)]

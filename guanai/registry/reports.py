@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -32,7 +32,7 @@ from guanai.accounts.models import User
 from guanai.accounts.scoping import scope
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, in_record, recorded
 from guanai.geo.models import Division, Level
 from guanai.registry import selectors, services
 from guanai.registry.attachments import attachment_cards, attachment_list_for
@@ -98,6 +98,7 @@ class LocalFilesOnly(URLFetcher):
         return super().fetch(url, headers)
 
 
+@recorded  # printed in Chinese for the archive, labels and panels too, whoever prints it
 def child_pdf_html(actor: User, child: Child, *, reveal: bool, printed_at: datetime) -> str:
     revisions = [
         (revision, change_words(revision, reveal=reveal))
@@ -123,7 +124,7 @@ def child_file_pdf(*, actor: User, child: Child, reveal: bool = False) -> bytes:
     """The whole file, printable, masked as on the page unless revealed by a role that may."""
     if reveal:
         if not permissions.can_reveal_sensitive(actor):
-            raise AccessDenied("您的角色不能查看完整的敏感信息")
+            raise AccessDenied(gettext_lazy("您的角色不能查看完整的敏感信息"))
         services.child_sensitive_revealed(actor=actor, child=child)
     html = child_pdf_html(actor, child, reveal=reveal, printed_at=timezone.now())
     pdf = HTML(string=html, url_fetcher=LocalFilesOnly()).write_pdf()
@@ -250,8 +251,8 @@ def _roster_row(number: int, child: dict, guardian, *, reveal: bool, today: date
         filter(
             None,
             [
-                LABELS[DisabilityCategory].get(child["disability_category"], ""),
-                LABELS[DisabilityGrade].get(child["disability_grade"], ""),
+                in_record(LABELS[DisabilityCategory].get(child["disability_category"], "")),
+                in_record(LABELS[DisabilityGrade].get(child["disability_grade"], "")),
             ],
         )
     )
@@ -331,7 +332,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """Text as inert text: a leading apostrophe before a formula trigger, no control characters."""
+    """Text as inert text: a leading apostrophe before a formula trigger, no control characters.
+    A choice's label is written as the ledger keeps it, in Chinese (the headers are the reader's)."""
+    value = in_record(value)
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -400,7 +403,7 @@ def xlsx_export(
 def roster_xlsx(*, actor: User, filters: selectors.ChildFilters) -> RosterExport:
     """The roster of every child in scope and filter as xlsx in a temporary file; audited."""
     if not permissions.can_export(actor):
-        raise AccessDenied("您的角色不能导出花名册")
+        raise AccessDenied(gettext_lazy("您的角色不能导出花名册"))
     today = timezone.localdate()
     title = roster_title(actor, filters, today)
     export = xlsx_export(

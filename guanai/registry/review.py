@@ -14,12 +14,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Role, User
 from guanai.accounts.scoping import division_visible, scope, unscoped
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.registry.choices import FactGroup, ReviewStatus
@@ -165,10 +166,10 @@ def reviews_of_child(user: User, child: Child) -> list[FactReview]:
 def review_get_for(user: User, pk: int) -> FactReview:
     """One submission the user may decide (a reviewer within reach), else AccessDenied."""
     if not can_review(user):
-        raise AccessDenied("您的角色不能审核档案信息")
+        raise AccessDenied(_("您的角色不能审核档案信息"))
     found = scope(user, FactReview.objects.filter(pk=pk)).select_related("child").first()
     if found is None:
-        raise AccessDenied("没有这项变更,或不在您的管辖范围内")
+        raise AccessDenied(_("没有这项变更,或不在您的管辖范围内"))
     return found
 
 
@@ -180,16 +181,17 @@ def _reachable(actor: User, ids: Iterable[int], status: str) -> list[FactReview]
         )
     )
     if len(found) != len(wanted):
-        raise DomainError("所选的变更有的已审核,或不在您的管辖范围内;请刷新后重试")
+        raise DomainError(_("所选的变更有的已审核,或不在您的管辖范围内;请刷新后重试"))
     return found
 
 
 # ---------------------------------------------------------------- deciding
 
 
+@recorded
 def _decided(actor: User, review: FactReview, status: str, comment: str) -> None:
     if not division_visible(actor, review.division_code):
-        raise AccessDenied("该档案不在您的管辖范围内")
+        raise AccessDenied(_("该档案不在您的管辖范围内"))
     review.status = status
     review.reviewed_by = actor
     review.reviewed_at = timezone.now()
@@ -208,10 +210,10 @@ def _decided(actor: User, review: FactReview, status: str, comment: str) -> None
 def reviews_accept(*, actor: User, ids: Iterable[int]) -> int:
     """Accept submissions in batch: the facts count as reviewed from now."""
     if not can_review(actor):
-        raise AccessDenied("您的角色不能审核档案信息")
+        raise AccessDenied(_("您的角色不能审核档案信息"))
     reviews = _reachable(actor, ids, ReviewStatus.PENDING)
     if not reviews:
-        raise DomainError("请选择要通过的变更")
+        raise DomainError(_("请选择要通过的变更"))
     for review in reviews:
         _decided(actor, review, ReviewStatus.ACCEPTED, "")
     for child in {r.child_id: r.child for r in reviews}.values():
@@ -220,16 +222,17 @@ def reviews_accept(*, actor: User, ids: Iterable[int]) -> int:
     return len(reviews)
 
 
+@recorded
 @transaction.atomic
 def review_return(*, actor: User, review_id: int, comment: str) -> FactReview:
     """Send a submission back to the village with a comment; it waits in their to-do list."""
     if not can_review(actor):
-        raise AccessDenied("您的角色不能审核档案信息")
+        raise AccessDenied(_("您的角色不能审核档案信息"))
     comment = comment.strip()
     if not comment:
-        raise DomainError("退回时请填写审核意见,说明需要核实或修改什么", field="comment")
+        raise DomainError(_("退回时请填写审核意见,说明需要核实或修改什么"), field="comment")
     if len(comment) > 500:
-        raise DomainError("审核意见不能超过500字", field="comment")
+        raise DomainError(_("审核意见不能超过500字"), field="comment")
     (review,) = _reachable(actor, [review_id], ReviewStatus.PENDING)
     _decided(actor, review, ReviewStatus.RETURNED, comment)
     if review.submitted_by_id:
@@ -248,13 +251,14 @@ def review_return(*, actor: User, review_id: int, comment: str) -> FactReview:
     return review
 
 
+@recorded
 @transaction.atomic
 def review_switch_set(*, actor: User, county_code: str, required: dict[str, bool]) -> None:
     """A county turns the review step on or off per fact group."""
     if actor.role not in (Role.CIVIL_AFFAIRS, Role.ADMIN) or not division_visible(
         actor, county_code
     ):
-        raise AccessDenied("只有县级民政可以设置审核范围")
+        raise AccessDenied(_("只有县级民政可以设置审核范围"))
     for group in FactGroup:
         want = required.get(group.value, True)
         FactReviewSwitch.objects.update_or_create(
@@ -269,7 +273,7 @@ def review_switch_set(*, actor: User, county_code: str, required: dict[str, bool
         label=county_code,
         division_code=county_code,
         detail="需审核:"
-        + ("、".join(g.label for g in FactGroup if required.get(g.value, True)) or "无"),
+        + ("、".join(str(g.label) for g in FactGroup if required.get(g.value, True)) or "无"),
     )
 
 

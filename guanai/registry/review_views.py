@@ -4,6 +4,7 @@ switch per fact group. The work is in registry/review.py."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions
@@ -36,10 +37,10 @@ def _cards(user, reviews, *, reveal: bool) -> list[tuple]:
 def review_list(request):
     """Submissions waiting for the township, with the changes side by side; accept in batch."""
     if not review.can_review(request.user):
-        raise AccessDenied("您的角色不能审核档案信息")
+        raise AccessDenied(_("您的角色不能审核档案信息"))
     reveal = request.method == "POST" and request.POST.get("action") == "reveal"
     if reveal and not permissions.can_reveal_sensitive(request.user):
-        raise AccessDenied("您的角色不能查看完整的敏感信息")
+        raise AccessDenied(_("您的角色不能查看完整的敏感信息"))
     if request.method == "POST" and not reveal:
         ids = [n for n in map(whole_number, request.POST.getlist("review")) if n is not None]
         try:
@@ -91,7 +92,7 @@ def review_settings(request):
     """Which fact groups this county reviews (the county's civil affairs)."""
     user = request.user
     if user.role not in (Role.CIVIL_AFFAIRS, Role.ADMIN) or user.division is None:
-        raise AccessDenied("只有县级民政可以设置审核范围")
+        raise AccessDenied(_("只有县级民政可以设置审核范围"))
     county_code = user.division.code[:6]
     if request.method == "POST":
         wanted = {g.value: g.value in request.POST.getlist("group") for g in FactGroup}

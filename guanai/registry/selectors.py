@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts import permissions
 from guanai.accounts.models import User
@@ -113,7 +114,7 @@ def child_get_for(user: User, pk: int) -> Child:
         .first()
     )
     if child is None:
-        raise AccessDenied("没有找到该儿童档案,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该儿童档案,或不在您的管辖范围内"))
     return child
 
 
@@ -130,7 +131,7 @@ def household_list_for(user: User) -> QuerySet[Household]:
 def household_get_for(user: User, pk: int) -> Household:
     household = household_list_for(user).filter(pk=pk).first()
     if household is None:
-        raise AccessDenied("没有找到该家庭,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该家庭,或不在您的管辖范围内"))
     return household
 
 

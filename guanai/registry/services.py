@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Field
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts import permissions
 from guanai.accounts.models import User
@@ -20,7 +21,7 @@ from guanai.accounts.scoping import (
 from guanai.audit.models import Action
 from guanai.audit.services import audit, audit_many
 from guanai.core.bulk import insert_many
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, Message, listed, recorded
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
 from guanai.registry.choices import GuardianRelation, InactiveReason, ParentRole, ParentStatus
@@ -65,7 +66,7 @@ GUARDIAN_FIELDS = ["name", "relation", "phone", "capacity"]
 
 
 class DuplicateChild(DomainError):
-    def __init__(self, message: str, existing: Child, *, visible: bool):
+    def __init__(self, message: Message, existing: Child, *, visible: bool):
         super().__init__(message, field="id_number" if existing.id_number else "name")
         self.existing = existing
         self.visible = visible  # whether the user may open the existing file
@@ -82,8 +83,11 @@ class FileProblems(DomainError):
 class NeedsConfirmation(DomainError):
     """Facts that are possible but unlikely (plausibility.file_warnings): saved once confirmed."""
 
-    def __init__(self, warnings: list[str]):
-        super().__init__("请核实以下情况,确认无误后勾选“已核实”再保存:" + ";".join(warnings))
+    def __init__(self, warnings: list[Message]):
+        super().__init__(
+            _("请核实以下情况,确认无误后勾选“已核实”再保存:%(warnings)s"),
+            warnings=listed(warnings, ";"),
+        )
         self.warnings = warnings
 
 
@@ -104,11 +108,11 @@ def check_id_number(raw: str, *, birth_date: date | None, sex: str | None) -> Id
     if not raw or not raw.strip():
         missing = []
         if birth_date is None:
-            missing.append(DomainError("没有身份证号时必须填写出生日期", field="birth_date"))
+            missing.append(DomainError(_("没有身份证号时必须填写出生日期"), field="birth_date"))
         elif birth_date > timezone.localdate():
-            missing.append(DomainError("出生日期不能晚于今天", field="birth_date"))
+            missing.append(DomainError(_("出生日期不能晚于今天"), field="birth_date"))
         if not sex:
-            missing.append(DomainError("没有身份证号时必须填写性别", field="sex"))
+            missing.append(DomainError(_("没有身份证号时必须填写性别"), field="sex"))
         if missing:
             raise missing[0] if len(missing) == 1 else FileProblems(missing)
         assert birth_date is not None and sex  # for mypy: both checked above
@@ -119,15 +123,15 @@ def check_id_number(raw: str, *, birth_date: date | None, sex: str | None) -> Id
         raise DomainError(exc.message, field="id_number") from exc
     problems = idnumber.cross_check(parsed, birth_date=birth_date, sex=sex)
     if problems:
-        raise DomainError(";".join(problems), field="id_number")
+        raise DomainError(listed(problems, ";"), field="id_number")
     return IdCheck(parsed.number, parsed.birth_date, parsed.sex, parsed.converted_from_legacy)
 
 
 # What a parent's status needs besides itself: the field, and the words of its mark and refusal.
 # The form marks these fields as required when the status is chosen (forms.ChildFileForm).
-PARENT_STATUS_NEEDS: dict[str, tuple[str, str]] = {
-    ParentStatus.IMPRISONED: ("status_until", "服刑在押时请填写刑满日期"),
-    ParentStatus.WORKING_AWAY: ("away_destination", "外出务工时请填写务工地"),
+PARENT_STATUS_NEEDS: dict[str, tuple[str, Message]] = {
+    ParentStatus.IMPRISONED: ("status_until", _("服刑在押时请填写刑满日期")),
+    ParentStatus.WORKING_AWAY: ("away_destination", _("外出务工时请填写务工地")),
 }
 
 
@@ -137,12 +141,18 @@ def check_parent_dates(role: ParentRole, data: dict[str, Any]) -> None:
     today = timezone.localdate()
     label, prefix = role.label, f"{role.value}_"
     if since and since > today:
-        raise DomainError(f"{label}状况的起始日期不能晚于今天", field=prefix + "status_since")
+        raise DomainError(
+            _("%(label)s状况的起始日期不能晚于今天"), field=prefix + "status_since", label=label
+        )
     if since and until and until < since:
-        raise DomainError(f"{label}的截止日期不能早于起始日期", field=prefix + "status_until")
+        raise DomainError(
+            _("%(label)s的截止日期不能早于起始日期"), field=prefix + "status_until", label=label
+        )
     needed = PARENT_STATUS_NEEDS.get(data.get("status") or "")
     if needed and not data.get(needed[0]):
-        raise DomainError(f"{label}{needed[1]}", field=prefix + needed[0])
+        raise DomainError(
+            _("%(whose)s%(problem)s"), field=prefix + needed[0], whose=label, problem=needed[1]
+        )
 
 
 def _parent_values(role: ParentRole, data: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +164,12 @@ def _parent_number(role: ParentRole, raw: str) -> str:
     try:
         return idnumber.parse(raw).number
     except idnumber.IdNumberError as exc:
-        raise DomainError(f"{role.label}{exc.message}", field=f"{role.value}_id_number") from exc
+        raise DomainError(
+            _("%(whose)s%(problem)s"),
+            field=f"{role.value}_id_number",
+            whose=role.label,
+            problem=exc.message,
+        ) from exc
 
 
 def file_problems(data: dict[str, Any]) -> list[DomainError]:
@@ -182,7 +197,9 @@ def file_problems(data: dict[str, Any]) -> list[DomainError]:
         if values.get("id_number"):
             run(_parent_number, role, values["id_number"])
     if data.get("disability_category") and not data.get("disability_grade"):
-        problems.append(DomainError("填写残疾类别时请同时填写残疾等级", field="disability_grade"))
+        problems.append(
+            DomainError(_("填写残疾类别时请同时填写残疾等级"), field="disability_grade")
+        )
     return problems
 
 
@@ -248,7 +265,9 @@ def _duplicate_error(user: User, existing: Child, by_number: bool) -> DuplicateC
     if not division_visible(user, existing.division_code):
         # Say that the file exists, not whose it is: the user may not see outside their node.
         return DuplicateChild(
-            "该身份证号已在您管辖范围以外的村(居)建档,请联系上级督导员核实", existing, visible=False
+            _("该身份证号已在您管辖范围以外的村(居)建档,请联系上级督导员核实"),
+            existing,
+            visible=False,
         )
     if by_number:
         message = f"身份证号已登记:{existing.name}({existing.division.name})的档案使用了该号码"
@@ -369,11 +388,11 @@ def child_register(
     Refuses with every problem at once (`FileProblems`); with `ask_to_confirm` (the page, until
     its user ticks 已核实) also with the implausible combinations (`NeedsConfirmation`)."""
     if not permissions.can_register_children(actor):
-        raise AccessDenied("您的角色不能登记儿童")
+        raise AccessDenied(_("您的角色不能登记儿童"))
     if village.level != Level.VILLAGE or not division_visible(actor, village.code):
-        raise DomainError("请选择您管辖范围内的村(居)", field="village")
+        raise DomainError(_("请选择您管辖范围内的村(居)"), field="village")
     if household is not None and household.division_code != village.code:
-        raise DomainError("兄弟姐妹的家庭不在所选村(居)", field="village")
+        raise DomainError(_("兄弟姐妹的家庭不在所选村(居)"), field="village")
     _refuse_problems(data, ask_to_confirm=ask_to_confirm)
     ids = check_id_number(
         data.get("id_number") or "", birth_date=data.get("birth_date"), sex=data.get("sex")
@@ -425,9 +444,9 @@ def child_update(
     """Save an edit made on version `version`; refuses if someone saved in between (and, like
     `child_register`, with every problem at once, and the implausible unless confirmed)."""
     if not permissions.can_edit_children(actor):
-        raise AccessDenied("您的角色不能修改儿童档案")
+        raise AccessDenied(_("您的角色不能修改儿童档案"))
     if not division_visible(actor, child.division_code):
-        raise AccessDenied("该档案不在您的管辖范围内")
+        raise AccessDenied(_("该档案不在您的管辖范围内"))
     _refuse_problems(data, ask_to_confirm=ask_to_confirm, saved=child)
     ids = check_id_number(
         data.get("id_number") or "", birth_date=data.get("birth_date"), sex=data.get("sex")
@@ -450,7 +469,9 @@ def child_update(
     if not claimed:
         last = child.revisions.order_by("-number").first()
         who = f"{last.actor_name} 于 {timezone.localtime(last.at):%m-%d %H:%M} " if last else ""
-        raise StaleEdit(f"此档案已被{who}修改,您的修改未保存。请重新打开档案,核对后再修改。")
+        raise StaleEdit(
+            _("此档案已被%(who)s修改,您的修改未保存。请重新打开档案,核对后再修改。"), who=who
+        )
     child.refresh_from_db()
     before = file_snapshot(child)
     household = child.household
@@ -474,19 +495,20 @@ def child_update(
     return changes
 
 
+@recorded
 @transaction.atomic
 def child_deactivate(
     *, actor: User, child: Child, reason: InactiveReason, on: date, note: str = ""
 ) -> None:
     """Moved away, turned 18, died: the file is closed with a reason, never deleted."""
     if not permissions.can_edit_children(actor) or not division_visible(actor, child.division_code):
-        raise AccessDenied("您不能注销该档案")
+        raise AccessDenied(_("您不能注销该档案"))
     if not child.is_active:
-        raise DomainError("该档案已注销")
+        raise DomainError(_("该档案已注销"))
     if on > timezone.localdate():
-        raise DomainError("注销日期不能晚于今天", field="on")
+        raise DomainError(_("注销日期不能晚于今天"), field="on")
     if reason == InactiveReason.OTHER and not note.strip():
-        raise DomainError("原因为“其他”时请填写说明", field="note")
+        raise DomainError(_("原因为“其他”时请填写说明"), field="note")
     before = file_snapshot(child)
     child.is_active = False
     child.inactive_reason = reason
@@ -508,7 +530,7 @@ def child_deactivate(
 @transaction.atomic
 def child_reactivate(*, actor: User, child: Child) -> None:
     if not permissions.can_edit_children(actor) or not division_visible(actor, child.division_code):
-        raise AccessDenied("您不能恢复该档案")
+        raise AccessDenied(_("您不能恢复该档案"))
     before = file_snapshot(child)
     child.is_active = True
     child.inactive_reason = ""
@@ -566,7 +588,7 @@ def child_update_from_source(
         ids = check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)
         taken = unscoped(Child.objects.filter(id_number=ids.number), purpose="duplicate id")
         if taken.exclude(pk=child.pk).exists():
-            raise DomainError("身份证号已被另一份档案使用", field="id_number")
+            raise DomainError(_("身份证号已被另一份档案使用"), field="id_number")
         child.id_number = ids.number
         _derive_search_fields(child)
     for field in SOURCE_CHILD_FIELDS:
@@ -631,7 +653,9 @@ def children_register_from_source(
         return []
     if actor is not None:
         for village in {row.village for row in children}:  # once per village, not per row
-            require_division(actor, village.code, f"{village.name}不在您的管辖范围内")
+            require_division(
+                actor, village.code, _("%(name)s不在您的管辖范围内"), name=village.name
+            )
     households: dict[object, Household] = {}
     for row in children:
         key = row.family if row.family is not None else id(row)

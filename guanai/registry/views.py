@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts import permissions
@@ -140,7 +141,7 @@ def child_reveal(request, pk: int):
     """Show the unmasked sensitive fields of a file, on record."""
     child = selectors.child_get_for(request.user, pk)
     if not permissions.can_reveal_sensitive(request.user):
-        raise AccessDenied("您的角色不能查看完整的敏感信息")
+        raise AccessDenied(_("您的角色不能查看完整的敏感信息"))
     services.child_sensitive_revealed(actor=request.user, child=child)
     return render(
         request,
@@ -154,10 +155,10 @@ def child_reveal(request, pk: int):
 def child_revision(request, pk: int, number: int):
     child = selectors.child_get_for(request.user, pk)
     if not permissions.can_see_file_history(request.user):
-        raise NotForRole(gettext("您所在部门不能查看档案的变更记录"))
+        raise NotForRole(_("您所在部门不能查看档案的变更记录"))
     revision = selectors.revision_list_for(request.user, child).filter(number=number).first()
     if revision is None:
-        raise AccessDenied("没有这个历史版本")
+        raise AccessDenied(_("没有这个历史版本"))
     services.child_file_opened(actor=request.user, child=child, what=f"查看历史版本 {number}")
     # Past versions are shown masked like the current page (revealing stays on the file page).
     rows = [
@@ -223,7 +224,7 @@ def child_check(request):
         permissions.can_register_children(request.user)
         or permissions.can_edit_children(request.user)
     ):
-        raise AccessDenied("您的角色不能登记或修改儿童档案")
+        raise AccessDenied(_("您的角色不能登记或修改儿童档案"))
     check_url = reverse("registry:child_check")
     form = ChildFileForm(request.POST, schools=_schools_for(request.user), check_url=check_url)
     name = request.POST.get("_check", "")
@@ -259,7 +260,7 @@ def child_check(request):
 @require_http_methods(["GET", "POST"])
 def child_create(request):
     if not permissions.can_register_children(request.user):
-        raise AccessDenied("您的角色不能登记儿童")
+        raise AccessDenied(_("您的角色不能登记儿童"))
     household = None
     sibling_of = request.GET.get("sibling_of")
     sibling_pk = whole_number(sibling_of) or 0  # not an id: no such child (404)
@@ -325,7 +326,7 @@ def child_create(request):
 def child_edit(request, pk: int):
     child = selectors.child_get_for(request.user, pk)
     if not permissions.can_edit_children(request.user):
-        raise AccessDenied("您的角色不能修改儿童档案")
+        raise AccessDenied(_("您的角色不能修改儿童档案"))
     form = ChildFileForm(
         request.POST or None,
         initial=initial_from_child(child),
@@ -377,7 +378,7 @@ def child_edit(request, pk: int):
 def child_deactivate(request, pk: int):
     child = selectors.child_get_for(request.user, pk)
     if not permissions.can_edit_children(request.user):
-        raise AccessDenied("您的角色不能注销儿童档案")
+        raise AccessDenied(_("您的角色不能注销儿童档案"))
     form = DeactivateForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

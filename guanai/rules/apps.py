@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class RulesConfig(AppConfig):
     name = "guanai.rules"
-    verbose_name = "类别与保障认定"
+    verbose_name = gettext_lazy("类别与保障认定")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

@@ -4,6 +4,7 @@ the counts and sections of categories and benefits on the dashboards and in the 
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from guanai.registry import extensions
 from guanai.rules.choices import CATEGORY_BADGE, Category
@@ -30,10 +31,13 @@ def _summary(user, child) -> list[extensions.SummaryLine]:
     panel = child_panel_for(user, child, timezone.localdate())
     lines = [
         extensions.SummaryLine(
-            "儿童类别",
-            "" if panel.categories else "不属于留守、流动、困境、孤儿或事实无人抚养儿童",
+            gettext("儿童类别"),
+            "" if panel.categories else gettext("不属于留守、流动、困境、孤儿或事实无人抚养儿童"),
             badges=tuple(_badge(f) for f in panel.categories),
-            notes=tuple(f"{f.label}:{f.reason}" for f in panel.categories)
+            notes=tuple(
+                gettext("%(category)s:%(reason)s") % {"category": f.label, "reason": f.reason}
+                for f in panel.categories
+            )
             if panel.show_reasons
             else (),
             url="#findings",
@@ -44,15 +48,22 @@ def _summary(user, child) -> list[extensions.SummaryLine]:
         missing = [f for f, receiving in panel.benefits if not receiving]
         lines.append(
             extensions.SummaryLine(
-                "保障待遇",
-                f"应享 {len(owed)} 项,已享受 {len(owed) - len(missing)} 项"
+                gettext("保障待遇"),
+                gettext("应享 %(owed)s 项,已享受 %(received)s 项")
+                % {"owed": len(owed), "received": len(owed) - len(missing)}
                 if owed
-                else "暂无应享的保障待遇",
+                else gettext("暂无应享的保障待遇"),
                 badges=tuple(
-                    extensions.Badge(f"应保未保:{f.label}", "red", f.reason) for f in missing
+                    extensions.Badge(
+                        gettext("应保未保:%(benefit)s") % {"benefit": f.label}, "red", f.reason
+                    )
+                    for f in missing
                 )
                 + tuple(
-                    extensions.Badge(f"不再符合:{r.get_benefit_display()}", "orange")
+                    extensions.Badge(
+                        gettext("不再符合:%(benefit)s") % {"benefit": r.get_benefit_display()},
+                        "orange",
+                    )
                     for r in panel.unentitled
                 ),
                 url="#benefits",

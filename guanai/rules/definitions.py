@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
+from guanai.core.errors import Message
 from guanai.registry.choices import (
     DisabilityCategory,
     DisabilityGrade,
@@ -128,7 +129,7 @@ RELEASE_WORDS: dict[str, str] = {
     ParentStatus.RESTRICTED: "解除限制人身自由",
 }
 DISABILITY_WORDS = dict(DisabilityCategory.choices)
-GRADE_WORDS: dict[int | None, str] = dict(DisabilityGrade.choices)
+GRADE_WORDS: dict[int | None, Message] = dict(DisabilityGrade.choices)
 
 
 def status_on(parent: ParentFacts | None, on: date) -> str | None:

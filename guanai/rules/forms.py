@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from guanai.geo.models import Division
 from guanai.rules.choices import Benefit
@@ -34,9 +35,11 @@ class EventForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "kind": "突发事件、意外伤害、重大疾病、其他特殊困难为临时困境;虐待、遗弃、监护不当为监护困境",
-            "ended_on": "未填写时,临时困境按规则参数的期限(默认 6 个月)计",
-            "other_assistance": "已获得低保、特困供养等其他生活救助的,不再列入临时救助名单",
+            "kind": _(
+                "突发事件、意外伤害、重大疾病、其他特殊困难为临时困境;虐待、遗弃、监护不当为监护困境"
+            ),
+            "ended_on": _("未填写时,临时困境按规则参数的期限(默认 6 个月)计"),
+            "other_assistance": _("已获得低保、特困供养等其他生活救助的,不再列入临时救助名单"),
         }
 
 
@@ -47,7 +50,7 @@ class EndForm(forms.Form):
 
 
 class GapFilterForm(forms.Form):
-    LISTS = [("unreceived", "应保未保"), ("unentitled", "已不符合仍在享受")]
+    LISTS = [("unreceived", _("应保未保")), ("unentitled", _("已不符合仍在享受"))]
 
     which = forms.ChoiceField(label=gettext_lazy("名单"), choices=LISTS, required=False)
     division = forms.ModelChoiceField(
@@ -57,7 +60,7 @@ class GapFilterForm(forms.Form):
         empty_label=gettext_lazy("全部"),
     )
     benefit = forms.ChoiceField(
-        label=gettext_lazy("保障待遇"), choices=[("", "全部"), *Benefit.choices], required=False
+        label=gettext_lazy("保障待遇"), choices=[("", _("全部")), *Benefit.choices], required=False
     )
 
     def __init__(self, *args, divisions=None, **kwargs):

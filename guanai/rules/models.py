@@ -8,6 +8,7 @@ ends that a child director confirms. BenefitReceipt and HardshipEvent are record
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from guanai.rules.choices import Benefit, ChangeKind, FindingKind, HardshipKind, finding_label
 
@@ -20,12 +21,12 @@ class RuleParameter(models.Model):
     and among those the latest `effective_from`. A county changes its amounts by adding rows.
     """
 
-    name = models.CharField("参数", max_length=60)
-    area_code = models.CharField("适用区划代码前缀", max_length=12, blank=True)
-    effective_from = models.DateField("起始日期")
-    effective_to = models.DateField("截止日期", null=True, blank=True)
-    value = models.DecimalField("数值", max_digits=12, decimal_places=2)
-    note = models.CharField("依据", max_length=200, blank=True)
+    name = models.CharField(_("参数"), max_length=60)
+    area_code = models.CharField(_("适用区划代码前缀"), max_length=12, blank=True)
+    effective_from = models.DateField(_("起始日期"))
+    effective_to = models.DateField(_("截止日期"), null=True, blank=True)
+    value = models.DecimalField(_("数值"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -33,8 +34,8 @@ class RuleParameter(models.Model):
 
     class Meta:
         ordering = ["name", "area_code", "effective_from"]
-        verbose_name = "规则参数"
-        verbose_name_plural = "规则参数"
+        verbose_name = _("规则参数")
+        verbose_name_plural = _("规则参数")
         constraints = [
             models.UniqueConstraint(
                 fields=["name", "area_code", "effective_from"], name="rule_parameter_unique"
@@ -55,11 +56,11 @@ class HardshipEvent(models.Model):
         "registry.Child", on_delete=models.CASCADE, related_name="hardship_events"
     )
     division_code = models.CharField(max_length=12, db_index=True)
-    kind = models.CharField("事件类型", max_length=20, choices=HardshipKind.choices)
-    occurred_on = models.DateField("发生日期")
-    ended_on = models.DateField("困难解除日期", null=True, blank=True)
-    description = models.CharField("情况说明", max_length=300)
-    other_assistance = models.BooleanField("已获得其他生活救助", default=False)
+    kind = models.CharField(_("事件类型"), max_length=20, choices=HardshipKind.choices)
+    occurred_on = models.DateField(_("发生日期"))
+    ended_on = models.DateField(_("困难解除日期"), null=True, blank=True)
+    description = models.CharField(_("情况说明"), max_length=300)
+    other_assistance = models.BooleanField(_("已获得其他生活救助"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -67,8 +68,8 @@ class HardshipEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
-        verbose_name = "困境事件"
-        verbose_name_plural = "困境事件"
+        verbose_name = _("困境事件")
+        verbose_name_plural = _("困境事件")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
@@ -84,13 +85,13 @@ class BenefitReceipt(models.Model):
         "registry.Child", on_delete=models.CASCADE, related_name="benefit_receipts"
     )
     division_code = models.CharField(max_length=12, db_index=True)
-    benefit = models.CharField("保障待遇", max_length=40, choices=Benefit.choices)
-    start_on = models.DateField("开始享受日期")
-    end_on = models.DateField("停止日期", null=True, blank=True)
+    benefit = models.CharField(_("保障待遇"), max_length=40, choices=Benefit.choices)
+    start_on = models.DateField(_("开始享受日期"))
+    end_on = models.DateField(_("停止日期"), null=True, blank=True)
     monthly_amount = models.DecimalField(
-        "月发放金额(元)", max_digits=10, decimal_places=2, null=True, blank=True
+        _("月发放金额(元)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    note = models.CharField("备注", max_length=200, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -98,8 +99,8 @@ class BenefitReceipt(models.Model):
 
     class Meta:
         ordering = ["-start_on", "-id"]
-        verbose_name = "享受待遇记录"
-        verbose_name_plural = "享受待遇记录"
+        verbose_name = _("享受待遇记录")
+        verbose_name_plural = _("享受待遇记录")
         indexes = [models.Index(fields=["child", "benefit"])]
 
     def __str__(self) -> str:
@@ -114,29 +115,29 @@ class ChildFinding(models.Model):
 
     child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="findings")
     division_code = models.CharField(max_length=12)
-    kind = models.CharField("类型", max_length=10, choices=FindingKind.choices)
-    code = models.CharField("类别/待遇", max_length=40)
-    reason = models.CharField("认定依据", max_length=500)
-    started_on = models.DateField("起始日期")
+    kind = models.CharField(_("类型"), max_length=10, choices=FindingKind.choices)
+    code = models.CharField(_("类别/待遇"), max_length=40)
+    reason = models.CharField(_("认定依据"), max_length=500)
+    started_on = models.DateField(_("起始日期"))
     # False when the file's facts carry no dates: started_on is then the day the rules first
     # found it, the latest the child can have qualified, and is shown as such (不详).
-    started_known = models.BooleanField("起始日期有依据", default=True)
+    started_known = models.BooleanField(_("起始日期有依据"), default=True)
     # Found from facts a village entered and the township has not reviewed yet (待审核).
-    pending_review = models.BooleanField("依据待审核", default=False)
+    pending_review = models.BooleanField(_("依据待审核"), default=False)
     # Newly found under a newer rule version in a file evaluated before: counted once the
     # director confirms its start (FindingChange), not silently.
-    awaits_confirmation = models.BooleanField("新版本认定待确认", default=False)
-    valid_until = models.DateField("按现有档案截止日期", null=True, blank=True)
-    until_reason = models.CharField("截止原因", max_length=100, blank=True)
-    ended_on = models.DateField("结束日期", null=True, blank=True)
-    end_reason = models.CharField("结束原因", max_length=300, blank=True)
-    is_current = models.BooleanField("当前有效", default=True)
-    as_of = models.DateField("认定日期")
+    awaits_confirmation = models.BooleanField(_("新版本认定待确认"), default=False)
+    valid_until = models.DateField(_("按现有档案截止日期"), null=True, blank=True)
+    until_reason = models.CharField(_("截止原因"), max_length=100, blank=True)
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=300, blank=True)
+    is_current = models.BooleanField(_("当前有效"), default=True)
+    as_of = models.DateField(_("认定日期"))
 
     class Meta:
         ordering = ["kind", "code", "-started_on"]
-        verbose_name = "认定结果"
-        verbose_name_plural = "认定结果"
+        verbose_name = _("认定结果")
+        verbose_name_plural = _("认定结果")
         constraints = [
             models.UniqueConstraint(
                 fields=["child", "kind", "code"],
@@ -170,21 +171,21 @@ class FindingChange(models.Model):
         "registry.Child", on_delete=models.CASCADE, related_name="finding_changes"
     )
     division_code = models.CharField(max_length=12)
-    kind = models.CharField("类型", max_length=10, choices=FindingKind.choices)
-    code = models.CharField("类别/待遇", max_length=40)
-    change = models.CharField("变化", max_length=10, choices=ChangeKind.choices)
-    on = models.DateField("变化日期")
-    reason = models.CharField("原因", max_length=500)
-    detected_on = models.DateField("发现日期")
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=FindingKind.choices)
+    code = models.CharField(_("类别/待遇"), max_length=40)
+    change = models.CharField(_("变化"), max_length=10, choices=ChangeKind.choices)
+    on = models.DateField(_("变化日期"))
+    reason = models.CharField(_("原因"), max_length=500)
+    detected_on = models.DateField(_("发现日期"))
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
         ordering = ["division_code", "child_id", "on", "id"]
-        verbose_name = "认定变化"
-        verbose_name_plural = "认定变化"
+        verbose_name = _("认定变化")
+        verbose_name_plural = _("认定变化")
         indexes = [models.Index(fields=["division_code", "confirmed_at"])]
 
     def __str__(self) -> str:
@@ -208,8 +209,8 @@ class ChildBaseline(models.Model):
     evaluated_on = models.DateField()
 
     class Meta:
-        verbose_name = "首次认定"
-        verbose_name_plural = "首次认定"
+        verbose_name = _("首次认定")
+        verbose_name_plural = _("首次认定")
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.evaluated_on}"

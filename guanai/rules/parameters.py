@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from guanai.core.errors import DomainError
 from guanai.registry.choices import DisabilityCategory
@@ -188,10 +189,10 @@ def book_load(division_code: str = "") -> ParameterBook:
 
 def check_parameter(name: str, area_code: str, effective_from: date, effective_to: date | None):
     if name not in SPECS:
-        raise DomainError(f"没有名为 {name} 的规则参数", field="name")
+        raise DomainError(_("没有名为 %(name)s 的规则参数"), field="name", name=name)
     if area_code and (not area_code.isdigit() or len(area_code) not in (2, 4, 6, 9, 12)):
         raise DomainError(
-            "适用区划应为 2、4、6、9 或 12 位区划代码前缀,全国留空", field="area_code"
+            _("适用区划应为 2、4、6、9 或 12 位区划代码前缀,全国留空"), field="area_code"
         )
     if effective_to is not None and effective_to < effective_from:
-        raise DomainError("截止日期不能早于起始日期", field="effective_to")
+        raise DomainError(_("截止日期不能早于起始日期"), field="effective_to")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from guanai.accounts.models import User
@@ -87,7 +88,7 @@ def unentitled_rows(receipts: QuerySet) -> Iterator[list[Any]]:
 def gap_xlsx(*, actor: User, which: str, filters: selectors.GapFilters) -> RosterExport:
     """One of the two lists, in scope and filter, as xlsx in a temporary file."""
     if not permissions.can_export_gaps(actor):
-        raise AccessDenied("您的角色不能导出保障名单")
+        raise AccessDenied(_("您的角色不能导出保障名单"))
     today = timezone.localdate()
     name, columns = LISTS[which]
     if which == "unreceived":

@@ -1,14 +1,16 @@
 """Reads of findings, receipts, events and changes: always through jurisdiction scoping."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy
 
 from guanai.accounts import permissions as account_permissions
 from guanai.accounts.models import User
 from guanai.accounts.scoping import scope, user_prefix
-from guanai.core.errors import AccessDenied
+from guanai.core.errors import AccessDenied, Message
 from guanai.geo.models import Division
 from guanai.registry.models import Child
 from guanai.rules import permissions
@@ -23,7 +25,7 @@ from guanai.rules.models import (
 from guanai.rules.parameters import area_prefixes
 
 
-def _need(allowed: bool, message: str) -> None:
+def _need(allowed: bool, message: Message) -> None:
     if not allowed:
         raise AccessDenied(message)
 
@@ -63,18 +65,18 @@ def events_for(user: User, child: Child) -> QuerySet[HardshipEvent]:
 
 
 def receipt_get_for(user: User, pk: int) -> BenefitReceipt:
-    _need(permissions.can_see_benefits(user), "没有找到该记录")
+    _need(permissions.can_see_benefits(user), gettext_lazy("没有找到该记录"))
     found = scope(user, BenefitReceipt.objects.select_related("child")).filter(pk=pk).first()
     if found is None:
-        raise AccessDenied("没有找到该享受待遇记录,或不在您的管辖范围内")
+        raise AccessDenied(gettext_lazy("没有找到该享受待遇记录,或不在您的管辖范围内"))
     return found
 
 
 def event_get_for(user: User, pk: int) -> HardshipEvent:
-    _need(permissions.can_see_benefits(user), "没有找到该记录")
+    _need(permissions.can_see_benefits(user), gettext_lazy("没有找到该记录"))
     found = scope(user, HardshipEvent.objects.select_related("child")).filter(pk=pk).first()
     if found is None:
-        raise AccessDenied("没有找到该困境事件,或不在您的管辖范围内")
+        raise AccessDenied(gettext_lazy("没有找到该困境事件,或不在您的管辖范围内"))
     return found
 
 
@@ -97,7 +99,7 @@ def _narrowed(queryset: QuerySet, filters: GapFilters, benefit_field: str) -> Qu
 
 def unreceived_for(user: User, filters: GapFilters, on: date) -> QuerySet[ChildFinding]:
     """Eligible for a benefit and not recorded as receiving it on the day (应保未保)."""
-    _need(permissions.can_see_benefits(user), "您的角色不能查看保障名单")
+    _need(permissions.can_see_benefits(user), gettext_lazy("您的角色不能查看保障名单"))
     receiving = BenefitReceipt.objects.filter(
         in_force(on), child_id=OuterRef("child_id"), benefit=OuterRef("code")
     )
@@ -113,7 +115,7 @@ def unreceived_for(user: User, filters: GapFilters, on: date) -> QuerySet[ChildF
 def unentitled_for(user: User, filters: GapFilters, on: date) -> QuerySet[BenefitReceipt]:
     """Receiving a benefit the file no longer (or never) qualifies for, with when and why it
     ended (a birthday, a parent released or back home, a closed file)."""
-    _need(permissions.can_see_benefits(user), "您的角色不能查看保障名单")
+    _need(permissions.can_see_benefits(user), gettext_lazy("您的角色不能查看保障名单"))
     eligible = ChildFinding.objects.filter(
         child_id=OuterRef("child_id"), kind=FindingKind.BENEFIT, code=OuterRef("benefit")
     )
@@ -137,8 +139,8 @@ def unentitled_for(user: User, filters: GapFilters, on: date) -> QuerySet[Benefi
 class NodeTable:
     """Children counted per node below the user's (or the chosen) node, one column per list."""
 
-    columns: list[str]
-    rows: list[tuple[Division, list[tuple[str, int]]]]  # (node, [(column, children)])
+    columns: list[Message]
+    rows: list[tuple[Division, list[tuple[Message, int]]]]  # (node, [(column, children)])
 
 
 def nodes_below(user: User, division_code: str = "") -> list[Division]:
@@ -150,7 +152,9 @@ def nodes_below(user: User, division_code: str = "") -> list[Division]:
     return below or [top]
 
 
-def node_table(user: User, division_code: str, columns: list[tuple[str, QuerySet]]) -> NodeTable:
+def node_table(
+    user: User, division_code: str, columns: Sequence[tuple[Message, QuerySet]]
+) -> NodeTable:
     """Distinct children of each (label, scoped queryset) per village, added up per node."""
     nodes = nodes_below(user, division_code)
     cells = {node.prefix: [0] * len(columns) for node in nodes}
@@ -179,7 +183,7 @@ def gap_summary_for(user: User, filters: GapFilters, on: date) -> NodeTable:
 
 def category_summary_for(user: User, division_code: str = "") -> NodeTable:
     """Per node: children in each category today."""
-    _need(permissions.can_see_benefits(user), "您的角色不能查看类别统计")
+    _need(permissions.can_see_benefits(user), gettext_lazy("您的角色不能查看类别统计"))
     findings = scope(
         user,
         ChildFinding.objects.filter(
@@ -197,7 +201,7 @@ def category_summary_for(user: User, division_code: str = "") -> NodeTable:
 
 def changes_for(user: User, *, division_code: str = "") -> QuerySet[FindingChange]:
     """Starts and ends not yet confirmed, in the user's jurisdiction."""
-    _need(permissions.can_confirm_changes(user), "您的角色不能确认认定变化")
+    _need(permissions.can_confirm_changes(user), gettext_lazy("您的角色不能确认认定变化"))
     changes = scope(user, FindingChange.objects.filter(confirmed_at__isnull=True))
     if division_code:
         changes = changes.filter(division_code__startswith=division_code)
@@ -208,7 +212,7 @@ def changes_for(user: User, *, division_code: str = "") -> QuerySet[FindingChang
 
 def changes_get_for(user: User, ids: list[int]) -> list[FindingChange]:
     found = list(changes_for(user).filter(pk__in=ids))
-    _need(len(found) == len(set(ids)), "没有找到这些记录,或不在您的管辖范围内")
+    _need(len(found) == len(set(ids)), gettext_lazy("没有找到这些记录,或不在您的管辖范围内"))
     return found
 
 
@@ -217,7 +221,7 @@ def changes_get_for(user: User, ids: list[int]) -> list[FindingChange]:
 
 def parameters_for(user: User) -> QuerySet[RuleParameter]:
     """Rows that can apply in the user's jurisdiction: national, above it and inside it."""
-    _need(permissions.can_see_benefits(user), "您的角色不能查看规则参数")
+    _need(permissions.can_see_benefits(user), gettext_lazy("您的角色不能查看规则参数"))
     prefix = user_prefix(user)
     if prefix is None:
         return RuleParameter.objects.none()

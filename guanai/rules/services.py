@@ -20,13 +20,14 @@ from typing import NamedTuple
 from django.db import connection, connections, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts import permissions
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible, scope, unscoped, unscoped_area, within
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.registry.models import Child
 from guanai.rules.choices import Benefit, ChangeKind, FindingKind, HardshipKind
 from guanai.rules.definitions import Finding, cites_version, evaluate
@@ -318,6 +319,7 @@ class EvaluationStats:
         self.changes += len(plan.changes)
 
 
+@recorded
 def child_evaluate(child: Child, as_of: date | None = None) -> EvaluationStats:
     """Re-evaluate one child's file (called at the end of every registry write)."""
     as_of = as_of or timezone.localdate()
@@ -340,6 +342,7 @@ def child_evaluate(child: Child, as_of: date | None = None) -> EvaluationStats:
     return stats
 
 
+@recorded
 def id_range_evaluate(first_id: int, last_id: int, as_of: date | None = None) -> EvaluationStats:
     """Evaluate the children of an id range together (files just opened by an import)."""
     as_of = as_of or timezone.localdate()
@@ -409,6 +412,7 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+@recorded
 def registry_evaluate(
     *,
     as_of: date | None = None,
@@ -457,16 +461,17 @@ def registry_evaluate(
 
 def _check_editor(actor: User, child: Child) -> None:
     if not permissions.can_edit_children(actor) or not division_visible(actor, child.division_code):
-        raise AccessDenied("您不能修改该儿童的保障记录")
+        raise AccessDenied(_("您不能修改该儿童的保障记录"))
 
 
 def _check_dates(start: date, end: date | None, start_field: str, end_field: str) -> None:
     if start > timezone.localdate():
-        raise DomainError("开始日期不能晚于今天", field=start_field)
+        raise DomainError(_("开始日期不能晚于今天"), field=start_field)
     if end is not None and end < start:
-        raise DomainError("结束日期不能早于开始日期", field=end_field)
+        raise DomainError(_("结束日期不能早于开始日期"), field=end_field)
 
 
+@recorded
 @transaction.atomic
 def benefit_receipt_record(
     *,
@@ -481,17 +486,17 @@ def benefit_receipt_record(
     """Record that a child receives (or received) a benefit."""
     _check_editor(actor, child)
     if benefit not in Benefit.values:
-        raise DomainError("请选择保障待遇", field="benefit")
+        raise DomainError(_("请选择保障待遇"), field="benefit")
     _check_dates(start_on, end_on, "start_on", "end_on")
     if monthly_amount is not None and monthly_amount < 0:
-        raise DomainError("金额不能为负数", field="monthly_amount")
+        raise DomainError(_("金额不能为负数"), field="monthly_amount")
     overlapping = scope(actor, BenefitReceipt.objects.filter(child=child, benefit=benefit)).exclude(
         end_on__lt=start_on
     )
     if end_on is not None:
         overlapping = overlapping.filter(start_on__lte=end_on)
     if overlapping.exists():
-        raise DomainError("该待遇在这段时间内已有享受记录", field="start_on")
+        raise DomainError(_("该待遇在这段时间内已有享受记录"), field="start_on")
     receipt = BenefitReceipt.objects.create(
         child=child,
         division_code=child.division_code,
@@ -544,6 +549,7 @@ def benefit_receipt_end(*, actor: User, receipt: BenefitReceipt, end_on: date) -
     )
 
 
+@recorded
 @transaction.atomic
 def hardship_event_record(
     *,
@@ -558,10 +564,10 @@ def hardship_event_record(
     """Record a sudden hardship or a harm from absent or improper guardianship."""
     _check_editor(actor, child)
     if kind not in HardshipKind.values:
-        raise DomainError("请选择事件类型", field="kind")
+        raise DomainError(_("请选择事件类型"), field="kind")
     _check_dates(occurred_on, ended_on, "occurred_on", "ended_on")
     if not description.strip():
-        raise DomainError("请填写情况说明", field="description")
+        raise DomainError(_("请填写情况说明"), field="description")
     event = HardshipEvent.objects.create(
         child=child,
         division_code=child.division_code,
@@ -619,12 +625,12 @@ def _proposal_confirmed(change: FindingChange) -> None:
 def finding_changes_confirm(*, actor: User, changes: Sequence[FindingChange]) -> int:
     """The child director has seen these starts and ends and agrees with them."""
     if not permissions.can_edit_children(actor):
-        raise AccessDenied("您的角色不能确认认定变化")
+        raise AccessDenied(_("您的角色不能确认认定变化"))
     now = timezone.now()
     confirmed = 0
     for change in changes:
         if not division_visible(actor, change.division_code):
-            raise AccessDenied("该记录不在您的管辖范围内")
+            raise AccessDenied(_("该记录不在您的管辖范围内"))
         if change.confirmed_at is not None:
             continue
         change.confirmed_at = now
@@ -659,7 +665,7 @@ def rule_parameter_set(
     if actor is not None and not (
         permissions.can_manage_users(actor) and division_visible(actor, area_code or "")
     ):
-        raise AccessDenied("您不能设置该地区的规则参数")
+        raise AccessDenied(_("您不能设置该地区的规则参数"))
     row, created = RuleParameter.objects.update_or_create(
         name=name,
         area_code=area_code,

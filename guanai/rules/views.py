@@ -9,6 +9,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanai.accounts import permissions as account_permissions
@@ -48,7 +49,7 @@ def _gap_filters(request) -> tuple[GapFilterForm, str, selectors.GapFilters]:
 @search_audited("应保尽保名单", "rules.gaplist")
 def gap_list(request):
     if not permissions.can_see_benefits(request.user):
-        raise AccessDenied("您的角色不能查看保障名单")
+        raise AccessDenied(_("您的角色不能查看保障名单"))
     form, which, filters = _gap_filters(request)
     today = timezone.localdate()
     if which == "unentitled":
@@ -107,7 +108,7 @@ def change_confirm(request):
     ids = [only] if only else request.POST.getlist("change")
     wanted = [whole_number(i) for i in ids]
     if None in wanted:
-        raise AccessDenied("没有找到这些记录")
+        raise AccessDenied(_("没有找到这些记录"))
     if wanted:
         changes = selectors.changes_get_for(request.user, wanted)
         confirmed = services.finding_changes_confirm(actor=request.user, changes=changes)
@@ -120,7 +121,7 @@ def change_confirm(request):
 def _child_for_recording(request, child_pk: int):
     child = child_get_for(request.user, child_pk)
     if not permissions.can_record_benefits(request.user):
-        raise AccessDenied("您的角色不能填写保障记录")
+        raise AccessDenied(_("您的角色不能填写保障记录"))
     return child
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class StatsConfig(AppConfig):
     name = "guanai.stats"
-    verbose_name = "统计报表"
+    verbose_name = gettext_lazy("统计报表")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

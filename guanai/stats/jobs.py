@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from guanai.core.errors import DomainError, in_record
 from guanai.core.heartbeat import Beating
 from guanai.stats.models import ReportJob, ReportStatus
 from guanai.stats.reports import report_write
@@ -39,7 +40,12 @@ def report_run(job_id: int) -> ReportJob:
         with Beating(beat), path.open("wb") as out:
             rows = report_write(job, out, lambda pct: _set(job, progress=pct))
     except Exception as error:
-        _set(job, status=ReportStatus.FAILED, error=str(error)[:300], finished_at=timezone.now())
+        _set(
+            job,
+            status=ReportStatus.FAILED,
+            error=str(in_record(error.message) if isinstance(error, DomainError) else error)[:300],
+            finished_at=timezone.now(),
+        )
         raise
     _set(
         job,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class StatisticalBase(models.Model):
@@ -14,20 +15,20 @@ class StatisticalBase(models.Model):
     scope_division_field = "division_code"
 
     division = models.ForeignKey(
-        "geo.Division", verbose_name="村(居)", on_delete=models.PROTECT, related_name="+"
+        "geo.Division", verbose_name=_("村(居)"), on_delete=models.PROTECT, related_name="+"
     )
     division_code = models.CharField(max_length=12, db_index=True)
-    year = models.PositiveSmallIntegerField("年度")
-    children_expected = models.PositiveIntegerField("应有儿童数")
-    left_behind_expected = models.PositiveIntegerField("应有留守儿童数")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    children_expected = models.PositiveIntegerField(_("应有儿童数"))
+    left_behind_expected = models.PositiveIntegerField(_("应有留守儿童数"))
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "统计基数"
-        verbose_name_plural = "统计基数"
+        verbose_name = _("统计基数")
+        verbose_name_plural = _("统计基数")
         constraints = [
             models.UniqueConstraint(fields=["division", "year"], name="statistical_base_once")
         ]
@@ -37,16 +38,16 @@ class StatisticalBase(models.Model):
 
 
 class ReportKind(models.TextChoices):
-    LEFT_BEHIND_ROSTER = "left_behind_roster", "留守儿童花名册"
-    QUARTERLY = "quarterly", "季度工作报告"
-    YEARLY = "yearly", "年度考评汇总"
+    LEFT_BEHIND_ROSTER = "left_behind_roster", _("留守儿童花名册")
+    QUARTERLY = "quarterly", _("季度工作报告")
+    YEARLY = "yearly", _("年度考评汇总")
 
 
 class ReportStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "生成中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
 
 
 class ReportJob(models.Model):
@@ -54,35 +55,35 @@ class ReportJob(models.Model):
 
     scope_division_field = "division_code"
 
-    kind = models.CharField("报表", max_length=30, choices=ReportKind.choices)
+    kind = models.CharField(_("报表"), max_length=30, choices=ReportKind.choices)
     division = models.ForeignKey(
-        "geo.Division", verbose_name="区划", on_delete=models.PROTECT, related_name="+"
+        "geo.Division", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
     )
     division_code = models.CharField(max_length=12, db_index=True)
-    period_start = models.DateField("起始日期")
-    period_end = models.DateField("截止日期")
+    period_start = models.DateField(_("起始日期"))
+    period_end = models.DateField(_("截止日期"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
-        "状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField("进度", default=0)
-    file = models.CharField("文件", max_length=300, blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file = models.CharField(_("文件"), max_length=300, blank=True)
     rows = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # Beaten by the worker while the job runs (guanai.core.heartbeat); silent: its process died.
-    heartbeat_at = models.DateTimeField("心跳", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("心跳"), null=True, blank=True)
     retry_of = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
         ordering = ["-requested_at", "-id"]
-        verbose_name = "报表任务"
-        verbose_name_plural = "报表任务"
+        verbose_name = _("报表任务")
+        verbose_name_plural = _("报表任务")
 
     def __str__(self) -> str:
         return (

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible, scope
@@ -18,19 +19,19 @@ def home_node(user: User) -> Division:
     """The user's own node; administrators start at the first top-level node."""
     node = user.division or Division.objects.filter(parent__isnull=True).order_by("code").first()
     if node is None:
-        raise AccessDenied("尚未导入行政区划")
+        raise AccessDenied(_("尚未导入行政区划"))
     return node
 
 
 def node_get_for(user: User, code: str | None = None) -> Division:
     """The user's node, or a node at or below it; AccessDenied (404) for anything else."""
     if not permissions.can_see_stats(user):
-        raise AccessDenied("您的角色不能查看统计")
+        raise AccessDenied(_("您的角色不能查看统计"))
     if not code:
         return home_node(user)
     node = Division.objects.filter(code=code).first()
     if node is None or not division_visible(user, node.code):
-        raise AccessDenied("没有找到该区划,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该区划,或不在您的管辖范围内"))
     return node
 
 
@@ -43,7 +44,7 @@ def report_jobs_for(user: User) -> QuerySet[ReportJob]:
 def report_job_get_for(user: User, pk: int) -> ReportJob:
     job = report_jobs_for(user).filter(pk=pk).first()
     if job is None:
-        raise AccessDenied("没有找到该报表,或不在您的管辖范围内")
+        raise AccessDenied(_("没有找到该报表,或不在您的管辖范围内"))
     return job
 
 

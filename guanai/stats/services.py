@@ -6,13 +6,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import User
 from guanai.accounts.scoping import division_visible
 from guanai.audit.models import Action
 from guanai.audit.services import audit
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.core.heartbeat import silent_reason
 from guanai.geo.models import Division
 from guanai.geo.selectors import villages_under
@@ -34,11 +34,11 @@ def report_request(
 ) -> ReportJob:
     """Queue a report for a node the actor covers; the task starts once the row is committed."""
     if not permissions.can_request_reports(actor):
-        raise AccessDenied("您的角色不能生成报表")
+        raise AccessDenied(_("您的角色不能生成报表"))
     if kind not in ReportKind.values:
-        raise DomainError("请选择报表", field="kind")
+        raise DomainError(_("请选择报表"), field="kind")
     if period_end < period_start:
-        raise DomainError("截止日期不能早于起始日期", field="period_end")
+        raise DomainError(_("截止日期不能早于起始日期"), field="period_end")
     with transaction.atomic():
         job = ReportJob.objects.create(
             kind=kind,
@@ -60,18 +60,16 @@ def report_job_retry(*, actor: User, job: ReportJob) -> ReportJob:
     dead cannot write over the new run.
     """
     if not permissions.can_request_reports(actor) or not division_visible(actor, job.division_code):
-        raise AccessDenied("您的角色不能生成报表")
+        raise AccessDenied(_("您的角色不能生成报表"))
     state = report_job_state(job)
     if state.retried_as is not None:
-        raise DomainError(
-            gettext("这个报表已经重新生成了(任务 %(pk)s)") % {"pk": state.retried_as.pk}
-        )
+        raise DomainError(_("这个报表已经重新生成了(任务 %(pk)s)"), pk=state.retried_as.pk)
     if not state.can_retry:
-        raise DomainError(gettext("只有失败的报表可以重新生成"))
+        raise DomainError(_("只有失败的报表可以重新生成"))
     try:
         with transaction.atomic():
             if state.stalled and not _fail_silent(job):
-                raise DomainError(gettext("这个报表刚刚已经生成完毕,请刷新页面"))
+                raise DomainError(_("这个报表刚刚已经生成完毕,请刷新页面"))
             return report_request(
                 actor=actor,
                 kind=job.kind,
@@ -81,7 +79,7 @@ def report_job_retry(*, actor: User, job: ReportJob) -> ReportJob:
                 retry_of=job,
             )
     except IntegrityError:  # someone else ran it again a moment ago (retry_of is one-to-one)
-        raise DomainError(gettext("这个报表刚刚已经重新生成了")) from None
+        raise DomainError(_("这个报表刚刚已经重新生成了")) from None
 
 
 def _fail_silent(job: ReportJob) -> bool:
@@ -110,10 +108,11 @@ def report_jobs_fail_silent() -> int:
     return sum(_fail_silent(job) for job in running if report_job_state(job).stalled)
 
 
+@recorded
 def report_open(*, actor: User, job: ReportJob):
     """The finished file, opened for streaming; audited as EXPORT."""
     if job.status != ReportStatus.DONE or not job.file:
-        raise DomainError("报表尚未生成")
+        raise DomainError(_("报表尚未生成"))
     handle = (Path(settings.MEDIA_ROOT) / job.file).open("rb")
     audit(
         actor=actor,
@@ -132,14 +131,14 @@ def statistical_bases_set(
     """Set (or clear, with None) the expected children and left-behind children of villages
     under a node for a year; `values` maps village pk to (children, left-behind). Audited."""
     if not permissions.can_enter_bases(actor) or not division_visible(actor, node.code):
-        raise AccessDenied("您的角色不能填报应有儿童数")
+        raise AccessDenied(_("您的角色不能填报应有儿童数"))
     villages = {v.pk: v for v in villages_under(node)}
     changed = 0
     with transaction.atomic():
         for pk, pair in values.items():
             village = villages.get(pk)
             if village is None:
-                raise AccessDenied("没有找到该村(居)")
+                raise AccessDenied(_("没有找到该村(居)"))
             old = StatisticalBase.objects.filter(division=village, year=year).first()
             before = (old.children_expected, old.left_behind_expected) if old else None
             if pair == before:
@@ -148,7 +147,9 @@ def statistical_bases_set(
                 old.delete()
             else:
                 if pair[1] > pair[0]:
-                    raise DomainError(f"{village.name}:应有留守儿童数不能多于应有儿童数")
+                    raise DomainError(
+                        _("%(name)s:应有留守儿童数不能多于应有儿童数"), name=village.name
+                    )
                 StatisticalBase.objects.update_or_create(
                     division=village,
                     year=year,

@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanai.accounts.scoping import division_visible
@@ -79,7 +79,7 @@ def _report_divisions(user, code: str = ""):
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     if not permissions.can_request_reports(request.user):
-        raise AccessDenied("您的角色不能生成报表")
+        raise AccessDenied(gettext_lazy("您的角色不能生成报表"))
     code = request.POST.get("node") or request.GET.get("node") or ""
     divisions = _report_divisions(request.user, code)
     today = timezone.localdate()
@@ -173,7 +173,11 @@ def _base_values(post, villages) -> dict[int, tuple[int, int] | None]:
         elif children is not None and left_behind is not None:
             values[village.pk] = (children, left_behind)
         else:
-            raise DomainError(f"{village.name}:请填写两个不超过 {MAX_COUNT} 的非负整数,或都留空")
+            raise DomainError(
+                gettext_lazy("%(name)s:请填写两个不超过 %(max_count)s 的非负整数,或都留空"),
+                name=village.name,
+                max_count=MAX_COUNT,
+            )
     return values
 
 
@@ -183,14 +187,14 @@ def base_edit(request, division_code: str):
     at a time; the others who see the node read the numbers."""
     node = selectors.node_get_for(request.user, division_code)
     if node.level not in (Level.TOWNSHIP, Level.VILLAGE):
-        raise AccessDenied("请选择乡镇(街道)或村(居)")
+        raise AccessDenied(gettext_lazy("请选择乡镇(街道)或村(居)"))
     can_edit = permissions.can_enter_bases(request.user)
     year_text = request.POST.get("year") or request.GET.get("year") or ""
     year = whole_number(year_text, maximum=9999) or timezone.localdate().year
     villages = list(villages_under(node).order_by("code"))
     if request.method == "POST":
         if not can_edit:
-            raise AccessDenied("您的角色不能填报应有儿童数")
+            raise AccessDenied(gettext_lazy("您的角色不能填报应有儿童数"))
         try:
             changed = services.statistical_bases_set(
                 actor=request.user,

@@ -25,6 +25,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.scoping import unscoped_area, within
 from guanai.audit.models import Action
@@ -86,7 +87,11 @@ class _Table:
         fields = {f.column: f for f in model._meta.concrete_fields}
         unknown = set(columns) - set(fields)
         if unknown:
-            raise DomainError(f"{model.__name__} 没有列 {sorted(unknown)}: 生成器与模型不一致")
+            raise DomainError(
+                _("%(name)s 没有列 %(columns)s: 生成器与模型不一致"),
+                name=model.__name__,
+                columns=sorted(unknown),
+            )
         now = timezone.now()
         tail_columns, tail_values = [], []
         for column, f in fields.items():
@@ -97,7 +102,11 @@ class _Table:
             else:
                 value = f.get_default()  # "" for text fields without a default
                 if value is None and not f.null:
-                    raise DomainError(f"{model.__name__}.{f.name} 没有默认值,合成数据无法填写")
+                    raise DomainError(
+                        _("%(model)s.%(column)s 没有默认值,合成数据无法填写"),
+                        model=model.__name__,
+                        column=f.name,
+                    )
             tail_columns.append(column)
             tail_values.append(f.get_db_prep_save(value, connection))
         self.model = model
@@ -209,8 +218,12 @@ def county_seed(
     existing = within(unscoped_area(code, purpose="seed"), Child.objects.using(using).all()).count()
     if existing and not replace:
         raise DomainError(
-            f"{generator.county_name}({code})已有 {existing} 名儿童的档案,未生成合成数据。"
-            "如确需重新生成,请加 --replace(将删除该县全部儿童、家庭和学校数据)。"
+            _(
+                "%(county)s(%(code)s)已有 %(existing)s 名儿童的档案,未生成合成数据。如确需重新生成,请加 --replace(将删除该县全部儿童、家庭和学校数据)。"
+            ),
+            county=generator.county_name,
+            code=code,
+            existing=existing,
         )
     if replace and existing:
         result.deleted_children = county_delete(code, using=using)
@@ -268,8 +281,11 @@ def county_seed(
                 # E.g. a generated ID number that a file outside this county already uses.
                 # (PostgreSQL's COPY goes through the driver, whose error Django does not wrap.)
                 raise DomainError(
-                    f"写入第 {result.children + 1} 名儿童起的数据时与已有数据冲突,已写入的部分"
-                    f"可用 --replace 重新生成:{exc}"
+                    _(
+                        "写入第 %(value)s 名儿童起的数据时与已有数据冲突,已写入的部分可用 --replace 重新生成:%(exc)s"
+                    ),
+                    value=result.children + 1,
+                    exc=exc,
                 ) from exc
             result.households += len(chunk.households)
             result.parents += len(chunk.parents)
@@ -309,4 +325,4 @@ def today_or(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise DomainError(f"日期格式应为 YYYY-MM-DD: {value}") from exc
+        raise DomainError(_("日期格式应为 YYYY-MM-DD: %(value)s"), value=value) from exc

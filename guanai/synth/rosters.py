@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from guanai.accounts.scoping import unscoped, unscoped_area, within
+from guanai.core.errors import in_record
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
 from guanai.registry.choices import GuardianRelation
@@ -274,7 +275,7 @@ def ledger_roster(path: Path, kids: list[Kid], township: Division) -> Path:
         first_of_household = {}
         for n, k in enumerate(children, 1):
             sibling = k.household in first_of_household
-            relation = GuardianRelation(k.relation).label if k.relation else ""
+            relation = in_record(GuardianRelation(k.relation).label) if k.relation else ""
             guardian = [None] * 3 if sibling else [k.guardian, relation, k.phone]
             ws.append([n, k.name, _sex(k.sex), k.id_number, *guardian, k.address, f"{village}委会"])
             first_of_household.setdefault(k.household, ws.max_row)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class WindowConfig(AppConfig):
     name = "guanai.window"
-    verbose_name = "一门受理"
+    verbose_name = gettext_lazy("一门受理")
 
     def ready(self):
         from guanai.core.menu import MenuItem, menu_add

@@ -9,6 +9,7 @@ pauses for documents, so that the sweep (sweep.py) is two indexed range queries.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Department
 from guanai.window.choices import ApplicationStatus, ReferralStatus
@@ -19,15 +20,15 @@ class HolidayCalendar(models.Model):
     working day on a weekend (调休). `area` is a county code, or "" for the national calendar;
     a county's row for a day replaces the national one."""
 
-    area = models.CharField("适用地区代码前缀", max_length=6, blank=True)
-    day = models.DateField("日期")
-    is_workday = models.BooleanField("是否工作日")
-    words = models.CharField("说明", max_length=50, blank=True)
+    area = models.CharField(_("适用地区代码前缀"), max_length=6, blank=True)
+    day = models.DateField(_("日期"))
+    is_workday = models.BooleanField(_("是否工作日"))
+    words = models.CharField(_("说明"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["day", "area"]
-        verbose_name = "节假日安排"
-        verbose_name_plural = "节假日安排"
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
         constraints = [models.UniqueConstraint(fields=["area", "day"], name="holiday_once")]
 
     def __str__(self) -> str:
@@ -38,18 +39,18 @@ class HelpKind(models.Model):
     """A kind of help applied for at the window, with its promised time limit and the
     department it usually goes to; national rows ("") unless a county defines its own code."""
 
-    area = models.CharField("适用地区代码前缀", max_length=6, blank=True)
-    code = models.CharField("代码", max_length=30)
-    name = models.CharField("名称", max_length=50)
-    department = models.CharField("主办部门", max_length=30, choices=Department.choices)
-    limit_days = models.PositiveIntegerField("承诺办理时限(工作日)")
-    order = models.PositiveIntegerField("排序", default=0)
-    active = models.BooleanField("启用", default=True)
+    area = models.CharField(_("适用地区代码前缀"), max_length=6, blank=True)
+    code = models.CharField(_("代码"), max_length=30)
+    name = models.CharField(_("名称"), max_length=50)
+    department = models.CharField(_("主办部门"), max_length=30, choices=Department.choices)
+    limit_days = models.PositiveIntegerField(_("承诺办理时限(工作日)"))
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         ordering = ["order", "code", "area"]
-        verbose_name = "受理事项"
-        verbose_name_plural = "受理事项"
+        verbose_name = _("受理事项")
+        verbose_name_plural = _("受理事项")
         constraints = [models.UniqueConstraint(fields=["area", "code"], name="help_kind_once")]
 
     def __str__(self) -> str:
@@ -60,14 +61,14 @@ class DocumentRequirement(models.Model):
     """One line of a kind's checklist (申请材料清单)."""
 
     kind = models.ForeignKey(HelpKind, on_delete=models.CASCADE, related_name="requirements")
-    name = models.CharField("材料", max_length=100)
-    required = models.BooleanField("必交", default=True)
-    order = models.PositiveIntegerField("排序", default=0)
+    name = models.CharField(_("材料"), max_length=100)
+    required = models.BooleanField(_("必交"), default=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["order", "id"]
-        verbose_name = "申请材料"
-        verbose_name_plural = "申请材料"
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
 
     def __str__(self) -> str:
         return self.name
@@ -76,30 +77,33 @@ class DocumentRequirement(models.Model):
 class Application(models.Model):
     scope_division_field = "division_code"
 
-    number = models.CharField("受理编号", max_length=20, unique=True)
+    number = models.CharField(_("受理编号"), max_length=20, unique=True)
     child = models.ForeignKey(
         "registry.Child", on_delete=models.PROTECT, related_name="window_applications"
     )
     division_code = models.CharField(max_length=12)
-    kind = models.ForeignKey(HelpKind, on_delete=models.PROTECT, verbose_name="申请事项")
-    applicant_name = models.CharField("申请人", max_length=50)
-    applicant_contact = models.CharField("联系方式", max_length=50, blank=True)
-    note = models.TextField("申请事由", blank=True)
+    kind = models.ForeignKey(HelpKind, on_delete=models.PROTECT, verbose_name=_("申请事项"))
+    applicant_name = models.CharField(_("申请人"), max_length=50)
+    applicant_contact = models.CharField(_("联系方式"), max_length=50, blank=True)
+    note = models.TextField(_("申请事由"), blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    received_at = models.DateTimeField("受理时间", default=timezone.now, editable=False)
-    promised_by = models.DateField("承诺办结日期")
+    received_at = models.DateTimeField(_("受理时间"), default=timezone.now, editable=False)
+    promised_by = models.DateField(_("承诺办结日期"))
     status = models.CharField(
-        "状态", max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED
+        _("状态"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.RECEIVED,
     )
-    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
-    outcome = models.TextField("办理结果", blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    outcome = models.TextField(_("办理结果"), blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        verbose_name = "受理申请"
-        verbose_name_plural = "受理申请"
+        verbose_name = _("受理申请")
+        verbose_name_plural = _("受理申请")
         indexes = [models.Index(fields=["division_code", "status"], name="application_area")]
 
     def __str__(self) -> str:
@@ -113,8 +117,8 @@ class ApplicationDocument(models.Model):
     requirement = models.ForeignKey(
         DocumentRequirement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    name = models.CharField("材料", max_length=100)
-    file = models.FileField("文件", upload_to="window/%Y/%m/")
+    name = models.CharField(_("材料"), max_length=100)
+    file = models.FileField(_("文件"), upload_to="window/%Y/%m/")
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
@@ -136,7 +140,7 @@ class Referral(models.Model):
 
     scope_division_field = "division_code"
 
-    number = models.CharField("转办编号", max_length=24, unique=True)
+    number = models.CharField(_("转办编号"), max_length=24, unique=True)
     child = models.ForeignKey(
         "registry.Child", on_delete=models.PROTECT, related_name="window_referrals"
     )
@@ -154,40 +158,40 @@ class Referral(models.Model):
     care_record = models.ForeignKey(
         "care.CareRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    department = models.CharField("承办部门", max_length=30, choices=Department.choices)
-    request = models.TextField("转办事项")
-    limit_days = models.PositiveIntegerField("办理时限(工作日)")
+    department = models.CharField(_("承办部门"), max_length=30, choices=Department.choices)
+    request = models.TextField(_("转办事项"))
+    limit_days = models.PositiveIntegerField(_("办理时限(工作日)"))
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    sent_at = models.DateTimeField("转办时间")
-    due_on = models.DateField("办理期限")
-    escalate_on = models.DateField("上报县级日期")
-    paused_on = models.DateField("暂停计时日期", null=True, blank=True)
-    paused_days = models.PositiveIntegerField("暂停工作日数", default=0)
-    documents_asked = models.TextField("需补材料", blank=True)
+    sent_at = models.DateTimeField(_("转办时间"))
+    due_on = models.DateField(_("办理期限"))
+    escalate_on = models.DateField(_("上报县级日期"))
+    paused_on = models.DateField(_("暂停计时日期"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("暂停工作日数"), default=0)
+    documents_asked = models.TextField(_("需补材料"), blank=True)
     status = models.CharField(
-        "状态", max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+        _("状态"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
-    accepted_at = models.DateTimeField("接收时间", null=True, blank=True)
+    accepted_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    outcome = models.TextField("办理结果", blank=True)
-    reason = models.TextField("退回或撤回理由", blank=True)
-    handling_days = models.PositiveIntegerField("办理用时(工作日)", null=True, blank=True)
-    on_time = models.BooleanField("按时办结", null=True, blank=True)
-    lapsed_at = models.DateTimeField("超时时间", null=True, blank=True)
-    escalated_at = models.DateTimeField("上报县级时间", null=True, blank=True)
+    outcome = models.TextField(_("办理结果"), blank=True)
+    reason = models.TextField(_("退回或撤回理由"), blank=True)
+    handling_days = models.PositiveIntegerField(_("办理用时(工作日)"), null=True, blank=True)
+    on_time = models.BooleanField(_("按时办结"), null=True, blank=True)
+    lapsed_at = models.DateTimeField(_("超时时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("上报县级时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
-        verbose_name = "转办"
-        verbose_name_plural = "转办"
+        verbose_name = _("转办")
+        verbose_name_plural = _("转办")
         # Composite, not partial, indexes: measured faster on SQLite (decision 0014). An
         # open referral is one not closed (`closed_at` is set by complete, reject, revoke).
         indexes = [

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guanai.accounts.models import Department, Role, User
 from guanai.accounts.scoping import Area, scope, unscoped, within
@@ -48,7 +49,7 @@ def applications_for(user: User) -> QuerySet[Application]:
 def application_get_for(user: User, pk: int) -> Application:
     application = applications_for(user).filter(pk=pk).first()
     if application is None:
-        raise AccessDenied("没有找到该申请,或您无权查看")
+        raise AccessDenied(_("没有找到该申请,或您无权查看"))
     return application
 
 
@@ -81,7 +82,7 @@ def work_list(user: User, status: str = "open") -> QuerySet[Referral]:
 def referral_get_for(user: User, pk: int) -> Referral:
     referral = referrals_for(user).filter(pk=pk).first()
     if referral is None:
-        raise AccessDenied("没有找到该转办,或您无权查看")
+        raise AccessDenied(_("没有找到该转办,或您无权查看"))
     return referral
 
 
@@ -105,7 +106,7 @@ def document_get_for(user: User, pk: int) -> ApplicationDocument:
         or referrals_for(user).filter(application_id=document.application_id).exists()
     )
     if document is None or not allowed:
-        raise AccessDenied("没有找到该材料,或您无权查看")
+        raise AccessDenied(_("没有找到该材料,或您无权查看"))
     return document
 
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from guanai.accounts.models import Department, User
 from guanai.accounts.scoping import require_division, scope
@@ -18,7 +19,7 @@ from guanai.audit.services import audit
 from guanai.benefits import services as benefits_services
 from guanai.care.models import CareRecord
 from guanai.core.counters import next_number
-from guanai.core.errors import AccessDenied, DomainError
+from guanai.core.errors import AccessDenied, DomainError, Message, recorded
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
 from guanai.protection import services as protection_services
@@ -58,7 +59,7 @@ class Intake:
     documents: dict[int, UploadedFile] = field(default_factory=dict)
 
 
-def _required(value: str, message: str, name: str) -> str:
+def _required(value: str, message: Message, name: str) -> str:
     if not (value or "").strip():
         raise DomainError(message, field=name)
     return value.strip()
@@ -66,9 +67,11 @@ def _required(value: str, message: str, name: str) -> str:
 
 def document_check(document: UploadedFile, name: str = "documents") -> None:
     if document.content_type not in DOCUMENT_TYPES:
-        raise DomainError(f"材料“{document.name}”只能是 PDF、JPEG 或 PNG", field=name)
+        raise DomainError(
+            gettext_lazy("材料“%(name)s”只能是 PDF、JPEG 或 PNG"), field=name, name=document.name
+        )
     if document.size and document.size > DOCUMENT_MAX_BYTES:
-        raise DomainError(f"材料“{document.name}”超过 10 MB", field=name)
+        raise DomainError(gettext_lazy("材料“%(name)s”超过 10 MB"), field=name, name=document.name)
 
 
 def _url(name: str, pk: int) -> str:
@@ -95,19 +98,21 @@ def _notify(users: Iterable[User | None], key: str, title: str, body: str, url: 
 def application_receive(*, actor: User, child: Child | None, intake: Intake) -> Application:
     """Receive an application at the window: a receipt number and the promised date now."""
     if not permissions.can_use_window(actor):
-        raise AccessDenied("只有乡镇和县级工作人员可以受理申请")
+        raise AccessDenied(gettext_lazy("只有乡镇和县级工作人员可以受理申请"))
     if child is None:
-        raise DomainError("请选择儿童", field="child")
+        raise DomainError(gettext_lazy("请选择儿童"), field="child")
     if not scope(actor, Child.objects.filter(pk=child.pk)).exists():
-        raise AccessDenied("该儿童不在您的管辖范围内", field="child")
+        raise AccessDenied(gettext_lazy("该儿童不在您的管辖范围内"), field="child")
     kind = help_kind_get(child.division_code, intake.kind_id)
     if kind is None:
-        raise DomainError("请选择申请事项", field="kind")
-    applicant = _required(intake.applicant_name, "请填写申请人", "applicant_name")
+        raise DomainError(gettext_lazy("请选择申请事项"), field="kind")
+    applicant = _required(intake.applicant_name, gettext_lazy("请填写申请人"), "applicant_name")
     requirements = {r.pk: r for r in kind.requirements.all()}
     missing = [r.name for r in requirements.values() if r.required and r.pk not in intake.documents]
     if missing:
-        raise DomainError("缺少必交材料:" + "、".join(missing), field="documents")
+        raise DomainError(
+            gettext_lazy("缺少必交材料:%(missing)s"), field="documents", missing="、".join(missing)
+        )
     for document in intake.documents.values():
         document_check(document)
     now = timezone.now()
@@ -152,13 +157,13 @@ def _reach(scoped, pk: int):
     """The row of a queryset through the gate, or a refusal (as for a row that is not there)."""
     found = scoped.filter(pk=pk).first()
     if found is None:
-        raise AccessDenied("不在您的管辖范围内", field="source")
+        raise AccessDenied(gettext_lazy("不在您的管辖范围内"), field="source")
     return found
 
 
 def _window_checked(actor: User, division_code: str) -> None:
     if not permissions.can_use_window(actor):
-        raise AccessDenied("只有乡镇和县级工作人员可以转办")
+        raise AccessDenied(gettext_lazy("只有乡镇和县级工作人员可以转办"))
     require_division(actor, division_code)
 
 
@@ -180,24 +185,28 @@ def referral_send(
     """Route a piece of work to a department with a limit in working days."""
     sources = [s for s in (application, case_task, care_record) if s is not None]
     if len(sources) != 1:
-        raise DomainError("请选择转办的申请、个案任务或关爱记录", field="source")
+        raise DomainError(gettext_lazy("请选择转办的申请、个案任务或关爱记录"), field="source")
     if department not in Department.values:
-        raise DomainError("请选择承办部门", field="department")
+        raise DomainError(gettext_lazy("请选择承办部门"), field="department")
     if not limit_days:
-        raise DomainError("请填写办理时限(工作日)", field="limit_days")
+        raise DomainError(gettext_lazy("请填写办理时限(工作日)"), field="limit_days")
     if not 1 <= limit_days <= LIMIT_MAX:
-        raise DomainError(f"办理时限应在 1 至 {LIMIT_MAX} 个工作日之间", field="limit_days")
-    request = _required(request, "请填写转办事项", "request")
+        raise DomainError(
+            gettext_lazy("办理时限应在 1 至 %(limit_max)s 个工作日之间"),
+            field="limit_days",
+            limit_max=LIMIT_MAX,
+        )
+    request = _required(request, gettext_lazy("请填写转办事项"), "request")
     if application is not None:
         application = _reach(scope(actor, Application.objects.select_for_update()), application.pk)
         child_id, code = application.child_id, application.division_code
         if application.status not in (ApplicationStatus.RECEIVED, ApplicationStatus.REFERRED):
-            raise DomainError("该申请已办结", field="source")
+            raise DomainError(gettext_lazy("该申请已办结"), field="source")
     elif case_task is not None:
         case_task = _reach(scope(actor, CaseTask.objects.select_related("case")), case_task.pk)
         child_id, code = case_task.case.child_id, case_task.case.division_code
         if case_task.done_at is not None:
-            raise DomainError("该任务已完成", field="source")
+            raise DomainError(gettext_lazy("该任务已完成"), field="source")
     else:
         assert care_record is not None
         care_record = _reach(scope(actor, CareRecord.objects.all()), care_record.pk)
@@ -246,12 +255,16 @@ def referral_send(
 def _desk(actor: User, referral: Referral, states: Iterable[str]) -> Referral:
     """The referral again, locked, if the actor keeps its department's desk, in a state."""
     if permissions.desk_of(actor) != referral.department and not actor.is_superuser:
-        raise AccessDenied("该转办不是您部门的")
+        raise AccessDenied(gettext_lazy("该转办不是您部门的"))
     locked = scope(actor, Referral.objects.select_for_update()).filter(pk=referral.pk).first()
     if locked is None:
-        raise AccessDenied("没有找到该转办,或您无权办理")
+        raise AccessDenied(gettext_lazy("没有找到该转办,或您无权办理"))
     if locked.status not in states:
-        raise DomainError(f"该转办{locked.get_status_display()},不能办理此项", field="status")
+        raise DomainError(
+            gettext_lazy("该转办%(status)s,不能办理此项"),
+            field="status",
+            status=locked.get_status_display(),
+        )
     return locked
 
 
@@ -287,11 +300,12 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     return referral
 
 
+@recorded
 @transaction.atomic
 def referral_ask_documents(*, actor: User, referral: Referral, documents: str) -> Referral:
     """Ask for more documents: the clock pauses until they arrive."""
     referral = _desk(actor, referral, RUNNING)
-    documents = _required(documents, "请填写需补充的材料", "documents")
+    documents = _required(documents, gettext_lazy("请填写需补充的材料"), "documents")
     old = referral.status
     if referral.accepted_at is None:
         referral.accepted_at, referral.accepted_by = timezone.now(), actor
@@ -313,12 +327,12 @@ def referral_ask_documents(*, actor: User, referral: Referral, documents: str) -
 def referral_documents_received(*, actor: User, referral: Referral) -> Referral:
     """The documents arrived: the clock resumes, the dates move by the paused working days."""
     if not (permissions.can_use_window(actor) or permissions.desk_of(actor) == referral.department):
-        raise AccessDenied("您不能办理此项")
+        raise AccessDenied(gettext_lazy("您不能办理此项"))
     locked = scope(actor, Referral.objects.select_for_update()).filter(pk=referral.pk).first()
     if locked is None:
-        raise AccessDenied("没有找到该转办,或您无权办理")
+        raise AccessDenied(gettext_lazy("没有找到该转办,或您无权办理"))
     if locked.status != ReferralStatus.MORE_DOCS or locked.paused_on is None:
-        raise DomainError("该转办未在等待补充材料", field="status")
+        raise DomainError(gettext_lazy("该转办未在等待补充材料"), field="status")
     referral, paused_on = locked, locked.paused_on
     today = timezone.localdate()
     paused = days_between(referral.division_code, paused_on, today)
@@ -358,7 +372,7 @@ def _finish(referral: Referral, actor: User, status: str) -> None:
 @transaction.atomic
 def referral_reject(*, actor: User, referral: Referral, reason: str) -> Referral:
     referral = _desk(actor, referral, OPEN)
-    reason = _required(reason, "请填写退回理由", "reason")
+    reason = _required(reason, gettext_lazy("请填写退回理由"), "reason")
     old = referral.status
     _finish(referral, actor, ReferralStatus.REJECTED)
     referral.on_time = None
@@ -373,7 +387,7 @@ def referral_reject(*, actor: User, referral: Referral, reason: str) -> Referral
 def referral_complete(*, actor: User, referral: Referral, outcome: str) -> Referral:
     """Complete with an outcome; the application is closed, a protection task marked done."""
     referral = _desk(actor, referral, OPEN)
-    outcome = _required(outcome, "请填写办理结果", "outcome")
+    outcome = _required(outcome, gettext_lazy("请填写办理结果"), "outcome")
     old = referral.status
     _finish(referral, actor, ReferralStatus.COMPLETED)
     referral.outcome = outcome
@@ -421,6 +435,7 @@ def _benefit_propose(application: Application, outcome: str) -> None:
         return
 
 
+@recorded
 def _task_done(actor: User, referral: Referral, outcome: str) -> None:
     """Close the protection task through protection's service: as the department user if the
     task is theirs, otherwise as the one who routed it (who works on the case)."""
@@ -435,19 +450,19 @@ def _task_done(actor: User, referral: Referral, outcome: str) -> None:
 
 def _managing(actor: User, referral: Referral) -> Referral:
     if not permissions.can_manage(actor):
-        raise AccessDenied("只有乡镇督导员和县级工作人员可以撤回或改派")
+        raise AccessDenied(gettext_lazy("只有乡镇督导员和县级工作人员可以撤回或改派"))
     locked = scope(actor, Referral.objects.select_for_update()).filter(pk=referral.pk).first()
     if locked is None:
-        raise AccessDenied("没有找到该转办,或您无权办理")
+        raise AccessDenied(gettext_lazy("没有找到该转办,或您无权办理"))
     if locked.status not in OPEN:
-        raise DomainError("该转办已结束", field="status")
+        raise DomainError(gettext_lazy("该转办已结束"), field="status")
     return locked
 
 
 @transaction.atomic
 def referral_revoke(*, actor: User, referral: Referral, reason: str) -> Referral:
     referral = _managing(actor, referral)
-    reason = _required(reason, "请填写撤回理由", "reason")
+    reason = _required(reason, gettext_lazy("请填写撤回理由"), "reason")
     old = referral.status
     _finish(referral, actor, ReferralStatus.REVOKED)
     referral.on_time, referral.reason = None, reason
@@ -471,9 +486,9 @@ def referral_reassign(
     with the same request (and the same limit unless another is given)."""
     old = _managing(actor, referral)
     if department not in Department.values:
-        raise DomainError("请选择承办部门", field="department")
+        raise DomainError(gettext_lazy("请选择承办部门"), field="department")
     if department == old.department:
-        raise DomainError("已是该部门承办", field="department")
+        raise DomainError(gettext_lazy("已是该部门承办"), field="department")
     label = Department(department).label
     referral_revoke(actor=actor, referral=old, reason=f"改派{label}")
     return referral_send(
@@ -505,7 +520,7 @@ def holiday_set(
     """A county's own row for a day (a local holiday, or a national row overridden)."""
     _county_staff(actor, county_code)
     if day is None:
-        raise DomainError("请填写日期", field="day")
+        raise DomainError(gettext_lazy("请填写日期"), field="day")
     row, _ = HolidayCalendar.objects.update_or_create(
         area=county_code, day=day, defaults={"is_workday": is_workday, "words": words.strip()[:50]}
     )
@@ -524,10 +539,12 @@ def holiday_set(
 def holiday_remove(*, actor: User, county_code: str, day: date | None) -> int:
     _county_staff(actor, county_code)
     if day is None:
-        raise DomainError("请填写日期", field="day")
+        raise DomainError(gettext_lazy("请填写日期"), field="day")
     removed, _ = HolidayCalendar.objects.filter(area=county_code, day=day).delete()
     if not removed:
-        raise DomainError("本县没有该日的安排(全国安排不能删除,可另设本县安排)", field="day")
+        raise DomainError(
+            gettext_lazy("本县没有该日的安排(全国安排不能删除,可另设本县安排)"), field="day"
+        )
     audit(
         actor=actor,
         action=Action.DELETE,
@@ -541,5 +558,5 @@ def holiday_remove(*, actor: User, county_code: str, day: date | None) -> int:
 
 def _county_staff(actor: User, county_code: str) -> None:
     if not permissions.can_edit_calendar(actor) or len(county_code) != 6:
-        raise AccessDenied("只有县级民政工作人员可以修改本县节假日安排")
+        raise AccessDenied(gettext_lazy("只有县级民政工作人员可以修改本县节假日安排"))
     require_division(actor, county_code)

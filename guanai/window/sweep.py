@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanai.accounts.models import Department, Role, User
+from guanai.core.errors import in_record
 from guanai.notices.digest import Digest, told_notices
 from guanai.notices.models import Notice, NoticeKind
 from guanai.notices.services import notices_send
@@ -129,7 +130,7 @@ def _worded(user_id: int, kind: str, row: Found) -> Notice:
 
 @cache
 def _labels() -> dict[str, str]:
-    return {code: str(label) for code, label in Department.choices}
+    return {code: in_record(label) for code, label in Department.choices}  # notices: Chinese
 
 
 @cache

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guanai.accounts.models import Department
@@ -31,7 +32,7 @@ NAV = {"nav_active": "window"}
 
 @search_audited("一门受理列表", "window.application")
 def application_list(request):
-    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), _("您的角色不能使用一门受理"))
     applications = selectors.applications_for(request.user)
     return render(
         request,
@@ -46,7 +47,7 @@ def application_list(request):
 
 @search_audited("转办列表", "window.referral")
 def referral_list(request):
-    require(permissions.can_use_window(request.user), "您的角色不能查看转办")
+    require(permissions.can_use_window(request.user), _("您的角色不能查看转办"))
     referrals = selectors.township_list(request.user)
     if request.GET.get("lapsed") == "1":
         referrals = referrals.filter(lapsed_at__isnull=False, status__in=OPEN)
@@ -58,7 +59,7 @@ def referral_list(request):
 
 @search_audited("部门待办", "window.referral")
 def work_list(request):
-    require(bool(permissions.desk_of(request.user)), "您没有部门待办")
+    require(bool(permissions.desk_of(request.user)), _("您没有部门待办"))
     status = request.GET.get("status", "open")
     referrals = selectors.work_list(request.user, status)
     shown = listing(request, referrals)
@@ -80,7 +81,7 @@ def work_list(request):
 
 @search_audited("一门受理:查找儿童", "registry.child")
 def intake_start(request):
-    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), _("您的角色不能使用一门受理"))
     text = (request.GET.get("q") or "").strip()
     found = child_list_for(request.user, ChildFilters(text=text))[:20] if text else []
     return render(request, "window/intake_start.html", {"q": text, "children": found, **NAV})
@@ -88,7 +89,7 @@ def intake_start(request):
 
 @require_http_methods(["GET", "POST"])
 def intake(request, child_pk: int):
-    require(permissions.can_use_window(request.user), "您的角色不能使用一门受理")
+    require(permissions.can_use_window(request.user), _("您的角色不能使用一门受理"))
     child = child_get_for(request.user, child_pk)
     kinds = selectors.help_kinds(child.division_code)
     kind_id = whole_number(request.POST.get("kind") or request.GET.get("kind"))
@@ -224,7 +225,7 @@ def _referral_source(request, child_pk: int):
 @require_http_methods(["GET", "POST"])
 def referral_start(request, child_pk: int):
     """转办 from a protection case's plan task or a care record: department, limit, request."""
-    require(permissions.can_use_window(request.user), "只有乡镇和县级工作人员可以转办")
+    require(permissions.can_use_window(request.user), _("只有乡镇和县级工作人员可以转办"))
     child, source, need, back = _referral_source(request, child_pk)
     sent = _send(request, **source) if request.method == "POST" else None
     if isinstance(sent, Referral):
@@ -359,9 +360,9 @@ def figures(request):
     """Per department: the window's staff see every desk of their area, a department its own."""
     user = request.user
     desk = "" if permissions.can_see_figures(user) else permissions.desk_of(user)
-    require(permissions.can_see_figures(user) or bool(desk), "您的角色不能查看转办统计")
+    require(permissions.can_see_figures(user) or bool(desk), _("您的角色不能查看转办统计"))
     division = user.division
-    require(division is not None, "请以辖区用户查看")
+    require(division is not None, _("请以辖区用户查看"))
     rows = selectors.department_times(area_for(user, division), desk)
     nav = {"nav_active": "desk"} if desk else NAV
     return render(request, "window/figures.html", {"rows": rows, **nav})
@@ -370,7 +371,9 @@ def figures(request):
 @require_http_methods(["GET", "POST"])
 def calendar(request):
     """The county's working-day calendar: national rows and the county's own, per year."""
-    require(permissions.can_edit_calendar(request.user), "只有县级民政工作人员可以修改节假日安排")
+    require(
+        permissions.can_edit_calendar(request.user), _("只有县级民政工作人员可以修改节假日安排")
+    )
     county = request.user.division.code[:6] if request.user.division_id else ""
     year = whole_number(request.GET.get("year")) or timezone.localdate().year
     error = None

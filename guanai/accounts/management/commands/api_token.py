@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from guanai.accounts import tokens
 from guanai.accounts.models import User
@@ -35,7 +36,7 @@ class Command(BaseCommand):
     def _create(self, *, user, name, **_):
         owner = User.objects.filter(username=user).first()
         if owner is None:
-            raise DomainError(f"没有用户名为“{user}”的账户")
+            raise DomainError(gettext_lazy("没有用户名为“%(user)s”的账户"), user=user)
         token, key = tokens.token_create(actor=None, user=owner, name=name)
         self.stdout.write(
             f"已为 {owner.get_username()} 创建接口令牌“{token.name}”(前缀 {token.prefix})。"
