@@ -25,9 +25,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
 
 from guanai.registry import idnumber
-from guanai.registry.names import name_syllables, split_name
+from guanai.registry.names import SURNAME_READINGS, name_syllables, split_name
 
 MATCH = 14.0
 REVIEW = 6.0
@@ -41,17 +44,81 @@ def _converter():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _in_phrases() -> frozenset[str]:
+    """Characters that some phrase of OpenCC's t2s converts otherwise than alone (覆 in
+    反覆 -> 反复, 瞭 in 明瞭): a text holding one is converted whole."""
+    import opencc
+
+    found: set[str] = set()
+    path = Path(opencc.__file__).parent / "dictionary" / "TSPhrases.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        phrase, _, converted = line.partition("\t")
+        converted = converted.split(" ")[0]
+        by_character = [_character(ch) for ch in phrase]
+        if converted == "".join(by_character):
+            continue
+        if len(converted) == len(phrase):  # the characters converted otherwise (a phrase in a
+            # text holds all its characters, so one of them is enough to notice it)
+            found.update(
+                c for c, x, y in zip(phrase, by_character, converted, strict=True) if x != y
+            )
+        else:
+            found.update(phrase)
+    return frozenset(found)
+
+
+_CHARACTERS: dict[str, str] = {}
+
+
+def _character(ch: str) -> str:
+    simple = _CHARACTERS.get(ch)
+    if simple is None:
+        simple = _CHARACTERS[ch] = _converter().convert(ch)
+    return simple
+
+
+_DROPPED = frozenset("·.•")
+
+
 @lru_cache(maxsize=262144)
 def simplify(text: str) -> str:
-    """Traditional -> simplified, NFKC, no whitespace or punctuation dots."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if not ch.isspace() and ch not in "·.•")
-    return _converter().convert(text) if text else ""
+    """Traditional -> simplified, NFKC, no whitespace or punctuation dots.
+
+    Character by character (a county's rosters use a few thousand characters), the whole text
+    through OpenCC only when it holds a character some phrase converts otherwise."""
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if not ch.isspace() and ch not in _DROPPED)
+    if not text or text.isascii():
+        return text
+    phrases = _in_phrases()
+    if any(ch in phrases for ch in text):
+        return _converter().convert(text)
+    return "".join([_character(ch) for ch in text])
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=131072)
+def _part_syllables(part: str) -> tuple[str, ...]:
+    return tuple(s.lower() for s in lazy_pinyin(part, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=524288)
+def _syllables(simple: str) -> tuple[str, ...]:
+    """Toneless pinyin of a simplified name: the surname read as a surname
+    (registry.names.SURNAME_READINGS), the given name as a word (both kept once each: given
+    names repeat across surnames)."""
+    surname, given = split_name(simple)
+    if not (surname and given):
+        return name_syllables(simple)
+    reading = SURNAME_READINGS.get(surname)
+    return (*((reading,) if reading else _part_syllables(surname)), *_part_syllables(given))
+
+
 def pinyin(name: str) -> tuple[str, ...]:
-    return name_syllables(simplify(name))
+    return _syllables(simplify(name))
 
 
 _DIGITS = re.compile(r"\D")
@@ -118,7 +185,7 @@ def readings(name: str) -> tuple[Reading, ...]:
     if _HAN.search(text) or not _LATIN.search(text):
         simple = simplify(name)
         surname, _ = split_name(simple)
-        syllables = tuple(_fold(s) for s in name_syllables(simple))
+        syllables = tuple(_fold(s) for s in _syllables(simple))
         if not syllables:
             return ()
         k = min(len(surname), len(syllables) - 1) if len(syllables) > 1 else 0
@@ -328,10 +395,11 @@ def compare(a: Person, b: Person) -> Comparison:
             score -= 6
             reasons.append("身份证号不同")
 
-    near_name = False
+    near_name = same_characters = False
     if not (a.simple_name and b.simple_name):
         pass  # no name to compare: nothing is linked on the name
     elif a.simple_name == b.simple_name and not (a.romanised or b.romanised):
+        same_characters = True
         score += 8
         reasons.append("姓名相同")
     elif not a.py_keys.isdisjoint(b.py_keys):
@@ -371,10 +439,13 @@ def compare(a: Person, b: Person) -> Comparison:
 
     household = household_agrees(a, b)
     if household:
-        score += 4
+        # Two children of one household never share the whole name (siblings and twins have
+        # their own given names): with the same characters, the household says more.
+        score += 5 if same_characters else 4
         reasons.append("同一家庭(监护人/电话/住址)")
     elif household is False:
-        score -= 1
+        # Shown, but no evidence either way: rosters list the other guardian or the other
+        # family phone about as often for the same child as for another.
         reasons.append("家庭信息不同")
 
     # Siblings: the same household, given names one character apart, born on other days (or
@@ -401,8 +472,7 @@ def blocking_keys(p: Person) -> Iterator[str]:
         yield "ida:" + p.id_number[:9]
         yield "idb:" + p.id_number[9:]
     year = str(p.birth_date.year) if p.birth_date else p.id_number[6:10]
-    sounds = dict.fromkeys(s + "".join(g) for s, g in p.readings if g)
-    for py in sounds:
+    for py in block_sounds(p.name):
         if year.isdigit():
             yield f"py:{py}:{year}"
         for prefix, value in (("pp", p.phone), ("pa", p.address), ("pg", p.guardian)):
@@ -412,6 +482,12 @@ def blocking_keys(p: Person) -> Iterator[str]:
         yield f"hh:{p.phone}:{p.birth_date.isoformat()}"
     # Not surname + birth date: at 1,000,000 rows it filled the queue with namesakes born the
     # same day (a shape-alike typo it finds scores for review at best; docs/decisions/0016).
+
+
+@lru_cache(maxsize=262144)
+def block_sounds(name: str) -> tuple[str, ...]:
+    """The readings of a name that block (surname and given name run together), each once."""
+    return tuple(dict.fromkeys(s + "".join(g) for s, g in readings(name) if g))
 
 
 def candidate_pairs(records: list[Person]) -> Iterator[tuple[int, int]]:

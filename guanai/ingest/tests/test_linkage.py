@@ -15,6 +15,15 @@ def test_simplify_converts_traditional_characters():
     assert simplify("張 曉明") == "张晓明"
 
 
+def test_simplify_converts_a_phrase_whole_when_its_characters_say_otherwise_alone():
+    # 覆 alone stays 覆 (覆盖), in 反覆 it is 复: the character by character path must not
+    # keep it. What OpenCC gives for the whole text is the answer.
+    from guanai.ingest.linkage import _converter
+
+    for text in ("反覆", "張反覆", "明瞭", "歐陽曉明", "东风村3组12号", "Wang Xiaoyu", ""):
+        assert simplify(text) == _converter().convert("".join(text.split()))
+
+
 def test_the_same_valid_id_is_a_match():
     assert compare(p(id_number=ID), p(name="王五", id_number=ID)).verdict == "match"
 
@@ -38,6 +47,22 @@ def test_homophones_and_traditional_names_match_with_the_household():
 def test_swapped_day_and_month_goes_to_review_without_the_household():
     result = compare(p(birth=date(2015, 3, 9)), p(birth=date(2015, 9, 3)))
     assert result.verdict == "review"
+
+
+def test_the_same_name_and_household_match_without_a_birth_date_a_homophone_does_not():
+    # Two children of one household never share the whole name; siblings may sound alike.
+    a = p(guardian="张大山", phone="13800001111")
+    same = compare(a, p(birth=None, guardian="张大山"))
+    assert same.verdict == "match", same
+    sound = compare(a, p(name="张晓明", birth=None, guardian="张大山"))
+    assert sound.verdict == "review", sound
+
+
+def test_another_guardian_or_phone_is_shown_but_is_no_evidence():
+    a, b = p(phone="13800001111"), p(phone="13900002222")
+    result = compare(a, b)
+    assert "家庭信息不同" in result.reasons
+    assert result.score == compare(a, p()).score
 
 
 def test_twins_are_not_matched():

@@ -200,6 +200,19 @@ def test_splink_blocks_like_candidate_pairs_and_keeps_the_pairs_to_review(batch)
     assert {(i, j) for i, j, _ in linked} == across
 
 
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(pairs(), min_size=10, max_size=40))
+def test_the_table_holds_each_records_blocking_keys_and_name_keys(batch):
+    records = [p for pair in batch for p in pair]
+    columns = splink_model.table(records).to_pydict()
+    blocks = [c for c in columns if c.startswith("block_")]
+    for i, p in enumerate(records):
+        assert {columns[c][i] for c in blocks} - {None} == set(linkage.blocking_keys(p)), p
+        assert columns["py_keys"][i] == sorted(p.py_keys)
+        assert columns["near"][i] == sorted(p.near)
+        assert columns["romanised"][i] == p.romanised
+
+
 ID = valid_id(date(2015, 3, 9), "M", 3)
 TWIN_ID = valid_id(date(2015, 3, 9), "M", 5)
 TYPO = ID[:10] + ID[11] + ID[10] + ID[12:] if ID[10] != ID[11] else ID[:16] + "9" + ID[17]
@@ -225,6 +238,14 @@ RULES = {
         person(guardian="張建國", phone="138-0000-1111", address="东风村312"),
     ),
     "household differs": (person(phone="13800001111"), person(phone="13900001111")),
+    "same name and household, a birth date missing": (
+        person(guardian="张建国"),
+        person(birth=None, guardian="張建國"),
+    ),
+    "homophone and household, a birth date missing": (
+        person(guardian="张建国"),
+        person("张晓明", birth=None, guardian="張建國"),
+    ),
     "twins, evidence otherwise positive": (
         person(id_number=TYPO, phone="13800001111"),
         person("张小亮", TYPO[:-1] + "0", phone="13800001111"),
