@@ -278,12 +278,16 @@ class Person:
         self.id_number, self.id_valid, self.id_damaged = number, False, False
         if not _ID_SHAPED.fullmatch(number):
             self.id_number = ""  # "无", "/", "0", 3.60426E+17: no number
+        elif len(number) == 18 and number.endswith("000"):
+            # Excel kept 15 digits of a number it read as one. One damaged number in eleven
+            # still has a fitting check digit (0): valid or not, it is read as damaged (a
+            # number truly ending in 000 is compared on its first 15 digits too).
+            self.id_number, self.id_damaged = "", True
         elif len(number) == 18:
             try:
                 parsed = idnumber.parse(number)
             except idnumber.IdNumberError:
-                if number.endswith("000"):  # Excel kept 15 digits of a number it read as one
-                    self.id_number, self.id_damaged = "", True
+                pass
             else:
                 self.id_valid = True
                 # A valid number is better evidence of birth date and sex than a typed column.
