@@ -225,8 +225,26 @@ def clean_phone(phone: str) -> str:
     return digits[-11:]
 
 
+_NUMERAL = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_NUMERALS = re.compile("[〇零一二两三四五六七八九十]+")
+
+
+def _number(numerals: re.Match) -> str:
+    """三 -> 3, 十二 -> 12, 二十三 -> 23 (a run without 十 digit by digit: 一二 -> 12)."""
+    text = numerals.group()
+    tens, _, units = text.partition("十")
+    if "十" not in text:
+        return "".join(str(_NUMERAL[ch]) for ch in text)
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
+        return text  # not a number under a hundred: left as written
+    return str((_NUMERAL[tens] if tens else 1) * 10 + (_NUMERAL[units] if units else 0))
+
+
+@lru_cache(maxsize=262144)
 def clean_address(address: str) -> str:
-    return simplify(address).replace("号", "").replace("组", "")
+    """What two ways of writing one address share: 三组12号, 3组12号 and 3组12 are 312."""
+    simple = _NUMERALS.sub(_number, simplify(address))
+    return simple.replace("号", "").replace("组", "")
 
 
 @dataclass
@@ -355,6 +373,21 @@ def _one_digit_apart(a: date, b: date) -> bool:
     return sum(1 for i, j in zip(x, y, strict=True) if i != j) == 1
 
 
+def born_close(a: date, b: date) -> bool:
+    """One mistyped digit or a swapped day and month, under 270 days apart: too close for two
+    siblings (twins are born the same day)."""
+    return abs((a - b).days) < 270 and (_swapped(a, b) or _one_digit_apart(a, b))
+
+
+def household_strong(a: Person, b: Person) -> bool:
+    """The same guardian, and the same phone or address."""
+    return bool(
+        a.guardian
+        and a.guardian == b.guardian
+        and ((a.phone and a.phone == b.phone) or (a.address and a.address == b.address))
+    )
+
+
 def household_agrees(a: Person, b: Person) -> bool | None:
     """One pooled comparison: True if any household field agrees, None if nothing to compare."""
     compared = False
@@ -399,7 +432,7 @@ def compare(a: Person, b: Person) -> Comparison:
             score -= 6
             reasons.append("身份证号不同")
 
-    near_name = same_characters = False
+    near_name = same_characters = sounds_alike = False
     if not (a.simple_name and b.simple_name):
         pass  # no name to compare: nothing is linked on the name
     elif a.simple_name == b.simple_name and not (a.romanised or b.romanised):
@@ -410,6 +443,7 @@ def compare(a: Person, b: Person) -> Comparison:
         # A name in pinyin agreeing is all such a name can say; characters that only sound
         # alike are another written name.
         romanised = a.romanised or b.romanised
+        sounds_alike = True
         score += 7 if romanised else 6
         reasons.append("姓名拼音相同" if romanised else "姓名同音")
     elif not a.near.isdisjoint(b.near):
@@ -452,9 +486,24 @@ def compare(a: Person, b: Person) -> Comparison:
         # family phone about as often for the same child as for another.
         reasons.append("家庭信息不同")
 
+    # A typo in the name and one in the birth date (issue 17.3): linked only on strong other
+    # evidence, and never when the name alone agrees. The dates are too close for siblings.
+    typos = bool(
+        (sounds_alike or near_name)
+        and a.birth_date
+        and b.birth_date
+        and born_close(a.birth_date, b.birth_date)
+        and a.sex
+        and a.sex == b.sex
+        and household_strong(a, b)
+    )
+    if typos:
+        score += 2
+        reasons.append("同一监护人且电话或住址相同,出生日期仅一处笔误")
+
     # Siblings: the same household, given names one character apart, born on other days (or
     # a birth date missing).
-    if household and near_name and a.birth_date != b.birth_date:
+    if household and near_name and a.birth_date != b.birth_date and not typos:
         score -= 6
         reasons.append("同一家庭、名字差一字(可能是兄弟姐妹)")
 

@@ -66,6 +66,26 @@ TWINS = (
     f"({HOUSEHOLD_AGREES}) AND birth_date_l = birth_date_r AND {NAMES_DIFFER} "
     f"AND NOT ({ID_DECIDES})"
 )
+SWAPPED = (
+    "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
+    "AND substr(birth_date_l, 5, 2) = substr(birth_date_r, 7, 2) "
+    "AND substr(birth_date_l, 7, 2) = substr(birth_date_r, 5, 2)"
+)
+# linkage.born_close and linkage.household_strong
+BORN_CLOSE = (  # CASE: an AND does not keep hamming() from two strings of other lengths
+    "(CASE WHEN birth_date_l <> '' AND birth_date_r <> '' AND birth_date_l <> birth_date_r "
+    "THEN abs(date_diff('day', strptime(birth_date_l, '%Y%m%d'), "
+    "strptime(birth_date_r, '%Y%m%d'))) < 270 "
+    f"AND (({SWAPPED}) OR hamming(birth_date_l, birth_date_r) = 1) ELSE false END)"
+)
+HOUSEHOLD_STRONG = (
+    "guardian_l <> '' AND guardian_l = guardian_r "
+    "AND ((phone_l <> '' AND phone_l = phone_r) OR (address_l <> '' AND address_l = address_r))"
+)
+TYPOS = (
+    f"{NAMED} AND NOT ({SAME_CHARACTERS}) AND ({SAME_READING} OR {NEAR_READING}) "
+    f"AND {BORN_CLOSE} AND sex_l <> '' AND sex_l = sex_r AND {HOUSEHOLD_STRONG}"
+)
 ID_DAMAGED = "(id_damaged_l OR id_damaged_r) AND id15_l <> '' AND id15_r <> ''"
 _ID_DECIDE_LEVEL = Level("ID numbers decide", ID_DECIDES, twins=False)
 
@@ -105,14 +125,7 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         Level("missing", "birth_date_l = '' OR birth_date_r = ''", null=True),
         _ID_DECIDE_LEVEL,
         Level("same", "birth_date_l = birth_date_r", 6),
-        Level(
-            "day and month swapped",
-            "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
-            "AND substr(birth_date_l, 5, 2) = substr(birth_date_r, 7, 2) "
-            "AND substr(birth_date_l, 7, 2) = substr(birth_date_r, 5, 2)",
-            3,
-            twins=False,
-        ),
+        Level("day and month swapped", SWAPPED, 3, twins=False),
         Level("one digit apart", "hamming(birth_date_l, birth_date_r) = 1", 2, twins=False),
         Level("different", "ELSE", -8, twins=False),
     ),
@@ -139,10 +152,21 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         Level("guardian, phone or address agrees", HOUSEHOLD_AGREES, 4),
         Level("differs", "ELSE", 0, twins=False),
     ),
+    "typos": (
+        Level("not a typo in both the name and the birth date", f"NOT ({TYPOS})", null=True),
+        _ID_DECIDE_LEVEL,
+        Level(
+            "a typo in both, the same guardian and phone or address, the same sex",
+            "ELSE",
+            2,
+            twins=False,
+        ),
+    ),
     "siblings": (
         Level(
             "not siblings",
-            f"NOT (({HOUSEHOLD_AGREES}) AND {NAME_NEAR} AND birth_date_l <> birth_date_r)",
+            f"NOT (({HOUSEHOLD_AGREES}) AND {NAME_NEAR} AND birth_date_l <> birth_date_r) "
+            f"OR ({TYPOS})",
             null=True,
         ),
         _ID_DECIDE_LEVEL,

@@ -90,6 +90,55 @@ def _valid(number: str) -> bool:
     return True
 
 
+HOME = {"guardian": "刘建华", "phone": "13800001111", "address": "东风村三组12号"}
+
+
+def test_a_homophone_and_a_birth_date_typo_link_on_guardian_and_phone_or_address():
+    # No ID number on either side: 刘欣怡 typed 刘心怡, born 2015-03-09 typed 2015-09-03 or
+    # 2015-03-08; the same guardian and phone (or address, written another way), the same sex.
+    a = p(name="刘欣怡", sex="F", **HOME)
+    swapped = p(name="劉心怡", birth=date(2015, 9, 3), sex="F", guardian="刘建华",
+                address="东风村3组12")  # fmt: skip
+    digit = p(name="Liu Xinyi", birth=date(2015, 3, 8), sex="F", guardian="刘建华",
+              phone="138-0000-1111")  # fmt: skip
+    for b in (swapped, digit):
+        result = compare(a, b)
+        assert result.verdict == "match", result
+        assert "同一监护人且电话或住址相同,出生日期仅一处笔误" in result.reasons
+
+
+def test_two_typos_need_the_guardian_and_the_same_sex():
+    a = p(name="刘欣怡", sex="F", **HOME)
+    phone_only = p(name="刘心怡", birth=date(2015, 3, 8), sex="F", phone="13800001111")
+    other_sex = p(name="刘心怡", birth=date(2015, 3, 8), sex="M", **HOME)
+    for b in (phone_only, other_sex):
+        assert compare(a, b).verdict == "review"
+
+
+def test_a_shape_alike_typo_and_a_birth_date_typo_go_to_review():
+    # 刘欣怡 / 刘欣恰: not the same sound; a twin with a mistyped birth date looks the same.
+    result = compare(p(name="刘欣怡", sex="F", **HOME), p(name="刘欣恰", birth=date(2015, 3, 8),
+                                                     sex="F", **HOME))  # fmt: skip
+    assert result.verdict == "review", result
+
+
+def test_siblings_who_sound_alike_are_not_merged():
+    # 杨天馨 and 杨天心, two years apart (the year one digit off), one household.
+    a = p(name="杨天馨", birth=date(2016, 12, 13), sex="F", **HOME)
+    b = p(name="杨天心", birth=date(2018, 12, 13), sex="F", **HOME)
+    assert compare(a, b).verdict != "match"
+    # Siblings with given names one character apart, one year apart.
+    c = p(name="杨天宇", birth=date(2017, 12, 13), sex="F", **HOME)
+    assert compare(a, c).verdict == "non_match"
+
+
+def test_nothing_links_on_a_name_alone():
+    a, b = p(name="刘欣怡", birth=None, sex=""), p(name="刘欣怡", birth=None, sex="")
+    assert compare(a, b).verdict == "review"  # a namesake is as likely: a person decides
+    c = p(name="刘心怡", birth=date(2015, 3, 8), sex="F")
+    assert compare(p(name="刘欣怡", sex="F"), c).verdict != "match"
+
+
 def test_twins_are_not_matched():
     a = p(guardian="张大山", phone="13800001111")
     b = p(name="张小亮", guardian="张大山", phone="13800001111")

@@ -242,6 +242,20 @@ RULES = {
         person(guardian="张建国"),
         person(birth=None, guardian="張建國"),
     ),
+    "homophone and a swapped birth date, guardian and address": (
+        person(sex="F", guardian="张建国", address="东风村3组12号"),
+        person(
+            "张晓明", birth=date(2015, 9, 3), sex="F", guardian="張建國", address="东风村三组12"
+        ),
+    ),
+    "near name and a birth date digit, guardian and phone": (
+        person(guardian="张建国", phone="13800001111"),
+        person("张小朋", birth=date(2015, 3, 8), guardian="張建國", phone="13800001111"),
+    ),
+    "siblings a year apart, guardian and phone": (
+        person(guardian="张建国", phone="13800001111"),
+        person("张小朋", birth=date(2016, 3, 9), guardian="張建國", phone="13800001111"),
+    ),
     "homophone and household, a birth date missing": (
         person(guardian="张建国"),
         person("张晓明", birth=None, guardian="張建國"),
