@@ -543,6 +543,29 @@ def block_sounds(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s + "".join(g) for s, g in readings(name) if g))
 
 
+_MAY_BE_U_UMLAUT = {"lu": "lv", "nu": "nv", "lue": "lve", "nue": "nve"}
+
+
+@lru_cache(maxsize=65536)
+def spellings(name: str) -> tuple[str, ...]:
+    """A name in Latin letters spelt as ``registry.names.name_pinyin`` spells a name in
+    characters (Child.name_pinyin): each reading, surname first and last, and lu/nu also as
+    lv/nv (吕 is lv there; a roster writes Lu, Lv or Lyu). Empty for a name in characters."""
+    if not (readings(name) and _name_keys(name)[2]):
+        return ()
+    found: list[str] = []
+    for surname, given in readings(name):
+        if not given:
+            continue
+        options = [(s, _MAY_BE_U_UMLAUT[s]) if s in _MAY_BE_U_UMLAUT else (s,)
+                   for s in (*_segment(surname), *given) if s]  # fmt: skip
+        spelt = [""]
+        for choice in options:
+            spelt = [head + s for head in spelt for s in choice][:8]
+        found.extend(spelt)
+    return tuple(dict.fromkeys(found))
+
+
 def candidate_pairs(records: list[Person]) -> Iterator[tuple[int, int]]:
     """Index pairs (i < j) sharing at least one blocking key, each once."""
     blocks: dict[str, list[int]] = defaultdict(list)
