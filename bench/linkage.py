@@ -410,23 +410,40 @@ def _report(
     _print_scores(label, cluster, truth, seconds)
     linked_true = sum(truth[i] == truth[j] for i, j in matches) / max(1, len(matches))
     # What a reviewer is shown: a pair whose rows the links already joined is no question (the
-    # importer asks only about rows it could not link).
-    queue = [(i, j) for i, j in review if cluster[i] != cluster[j]]
+    # importer asks only about rows it could not link), nor one between two clusters holding
+    # different valid ID numbers (two children; review_queue.Queue settles it).
+    from guanai.ingest import review_queue
+
+    numbers = [r.id_number if r.id_valid else "" for r in records]
+    settled = review_queue.Queue(len(records), matches, numbers)
+    joined = [(i, j) for i, j in review if cluster[i] != cluster[j]]
+    queue = [(i, j) for i, j in joined if settled.settled(i, j) is None]
     queue_true = sum(truth[i] == truth[j] for i, j in queue) / max(1, len(queue))
     print(
         f"  auto-linked pairs {len(matches):,} ({linked_true:.4f} correct); "
         f"{len(review):,} pairs scored for review, of which the review queue (rows not joined "
         f"by the links) {len(queue):,} = {len(queue) / max(1, len(records)):.2%} of rows "
-        f"({queue_true:.2%} the same child)"
+        f"({queue_true:.2%} the same child); {len(joined) - len(queue):,} more settled before "
+        f"queuing as two children with different valid ID numbers "
+        f"({sum(truth[i] == truth[j] for i, j in joined) - sum(truth[i] == truth[j] for i, j in queue):,}"
+        " of them the same child)"
+    )
+    bands: Counter = Counter()
+    for i, j in queue:
+        bands[int(above_review[i, j]), truth[i] == truth[j]] += 1
+    print(
+        "  queue by score (same child/another): "
+        + ", ".join(
+            f"{s} {bands[s, True]}/{bands[s, False]}" for s in sorted({s for s, _ in bands})
+        )
     )
     if queue:
-        from guanai.ingest import review_queue
-
         decided, implied, _ = review_queue.play(
             len(records),
             matches,
             [(i, j, above_review[i, j]) for i, j in queue],
             lambda i, j: truth[i] == truth[j],
+            numbers,
         )
         print(
             f"  a reviewer going through it in its order: {decided:,} decisions, {implied:,} "
