@@ -25,7 +25,8 @@ through it, end-to-end time (prepare + Splink) with CPU seconds, and peak memory
 
     100,000 rows   P 1.0000  R 0.9922  F1 0.9961  queue 0.40% of rows (87% true)
                    end to end 21.6 s wall, 7.8 s CPU (load 7.0); Splink generic F1 0.9645
-    1,000,000 rows see docs/decisions/0016 (the last run there)
+    1,000,000 rows P 0.9996  R 0.9917  F1 0.9956  queue 0.43% of rows (89% true)
+                   end to end 66.4 s CPU (445 s wall at load 9.7), peak 2.91 GiB
 """
 
 import argparse
