@@ -288,7 +288,12 @@ def _in_child(label: str, run) -> None:
     pid = os.fork()
     if pid == 0:
         try:
-            run()
+            try:
+                run()
+            except Exception:  # os._exit below would swallow the traceback
+                import traceback
+
+                traceback.print_exc()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
             print(f"  peak memory {peak:.2f} GiB")
             sys.stdout.flush()

@@ -442,6 +442,12 @@ def learned_settings() -> SettingsCreator:
         birth_missing,
         comparisons["siblings"][1],
     )
+    # Splink needs two levels to learn besides the null one: the two typos split by the name.
+    comparisons["typos"] = (
+        comparisons["typos"][0],
+        Level("two typos, the name a homophone", SAME_READING),
+        comparisons["typos"][1],
+    )
     comparisons["twins"] = (
         Level("not twins", f"NOT ({TWINS})", null=True),
         Level("twins, both birth dates missing", "birth_date_l = ''"),

@@ -301,3 +301,10 @@ def test_each_rule_of_the_scorer_has_its_weight_in_splink():
     assert len(weights) == len(RULES) > 5
     for k, (rule, (a, b)) in enumerate(RULES.items()):
         assert weights[k] == linkage.compare(a, b).score, rule
+
+
+def test_every_learned_comparison_has_two_levels_to_train():
+    # Splink divides its starting m values among the non-null levels (it failed on one).
+    for comparison in splink_model.learned_settings().comparisons:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        assert len(levels) >= 2, comparison["output_column_name"]
