@@ -448,12 +448,13 @@ def _report(
     bands: Counter = Counter()
     for i, j in queue:
         bands[int(above_review[i, j]), truth[i] == truth[j]] += 1
-    print(
-        "  queue by score (same child/another): "
-        + ", ".join(
-            f"{s} {bands[s, True]}/{bands[s, False]}" for s in sorted({s for s, _ in bands})
+    if link == linkage.MATCH:  # scores (the learned model gives probabilities)
+        print(
+            "  queue by score (same child/another): "
+            + ", ".join(
+                f"{s} {bands[s, True]}/{bands[s, False]}" for s in sorted({s for s, _ in bands})
+            )
         )
-    )
     if queue:
         decided, implied, _ = review_queue.play(
             len(records),
