@@ -305,6 +305,8 @@ def test_each_rule_of_the_scorer_has_its_weight_in_splink():
 
 def test_every_learned_comparison_has_two_levels_to_train():
     # Splink divides its starting m values among the non-null levels (it failed on one).
-    for comparison in splink_model.learned_settings().comparisons:
+    comparisons = splink_model.learned_settings().comparisons
+    assert {c["output_column_name"] for c in comparisons} >= {"typos", "siblings", "twins"}
+    for comparison in comparisons:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
         assert len(levels) >= 2, comparison["output_column_name"]
