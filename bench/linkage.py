@@ -15,6 +15,18 @@ beside it the same model in pure Python (guanai.ingest.linkage, what the importe
 the number of pairs on which the two disagree, and with --generic Splink with generic settings
 (Jaro-Winkler on characters, household fields independent, u from 2 million sampled pairs, EM
 on two blocking rules). No database and nothing written.
+
+``--hard`` (issue 17) builds the rows with bench/hard_rosters.py instead and runs each engine
+in its own process; ``--skip python,generic`` leaves engines out. It prints P, R, F1, the
+review queue (pairs whose rows the links did not join and that two valid different numbers
+do not settle) with its share of true pairs and its score bands, a reviewer's decisions
+through it, end-to-end time (prepare + Splink) with CPU seconds, and peak memory. Figures
+(docs/decisions/0016, 2 cores shared with other sessions, load average beside each):
+
+    100,000 rows   P 1.0000  R 0.9922  F1 0.9961  queue 0.40% of rows (87% true)
+                   end to end 21.6 s wall, 7.8 s CPU (load 7.0); Splink generic F1 0.9645
+    1,000,000 rows P 0.9996  R 0.9917  F1 0.9956  queue 0.43% of rows (89% true)
+                   end to end 66.4 s CPU (445 s wall at load 9.7), peak 2.91 GiB
 """
 
 import argparse
@@ -175,6 +187,12 @@ def main() -> None:
         "each engine in its own process, with its own time and peak memory",
     )
     parser.add_argument(
+        "--skip",
+        default="",
+        metavar="ENGINES",
+        help="with --hard: engines left out, comma-separated (python, generic)",
+    )
+    parser.add_argument(
         "--chunk",
         type=int,
         metavar="ROWS",
@@ -185,9 +203,11 @@ def main() -> None:
     t0 = time.perf_counter()
     records, truth = build_hard(args.rows, args.seed) if args.hard else build(args.rows, args.seed)
     t1 = time.perf_counter()
+    cpu = time.process_time()
     for r in records:
         r.prepare()
     t2 = time.perf_counter()
+    args.prepare_cpu = time.process_time() - cpu
     if args.chunk:
         chunk_cost(records, args.chunk, args.threads)
         return
@@ -268,7 +288,12 @@ def _in_child(label: str, run) -> None:
     pid = os.fork()
     if pid == 0:
         try:
-            run()
+            try:
+                run()
+            except Exception:  # os._exit below would swallow the traceback
+                import traceback
+
+                traceback.print_exc()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
             print(f"  peak memory {peak:.2f} GiB")
             sys.stdout.flush()
@@ -284,12 +309,21 @@ def hard(records: list[linkage.Person], truth: list[int], args, prepare_seconds:
         " bench/hard_rosters.py)"
     )
     print(f"true pairs               {pairs_within(truth):>10,}")
-    print(f"prepare (Python, shared) {prepare_seconds:>10.1f} s")
+    print(
+        f"prepare (Python, shared) {prepare_seconds:>10.1f} s  ({args.prepare_cpu:.1f} s CPU; "
+        "ID numbers, simplified characters, pinyin)"
+    )
 
     def splink_fixed() -> None:
-        t0 = time.perf_counter()
+        t0, cpu = time.perf_counter(), time.process_time()
         scores = {(i, j): w for i, j, w in splink_model.predict(records, threads=args.threads)}
-        _report("guanai model, Splink on DuckDB", records, truth, scores, time.perf_counter() - t0)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu
+        _report("guanai model, Splink on DuckDB", records, truth, scores, seconds)
+        print(
+            f"  end to end (prepare + Splink): {prepare_seconds + seconds:.1f} s "
+            f"({args.prepare_cpu + cpu:.1f} s CPU over {args.threads} DuckDB threads; load "
+            f"{os.getloadavg()[0]:.1f})"
+        )
 
     def python() -> None:
         t0 = time.perf_counter()
@@ -316,8 +350,11 @@ def hard(records: list[linkage.Person], truth: list[int], args, prepare_seconds:
     _in_child("splink", splink_fixed)
     if args.learned:
         _in_child("learned", learned)
-    _in_child("python", python)
-    _in_child("generic", lambda: splink_generic(records, truth, args.threads))
+    skip = set(args.skip.split(","))
+    if "python" not in skip:
+        _in_child("python", python)
+    if "generic" not in skip:
+        _in_child("generic", lambda: splink_generic(records, truth, args.threads))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"load average {load}")
 
@@ -390,23 +427,41 @@ def _report(
     _print_scores(label, cluster, truth, seconds)
     linked_true = sum(truth[i] == truth[j] for i, j in matches) / max(1, len(matches))
     # What a reviewer is shown: a pair whose rows the links already joined is no question (the
-    # importer asks only about rows it could not link).
-    queue = [(i, j) for i, j in review if cluster[i] != cluster[j]]
+    # importer asks only about rows it could not link), nor one between two clusters holding
+    # different valid ID numbers (two children; review_queue.Queue settles it).
+    from guanai.ingest import review_queue
+
+    numbers = [r.id_number if r.id_valid else "" for r in records]
+    settled = review_queue.Queue(len(records), matches, numbers)
+    joined = [(i, j) for i, j in review if cluster[i] != cluster[j]]
+    queue = [(i, j) for i, j in joined if settled.settled(i, j) is None]
     queue_true = sum(truth[i] == truth[j] for i, j in queue) / max(1, len(queue))
     print(
         f"  auto-linked pairs {len(matches):,} ({linked_true:.4f} correct); "
         f"{len(review):,} pairs scored for review, of which the review queue (rows not joined "
         f"by the links) {len(queue):,} = {len(queue) / max(1, len(records)):.2%} of rows "
-        f"({queue_true:.2%} the same child)"
+        f"({queue_true:.2%} the same child); {len(joined) - len(queue):,} more settled before "
+        f"queuing as two children with different valid ID numbers "
+        f"({sum(truth[i] == truth[j] for i, j in joined) - sum(truth[i] == truth[j] for i, j in queue):,}"
+        " of them the same child)"
     )
+    bands: Counter = Counter()
+    for i, j in queue:
+        bands[int(above_review[i, j]), truth[i] == truth[j]] += 1
+    if link == linkage.MATCH:  # scores (the learned model gives probabilities)
+        print(
+            "  queue by score (same child/another): "
+            + ", ".join(
+                f"{s} {bands[s, True]}/{bands[s, False]}" for s in sorted({s for s, _ in bands})
+            )
+        )
     if queue:
-        from guanai.ingest import review_queue
-
         decided, implied, _ = review_queue.play(
             len(records),
             matches,
             [(i, j, above_review[i, j]) for i, j in queue],
             lambda i, j: truth[i] == truth[j],
+            numbers,
         )
         print(
             f"  a reviewer going through it in its order: {decided:,} decisions, {implied:,} "

@@ -71,10 +71,15 @@ def children_people(actor: User | None, ids) -> dict[int, tuple[linkage.Person, 
 
 
 def _blocks(record: SourceRecord) -> list[tuple]:
-    """The keys a row is compared on: village and birth date first, then name in pinyin."""
-    return [
-        ("born", record.division_code, record.birth_date),
-        ("pinyin", name_pinyin(linkage.simplify(record.name))),
+    """The keys a row is compared on: village and birth date first, then the name in pinyin
+    (a name written in Latin letters as each of its readings spells it, so that "Xiaoyu Wang"
+    finds 王小雨 without a birth date in common)."""
+    simple = linkage.simplify(record.name)
+    pinyins = [name_pinyin(simple)] if simple else []
+    if pinyins and not pinyins[0]:
+        pinyins = list(linkage.spellings(record.name))
+    return [("born", record.division_code, record.birth_date)] + [
+        ("pinyin", pinyin) for pinyin in pinyins if pinyin
     ]
 
 
@@ -131,7 +136,7 @@ def _block_members(actor: User | None, wanted: list[list[tuple]]) -> set[tuple]:
     born: dict[str, set] = {}
     for keys in wanted:
         born.setdefault(keys[0][1], set()).add(keys[0][2])
-    pinyins = {keys[1][1] for keys in wanted}
+    pinyins = {key[1] for keys in wanted for key in keys[1:]}
     common = (
         scope_acting(actor, Child.objects.filter(name_pinyin__in=pinyins))
         .values_list("name_pinyin")

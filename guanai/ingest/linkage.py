@@ -25,9 +25,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
 
 from guanai.registry import idnumber
-from guanai.registry.names import name_syllables, split_name
+from guanai.registry.names import SURNAME_READINGS, name_syllables, split_name
 
 MATCH = 14.0
 REVIEW = 6.0
@@ -41,17 +44,81 @@ def _converter():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _in_phrases() -> frozenset[str]:
+    """Characters that some phrase of OpenCC's t2s converts otherwise than alone (覆 in
+    反覆 -> 反复, 瞭 in 明瞭): a text holding one is converted whole."""
+    import opencc
+
+    found: set[str] = set()
+    path = Path(opencc.__file__).parent / "dictionary" / "TSPhrases.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        phrase, _, converted = line.partition("\t")
+        converted = converted.split(" ")[0]
+        by_character = [_character(ch) for ch in phrase]
+        if converted == "".join(by_character):
+            continue
+        if len(converted) == len(phrase):  # the characters converted otherwise (a phrase in a
+            # text holds all its characters, so one of them is enough to notice it)
+            found.update(
+                c for c, x, y in zip(phrase, by_character, converted, strict=True) if x != y
+            )
+        else:
+            found.update(phrase)
+    return frozenset(found)
+
+
+_CHARACTERS: dict[str, str] = {}
+
+
+def _character(ch: str) -> str:
+    simple = _CHARACTERS.get(ch)
+    if simple is None:
+        simple = _CHARACTERS[ch] = _converter().convert(ch)
+    return simple
+
+
+_DROPPED = frozenset("·.•")
+
+
 @lru_cache(maxsize=262144)
 def simplify(text: str) -> str:
-    """Traditional -> simplified, NFKC, no whitespace or punctuation dots."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if not ch.isspace() and ch not in "·.•")
-    return _converter().convert(text) if text else ""
+    """Traditional -> simplified, NFKC, no whitespace or punctuation dots.
+
+    Character by character (a county's rosters use a few thousand characters), the whole text
+    through OpenCC only when it holds a character some phrase converts otherwise."""
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if not ch.isspace() and ch not in _DROPPED)
+    if not text or text.isascii():
+        return text
+    phrases = _in_phrases()
+    if any(ch in phrases for ch in text):
+        return _converter().convert(text)
+    return "".join([_character(ch) for ch in text])
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=131072)
+def _part_syllables(part: str) -> tuple[str, ...]:
+    return tuple(s.lower() for s in lazy_pinyin(part, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=524288)
+def _syllables(simple: str) -> tuple[str, ...]:
+    """Toneless pinyin of a simplified name: the surname read as a surname
+    (registry.names.SURNAME_READINGS), the given name as a word (both kept once each: given
+    names repeat across surnames)."""
+    surname, given = split_name(simple)
+    if not (surname and given):
+        return name_syllables(simple)
+    reading = SURNAME_READINGS.get(surname)
+    return (*((reading,) if reading else _part_syllables(surname)), *_part_syllables(given))
+
+
 def pinyin(name: str) -> tuple[str, ...]:
-    return name_syllables(simplify(name))
+    return _syllables(simplify(name))
 
 
 _DIGITS = re.compile(r"\D")
@@ -118,7 +185,7 @@ def readings(name: str) -> tuple[Reading, ...]:
     if _HAN.search(text) or not _LATIN.search(text):
         simple = simplify(name)
         surname, _ = split_name(simple)
-        syllables = tuple(_fold(s) for s in name_syllables(simple))
+        syllables = tuple(_fold(s) for s in _syllables(simple))
         if not syllables:
             return ()
         k = min(len(surname), len(syllables) - 1) if len(syllables) > 1 else 0
@@ -158,8 +225,26 @@ def clean_phone(phone: str) -> str:
     return digits[-11:]
 
 
+_NUMERAL = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_NUMERALS = re.compile("[〇零一二两三四五六七八九十]+")
+
+
+def _number(numerals: re.Match) -> str:
+    """三 -> 3, 十二 -> 12, 二十三 -> 23 (a run without 十 digit by digit: 一二 -> 12)."""
+    text = numerals.group()
+    tens, _, units = text.partition("十")
+    if "十" not in text:
+        return "".join(str(_NUMERAL[ch]) for ch in text)
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
+        return text  # not a number under a hundred: left as written
+    return str((_NUMERAL[tens] if tens else 1) * 10 + (_NUMERAL[units] if units else 0))
+
+
+@lru_cache(maxsize=262144)
 def clean_address(address: str) -> str:
-    return simplify(address).replace("号", "").replace("组", "")
+    """What two ways of writing one address share: 三组12号, 3组12号 and 3组12 are 312."""
+    simple = _NUMERALS.sub(_number, simplify(address))
+    return simple.replace("号", "").replace("组", "")
 
 
 @dataclass
@@ -211,12 +296,16 @@ class Person:
         self.id_number, self.id_valid, self.id_damaged = number, False, False
         if not _ID_SHAPED.fullmatch(number):
             self.id_number = ""  # "无", "/", "0", 3.60426E+17: no number
+        elif len(number) == 18 and number.endswith("000"):
+            # Excel kept 15 digits of a number it read as one. One damaged number in eleven
+            # still has a fitting check digit (0): valid or not, it is read as damaged (a
+            # number truly ending in 000 is compared on its first 15 digits too).
+            self.id_number, self.id_damaged = "", True
         elif len(number) == 18:
             try:
                 parsed = idnumber.parse(number)
             except idnumber.IdNumberError:
-                if number.endswith("000"):  # Excel kept 15 digits of a number it read as one
-                    self.id_number, self.id_damaged = "", True
+                pass
             else:
                 self.id_valid = True
                 # A valid number is better evidence of birth date and sex than a typed column.
@@ -284,6 +373,21 @@ def _one_digit_apart(a: date, b: date) -> bool:
     return sum(1 for i, j in zip(x, y, strict=True) if i != j) == 1
 
 
+def born_close(a: date, b: date) -> bool:
+    """One mistyped digit or a swapped day and month, under 270 days apart: too close for two
+    siblings (twins are born the same day)."""
+    return abs((a - b).days) < 270 and (_swapped(a, b) or _one_digit_apart(a, b))
+
+
+def household_strong(a: Person, b: Person) -> bool:
+    """The same guardian, and the same phone or address."""
+    return bool(
+        a.guardian
+        and a.guardian == b.guardian
+        and ((a.phone and a.phone == b.phone) or (a.address and a.address == b.address))
+    )
+
+
 def household_agrees(a: Person, b: Person) -> bool | None:
     """One pooled comparison: True if any household field agrees, None if nothing to compare."""
     compared = False
@@ -328,16 +432,18 @@ def compare(a: Person, b: Person) -> Comparison:
             score -= 6
             reasons.append("身份证号不同")
 
-    near_name = False
+    near_name = same_characters = sounds_alike = False
     if not (a.simple_name and b.simple_name):
         pass  # no name to compare: nothing is linked on the name
     elif a.simple_name == b.simple_name and not (a.romanised or b.romanised):
+        same_characters = True
         score += 8
         reasons.append("姓名相同")
     elif not a.py_keys.isdisjoint(b.py_keys):
         # A name in pinyin agreeing is all such a name can say; characters that only sound
         # alike are another written name.
         romanised = a.romanised or b.romanised
+        sounds_alike = True
         score += 7 if romanised else 6
         reasons.append("姓名拼音相同" if romanised else "姓名同音")
     elif not a.near.isdisjoint(b.near):
@@ -371,15 +477,33 @@ def compare(a: Person, b: Person) -> Comparison:
 
     household = household_agrees(a, b)
     if household:
-        score += 4
+        # Two children of one household never share the whole name (siblings and twins have
+        # their own given names): with the same characters, the household says more.
+        score += 5 if same_characters else 4
         reasons.append("同一家庭(监护人/电话/住址)")
     elif household is False:
-        score -= 1
+        # Shown, but no evidence either way: rosters list the other guardian or the other
+        # family phone about as often for the same child as for another.
         reasons.append("家庭信息不同")
+
+    # A typo in the name and one in the birth date (issue 17.3): linked only on strong other
+    # evidence, and never when the name alone agrees. The dates are too close for siblings.
+    typos = bool(
+        (sounds_alike or near_name)
+        and a.birth_date
+        and b.birth_date
+        and born_close(a.birth_date, b.birth_date)
+        and a.sex
+        and a.sex == b.sex
+        and household_strong(a, b)
+    )
+    if typos:
+        score += 2
+        reasons.append("同一监护人且电话或住址相同,出生日期仅一处笔误")
 
     # Siblings: the same household, given names one character apart, born on other days (or
     # a birth date missing).
-    if household and near_name and a.birth_date != b.birth_date:
+    if household and near_name and a.birth_date != b.birth_date and not typos:
         score -= 6
         reasons.append("同一家庭、名字差一字(可能是兄弟姐妹)")
 
@@ -401,8 +525,7 @@ def blocking_keys(p: Person) -> Iterator[str]:
         yield "ida:" + p.id_number[:9]
         yield "idb:" + p.id_number[9:]
     year = str(p.birth_date.year) if p.birth_date else p.id_number[6:10]
-    sounds = dict.fromkeys(s + "".join(g) for s, g in p.readings if g)
-    for py in sounds:
+    for py in block_sounds(p.name):
         if year.isdigit():
             yield f"py:{py}:{year}"
         for prefix, value in (("pp", p.phone), ("pa", p.address), ("pg", p.guardian)):
@@ -412,6 +535,35 @@ def blocking_keys(p: Person) -> Iterator[str]:
         yield f"hh:{p.phone}:{p.birth_date.isoformat()}"
     # Not surname + birth date: at 1,000,000 rows it filled the queue with namesakes born the
     # same day (a shape-alike typo it finds scores for review at best; docs/decisions/0016).
+
+
+@lru_cache(maxsize=262144)
+def block_sounds(name: str) -> tuple[str, ...]:
+    """The readings of a name that block (surname and given name run together), each once."""
+    return tuple(dict.fromkeys(s + "".join(g) for s, g in readings(name) if g))
+
+
+_MAY_BE_U_UMLAUT = {"lu": "lv", "nu": "nv", "lue": "lve", "nue": "nve"}
+
+
+@lru_cache(maxsize=65536)
+def spellings(name: str) -> tuple[str, ...]:
+    """A name in Latin letters spelt as ``registry.names.name_pinyin`` spells a name in
+    characters (Child.name_pinyin): each reading, surname first and last, and lu/nu also as
+    lv/nv (吕 is lv there; a roster writes Lu, Lv or Lyu). Empty for a name in characters."""
+    if not (readings(name) and _name_keys(name)[2]):
+        return ()
+    found: list[str] = []
+    for surname, given in readings(name):
+        if not given:
+            continue
+        options = [(s, _MAY_BE_U_UMLAUT[s]) if s in _MAY_BE_U_UMLAUT else (s,)
+                   for s in (*_segment(surname), *given) if s]  # fmt: skip
+        spelt = [""]
+        for choice in options:
+            spelt = [head + s for head in spelt for s in choice][:8]
+        found.extend(spelt)
+    return tuple(dict.fromkeys(found))
 
 
 def candidate_pairs(records: list[Person]) -> Iterator[tuple[int, int]]:

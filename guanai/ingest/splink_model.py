@@ -22,7 +22,6 @@ pinyin lists, birth date as YYYYMMDD, cleaned household fields); an absent value
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import product
 
 import duckdb
@@ -67,6 +66,26 @@ TWINS = (
     f"({HOUSEHOLD_AGREES}) AND birth_date_l = birth_date_r AND {NAMES_DIFFER} "
     f"AND NOT ({ID_DECIDES})"
 )
+SWAPPED = (
+    "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
+    "AND substr(birth_date_l, 5, 2) = substr(birth_date_r, 7, 2) "
+    "AND substr(birth_date_l, 7, 2) = substr(birth_date_r, 5, 2)"
+)
+# linkage.born_close and linkage.household_strong
+BORN_CLOSE = (  # CASE: an AND does not keep hamming() from two strings of other lengths
+    "(CASE WHEN birth_date_l <> '' AND birth_date_r <> '' AND birth_date_l <> birth_date_r "
+    "THEN abs(date_diff('day', strptime(birth_date_l, '%Y%m%d'), "
+    "strptime(birth_date_r, '%Y%m%d'))) < 270 "
+    f"AND (({SWAPPED}) OR hamming(birth_date_l, birth_date_r) = 1) ELSE false END)"
+)
+HOUSEHOLD_STRONG = (
+    "guardian_l <> '' AND guardian_l = guardian_r "
+    "AND ((phone_l <> '' AND phone_l = phone_r) OR (address_l <> '' AND address_l = address_r))"
+)
+TYPOS = (
+    f"{NAMED} AND NOT ({SAME_CHARACTERS}) AND ({SAME_READING} OR {NEAR_READING}) "
+    f"AND {BORN_CLOSE} AND sex_l <> '' AND sex_l = sex_r AND {HOUSEHOLD_STRONG}"
+)
 ID_DAMAGED = "(id_damaged_l OR id_damaged_r) AND id15_l <> '' AND id15_r <> ''"
 _ID_DECIDE_LEVEL = Level("ID numbers decide", ID_DECIDES, twins=False)
 
@@ -106,14 +125,7 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         Level("missing", "birth_date_l = '' OR birth_date_r = ''", null=True),
         _ID_DECIDE_LEVEL,
         Level("same", "birth_date_l = birth_date_r", 6),
-        Level(
-            "day and month swapped",
-            "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) "
-            "AND substr(birth_date_l, 5, 2) = substr(birth_date_r, 7, 2) "
-            "AND substr(birth_date_l, 7, 2) = substr(birth_date_r, 5, 2)",
-            3,
-            twins=False,
-        ),
+        Level("day and month swapped", SWAPPED, 3, twins=False),
         Level("one digit apart", "hamming(birth_date_l, birth_date_r) = 1", 2, twins=False),
         Level("different", "ELSE", -8, twins=False),
     ),
@@ -131,13 +143,30 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
             twins=False,
         ),
         _ID_DECIDE_LEVEL,
+        Level(
+            "guardian, phone or address agrees, the same name in characters",
+            f"({HOUSEHOLD_AGREES}) AND {NAMED} AND {SAME_CHARACTERS}",
+            5,
+            twins=False,
+        ),
         Level("guardian, phone or address agrees", HOUSEHOLD_AGREES, 4),
-        Level("differs", "ELSE", -1, twins=False),
+        Level("differs", "ELSE", 0, twins=False),
+    ),
+    "typos": (
+        Level("not a typo in both the name and the birth date", f"NOT ({TYPOS})", null=True),
+        _ID_DECIDE_LEVEL,
+        Level(
+            "a typo in both, the same guardian and phone or address, the same sex",
+            "ELSE",
+            2,
+            twins=False,
+        ),
     ),
     "siblings": (
         Level(
             "not siblings",
-            f"NOT (({HOUSEHOLD_AGREES}) AND {NAME_NEAR} AND birth_date_l <> birth_date_r)",
+            f"NOT (({HOUSEHOLD_AGREES}) AND {NAME_NEAR} AND birth_date_l <> birth_date_r) "
+            f"OR ({TYPOS})",
             null=True,
         ),
         _ID_DECIDE_LEVEL,
@@ -229,39 +258,94 @@ SCHEMA = pa.schema(
 )
 
 
-@lru_cache(maxsize=262144)
-def _sorted(keys: frozenset[str]) -> list[str]:
-    return sorted(keys)
+def _name_columns(name: str) -> tuple[bool, list[str], list[str], list[str | None]]:
+    """(romanised, reading keys, near keys, sounds) of a name: what the table needs of it,
+    computed once per distinct name. Sounds are the readings ``linkage.blocking_keys`` blocks
+    on, one per slot (None for an empty slot)."""
+    py_keys, near, romanised = linkage._name_keys(name)
+    sounds: list[str | None] = list(linkage.block_sounds(name))[: BLOCK_SLOTS["py"]]
+    sounds += [None] * (BLOCK_SLOTS["py"] - len(sounds))
+    return romanised, sorted(py_keys), sorted(near), sounds
+
+
+def _blank_to_null(values: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+
+
+def _keyed(prefix: str, *parts: pa.Array) -> pa.Array:
+    """prefix:part1:part2, NULL where a part is NULL."""
+    return pc.binary_join_element_wise(pa.scalar(prefix), *parts, ":", null_handling="emit_null")
 
 
 def table(records: Sequence[linkage.Person]) -> pa.Table:
-    """The columns the model compares, from prepared records; row i has unique_id i."""
-    blocks: dict[str, list[str | None]] = {
-        c: [None] * len(records) for columns in BLOCK_COLUMNS.values() for c in columns
+    """The columns the model compares, from prepared records; row i has unique_id i.
+
+    What depends on the name only is computed once per distinct name and taken by index; the
+    blocking keys are joined by Arrow (the same keys as ``linkage.blocking_keys``)."""
+    index: dict[str, int] = {}
+    positions = pa.array([index.setdefault(p.name, len(index)) for p in records], pa.int64())
+    named = [_name_columns(name) for name in index]
+    by_name = {
+        "romanised": pa.array([n[0] for n in named], pa.bool_()).take(positions),
+        "py_keys": pa.array([n[1] for n in named], pa.list_(pa.string())).take(positions),
+        "near": pa.array([n[2] for n in named], pa.list_(pa.string())).take(positions),
     }
-    for i, p in enumerate(records):
-        used: dict[str, int] = {}
-        for key in linkage.blocking_keys(p):
-            prefix = key.split(":", 1)[0]
-            slot = used.get(prefix, 0)
-            columns = BLOCK_COLUMNS.get(prefix, ())
-            if slot >= len(columns):
-                raise ValueError(f"blocking key without a column: {key}")
-            blocks[columns[slot]][i] = key
-            used[prefix] = slot + 1
+    sounds = [
+        pa.array([n[3][k] for n in named], pa.string()).take(positions)
+        for k in range(BLOCK_SLOTS["py"])
+    ]
+    text = {
+        "id_number": pa.array([p.id_number for p in records], pa.string()),
+        "id15": pa.array([p.id15 for p in records], pa.string()),
+        "simple_name": pa.array([p.simple_name for p in records], pa.string()),
+        "birth_date": pa.array(
+            [p.birth_date.strftime("%Y%m%d") if p.birth_date else "" for p in records],
+            pa.string(),
+        ),
+        "sex": pa.array([p.sex for p in records], pa.string()),
+        **{c: pa.array([getattr(p, c) for p in records], pa.string()) for c in HOUSEHOLD},
+    }
+    number = _blank_to_null(text["id_number"])
+    # The birth year, or the number's digits 7-10 when the date is missing (digits only).
+    year = pc.if_else(
+        pc.equal(text["birth_date"], ""),
+        pc.utf8_slice_codeunits(text["id_number"], 6, 10),
+        pc.utf8_slice_codeunits(text["birth_date"], 0, 4),
+    )
+    year = pc.if_else(
+        pc.match_substring_regex(year, "^[0-9]+$"), year, pa.scalar(None, pa.string())
+    )
+    household = {
+        "pp": _blank_to_null(text["phone"]),
+        "pa": _blank_to_null(text["address"]),
+        "pg": _blank_to_null(text["guardian"]),
+    }
+    born = _blank_to_null(text["birth_date"])
+    iso = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(born, 0, 4),
+        pc.utf8_slice_codeunits(born, 4, 6),
+        pc.utf8_slice_codeunits(born, 6, 8),
+        "-",
+        null_handling="emit_null",
+    )
+    blocks = {
+        "block_id_0": _keyed("id", number),
+        "block_ida_0": _keyed("ida", pc.utf8_slice_codeunits(number, 0, 9)),
+        "block_idb_0": _keyed("idb", pc.utf8_slice_codeunits(number, 9, 100)),
+        **{f"block_py_{k}": _keyed("py", sound, year) for k, sound in enumerate(sounds)},
+        **{
+            f"block_{prefix}_{k}": _keyed(prefix, sound, value)
+            for prefix, value in household.items()
+            for k, sound in enumerate(sounds)
+        },
+        "block_hh_0": _keyed("hh", household["pp"], iso),
+    }
     columns = {
-        "unique_id": range(len(records)),
-        "id_valid": [p.id_valid for p in records],
-        "id_damaged": [p.id_damaged for p in records],
-        "romanised": [p.romanised for p in records],
-        "id_number": [p.id_number for p in records],
-        "id15": [p.id15 for p in records],
-        "simple_name": [p.simple_name for p in records],
-        "birth_date": [p.birth_date.strftime("%Y%m%d") if p.birth_date else "" for p in records],
-        "sex": [p.sex for p in records],
-        **{c: [getattr(p, c) for p in records] for c in HOUSEHOLD},
-        "py_keys": [_sorted(p.py_keys) for p in records],
-        "near": [_sorted(p.near) for p in records],
+        "unique_id": pa.array(range(len(records)), pa.int64()),
+        "id_valid": pa.array([p.id_valid for p in records], pa.bool_()),
+        "id_damaged": pa.array([p.id_damaged for p in records], pa.bool_()),
+        **by_name,
+        **text,
         **blocks,
     }
     return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
@@ -357,6 +441,12 @@ def learned_settings() -> SettingsCreator:
         comparisons["siblings"][0],
         birth_missing,
         comparisons["siblings"][1],
+    )
+    # Splink needs two levels to learn besides the null one: the two typos split by the name.
+    comparisons["typos"] = (
+        comparisons["typos"][0],
+        Level("two typos, the name a homophone", SAME_READING),
+        comparisons["typos"][1],
     )
     comparisons["twins"] = (
         Level("not twins", f"NOT ({TWINS})", null=True),

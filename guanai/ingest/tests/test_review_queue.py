@@ -95,6 +95,21 @@ def test_rejecting_a_and_b_settles_every_pair_joining_the_same_two_clusters():
     assert queue.settled(0, 4) is False
 
 
+def test_two_clusters_with_different_valid_numbers_are_settled_apart_before_anyone_is_asked():
+    # 0 and 2 are namesakes without a number, linked to police rows 1 and 3 with their own
+    # valid numbers: 0 = 2 would join two children. 4 has no number: still a question.
+    other = "360426201503090039"
+    numbers = ["", ID, "", other, ""]
+    queue = review_queue.Queue(5, matched=[(0, 1), (2, 3)], numbers=numbers)
+    assert queue.settled(0, 2) is False
+    assert queue.settled(0, 4) is None
+    queue.decide(2, 4, True)  # 4 joins the child with the other number: now apart from 0
+    assert queue.settled(0, 4) is False
+    # The same number on both sides is no reason to keep them apart.
+    same = review_queue.Queue(3, matched=[(0, 1)], numbers=[ID, "", ID])
+    assert same.settled(1, 2) is None
+
+
 def test_the_pair_that_changes_most_comes_first_and_a_reviewer_finishes_sooner():
     queue = review_queue.Queue(6, matched=[(0, 1), (1, 2)])
     ordered = review_queue.order(queue, [(4, 5, 13.0), (2, 3, 7.0)])

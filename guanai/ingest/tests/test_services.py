@@ -102,6 +102,19 @@ def test_a_row_without_a_number_goes_to_review_by_name_and_birth(tmp_path, place
     assert ReviewPair.objects.get().child == child
 
 
+@pytest.mark.parametrize("name", ["Xiaoming Zhang", "ZHANG XIAO MING", "zhangxiaoming"])
+def test_a_name_in_latin_letters_finds_its_file_without_the_birth_date(
+    tmp_path, place, child, name
+):
+    # No birth date in common (day and month swapped): only the name's pinyin finds the file.
+    path = csv_file(
+        tmp_path, f"姓名,出生日期,性别,监护人,联系电话\n{name},2015-09-03,男,张大山,13800001111\n"
+    )
+    report = roster_import(actor=None, path=path, source="education", village=place.village_a.code)
+    assert report.linked == 1, report
+    assert SourceRecord.objects.get().child == child
+
+
 def test_a_twin_is_not_linked_and_gets_a_file_of_their_own(tmp_path, place, child):
     path = csv_file(tmp_path, "姓名,出生日期,性别,联系电话\n张小亮,2015-03-09,男,13800001111\n")
     report = roster_import(actor=None, path=path, source="civil", village=place.village_a.code)
