@@ -16,7 +16,11 @@ from guanai.ingest.claims import ClaimBook, displayed_claim
 from guanai.ingest.models import ClaimField, Source, SourceRecord
 from guanai.ingest.values import data_takes, file_data, file_values, files_values, record_values
 from guanai.registry.models import Child
-from guanai.registry.services import child_update_from_source
+from guanai.registry.services import (
+    SourceUpdate,
+    child_update_from_source,
+    children_update_from_source,
+)
 
 
 def _summary(record: SourceRecord) -> str:
@@ -98,11 +102,20 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
                     rows.append(record)
             book.flag(claims, values[field])
     book.save()
-    for pk, (data, rows) in changes.items():
-        more = f" 等 {len(rows)} 行" if len(rows) > 1 else ""
-        summary = _summary(rows[0])[: 200 - len(more)] + more
-        child_update_from_source(actor=actor, child=children[pk], data=data, summary=summary)
+    updates = [SourceUpdate(pk, data, _rows_summary(rows)) for pk, (data, rows) in changes.items()]
+    if len(updates) == 1:  # one file: the one-file service (the same writes)
+        one = updates[0]
+        child_update_from_source(
+            actor=actor, child=children[one.child_id], data=one.data, summary=one.summary
+        )
+    else:  # the chunk's files together: one scope check, bulk writes, the rules in one batch
+        children_update_from_source(actor=actor, updates=updates)
     return len(changes)
+
+
+def _rows_summary(rows: list[SourceRecord]) -> str:
+    more = f" 等 {len(rows)} 行" if len(rows) > 1 else ""
+    return _summary(rows[0])[: 200 - len(more)] + more
 
 
 @transaction.atomic

@@ -61,14 +61,19 @@ def _section(prefix: str, instance: models.Model | None, model: type[models.Mode
     }
 
 
-def file_snapshot(child: Child) -> dict[str, Any]:
-    """The whole file as flat, display-ready values: {"child.name": "张三", "father.status": ...}."""
+def file_snapshot(child: Child, guardians: list[Guardian] | None = None) -> dict[str, Any]:
+    """The whole file as flat, display-ready values: {"child.name": "张三", "father.status": ...}.
+
+    `guardians`, in the order (-is_primary, id), when the caller has them already (many files
+    at once); otherwise they are read."""
     snapshot = {"child.division": child.division.name}
     snapshot |= _section("child", child, Child)
     snapshot |= _section("household", child.household, Household)
     snapshot |= _section("father", child.father, Parent)
     snapshot |= _section("mother", child.mother, Parent)
-    for index, guardian in enumerate(child.guardians.order_by("-is_primary", "id")):
+    if guardians is None:
+        guardians = list(child.guardians.order_by("-is_primary", "id"))
+    for index, guardian in enumerate(guardians):
         snapshot |= _section(f"guardian{index + 1}", guardian, Guardian)
     return snapshot
 
