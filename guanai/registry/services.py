@@ -641,8 +641,9 @@ def children_update_from_source(
     queries: the same values saved, the same revisions and audit rows, the same findings.
 
     One check of the actor's scope for the whole set: a file outside refuses them all, and
-    nothing is saved. The files are changed in memory in the given order (a household two
-    children share takes both, the second file's history starting from the first's change),
+    nothing is saved. Each file comes once. The files are changed in memory in the given order
+    (a household two children share takes both, the second file's history starting from the
+    first's change),
     then written together: fields by primary key, revisions and audit rows inserted at once.
     The files-changed hooks hear which keys of each file changed (`extensions.files_saved`):
     the rules evaluate in one batch the files whose deciding facts changed. Imports are not
@@ -652,6 +653,9 @@ def children_update_from_source(
     if not updates:
         return {}
     ids = {u.child_id for u in updates}
+    if len(ids) != len(updates):
+        # Each file once: its rules run once, on what the whole chunk gave it.
+        raise DomainError("同一份档案在一次批量更新中只能出现一次")
     files = scope_acting(
         actor, Child.objects.select_for_update(of=("self",)).filter(pk__in=ids)
     ).select_related("division", "household", "father", "mother", "school")
