@@ -15,7 +15,7 @@ from guanai.ingest import linkage
 from guanai.ingest.claims import ClaimBook, displayed_claim
 from guanai.ingest.models import ClaimField, Source, SourceRecord
 from guanai.ingest.values import data_takes, file_data, file_values, files_values, record_values
-from guanai.registry.models import Child
+from guanai.registry.models import Child, Guardian
 from guanai.registry.services import (
     SourceUpdate,
     child_update_from_source,
@@ -82,6 +82,8 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
     if not todo:
         return 0
     children = scope_acting(actor, Child.objects.all()).in_bulk({r.child_id for r, _ in todo})
+    primary = scope_acting(actor, Guardian.objects.filter(child_id__in=children, is_primary=True))
+    with_guardian = set(primary.values_list("child_id", flat=True))
     book = ClaimBook(actor, set(children))
     changes: dict[int, tuple[dict, list[SourceRecord]]] = {}
     for record, given in todo:
@@ -93,7 +95,12 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
             pick = displayed_claim(claims)
             taken = {}
             if pick.value != values[field]:
-                taken = file_data(child, child.division_code, {field: pick.value})
+                taken = file_data(
+                    child,
+                    child.division_code,
+                    {field: pick.value},
+                    has_guardian=child.pk in with_guardian,
+                )
             if data_takes(field, taken):
                 values[field] = pick.value
                 data, rows = changes.setdefault(child.pk, ({}, []))

@@ -1,5 +1,6 @@
 """Snapshots of a whole file and the differences between them (the file's full history)."""
 
+import functools
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -50,15 +51,51 @@ def display_value(instance: models.Model, field: models.Field) -> Any:
     return str(value)
 
 
+# How each shown field of a model turns into its display value: as `display_value` does, with
+# the choices' labels looked up in a dict (a snapshot of many files at once, two per file).
+CHOICE, BOOLEAN, RELATED, DAY, TEXT = range(5)
+
+
+@functools.cache
+def _shown_fields(model: type[models.Model]) -> tuple[tuple[str, str, int, dict], ...]:
+    shown = []
+    for f in model._meta.concrete_fields:
+        if f.name in SKIP_FIELDS:
+            continue
+        if f.choices:
+            shown.append((f.name, f.attname, CHOICE, dict(f.flatchoices)))
+        elif isinstance(f, models.BooleanField):
+            shown.append((f.name, f.attname, BOOLEAN, {}))
+        elif isinstance(f, models.ForeignKey):
+            shown.append((f.name, f.attname, RELATED, {}))
+        elif isinstance(f, models.DateField):
+            shown.append((f.name, f.attname, DAY, {}))
+        else:
+            shown.append((f.name, f.attname, TEXT, {}))
+    return tuple(shown)
+
+
 def _section(prefix: str, instance: models.Model | None, model: type[models.Model]) -> dict:
-    fields = [f for f in model._meta.concrete_fields if f.name not in SKIP_FIELDS]
     if instance is None:
         return {}
-    return {
-        f"{prefix}.{f.name}": display_value(instance, f)
-        for f in fields
-        if display_value(instance, f) != ""
-    }
+    section = {}
+    for name, attname, how, labels in _shown_fields(model):
+        value = getattr(instance, attname)
+        if value is None or value == "":
+            continue
+        if how == CHOICE:
+            shown = str(labels.get(value, value))
+        elif how == BOOLEAN:
+            shown = "是" if value else "否"
+        elif how == RELATED:
+            shown = str(getattr(instance, name))
+        elif how == DAY:
+            shown = value.isoformat()
+        else:
+            shown = str(value)
+        if shown != "":
+            section[f"{prefix}.{name}"] = shown
+    return section
 
 
 def file_snapshot(child: Child, guardians: list[Guardian] | None = None) -> dict[str, Any]:
