@@ -44,6 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import bench_django  # noqa: E402 (bench/ is the script's folder)
+
 HEADERS = ["姓名", "身份证号", "出生日期", "性别", "监护人", "联系电话", "住址", "村(居)", "班级"]
 
 
@@ -73,16 +75,9 @@ def main() -> int:
     if args.peer_import:
         return peer_import([Path(p) for p in args.peer_import])
 
-    tmpdir = Path(tempfile.mkdtemp(prefix="guanai-bench-ingest-"))
-    if args.reuse:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.reuse).resolve()}"
-    elif "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
+    tmpdir = Path(tempfile.mkdtemp(prefix="guanai-bench-ingest-"))  # the rosters
     os.environ.setdefault("GUANAI_VAR_DIR", str(tmpdir / "var"))
-    import django
-
-    django.setup()
+    database_dir = bench_django("ingest", reuse=args.reuse)
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -155,8 +150,10 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(tmpdir, ignore_errors=True)
+            if database_dir:
+                shutil.rmtree(database_dir, ignore_errors=True)
         else:
-            print(f"kept {tmpdir}")
+            print(f"kept {tmpdir}" + (f" and {database_dir}" if database_dir else ""))
     return 0
 
 
@@ -295,12 +292,7 @@ def peer_import(paths: list[Path]) -> int:
     """The rosters, one after the other, through django-import-export into a flat model of their
     columns, holding the children on file first (so that known rows update and new rows insert,
     as ours do); prints the seconds of each `import_data` (with reading the file)."""
-    tmpdir = Path(tempfile.mkdtemp(prefix="guanai-bench-peer-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmpdir}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-    import django
-
-    django.setup()
+    tmpdir = bench_django("peer")  # None: the database the guanai import used (inherited)
     import tablib
     from django.db import connection, models
     from import_export import fields, resources
@@ -374,7 +366,8 @@ def peer_import(paths: list[Path]) -> int:
     print("peer seconds: " + " ".join(f"{t:.3f}" for t in times))
     with connection.schema_editor() as editor:
         editor.delete_model(PeerChild)
-    shutil.rmtree(tmpdir, ignore_errors=True)
+    if tmpdir:
+        shutil.rmtree(tmpdir, ignore_errors=True)
     return 0
 
 

@@ -548,14 +548,14 @@ def child_update_from_source(
         raise AccessDenied(OUTSIDE_SCOPE_ID_MESSAGE)
     child = locked
     before = file_snapshot(child)
-    ids = _source_number(child, data)
-    if ids is not None:
-        taken = unscoped(Child.objects.filter(id_number=ids.number), purpose="duplicate id")
+    number = _source_number(child, data)
+    if number is not None:
+        taken = unscoped(Child.objects.filter(id_number=number), purpose="duplicate id")
         if taken.exclude(pk=child.pk).exists():
             raise DomainError(NUMBER_TAKEN, field="id_number")
     household = child.household
     primary = child.guardians.filter(is_primary=True).first() if _names_guardian(data) else None
-    guardian = _take_source_values(child, household, data, ids, primary)
+    guardian = _take_source_values(child, household, data, number, primary)
     household.save()
     if guardian is not None:
         guardian.save()
@@ -589,11 +589,14 @@ SOURCE_SAVED_CHILD = (
 SOURCE_SAVED_HOUSEHOLD = (*HOUSEHOLD_FIELDS.values(), "updated_at")
 
 
-def _source_number(child: Child, data: dict[str, Any]) -> IdCheck | None:
+def _source_number(child: Child, data: dict[str, Any]) -> str | None:
     """The roster's ID number checked against the file's birth date and sex (None: none given)."""
     if "id_number" not in data:
         return None
-    return check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)
+    ids = check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)
+    if ids.number is None:
+        raise DomainError("名册给出的身份证号为空", field="id_number")
+    return ids.number
 
 
 def _names_guardian(data: dict[str, Any]) -> bool:
@@ -604,13 +607,13 @@ def _take_source_values(
     child: Child,
     household: Household,
     data: dict[str, Any],
-    ids: IdCheck | None,
+    number: str | None,
     primary: Guardian | None,
 ) -> Guardian | None:
     """A roster's values onto the file in memory; returns the primary guardian to save (a new
     one where the file has none), or None when the roster names no guardian."""
-    if ids is not None:
-        child.id_number = ids.number
+    if number is not None:
+        child.id_number = number
         _derive_search_fields(child)
     for field in SOURCE_CHILD_FIELDS:
         if field in data:
@@ -682,15 +685,15 @@ def children_update_from_source(
     for update in updates:
         child, file_guardians = children[update.child_id], guardians[update.child_id]
         before = file_snapshot(child, file_guardians)
-        ids_checked = _source_number(child, update.data)
-        if ids_checked is not None:
-            if holders.get(ids_checked.number, child.pk) != child.pk:
+        number = _source_number(child, update.data)
+        if number is not None:
+            if holders.get(number, child.pk) != child.pk:
                 raise DomainError(NUMBER_TAKEN, field="id_number")
             if child.id_number and holders.get(child.id_number) == child.pk:
                 del holders[child.id_number]
-            holders[ids_checked.number] = child.pk
+            holders[number] = child.pk
         primary = next((g for g in file_guardians if g.is_primary), None)
-        guardian = _take_source_values(child, child.household, update.data, ids_checked, primary)
+        guardian = _take_source_values(child, child.household, update.data, number, primary)
         if guardian is not None and guardian.pk is None and id(guardian) not in new_guardians:
             new_guardians[id(guardian)] = guardian
             file_guardians.insert(0, guardian)  # the file had no primary guardian: first
@@ -699,14 +702,14 @@ def children_update_from_source(
         child.version += 1
         after = file_snapshot(child, file_guardians)
         changes = snapshot_diff(before, after)
-        number = last.get(child.pk) or 0
-        if number == 0:  # an imported or seeded file: its state before is revision 1
-            number = 1
+        previous = last.get(child.pk) or 0
+        if previous == 0:  # an imported or seeded file: its state before is revision 1
+            previous = 1
             revisions.append(_revision(child, 1, None, "系统", "导入时的档案", {}, before))
         revisions.append(
-            _revision(child, number + 1, actor, author, update.summary, changes, after)
+            _revision(child, previous + 1, actor, author, update.summary, changes, after)
         )
-        last[child.pk] = number + 1
+        last[child.pk] = previous + 1
         if changes:
             audited.append((child, {k: tuple(v) for k, v in changes.items()}, update.summary))
         results[child.pk] = changes

@@ -159,7 +159,7 @@ def _field_values(files) -> st.SearchStrategy[dict]:
         "household_phone": st.sampled_from(["13900002222", "13800001111"]),
         "guardian_name": st.sampled_from(["张大山", "王桂英"]),
         "guardian_phone": st.sampled_from(["13700003333", ""]),
-        "id_number": st.sampled_from([files["number"], taken, "360426201506031234"]),
+        "id_number": st.sampled_from([files["number"], taken, "360426201506031234", ""]),
     }
     return st.fixed_dictionaries({}, optional=options).map(_as_data)
 
