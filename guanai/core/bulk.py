@@ -5,7 +5,8 @@ for a roster of a million rows that is most of the import's time. `insert_many` 
 values whose Python type the driver does not take as it is (dates and times on SQLite, JSON)
 and sends multi-row INSERT ... RETURNING statements, setting the new ids on the instances, as
 `bulk_create` does (on PostgreSQL: ids from the sequence, then COPY). It runs no `save()` and
-sends no signals, like `bulk_create`.
+sends no signals, like `bulk_create`. `update_many` writes some fields of saved instances, one
+UPDATE by primary key each, sent together.
 """
 
 import gc

@@ -27,7 +27,7 @@ from guanai.registry.services import (
     children_update_from_source,
 )
 from guanai.rules.models import ChildBaseline, ChildFinding, FindingChange
-from guanai.rules.services import ids_evaluate
+from guanai.rules.services import CHANGE_FIELDS, INSERT_FIELDS, ids_evaluate
 from guanai.testing.factories import COUNTY, child_build
 
 
@@ -96,29 +96,8 @@ def _state(ids: list[int]) -> dict:
             + (_json(e.changes), e.detail)
             for e in AuditEvent.objects.filter(object_type="registry.child")
         ),
-        "findings": sorted(
-            ChildFinding.objects.values_list(
-                "child_id",
-                "kind",
-                "code",
-                "reason",
-                "started_on",
-                "valid_until",
-                "until_reason",
-                "is_current",
-                "ended_on",
-                "end_reason",
-                "started_known",
-                "pending_review",
-                "awaits_confirmation",
-                "as_of",
-            )
-        ),
-        "finding_changes": sorted(
-            FindingChange.objects.values_list(
-                "child_id", "kind", "code", "change", "on", "reason", "detected_on"
-            )
-        ),
+        "findings": sorted(ChildFinding.objects.values_list(*INSERT_FIELDS, "ended_on")),
+        "finding_changes": sorted(FindingChange.objects.values_list(*CHANGE_FIELDS)),
         "baselines": sorted(ChildBaseline.objects.values_list("child_id", "evaluated_on")),
     }
 
