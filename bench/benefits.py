@@ -17,7 +17,6 @@ import os
 import random
 import resource
 import sys
-import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import timed  # noqa: E402
+from timing import bench_django, timed  # noqa: E402
 
 
 def main() -> int:
@@ -35,14 +34,7 @@ def main() -> int:
     parser.add_argument("--benefit", default="orphan_allowance")
     parser.add_argument("--county-code", default="360426")
     args = parser.parse_args()
-    if "DATABASE_URL" not in os.environ:
-        tmp = tempfile.mkdtemp(prefix="guanai-bench-benefits-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        os.environ.setdefault("GUANAI_VAR_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-    import django
-
-    django.setup()
+    bench_django("benefits", var_dir=True)
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone

@@ -19,15 +19,13 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import timed  # noqa: E402 (bench/ is the script's folder)
+from timing import bench_django, county_seeded, timed  # noqa: E402 (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -41,17 +39,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
     args = parser.parse_args()
 
-    tmpdir = None
-    if "DATABASE_URL" not in os.environ:
-        tmpdir = tempfile.mkdtemp(prefix="guanai-bench-care-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
     os.environ.setdefault("GUANAI_NOTICE_BACKENDS", "")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    tmpdir = bench_django("care")
     from django.db import connection
 
     from guanai.accounts.models import Role, User
@@ -64,19 +53,8 @@ def main() -> int:
 
     today = date.fromisoformat(args.today)
     try:
-        print(f"database: {connection.vendor}", flush=True)
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        call_command(
-            "seed",
-            county_code=args.county_code,
-            children=args.children,
-            seed=args.seed,
-            today=args.today,
-            verbosity=0,
-        )
-        print(
-            f"seed: {args.children} children in {time.perf_counter() - started:.0f} s", flush=True
+        county_seeded(
+            children=args.children, county_code=args.county_code, seed=args.seed, today=args.today
         )
         bulk = care_bulk(
             county_code=args.county_code,

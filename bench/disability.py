@@ -23,14 +23,13 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import timed  # noqa: E402 (bench/ is the script's folder)
+from timing import bench_django, timed  # noqa: E402 (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -43,16 +42,8 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    tmpdir = None
-    if "DATABASE_URL" not in os.environ:
-        tmpdir = tempfile.mkdtemp(prefix="guanai-bench-disability-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
     os.environ.setdefault("GUANAI_NOTICE_BACKENDS", "")
-
-    import django
-
-    django.setup()
+    tmpdir = bench_django("disability")
     from django.core.management import call_command
     from django.db import connection
 

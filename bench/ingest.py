@@ -18,7 +18,15 @@ the same run, through django-import-export (what a Django team would use by defa
 ModelResource on a flat model of the roster's columns holding the same children, matched on the
 ID number (`import_id_fields`), its bulk mode on (`use_bulk`, batch 1,000), read with tablib;
 both times and the ratio are printed (target, issue 21: guanai at least 10x faster while doing
-more). What django-import-export does not do is printed beside the figure.
+more). What django-import-export does not do is printed beside the figure. The peer's time is
+its `import_data` alone (reading the file with tablib and importing), not its process start or
+the setup of its table; guanai's is its whole process.
+
+With --reimport SHARE the roster comes again a day later (`--as-of` tomorrow, so its values are
+newer than the files') with SHARE of its rows changed (another class, phone and address): what a
+school sends next term. guanai stores and links only the rows that changed and saves each
+changed file with history, audit and the rules (`registry.children_update_from_source`, a chunk
+at a time); the peer imports every row again. Both times and the ratio are printed.
 """
 
 import argparse
@@ -30,11 +38,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import bench_django  # noqa: E402 (bench/ is the script's folder)
 
 HEADERS = ["姓名", "身份证号", "出生日期", "性别", "监护人", "联系电话", "住址", "村(居)", "班级"]
 
@@ -53,23 +63,24 @@ def main() -> int:
         action="store_true",
         help="also import the same file through django-import-export and print the ratio",
     )
-    parser.add_argument("--peer-import", help=argparse.SUPPRESS)  # the peer's own process
+    parser.add_argument(
+        "--reimport",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="then import the roster again a day later with SHARE of its rows changed",
+    )
+    parser.add_argument("--peer-import", nargs="+", help=argparse.SUPPRESS)  # the peer's process
     args = parser.parse_args()
     if args.peer_import:
-        return peer_import(Path(args.peer_import))
+        return peer_import([Path(p) for p in args.peer_import])
 
-    tmpdir = Path(tempfile.mkdtemp(prefix="guanai-bench-ingest-"))
-    if args.reuse:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.reuse).resolve()}"
-    elif "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
+    tmpdir = Path(tempfile.mkdtemp(prefix="guanai-bench-ingest-"))  # the rosters
     os.environ.setdefault("GUANAI_VAR_DIR", str(tmpdir / "var"))
-    import django
-
-    django.setup()
+    database_dir = bench_django("ingest", reuse=args.reuse)
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from guanai.ingest.models import FieldClaim, ImportBatch, ReviewPair, SourceRecord
     from guanai.registry.models import Child
@@ -102,50 +113,90 @@ def main() -> int:
             f"roster: {args.rows:,} rows ({known:,} on file, {new:,} new), "
             f"{path.stat().st_size / 1e6:.1f} MB, written in {time.perf_counter() - started:.0f} s"
         )
+        rosters = [(path, None)]
+        if args.reimport:
+            again = tmpdir / "roster-again.xlsx"
+            changed = write_changed_roster(path, again, args.reimport, args.seed)
+            print(f"roster again, a day later: {changed:,} of {args.rows:,} rows changed")
+            rosters.append((again, timezone.localdate() + timedelta(days=1)))
         connection.close()
 
-        load = os.getloadavg()[0]
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "guanai", "import", str(path), "--source", "education"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print((done.stdout + done.stderr).strip()[-2000:])
-        if done.returncode:
-            return done.returncode
-        print(
-            f"import of {args.rows:,} xlsx rows: {seconds:.1f} s wall, "
-            f"{args.rows / seconds:,.0f} rows/s, peak memory {peak:,.0f} MB (load {load:.1f})"
-        )
+        ours = []
+        for roster, as_of in rosters:
+            label = "import" if as_of is None else "re-import"
+            seconds = guanai_import(roster, as_of, args.rows, label)
+            if seconds is None:
+                return 1
+            ours.append((label, seconds))
         if args.beside_import_export:
             peer_load = os.getloadavg()[0]
-            started = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, __file__, "--peer-import", str(path)],
+                [sys.executable, __file__, "--peer-import", *(str(r) for r, _ in rosters)],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
             )
-            peer_seconds = time.perf_counter() - started
-            print((done.stdout + done.stderr).strip()[-2000:])
+            print((done.stdout + done.stderr).strip()[-3000:])
             if done.returncode:
                 return done.returncode
-            print(
-                f"django-import-export, same {args.rows:,} rows: {peer_seconds:.1f} s wall, "
-                f"{args.rows / peer_seconds:,.0f} rows/s (load {peer_load:.1f})"
-            )
-            print(f"ratio: guanai {peer_seconds / seconds:.1f}x faster")
+            peer = [float(x) for x in done.stdout.split("peer seconds:")[1].split()]
+            for (label, seconds), peer_seconds in zip(ours, peer, strict=True):
+                print(
+                    f"{label}, django-import-export beside guanai: {peer_seconds:.1f} s vs "
+                    f"{seconds:.1f} s, guanai {peer_seconds / seconds:.1f}x faster "
+                    f"(load {peer_load:.1f} when the peer started)"
+                )
             print(PEER_DOES_NOT)
     finally:
         if not args.keep:
             shutil.rmtree(tmpdir, ignore_errors=True)
+            if database_dir:
+                shutil.rmtree(database_dir, ignore_errors=True)
         else:
-            print(f"kept {tmpdir}")
+            print(f"kept {tmpdir}" + (f" and {database_dir}" if database_dir else ""))
     return 0
+
+
+def guanai_import(path: Path, as_of: date | None, rows: int, label: str) -> float | None:
+    """`guanai import` in a fresh process (its peak memory its own): its wall time, or None."""
+    load = os.getloadavg()[0]
+    command = [sys.executable, "-m", "guanai", "import", str(path), "--source", "education"]
+    if as_of is not None:
+        command += ["--as-of", as_of.isoformat()]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print((done.stdout + done.stderr).strip()[-2000:])
+    if done.returncode:
+        return None
+    print(
+        f"{label} of {rows:,} xlsx rows: {seconds:.1f} s wall, {rows / seconds:,.0f} rows/s, "
+        f"peak memory {peak:,.0f} MB (load {load:.1f})"
+    )
+    return seconds
+
+
+def write_changed_roster(path: Path, again: Path, share: float, seed: int) -> int:
+    """The roster again with `share` of its rows changed: another class, phone and address."""
+    from openpyxl import Workbook, load_workbook
+
+    rng = random.Random(seed + 1)
+    source = load_workbook(path, read_only=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("学生名册")
+    changed = 0
+    phone, address, class_name = (HEADERS.index(h) for h in ("联系电话", "住址", "班级"))
+    for n, row in enumerate(source.active.iter_rows(values_only=True)):
+        cells = ["" if c is None else c for c in row]
+        if n and rng.random() < share:
+            cells[phone] = f"18{rng.randrange(10**9):09d}"
+            cells[address] = f"{cells[address] or '新村'}{rng.randrange(1, 30)}号"
+            cells[class_name] = f"{rng.randrange(1, 7)}年级{rng.randrange(1, 6)}班"
+            changed += 1
+        sheet.append(cells)
+    workbook.save(again)
+    return changed
 
 
 def write_roster(path: Path, rows: int, known_share: float, seed: int) -> tuple[int, int]:
@@ -237,15 +288,11 @@ PEER_DOES_NOT = """django-import-export does not, and guanai's import did:
   - run in the background with progress, and re-evaluate the rules for every file it touched."""
 
 
-def peer_import(path: Path) -> int:
-    """The roster through django-import-export into a flat model of its columns, holding the
-    children on file first (so that known rows update and new rows insert, as ours do)."""
-    tmpdir = Path(tempfile.mkdtemp(prefix="guanai-bench-peer-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmpdir}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-    import django
-
-    django.setup()
+def peer_import(paths: list[Path]) -> int:
+    """The rosters, one after the other, through django-import-export into a flat model of their
+    columns, holding the children on file first (so that known rows update and new rows insert,
+    as ours do); prints the seconds of each `import_data` (with reading the file)."""
+    tmpdir = bench_django("peer")  # None: the database the guanai import used (inherited)
     import tablib
     from django.db import connection, models
     from import_export import fields, resources
@@ -301,21 +348,26 @@ def peer_import(path: Path) -> int:
             use_bulk = True
             batch_size = 1000
 
-    started = time.perf_counter()
-    dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
-    result = PeerResource().import_data(dataset, dry_run=False, raise_errors=False)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    totals = {k: v for k, v in result.totals.items() if v}
-    for line, errors in result.row_errors()[:3]:
-        print(f"  row {line}: {errors[0].error!r}"[:300])
-    print(
-        f"django-import-export: {len(dataset):,} rows in {seconds:.1f} s, {totals}, "
-        f"row errors {len(result.row_errors())}, peak memory {peak:,.0f} MB"
-    )
+    times = []
+    for path in paths:
+        started = time.perf_counter()
+        dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
+        result = PeerResource().import_data(dataset, dry_run=False, raise_errors=False)
+        seconds = time.perf_counter() - started
+        times.append(seconds)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        totals = {k: v for k, v in result.totals.items() if v}
+        for line, errors in result.row_errors()[:3]:
+            print(f"  row {line}: {errors[0].error!r}"[:300])
+        print(
+            f"django-import-export {path.name}: {len(dataset):,} rows in {seconds:.1f} s, "
+            f"{totals}, row errors {len(result.row_errors())}, peak memory {peak:,.0f} MB"
+        )
+    print("peer seconds: " + " ".join(f"{t:.3f}" for t in times))
     with connection.schema_editor() as editor:
         editor.delete_model(PeerChild)
-    shutil.rmtree(tmpdir, ignore_errors=True)
+    if tmpdir:
+        shutil.rmtree(tmpdir, ignore_errors=True)
     return 0
 
 

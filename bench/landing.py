@@ -15,14 +15,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import percentile  # noqa: E402
+from timing import bench_django, percentile  # noqa: E402
 
 ROLES = ("director", "carer", "supervisor", "county", "education", "federation", "admin")
 
@@ -33,15 +32,8 @@ def main() -> int:
     parser.add_argument("--county-code", default="360426")
     parser.add_argument("--samples", type=int, default=30)
     args = parser.parse_args()
-    if "DATABASE_URL" not in os.environ:
-        tmp = tempfile.mkdtemp(prefix="guanai-bench-landing-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        os.environ.setdefault("GUANAI_VAR_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
     os.environ.setdefault("GUANAI_DEMO_PASSWORD", "Bench-pass-2026x")
-    import django
-
-    django.setup()
+    bench_django("landing", var_dir=True)
     from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command

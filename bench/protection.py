@@ -18,11 +18,9 @@ Targets (issue 14): (2) under 10 s for 100,000 open cases on PostgreSQL; (3) und
 """
 
 import argparse
-import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -30,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import timed  # noqa: E402 (bench/ is the script's folder)
+from timing import bench_django, county_seeded, timed  # noqa: E402 (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -41,21 +39,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    tmpdir = None
-    if "DATABASE_URL" not in os.environ:
-        tmpdir = tempfile.mkdtemp(prefix="guanai-bench-protection-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-
-    import django
-
-    django.setup()
+    tmpdir = bench_django("protection")
     from django.conf import settings
 
     # Notices are stored and counted; no backend prints or mails them (the console backend
     # would print every one of them).
     settings.NOTICE_BACKENDS = []
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
@@ -70,17 +59,7 @@ def main() -> int:
 
     rng = random.Random(args.seed)
     try:
-        print(f"database: {connection.vendor}", flush=True)
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        call_command(
-            "seed",
-            county_code=args.county_code,
-            children=args.children,
-            seed=args.seed,
-            verbosity=0,
-        )
-        print(f"seed: {args.children} children in {time.perf_counter() - started:.0f} s")
+        county_seeded(children=args.children, county_code=args.county_code, seed=args.seed)
         county = Division.objects.get(code=args.county_code)
         townships = list(Division.objects.filter(level=Level.TOWNSHIP, parent=county))
         villages = list(Division.objects.filter(level=Level.VILLAGE, code__startswith=county.code))

@@ -10,18 +10,16 @@ Targets (issue 3, PostgreSQL, 1,000,000 children): search p95 < 100 ms, file pag
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import percentile  # noqa: E402
+from timing import bench_django, percentile  # noqa: E402
 
 
 def report(label: str, samples: list[float]) -> None:
@@ -46,13 +44,7 @@ def main() -> int:
     parser.add_argument("--county-code", default="360426")
     parser.add_argument("--samples", type=int, default=200)
     args = parser.parse_args()
-    if "DATABASE_URL" not in os.environ:
-        tmp = tempfile.mkdtemp(prefix="guanai-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-    import django
-
-    django.setup()
+    bench_django("registry")
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection

@@ -11,16 +11,16 @@ with --county the whole county. Prints seconds, rows per second, file size and p
 """
 
 import argparse
-import os
 import resource
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import bench_django  # noqa: E402 (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -33,15 +33,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
     args = parser.parse_args()
 
-    tmpdir = None
-    if "DATABASE_URL" not in os.environ:
-        tmpdir = tempfile.mkdtemp(prefix="guanai-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-
-    import django
-
-    django.setup()
+    tmpdir = bench_django("roster-export")
     from django.core.management import call_command
     from django.db.models import Count
     from django.db.models.functions import Substr

@@ -19,13 +19,14 @@ import resource
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import bench_django, county_seeded  # noqa: E402 (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -40,18 +41,8 @@ def main() -> int:
     parser.add_argument("--reuse", help="an SQLite file seeded before (skips the seed)")
     args = parser.parse_args()
 
-    tmpdir = None
-    if args.reuse:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.reuse).resolve()}"
-    elif "DATABASE_URL" not in os.environ:
-        tmpdir = tempfile.mkdtemp(prefix="guanai-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-    import django
-
-    django.setup()
+    tmpdir = bench_django("rules", reuse=args.reuse)
     from django.core.management import call_command
-    from django.db import connection
 
     from guanai.registry.models import Child
     from guanai.rules.models import ChildBaseline, ChildFinding, FindingChange
@@ -59,20 +50,14 @@ def main() -> int:
 
     today = date.fromisoformat(args.today)
     try:
-        call_command("migrate", verbosity=0)
-        print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-        if not args.reuse:
-            started = time.perf_counter()
-            call_command(
-                "seed",
-                county_code=args.county_code,
+        if args.reuse:
+            call_command("migrate", verbosity=0)
+        else:
+            county_seeded(
                 children=args.children,
+                county_code=args.county_code,
                 seed=args.seed,
                 today=args.today,
-                verbosity=0,
-            )
-            print(
-                f"seeded {Child.objects.count():,} children in {time.perf_counter() - started:.0f} s"
             )
         # Every run starts from files never evaluated, so the first batch is the baseline.
         for model in (FindingChange, ChildFinding, ChildBaseline):

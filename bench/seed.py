@@ -15,13 +15,14 @@ import os
 import resource
 import shutil
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import bench_django  # noqa: E402 (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -37,15 +38,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    tmpdir = None
-    if "DATABASE_URL" not in os.environ:
-        tmpdir = tempfile.mkdtemp(prefix="guanai-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-
-    import django
-
-    django.setup()
+    tmpdir = bench_django("seed")
     from django.core.management import call_command
     from django.db import connection
 

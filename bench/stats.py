@@ -13,7 +13,6 @@ under 60 s; (issue 21) cold county dashboard under 500 ms.
 """
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import bench_django  # noqa: E402 (bench/ is the script's folder)
 
 
 def ms(started: float) -> float:
@@ -33,13 +34,7 @@ def main() -> int:
     parser.add_argument("--county-code", default="360426")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if "DATABASE_URL" not in os.environ:
-        tmp = tempfile.mkdtemp(prefix="guanai-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-    import django
-
-    django.setup()
+    bench_django("stats")
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection

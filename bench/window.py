@@ -21,7 +21,6 @@ import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import timed  # noqa: E402 (bench/ is the script's folder)
+from timing import bench_django, county_seeded, timed  # noqa: E402 (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -40,19 +39,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    tmpdir = None
-    if "DATABASE_URL" not in os.environ:
-        tmpdir = tempfile.mkdtemp(prefix="guanai-bench-window-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanai.settings")
-
-    import django
-
-    django.setup()
+    tmpdir = bench_django("window")
     from django.conf import settings
 
     settings.NOTICE_BACKENDS = []  # notices stored and counted, not printed
-    from django.core.management import call_command
     from django.db import connection
     from django.urls import reverse
     from django.utils import timezone
@@ -68,17 +58,7 @@ def main() -> int:
 
     rng = random.Random(args.seed)
     try:
-        print(f"database: {connection.vendor}", flush=True)
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        call_command(
-            "seed",
-            county_code=args.county_code,
-            children=args.children,
-            seed=args.seed,
-            verbosity=0,
-        )
-        print(f"seed: {args.children} children in {time.perf_counter() - started:.0f} s")
+        county_seeded(children=args.children, county_code=args.county_code, seed=args.seed)
         county = Division.objects.get(code=args.county_code)
         townships = list(Division.objects.filter(level=Level.TOWNSHIP, parent=county))
         User.objects.bulk_create(

@@ -1958,6 +1958,8 @@ ENGLISH = {
     "注销日期不能晚于今天": "The closing date cannot be after today",
     "原因为“其他”时请填写说明": "Give a note when the reason is “Other”",
     "您不能恢复该档案": "You may not restore this file",
+    "名册给出的身份证号为空": "The roster gives an empty ID number",
+    "同一份档案在一次批量更新中只能出现一次": "A file may appear only once in one bulk update",
     "身份证号已被另一份档案使用": "The ID number is used by another file",
     "%(name)s不在您的管辖范围内": "%(name)s is outside your jurisdiction",
     "没有这个历史版本": "No such version",

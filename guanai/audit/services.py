@@ -48,18 +48,31 @@ def audit(
 
 def audit_many(*, actor, action: Action, targets: Iterable[Model], detail: str = "") -> int:
     """One audit row per target, written together (a roster import opening many files)."""
+    return audit_changes_many(
+        actor=actor, action=action, entries=((t, None, detail) for t in targets)
+    )
+
+
+def audit_changes_many(
+    *,
+    actor,
+    action: Action,
+    entries: Iterable[tuple[Model, dict[str, tuple[Any, Any]] | None, str]],
+) -> int:
+    """One audit row per (target, changes, detail), written together: the same rows as `audit`
+    called for each (a roster's chunk updating many files)."""
     events = [
         _event(
             actor,
             action,
-            t._meta.label_lower,
-            str(t.pk),
-            str(t)[:200],
-            getattr(t, "division_code", "") or "",
-            None,
+            target._meta.label_lower,
+            str(target.pk),
+            str(target)[:200],
+            getattr(target, "division_code", "") or "",
+            changes,
             detail,
         )
-        for t in targets
+        for target, changes, detail in entries
     ]
     insert_many(AuditEvent, events)
     return len(events)

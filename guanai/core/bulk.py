@@ -5,7 +5,8 @@ for a roster of a million rows that is most of the import's time. `insert_many` 
 values whose Python type the driver does not take as it is (dates and times on SQLite, JSON)
 and sends multi-row INSERT ... RETURNING statements, setting the new ids on the instances, as
 `bulk_create` does (on PostgreSQL: ids from the sequence, then COPY). It runs no `save()` and
-sends no signals, like `bulk_create`.
+sends no signals, like `bulk_create`. `update_many` writes some fields of saved instances, one
+UPDATE by primary key each, sent together.
 """
 
 import gc
@@ -74,6 +75,34 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None
                 params,
             )
             _stored(batch, [pk for (pk,) in cursor.fetchall()], connection.alias)
+
+
+def update_many(
+    model: type[models.Model], objs: Sequence[models.Model], field_names: Sequence[str]
+) -> None:
+    """Write some fields of saved instances, one UPDATE by primary key each, sent together
+    (`executemany`); auto_now fields among them get the time. Faster than `bulk_update`, whose
+    CASE WHEN per field and row costs more than the statements for a chunk of an import."""
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    fields = [opts.get_field(name) for name in field_names]
+    now = timezone.now()
+    for f in fields:
+        if getattr(f, "auto_now", False):
+            for obj in objs:
+                setattr(obj, f.attname, now)
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(opts.db_table)} SET {sets} WHERE {quote(opts.pk.column)} = %s"
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]  # type: ignore[union-attr]
+        + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _copy(connection, opts, fields, adapters, objs: Sequence[models.Model]) -> None:

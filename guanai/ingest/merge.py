@@ -16,8 +16,12 @@ from guanai.ingest import linkage
 from guanai.ingest.claims import ClaimBook, displayed_claim
 from guanai.ingest.models import ClaimField, Source, SourceRecord
 from guanai.ingest.values import data_takes, file_data, file_values, files_values, record_values
-from guanai.registry.models import Child
-from guanai.registry.services import child_update_from_source
+from guanai.registry.models import Child, Guardian
+from guanai.registry.services import (
+    SourceUpdate,
+    child_update_from_source,
+    children_update_from_source,
+)
 
 
 def _summary(record: SourceRecord) -> str:
@@ -79,6 +83,8 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
     if not todo:
         return 0
     children = scope_acting(actor, Child.objects.all()).in_bulk({r.child_id for r, _ in todo})
+    primary = scope_acting(actor, Guardian.objects.filter(child_id__in=children, is_primary=True))
+    with_guardian = set(primary.values_list("child_id", flat=True))
     book = ClaimBook(actor, set(children))
     changes: dict[int, tuple[dict, list[SourceRecord]]] = {}
     for record, given in todo:
@@ -90,7 +96,12 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
             pick = displayed_claim(claims)
             taken = {}
             if pick.value != values[field]:
-                taken = file_data(child, child.division_code, {field: pick.value})
+                taken = file_data(
+                    child,
+                    child.division_code,
+                    {field: pick.value},
+                    has_guardian=child.pk in with_guardian,
+                )
             if data_takes(field, taken):
                 values[field] = pick.value
                 data, rows = changes.setdefault(child.pk, ({}, []))
@@ -99,11 +110,20 @@ def records_merge(*, actor: User | None, records: list[SourceRecord]) -> int:
                     rows.append(record)
             book.flag(claims, values[field])
     book.save()
-    for pk, (data, rows) in changes.items():
-        more = f" 等 {len(rows)} 行" if len(rows) > 1 else ""
-        summary = _summary(rows[0])[: 200 - len(more)] + more
-        child_update_from_source(actor=actor, child=children[pk], data=data, summary=summary)
+    updates = [SourceUpdate(pk, data, _rows_summary(rows)) for pk, (data, rows) in changes.items()]
+    if len(updates) == 1:  # one file: the one-file service (the same writes)
+        one = updates[0]
+        child_update_from_source(
+            actor=actor, child=children[one.child_id], data=one.data, summary=one.summary
+        )
+    else:  # the chunk's files together: one scope check, bulk writes, the rules in one batch
+        children_update_from_source(actor=actor, updates=updates)
     return len(changes)
+
+
+def _rows_summary(rows: list[SourceRecord]) -> str:
+    more = f" 等 {len(rows)} 行" if len(rows) > 1 else ""
+    return _summary(rows[0])[: 200 - len(more)] + more
 
 
 @transaction.atomic

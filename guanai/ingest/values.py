@@ -80,8 +80,17 @@ def disability_label(value: str) -> str:
     return f"{label} {grade}级" if grade else label
 
 
-def file_data(child: Child | None, division_code: str, values: dict[str, str]) -> dict:
-    """Claim values as the registry's form keys; a value the file cannot take is left out."""
+def file_data(
+    child: Child | None,
+    division_code: str,
+    values: dict[str, str],
+    *,
+    has_guardian: bool | None = None,
+) -> dict:
+    """Claim values as the registry's form keys; a value the file cannot take is left out.
+
+    `has_guardian`: whether the file has a primary guardian, where the caller read it for many
+    files at once (otherwise it is asked when a phone needs it)."""
     data: dict = {}
     for field, value in values.items():
         if field == ClaimField.ID_NUMBER:
@@ -101,10 +110,12 @@ def file_data(child: Child | None, division_code: str, values: dict[str, str]) -
         elif field == ClaimField.GUARDIAN:
             data["guardian_name"] = value
         elif field == ClaimField.PHONE:
-            has_guardian = ClaimField.GUARDIAN in values or (
-                child is not None and child.guardians.filter(is_primary=True).exists()
-            )
-            data["guardian_phone" if has_guardian else "household_phone"] = value
+            if has_guardian is None:
+                has_guardian = (
+                    child is not None and child.guardians.filter(is_primary=True).exists()
+                )
+            to_guardian = ClaimField.GUARDIAN in values or has_guardian
+            data["guardian_phone" if to_guardian else "household_phone"] = value
         elif field == ClaimField.ADDRESS:
             data["household_address"] = value
         elif field == ClaimField.SCHOOL:

@@ -7,7 +7,8 @@ registers what it adds in its `AppConfig.ready()`:
   template, the context it needs, and who may see it;
 - `files_changed_add(FilesChanged(...))`: what must happen after files were saved, called by
   the registry's services in a fixed order (`order`) inside the same transaction — the rules'
-  evaluation of the changed files, for instance. No Django signals: the order is stated here;
+  evaluation of the changed files, for instance; for files saved at once (a roster's chunk),
+  `some` hears which keys of each file changed. No Django signals: the order is stated here;
 - `child_list_filter_add(ChildListFilter(...))`: a filter of the children list and its
   exports (the rules' category), with its choices and the condition it puts on a child;
 - `node_counts_add(NodeCounts(...))`: the app's counts for the dashboards and reports — its
@@ -62,6 +63,10 @@ class FilesChanged:
     order: int  # called smallest first
     one: Callable[[object], None]  # a file was saved (created, edited, closed, reopened)
     many: Callable[[int, int], None]  # files with first_id <= id <= last_id were opened at once
+    # Files saved at once (a roster's chunk): file id -> the snapshot keys that changed
+    # ("child.disability_grade", "guardian1.phone"), so that the hook can pass over files whose
+    # changes do not concern it. Without it, `one` is called for each file.
+    some: Callable[[dict[int, set[str]]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -340,6 +345,16 @@ def file_panels(user: User, child, *, pdf: bool = False) -> list[dict]:
 def file_changed(child) -> None:
     for hook in sorted(_changed.values(), key=lambda h: h.order):
         hook.one(child)
+
+
+def files_saved(children: list, changed: dict[int, set[str]]) -> None:
+    """Many files were saved at once: each hook's `some`, or its `one` file by file."""
+    for hook in sorted(_changed.values(), key=lambda h: h.order):
+        if hook.some is not None:
+            hook.some(changed)
+        else:
+            for child in children:
+                hook.one(child)
 
 
 def files_opened(first_id: int, last_id: int) -> None:

@@ -1,5 +1,6 @@
 """Snapshots of a whole file and the differences between them (the file's full history)."""
 
+import functools
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -50,25 +51,66 @@ def display_value(instance: models.Model, field: models.Field) -> Any:
     return str(value)
 
 
+# How each shown field of a model turns into its display value: as `display_value` does, with
+# the choices' labels looked up in a dict (a snapshot of many files at once, two per file).
+CHOICE, BOOLEAN, RELATED, DAY, TEXT = range(5)
+
+
+@functools.cache
+def _shown_fields(model: type[models.Model]) -> tuple[tuple[str, str, int, dict], ...]:
+    shown = []
+    for f in model._meta.concrete_fields:
+        if f.name in SKIP_FIELDS:
+            continue
+        if f.choices:
+            shown.append((f.name, f.attname, CHOICE, dict(f.flatchoices)))
+        elif isinstance(f, models.BooleanField):
+            shown.append((f.name, f.attname, BOOLEAN, {}))
+        elif isinstance(f, models.ForeignKey):
+            shown.append((f.name, f.attname, RELATED, {}))
+        elif isinstance(f, models.DateField):
+            shown.append((f.name, f.attname, DAY, {}))
+        else:
+            shown.append((f.name, f.attname, TEXT, {}))
+    return tuple(shown)
+
+
 def _section(prefix: str, instance: models.Model | None, model: type[models.Model]) -> dict:
-    fields = [f for f in model._meta.concrete_fields if f.name not in SKIP_FIELDS]
     if instance is None:
         return {}
-    return {
-        f"{prefix}.{f.name}": display_value(instance, f)
-        for f in fields
-        if display_value(instance, f) != ""
-    }
+    section = {}
+    for name, attname, how, labels in _shown_fields(model):
+        value = getattr(instance, attname)
+        if value is None or value == "":
+            continue
+        if how == CHOICE:
+            shown = str(labels.get(value, value))
+        elif how == BOOLEAN:
+            shown = "是" if value else "否"
+        elif how == RELATED:
+            shown = str(getattr(instance, name))
+        elif how == DAY:
+            shown = value.isoformat()
+        else:
+            shown = str(value)
+        if shown != "":
+            section[f"{prefix}.{name}"] = shown
+    return section
 
 
-def file_snapshot(child: Child) -> dict[str, Any]:
-    """The whole file as flat, display-ready values: {"child.name": "张三", "father.status": ...}."""
+def file_snapshot(child: Child, guardians: list[Guardian] | None = None) -> dict[str, Any]:
+    """The whole file as flat, display-ready values: {"child.name": "张三", "father.status": ...}.
+
+    `guardians`, in the order (-is_primary, id), when the caller has them already (many files
+    at once); otherwise they are read."""
     snapshot = {"child.division": child.division.name}
     snapshot |= _section("child", child, Child)
     snapshot |= _section("household", child.household, Household)
     snapshot |= _section("father", child.father, Parent)
     snapshot |= _section("mother", child.mother, Parent)
-    for index, guardian in enumerate(child.guardians.order_by("-is_primary", "id")):
+    if guardians is None:
+        guardians = list(child.guardians.order_by("-is_primary", "id"))
+    for index, guardian in enumerate(guardians):
         snapshot |= _section(f"guardian{index + 1}", guardian, Guardian)
     return snapshot
 

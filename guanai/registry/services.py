@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Field
+from django.db.models import F, Field, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,13 +19,13 @@ from guanai.accounts.scoping import (
     unscoped,
 )
 from guanai.audit.models import Action
-from guanai.audit.services import audit, audit_many
-from guanai.core.bulk import insert_many
+from guanai.audit.services import audit, audit_changes_many, audit_many
+from guanai.core.bulk import insert_many, update_many
 from guanai.core.errors import AccessDenied, DomainError, Message, listed, recorded
 from guanai.geo.models import Division, Level
 from guanai.registry import idnumber
 from guanai.registry.choices import GuardianRelation, InactiveReason, ParentRole, ParentStatus
-from guanai.registry.extensions import file_changed, files_opened
+from guanai.registry.extensions import file_changed, files_opened, files_saved
 from guanai.registry.history import file_snapshot, snapshot_diff
 from guanai.registry.models import Child, Guardian, Household, Parent, Revision, School
 from guanai.registry.names import given_name, name_initials, name_pinyin
@@ -351,26 +351,11 @@ def _record_revision(
     number = previous.number if previous else 0
     if previous is None and before is not None:
         number += 1
-        Revision.objects.create(
-            child=child,
-            number=number,
-            actor=None,
-            actor_name="系统",
-            summary="导入时的档案",
-            changes={},
-            snapshot=before,
-        )
+        _revision(child, number, None, "系统", "导入时的档案", {}, before).save()
     after = file_snapshot(child)
     changes = snapshot_diff(before or {}, after)
-    Revision.objects.create(
-        child=child,
-        number=number + 1,
-        actor=actor,
-        actor_name=actor.display_name if actor is not None else "系统导入",
-        summary=summary,
-        changes=changes,
-        snapshot=after,
-    )
+    author = actor.display_name if actor is not None else "系统导入"
+    _revision(child, number + 1, actor, author, summary, changes, after).save()
     return changes
 
 
@@ -577,32 +562,24 @@ def child_update_from_source(
     `data` holds some of id_number, SOURCE_CHILD_FIELDS, household_address, household_phone,
     guardian_name, guardian_phone. Only a file in the actor's scope changes (an importer's
     row matched to a file elsewhere is refused here too). Versioned, kept in the history
-    and audited like any edit; the rules run again.
+    and audited like any edit; the rules run again. `children_update_from_source` does the
+    same for many files at once.
     """
     locked = scope_acting(actor, Child.objects.select_for_update().filter(pk=child.pk)).first()
     if locked is None:
         raise AccessDenied(OUTSIDE_SCOPE_ID_MESSAGE)
     child = locked
     before = file_snapshot(child)
-    if "id_number" in data:
-        ids = check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)
-        taken = unscoped(Child.objects.filter(id_number=ids.number), purpose="duplicate id")
+    number = _source_number(child, data)
+    if number is not None:
+        taken = unscoped(Child.objects.filter(id_number=number), purpose="duplicate id")
         if taken.exclude(pk=child.pk).exists():
-            raise DomainError(_("身份证号已被另一份档案使用"), field="id_number")
-        child.id_number = ids.number
-        _derive_search_fields(child)
-    for field in SOURCE_CHILD_FIELDS:
-        if field in data:
-            setattr(child, field, data[field])
+            raise DomainError(NUMBER_TAKEN, field="id_number")
     household = child.household
-    _apply_household(household, data)
+    primary = child.guardians.filter(is_primary=True).first() if _names_guardian(data) else None
+    guardian = _take_source_values(child, household, data, number, primary)
     household.save()
-    if "guardian_name" in data or "guardian_phone" in data:
-        guardian = child.guardians.filter(is_primary=True).first() or Guardian(
-            child=child, is_primary=True, relation=GuardianRelation.OTHER
-        )
-        guardian.name = data.get("guardian_name", guardian.name)
-        guardian.phone = data.get("guardian_phone", guardian.phone)
+    if guardian is not None:
         guardian.save()
     child.version += 1
     child.save()
@@ -617,6 +594,189 @@ def child_update_from_source(
         )
     file_changed(child)
     return changes
+
+
+NUMBER_TAKEN = _("身份证号已被另一份档案使用")
+# What a roster's values change on a file, saved as they are (children_update_from_source).
+SOURCE_SAVED_CHILD = (
+    "id_number",
+    "id_number_tail",
+    "given_name",
+    "name_pinyin",
+    "name_initials",
+    *SOURCE_CHILD_FIELDS,
+    "version",
+    "updated_at",
+)
+SOURCE_SAVED_HOUSEHOLD = (*HOUSEHOLD_FIELDS.values(), "updated_at")
+
+
+def _source_number(child: Child, data: dict[str, Any]) -> str | None:
+    """The roster's ID number checked against the file's birth date and sex (None: none given)."""
+    if "id_number" not in data:
+        return None
+    ids = check_id_number(data["id_number"], birth_date=child.birth_date, sex=child.sex)
+    if ids.number is None:
+        raise DomainError(_("名册给出的身份证号为空"), field="id_number")
+    return ids.number
+
+
+def _names_guardian(data: dict[str, Any]) -> bool:
+    return "guardian_name" in data or "guardian_phone" in data
+
+
+def _take_source_values(
+    child: Child,
+    household: Household,
+    data: dict[str, Any],
+    number: str | None,
+    primary: Guardian | None,
+) -> Guardian | None:
+    """A roster's values onto the file in memory; returns the primary guardian to save (a new
+    one where the file has none), or None when the roster names no guardian."""
+    if number is not None:
+        child.id_number = number
+        _derive_search_fields(child)
+    for field in SOURCE_CHILD_FIELDS:
+        if field in data:
+            setattr(child, field, data[field])
+    _apply_household(household, data)
+    if not _names_guardian(data):
+        return None
+    guardian = primary or Guardian(child=child, is_primary=True, relation=GuardianRelation.OTHER)
+    guardian.name = data.get("guardian_name", guardian.name)
+    guardian.phone = data.get("guardian_phone", guardian.phone)
+    return guardian
+
+
+@dataclass(frozen=True)
+class SourceUpdate:
+    """One file's values from a roster, as `child_update_from_source` takes them."""
+
+    child_id: int
+    data: dict[str, Any]
+    summary: str
+
+
+@transaction.atomic
+def children_update_from_source(
+    *, actor: User | None, updates: list[SourceUpdate]
+) -> dict[int, dict[str, list[Any]]]:
+    """`child_update_from_source` for many files at once (a roster's chunk), in a fixed number of
+    queries: the same values saved, the same revisions and audit rows, the same findings.
+
+    One check of the actor's scope for the whole set: a file outside refuses them all, and
+    nothing is saved. Each file comes once. The files are changed in memory in the given order
+    (a household two children share takes both, the second file's history starting from the
+    first's change),
+    then written together: fields by primary key, revisions and audit rows inserted at once.
+    The files-changed hooks hear which keys of each file changed (`extensions.files_saved`):
+    the rules evaluate in one batch the files whose deciding facts changed. Imports are not
+    reviewed (registry/review.py: only a village director's own edits are). Returns each
+    file's changes (snapshot key -> [old, new]).
+    """
+    if not updates:
+        return {}
+    ids = {u.child_id for u in updates}
+    if len(ids) != len(updates):
+        # Each file once: its rules run once, on what the whole chunk gave it.
+        raise DomainError(_("同一份档案在一次批量更新中只能出现一次"))
+    files = scope_acting(
+        actor, Child.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+    ).select_related("division", "household", "father", "mother", "school")
+    children = {child.pk: child for child in files}
+    if children.keys() != ids:
+        raise AccessDenied(OUTSIDE_SCOPE_ID_MESSAGE)
+    households: dict[int, Household] = {}
+    for child in children.values():  # one instance per household, shared by its children
+        child.household = households.setdefault(child.household_id, child.household)
+    guardians: dict[int, list[Guardian]] = {pk: [] for pk in ids}
+    held = scope_acting(actor, Guardian.objects.filter(child_id__in=ids))
+    for guardian in held.order_by("-is_primary", "id"):
+        guardians[guardian.child_id].append(guardian)
+    holders = _number_holders(updates)
+    revised = scope_acting(actor, Revision.objects.filter(child_id__in=ids)).values("child_id")
+    last = dict(revised.annotate(n=Max("number")).values_list("child_id", "n").order_by())
+    author = actor.display_name if actor is not None else "系统导入"
+    saved_guardians: dict[int, Guardian] = {}
+    new_guardians: dict[int, Guardian] = {}  # by id(): not saved yet
+    revisions: list[Revision] = []
+    audited: list[tuple[Child, dict[str, tuple[Any, Any]] | None, str]] = []
+    results: dict[int, dict[str, list[Any]]] = {}
+    changed: dict[int, set[str]] = {}
+    for update in updates:
+        child, file_guardians = children[update.child_id], guardians[update.child_id]
+        before = file_snapshot(child, file_guardians)
+        number = _source_number(child, update.data)
+        if number is not None:
+            if holders.get(number, child.pk) != child.pk:
+                raise DomainError(NUMBER_TAKEN, field="id_number")
+            if child.id_number and holders.get(child.id_number) == child.pk:
+                del holders[child.id_number]
+            holders[number] = child.pk
+        primary = next((g for g in file_guardians if g.is_primary), None)
+        guardian = _take_source_values(child, child.household, update.data, number, primary)
+        if guardian is not None and guardian.pk is None and id(guardian) not in new_guardians:
+            new_guardians[id(guardian)] = guardian
+            file_guardians.insert(0, guardian)  # the file had no primary guardian: first
+        elif guardian is not None and guardian.pk is not None:
+            saved_guardians[guardian.pk] = guardian
+        child.version += 1
+        after = file_snapshot(child, file_guardians)
+        changes = snapshot_diff(before, after)
+        previous = last.get(child.pk) or 0
+        if previous == 0:  # an imported or seeded file: its state before is revision 1
+            previous = 1
+            revisions.append(_revision(child, 1, None, "系统", "导入时的档案", {}, before))
+        revisions.append(
+            _revision(child, previous + 1, actor, author, update.summary, changes, after)
+        )
+        last[child.pk] = previous + 1
+        if changes:
+            audited.append((child, {k: tuple(v) for k, v in changes.items()}, update.summary))
+        results[child.pk] = changes
+        changed.setdefault(child.pk, set()).update(changes)
+    update_many(Child, list(children.values()), SOURCE_SAVED_CHILD)
+    update_many(Household, list(households.values()), SOURCE_SAVED_HOUSEHOLD)
+    update_many(Guardian, list(saved_guardians.values()), ("name", "phone"))
+    insert_many(Guardian, list(new_guardians.values()))
+    insert_many(Revision, revisions)
+    audit_changes_many(actor=actor, action=Action.UPDATE, entries=audited)
+    files_saved(list(children.values()), changed)
+    return results
+
+
+def _number_holders(updates: list[SourceUpdate]) -> dict[str, int]:
+    """Which file holds each ID number the updates give (anywhere: numbers are unique)."""
+    numbers = set()
+    for update in updates:
+        if "id_number" in update.data:
+            try:
+                numbers.add(idnumber.parse(update.data["id_number"]).number)
+            except idnumber.IdNumberError:
+                continue  # refused with its message when its turn comes
+    taken = unscoped(Child.objects.filter(id_number__in=numbers), purpose="duplicate id")
+    return dict(taken.values_list("id_number", "id"))
+
+
+def _revision(
+    child: Child,
+    number: int,
+    actor: User | None,
+    actor_name: str,
+    summary: str,
+    changes: dict[str, list[Any]],
+    snapshot: dict[str, Any],
+) -> Revision:
+    return Revision(
+        child=child,
+        number=number,
+        actor=actor,
+        actor_name=actor_name,
+        summary=summary,
+        changes=changes,
+        snapshot=snapshot,
+    )
 
 
 @dataclass

@@ -10,7 +10,7 @@ from guanai.registry import extensions
 from guanai.rules.choices import CATEGORY_BADGE, Category
 from guanai.rules.figures import BENEFITS, CHILDREN, finding_counts
 from guanai.rules.selectors import categories_of, child_panel_for, current_findings
-from guanai.rules.services import child_evaluate, id_range_evaluate
+from guanai.rules.services import child_evaluate, files_saved_evaluate, id_range_evaluate
 
 
 def _category_condition(value: str) -> Q:
@@ -96,7 +96,13 @@ def register() -> None:
         )
     )
     extensions.files_changed_add(
-        extensions.FilesChanged(key="rules", order=10, one=child_evaluate, many=id_range_evaluate)
+        extensions.FilesChanged(
+            key="rules",
+            order=10,
+            one=child_evaluate,
+            many=id_range_evaluate,
+            some=files_saved_evaluate,
+        )
     )
     extensions.child_list_filter_add(
         extensions.ChildListFilter(

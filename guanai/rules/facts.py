@@ -101,6 +101,19 @@ CHILD_FIELDS = (
     *(f"father__{f}" for f in PARENT_FIELDS),
     *(f"mother__{f}" for f in PARENT_FIELDS),
 )
+
+
+def _snapshot_key(path: str) -> str:
+    """The key of a file snapshot (registry/history.file_snapshot) a facts column comes from."""
+    section, _, name = path.partition("__")
+    if not name:
+        return f"child.{section}"
+    return "child.division" if section == "division" else f"{section}.{name}"
+
+
+# The keys of a file whose change can change what the rules find (a roster's new class or
+# phone cannot): the registry tells which keys of each saved file changed.
+FACT_KEYS = frozenset(_snapshot_key(path) for path in CHILD_FIELDS)
 EVENT_FIELDS = ("child_id", "kind", "occurred_on", "ended_on", "other_assistance")
 RECEIPT_FIELDS = ("child_id", "benefit", "start_on", "end_on")
 
@@ -221,6 +234,22 @@ def child_facts(child_id: int) -> ChildFacts | None:
         child_events(child_id),
     )
     return found[0] if found else None
+
+
+def facts_of(child_ids: list[int]) -> list[ChildFacts]:
+    """Facts of some children (files saved together), in id order, as `child_facts` gives
+    each: other apps' events are read for the range of their ids and kept for theirs."""
+    if not child_ids:
+        return []
+    purpose = "rules on save"
+    wanted = set(child_ids)
+    others = child_events_between(min(wanted), max(wanted), "")
+    return _facts(
+        unscoped(Child.objects.filter(pk__in=wanted), purpose=purpose),
+        unscoped(HardshipEvent.objects.filter(child_id__in=wanted), purpose=purpose),
+        unscoped(BenefitReceipt.objects.filter(child_id__in=wanted), purpose=purpose),
+        [e for e in others if e.child_id in wanted],
+    )
 
 
 def facts_between(first_id: int, last_id: int, division_code: str = "") -> list[ChildFacts]:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection, connections, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +31,15 @@ from guanai.core.errors import AccessDenied, DomainError, recorded
 from guanai.registry.models import Child
 from guanai.rules.choices import Benefit, ChangeKind, FindingKind, HardshipKind
 from guanai.rules.definitions import Finding, cites_version, evaluate
-from guanai.rules.facts import ChildFacts, as_date, as_optional_date, child_facts, facts_between
+from guanai.rules.facts import (
+    FACT_KEYS,
+    ChildFacts,
+    as_date,
+    as_optional_date,
+    child_facts,
+    facts_between,
+    facts_of,
+)
 from guanai.rules.models import (
     BenefitReceipt,
     ChildBaseline,
@@ -342,6 +350,42 @@ def child_evaluate(child: Child, as_of: date | None = None) -> EvaluationStats:
     return stats
 
 
+def files_saved_evaluate(
+    changed: dict[int, set[str]], as_of: date | None = None
+) -> EvaluationStats:
+    """Files saved at once (a roster's chunk; file id -> the snapshot keys that changed): the
+    ones whose deciding facts changed, and any never evaluated, evaluated together. A file
+    whose new values decide nothing (a class, a phone) finds what it found before."""
+    baselined = set(
+        ChildBaseline.objects.filter(child_id__in=changed).values_list("child_id", flat=True)
+    )
+    return ids_evaluate(
+        sorted(pk for pk, keys in changed.items() if keys & FACT_KEYS or pk not in baselined),
+        as_of,
+    )
+
+
+@recorded
+def ids_evaluate(child_ids: list[int], as_of: date | None = None) -> EvaluationStats:
+    """Evaluate some children together (by id), as `child_evaluate` would one by one."""
+    as_of = as_of or timezone.localdate()
+    stats = EvaluationStats(as_of)
+    if not child_ids:
+        return stats
+    stored = unscoped(
+        ChildFinding.objects.filter(child_id__in=child_ids, is_current=True),
+        purpose="rules on save",
+    )
+    baselined = set(
+        ChildBaseline.objects.filter(child_id__in=child_ids).values_list("child_id", flat=True)
+    )
+    plan = _planned(book_load(""), as_of, facts_of(child_ids), stored, baselined)
+    with transaction.atomic():
+        plan.write()
+    stats.count(plan)
+    return stats
+
+
 @recorded
 def id_range_evaluate(first_id: int, last_id: int, as_of: date | None = None) -> EvaluationStats:
     """Evaluate the children of an id range together (files just opened by an import)."""
@@ -375,11 +419,22 @@ def chunk_plan(
     in_range = {"child_id__gte": first_id, "child_id__lte": last_id}
     area = unscoped_area(division_code, purpose="rules batch")
     stored = within(area, ChildFinding.objects.filter(is_current=True, **in_range)).order_by()
-    current = _stored(stored.values_list(*STORED_FIELDS).iterator(chunk_size=10_000))
     in_area = {"child__division_code__startswith": division_code} if division_code else {}
     baselined = set(
         ChildBaseline.objects.filter(**in_range, **in_area).values_list("child_id", flat=True)
     )
+    return _planned(book, as_of, facts, stored, baselined)
+
+
+def _planned(
+    book: ParameterBook,
+    as_of: date,
+    facts: list[ChildFacts],
+    stored: QuerySet,
+    baselined: set[int],
+) -> Plan:
+    """Evaluate the children's facts and plan the writes against their current findings."""
+    current = _stored(stored.values_list(*STORED_FIELDS).iterator(chunk_size=10_000))
     plan = Plan(as_of)
     params = book.params
     for f in facts:
