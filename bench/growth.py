@@ -203,14 +203,18 @@ def search_and_file(figures: Figures, args) -> None:
     import random
 
     from django.urls import reverse
+    from registry import timed as page_ms
 
     from guanai.accounts.models import User
     from guanai.registry.models import Child
-    from registry import timed as page_ms
 
     rng = random.Random(7)
     list_url = reverse("registry:child_list")
-    for scope, username in (("county", "county"), ("township", "supervisor"), ("village", "director")):
+    for scope, username in (
+        ("county", "county"),
+        ("township", "supervisor"),
+        ("village", "director"),
+    ):
         node = User.objects.get(username=username).division
         pool = list(
             Child.objects.filter(division_code__startswith=node.prefix)
@@ -368,7 +372,6 @@ def daily_run(figures: Figures, args) -> None:
 def landing(figures: Figures, args) -> None:
     """bench/landing.py: "/" after login for each demo role, cold and warm."""
     from django.core.cache import cache
-
     from landing import ROLES
 
     for username in ROLES:
@@ -395,9 +398,9 @@ def landing(figures: Figures, args) -> None:
 def roster_import(figures: Figures, args) -> None:
     """bench/ingest.py's school roster (80% on file), imported by `guanai import` in its own process."""
     from django.db import connection
+    from ingest import write_roster
 
     from guanai.ingest.models import FieldClaim, ImportBatch, ReviewPair, SourceRecord
-    from ingest import write_roster
 
     for model in (ReviewPair, FieldClaim, SourceRecord, ImportBatch):
         model.objects.all().delete()
@@ -451,7 +454,9 @@ def table(sizes: list[int], results: list[dict]) -> None:
         cells = [r["figures"].get(name, {}).get("ms") for r in results]
         shown = " ".join(f"{c:>8.1f} ms" if c is not None else f"{'-':>11}" for c in cells)
         ratio = row["ms"] / before["ms"] if before and before["ms"] else None
-        loads = "/".join(f"{r['figures'][name]['load']:.1f}" for r in results if name in r["figures"])
+        loads = "/".join(
+            f"{r['figures'][name]['load']:.1f}" for r in results if name in r["figures"]
+        )
         mark = ""
         if ratio is not None and ratio > GROWS_TOO_FAST * growth / 10:
             mark = "  <-- grows faster than the data"

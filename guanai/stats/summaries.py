@@ -23,6 +23,7 @@ from guanai.geo.models import Division, Level
 from guanai.registry.models import Child
 from guanai.stats.figures import node_counts, quarter_of, trends_for
 from guanai.stats.models import NodeSummary, SummaryRefresh
+from guanai.stats.summary_store import stored_data
 
 REFRESH_EVERY = timedelta(seconds=60)
 
@@ -30,6 +31,13 @@ REFRESH_EVERY = timedelta(seconds=60)
 def default_period(as_of) -> DateRange:
     """The dashboard's period: the quarter up to the day."""
     return DateRange(quarter_of(as_of).start, as_of)
+
+
+def stored_node_counts(prefix: str, length: int) -> tuple[dict[str, Counter], datetime] | None:
+    """The registry's StoredCounts: today's summaries under a node, when fresh."""
+    as_of = timezone.localdate()
+    found = stored_data(prefix, length, as_of, default_period(as_of))
+    return None if found is None else (found[0], found[2])
 
 
 def _trends(area_code: str, as_of) -> dict:
