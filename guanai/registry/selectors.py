@@ -150,11 +150,14 @@ def home_summary(user: User) -> dict:
     summaries, at most minutes old, `counted_at` says when) rather than counting its files on
     every visit; a village, a carer, an administrator, or a node with none fresh count live."""
     if user.division is None or user.role == Role.CARER:
-        children = children_for(user).filter(is_active=True)
-        return {
-            "children": children.count(),
-            "missing_id": children.filter(id_number__isnull=True).count(),
-        }
+        # One pass over the files for both counts.
+        return (
+            children_for(user)
+            .filter(is_active=True)
+            .aggregate(
+                children=Count("id"), missing_id=Count("id", filter=Q(id_number__isnull=True))
+            )
+        )
     child_nodes = list(user.division.children.all())
     length = len(child_nodes[0].prefix) if child_nodes else len(user.division.prefix)
     totals: dict[str, dict] = {
