@@ -1,6 +1,7 @@
 """Reads of the child's file. Everything goes through jurisdiction scoping first."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -169,7 +170,7 @@ def home_summary(user: User) -> dict:
         stored = stored_counts(area_for(user, user.division), length)
     if stored is not None:
         counts, summary["counted_at"] = stored
-        rows = [
+        rows: Iterable[dict[str, Any]] = [
             {"key": key, "total": c["children"], "missing_id": c["children"] - c["with_id"]}
             for key, c in counts.items()
         ]
@@ -180,8 +181,9 @@ def home_summary(user: User) -> dict:
     for row in rows:
         summary["children"] += row["total"]
         summary["missing_id"] += row["missing_id"]
-        if row["key"] in totals:
-            totals[row["key"]]["total"] += row["total"]
-            totals[row["key"]]["missing_id"] += row["missing_id"]
+        entry = totals.get(str(row["key"]))
+        if entry is not None:
+            entry["total"] += row["total"]
+            entry["missing_id"] += row["missing_id"]
     summary["by_division"] = sorted(totals.values(), key=lambda e: e["division"].code)
     return summary
