@@ -48,11 +48,17 @@ def main() -> int:
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--no-import", action="store_true")
     parser.add_argument("--only", help="measure only the figures whose name contains this")
+    parser.add_argument("--save", help="keep each size's figures as DIR/growth-SIZE.json")
+    parser.add_argument("--table", nargs="+", help="print the table of saved figures (JSON files)")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)  # one size's own process
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         return measure(args)
+    if args.table:
+        saved = [json.loads(Path(name).read_text()) for name in args.table]
+        table([r["children"] for r in saved], saved)
+        return 0
 
     databases = args.databases or [database_for(size) for size in args.sizes]
     if len(databases) != len(args.sizes):
@@ -69,7 +75,10 @@ def main() -> int:
         if done.returncode:
             return done.returncode
         results.append(json.loads(out.read_text()))
-        out.unlink()
+        if args.save:
+            out.replace(Path(args.save) / f"growth-{size}.json")
+        else:
+            out.unlink()
     table(args.sizes, results)
     return 0
 
