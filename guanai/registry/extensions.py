@@ -256,12 +256,13 @@ _list_badges: dict[str, ListBadges] = {}
 
 @dataclass(frozen=True)
 class StoredCounts:
-    """The node counts of a subtree counted ahead: `read(prefix, length)` gives them grouped by
-    the first `length` code digits with the time they were counted, or None when none are fresh
-    (the caller then counts live). No gate of its own: the caller reads only its granted area."""
+    """The node counts of a subtree counted ahead: `read(prefix, length, names)` gives the named
+    counts grouped by the first `length` code digits with the time they were counted, or None
+    when none are fresh (the caller then counts live). No gate of its own: the caller reads
+    only its granted area."""
 
     key: str
-    read: Callable[[str, int], tuple[Counts, datetime] | None]
+    read: Callable[[str, int, list[str]], tuple[Counts, datetime] | None]
 
 
 _stored: list[StoredCounts] = []
@@ -271,9 +272,9 @@ def stored_counts_set(source: StoredCounts) -> None:
     _stored[:] = [source]
 
 
-def stored_counts(area: Area, length: int) -> tuple[Counts, datetime] | None:
-    """The area's counts kept ahead (see StoredCounts), or None."""
-    return _stored[0].read(area.prefix, length) if _stored else None
+def stored_counts(area: Area, length: int, names: list[str]) -> tuple[Counts, datetime] | None:
+    """The area's named counts kept ahead (see StoredCounts), or None."""
+    return _stored[0].read(area.prefix, length, names) if _stored else None
 
 
 def summary_item_add(item: SummaryItem) -> None:

@@ -167,7 +167,7 @@ def home_summary(user: User) -> dict:
     summary: dict[str, Any] = {"children": 0, "missing_id": 0}
     stored = None
     if user.division.level != Level.VILLAGE:
-        stored = stored_counts(area_for(user, user.division), length)
+        stored = stored_counts(area_for(user, user.division), length, ["children", "with_id"])
     if stored is not None:
         counts, summary["counted_at"] = stored
         rows: Iterable[dict[str, Any]] = [
