@@ -28,7 +28,10 @@ registers what it adds in its `AppConfig.ready()`:
   (the categories and their reasons, the benefits owed and received, the carer, the next due
   duty, open flags), each from the viewer and the file, scoped by the app;
 - `list_badges_add(ListBadges(...))`: badges of the children list's rows (the categories),
-  for a whole page of children at once — one query a source, never one a row.
+  for a whole page of children at once — one query a source, never one a row;
+- `stored_counts_set(StoredCounts(...))`: counts kept ahead of the node counts above (stats'
+  stored summaries), read instead of counting a county's files again where a minute-old
+  figure will do (the home page of a county or township).
 
 `docs/architecture.md` shows the smallest app that uses them.
 """
@@ -36,7 +39,7 @@ registers what it adds in its `AppConfig.ready()`:
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
@@ -254,6 +257,29 @@ _event_sources: dict[str, ChildEventSource] = {}
 _due_sources: dict[str, DueSource] = {}
 _summary_items: dict[str, SummaryItem] = {}
 _list_badges: dict[str, ListBadges] = {}
+
+
+@dataclass(frozen=True)
+class StoredCounts:
+    """The node counts of a subtree counted ahead: `read(prefix, length, names)` gives the named
+    counts grouped by the first `length` code digits with the time they were counted, or None
+    when none are fresh (the caller then counts live). No gate of its own: the caller reads
+    only its granted area."""
+
+    key: str
+    read: Callable[[str, int, list[str]], tuple[Counts, datetime] | None]
+
+
+_stored: list[StoredCounts] = []
+
+
+def stored_counts_set(source: StoredCounts) -> None:
+    _stored[:] = [source]
+
+
+def stored_counts(area: Area, length: int, names: list[str]) -> tuple[Counts, datetime] | None:
+    """The area's named counts kept ahead (see StoredCounts), or None."""
+    return _stored[0].read(area.prefix, length, names) if _stored else None
 
 
 def summary_item_add(item: SummaryItem) -> None:

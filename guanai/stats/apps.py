@@ -12,8 +12,11 @@ class StatsConfig(AppConfig):
         from guanai.registry import extensions
         from guanai.stats.figures import FILES, STAFFING
         from guanai.stats.permissions import can_see_stats
+        from guanai.stats.summaries import stored_node_counts
 
         extensions.figure_section_add(FILES)
         extensions.figure_section_add(STAFFING)
+        # The home page of a county or township reads its counts from the stored summaries.
+        extensions.stored_counts_set(extensions.StoredCounts("stats", stored_node_counts))
 
         menu_add(MenuItem("stats", 50, "stats:dashboard", lambda user: _("统计"), can_see_stats))

@@ -23,6 +23,7 @@ from guanai.geo.models import Division, Level
 from guanai.registry.models import Child
 from guanai.stats.figures import node_counts, quarter_of, trends_for
 from guanai.stats.models import NodeSummary, SummaryRefresh
+from guanai.stats.summary_store import stored_names
 
 REFRESH_EVERY = timedelta(seconds=60)
 
@@ -30,6 +31,15 @@ REFRESH_EVERY = timedelta(seconds=60)
 def default_period(as_of) -> DateRange:
     """The dashboard's period: the quarter up to the day."""
     return DateRange(quarter_of(as_of).start, as_of)
+
+
+def stored_node_counts(
+    prefix: str, length: int, names: list[str]
+) -> tuple[dict[str, Counter], datetime] | None:
+    """The registry's StoredCounts: the named counts of today's summaries under a node, when
+    fresh."""
+    as_of = timezone.localdate()
+    return stored_names(prefix, length, as_of, default_period(as_of), names)
 
 
 def _trends(area_code: str, as_of) -> dict:

@@ -106,3 +106,16 @@ def test_the_migration_fills_existing_rows(place, monkeypatch):
         children[1].pk: "小明",
         children[2].pk: "红",
     }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's own")
+def test_the_start_of_a_name_is_read_from_the_pattern_index_under_any_collation(users, named):
+    # The test database's collation may not be C: only an index with the pattern operator
+    # class can answer LIKE '张%' then. Scans switched off, so the plan shows what it can use.
+    sql, params = Child.objects.filter(text_query("张")).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "child_name_prefix" in plan
+    assert found(users["county"], "张") == {"张小明", "张明"}

@@ -181,3 +181,62 @@ def test_summaries_equal_a_recount_after_any_changes(county, changes):
         summaries_refresh(force=True)
         assert_summaries_equal_a_recount()
         transaction.set_rollback(True)
+
+
+def _expected_home(node: Division) -> tuple[int, int, dict[str, tuple[int, int]]]:
+    children = Child.objects.filter(is_active=True, division_code__startswith=node.prefix)
+    below = {
+        d.code: (
+            children.filter(division_code__startswith=d.prefix).count(),
+            children.filter(division_code__startswith=d.prefix, id_number=None).count(),
+        )
+        for d in node.children.all()
+    }
+    return children.count(), children.filter(id_number=None).count(), below
+
+
+def _home(user: User) -> tuple[int, int, dict[str, tuple[int, int]]]:
+    from guanai.registry.selectors import home_summary
+
+    found = home_summary(user)
+    below = {
+        row["division"].code: (row["total"], row["missing_id"]) for row in found["by_division"]
+    }
+    return found["children"], found["missing_id"], below
+
+
+def test_the_home_page_of_a_county_or_township_reads_the_fresh_summary(county):
+    from guanai.registry.selectors import home_summary
+
+    township = county.children.order_by("code").first()
+    village = township.children.order_by("code").first()
+    officer = User.objects.create(username="c", role=Role.CIVIL_AFFAIRS, division=county)
+    supervisor = User.objects.create(username="s", role=Role.CHILD_SUPERVISOR, division=township)
+    director = User.objects.create(username="d", role=Role.CHILD_DIRECTOR, division=village)
+    Child.objects.filter(
+        pk__in=Child.objects.filter(division_code__startswith=township.prefix)[:7]
+    ).update(id_number=None)
+    # No summary yet: counted live, the same figures.
+    for user in (officer, supervisor, director):
+        assert _home(user) == _expected_home(user.division)
+        assert "counted_at" not in home_summary(user)
+    summaries_refresh()
+    for user in (officer, supervisor):
+        with CaptureQueriesContext(connection) as queries:
+            found = home_summary(user)
+        assert found["counted_at"] is not None
+        assert not any("registry_child" in q["sql"] for q in queries.captured_queries)
+        assert _home(user) == _expected_home(user.division)
+    assert found["missing_id"] >= 7  # the seven made above, and the seed's own
+    # A file closed: the village counts it at once, the county at the next refresh.
+    child = Child.objects.filter(is_active=True, division=village).order_by("id").first()
+    before = home_summary(officer)["children"]
+    Child.objects.filter(pk=child.pk).update(is_active=False, inactive_reason=InactiveReason.DEAD)
+    assert _home(director) == _expected_home(village)
+    assert home_summary(officer)["children"] == before
+    summaries_refresh(timezone.now() + timedelta(seconds=61))
+    assert home_summary(officer)["children"] == before - 1
+    # A stale summary is not used.
+    SummaryRefresh.objects.update(refreshed_at=timezone.now() - timedelta(minutes=6))
+    assert "counted_at" not in home_summary(officer)
+    assert _home(officer) == _expected_home(county)
