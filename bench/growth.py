@@ -386,8 +386,7 @@ def daily_run(figures: Figures, args) -> None:
 def landing(figures: Figures, args) -> None:
     """bench/landing.py: "/" after login for each demo role, cold and warm; first with the
     stored summaries fresh (the worker recounts every minute), then without (counted live)."""
-    from django.core.cache import cache
-    from landing import ROLES
+    from landing import ROLES, cold_ms, warm_ms
 
     from guanai.stats.models import SummaryRefresh
     from guanai.stats.summaries import summaries_refresh
@@ -401,19 +400,9 @@ def landing(figures: Figures, args) -> None:
             if not figures.wanted(name):
                 continue
             client = _client(username)
-            cache.clear()
-            started = time.perf_counter()
-            response = client.get("/")
-            cold = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                raise RuntimeError(f"{username}: / answered {response.status_code}")
-            figures.add(f"{name} (cold)", cold)
+            figures.add(f"{name} (cold)", cold_ms(client, username))
             with _capture() as queries:
-                samples = []
-                for _ in range(10):
-                    started = time.perf_counter()
-                    client.get("/")
-                    samples.append((time.perf_counter() - started) * 1000)
+                samples = warm_ms(client, 10)
             figures.add(f"{name} (warm p95)", percentile(samples, 0.95), queries, p50=_p50(samples))
 
 
