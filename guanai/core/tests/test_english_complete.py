@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from guanai.audit.models import AuditEvent
+from guanai.registry.models import Revision
+
 ROOT = Path(settings.BASE_DIR) / "guanai"
 HAN = re.compile(r"[\u3400-\u9fff]")
 # A button that names the other language is written in that language (<button lang="zh-hans">中文</button>).
@@ -135,6 +138,12 @@ def test_a_message_after_an_action_and_an_export_in_english(in_english, users, c
         follow=True,
     )
     assert "The file of 张小明 is closed" in response.content.decode()
+    # What an English user does is written down in Chinese, the county's record.
+    event = AuditEvent.objects.filter(
+        actor=users["director_a"], object_type="registry.child", detail="迁出"
+    )
+    assert event.exists()
+    assert Revision.objects.filter(child=children["a"], summary="注销:迁出").exists()
     response = director.get(reverse("registry:child_roster_export"))
     header = [
         cell.value

@@ -228,23 +228,3 @@ def test_the_summary_card_in_english(in_english, users, children):
     assert "Categories" in card or "Category" in card
     assert "Left-behind children" in card and "Not paired yet" in card
     assert "尚未结对" not in card and "结对人" not in card and "儿童类别" not in card
-
-
-@pytest.mark.django_db
-def test_what_an_english_user_does_is_written_down_in_chinese(in_english, users, children):
-    from django.utils import timezone
-
-    from guanai.registry.models import Revision
-
-    director = in_english(users["director_a"])
-    response = director.post(
-        reverse("registry:child_deactivate", args=[children["a"].pk]),
-        {"reason": "moved_away", "on": timezone.localdate().isoformat()},
-        follow=True,
-    )
-    assert "The file of 张小明 is closed" in response.content.decode()
-    event = AuditEvent.objects.filter(
-        actor=users["director_a"], object_type="registry.child", detail="迁出"
-    )
-    assert event.exists()
-    assert Revision.objects.filter(child=children["a"], summary="注销:迁出").exists()
